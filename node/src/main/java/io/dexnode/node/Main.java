@@ -1,0 +1,60 @@
+package io.dexnode.node;
+
+import io.dexnode.node.cli.BenchCommand;
+import io.dexnode.node.cli.BookCommand;
+import io.dexnode.node.cli.IndexCommand;
+import io.dexnode.node.cli.JmtCommand;
+import io.dexnode.node.cli.KeygenCommand;
+import io.dexnode.node.cli.ReplayCommand;
+import io.dexnode.node.cli.RunCommand;
+import io.dexnode.node.cli.TxCommand;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/**
+ * The {@code dexnode} command line: one entry point for the node, the offline tools and the
+ * benchmarks, so that an operator learns a single tool.
+ */
+@Command(
+        name = "dexnode",
+        mixinStandardHelpOptions = true,
+        versionProvider = Main.Version.class,
+        description = "A DEX matching-engine node: in-memory order books over authenticated state (JMT on RocksDB).",
+        subcommands = {
+            RunCommand.class,
+            ReplayCommand.class,
+            BookCommand.class,
+            IndexCommand.class,
+            JmtCommand.class,
+            BenchCommand.class,
+            KeygenCommand.class,
+            TxCommand.class,
+            CommandLine.HelpCommand.class
+        })
+public final class Main implements Runnable {
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    public static void main(String[] args) {
+        System.exit(execute(args));
+    }
+
+    /** Runs the CLI without exiting the JVM; tests call this. */
+    public static int execute(String... args) {
+        return new CommandLine(new Main()).execute(args);
+    }
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(System.out);
+    }
+
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            String v = Main.class.getPackage().getImplementationVersion();
+            return new String[] {"dexnode " + (v == null ? "dev" : v)};
+        }
+    }
+}
