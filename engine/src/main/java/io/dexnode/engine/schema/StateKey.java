@@ -1,0 +1,127 @@
+package io.dexnode.engine.schema;
+
+import java.nio.charset.StandardCharsets;
+
+/**
+ * Every key dexnode stores under the state root, as a closed family.
+ *
+ * <p>The canonical encoding is one tag byte followed by big-endian fields, so that RocksDB's byte
+ * order is numeric order and a prefix scan over {@code ActiveOrder(market)} yields that market's
+ * entries in order-id order. This class is the only place that knows the encoding.
+ */
+public sealed interface StateKey {
+
+    /** The key's canonical bytes. */
+    byte[] encode();
+
+    byte TAG_MARKET = 0x01;
+    byte TAG_ORDER = 0x02;
+    byte TAG_ACTIVE_ORDER = 0x03;
+    byte TAG_ACCOUNT = 0x04;
+    byte TAG_ACCOUNT_NAME = 0x05;
+    byte TAG_POSITION = 0x06;
+    byte TAG_COUNTERS = 0x07;
+    byte TAG_MARKET_STATS = 0x08;
+
+    /** A market's parameters. */
+    record Market(int marketId) implements StateKey {
+        @Override
+        public byte[] encode() {
+            return new KeyWriter(5).tag(TAG_MARKET).u32(marketId).bytes();
+        }
+    }
+
+    /** An order record; kept after the order is filled or cancelled (history). */
+    record Order(long orderId) implements StateKey {
+        @Override
+        public byte[] encode() {
+            return new KeyWriter(9).tag(TAG_ORDER).u64(orderId).bytes();
+        }
+    }
+
+    /** One entry of the ActiveOrdersByMarket index; the value is the order's priority sequence. */
+    record ActiveOrder(int marketId, long orderId) implements StateKey {
+        @Override
+        public byte[] encode() {
+            return new KeyWriter(13).tag(TAG_ACTIVE_ORDER).u32(marketId).u64(orderId).bytes();
+        }
+
+        /** The prefix under which every active order of a market sorts, in order-id order. */
+        public static byte[] marketPrefix(int marketId) {
+            return new KeyWriter(5).tag(TAG_ACTIVE_ORDER).u32(marketId).bytes();
+        }
+
+        /** The prefix of the whole index, every market. */
+        public static byte[] indexPrefix() {
+            return new byte[] {TAG_ACTIVE_ORDER};
+        }
+    }
+
+    /** An account: collateral, nonce, the markets it trades. */
+    record Account(long accountId) implements StateKey {
+        @Override
+        public byte[] encode() {
+            return new KeyWriter(9).tag(TAG_ACCOUNT).u64(accountId).bytes();
+        }
+    }
+
+    /** Name (a plain name or the hex public key) to account id. */
+    record AccountName(String name) implements StateKey {
+        @Override
+        public byte[] encode() {
+            byte[] utf8 = name.getBytes(StandardCharsets.UTF_8);
+            return new KeyWriter(1 + utf8.length).tag(TAG_ACCOUNT_NAME).raw(utf8).bytes();
+        }
+    }
+
+    /** An account's position and open-order exposure in one market. */
+    record Position(long accountId, int marketId) implements StateKey {
+        @Override
+        public byte[] encode() {
+            return new KeyWriter(13).tag(TAG_POSITION).u64(accountId).u32(marketId).bytes();
+        }
+    }
+
+    /** The singleton of id and sequence counters. */
+    record Counters() implements StateKey {
+        private static final byte[] ENCODED = {TAG_COUNTERS};
+
+        @Override
+        public byte[] encode() {
+            return ENCODED.clone();
+        }
+    }
+
+    /** A market's trading statistics: last trade price (the mark), volume, trade count. */
+    record MarketStats(int marketId) implements StateKey {
+        @Override
+        public byte[] encode() {
+            return new KeyWriter(5).tag(TAG_MARKET_STATS).u32(marketId).bytes();
+        }
+    }
+
+    /**
+     * Decodes canonical key bytes.
+     *
+     * @throws IllegalArgumentException if the bytes are not a canonical key
+     */
+    static StateKey decode(byte[] key) {
+        if (key.length == 0) {
+            throw new IllegalArgumentException("empty state key");
+        }
+        KeyReader r = new KeyReader(key);
+        StateKey decoded = switch (r.tag()) {
+            case TAG_MARKET -> new Market(r.u32());
+            case TAG_ORDER -> new Order(r.u64());
+            case TAG_ACTIVE_ORDER -> new ActiveOrder(r.u32(), r.u64());
+            case TAG_ACCOUNT -> new Account(r.u64());
+            case TAG_ACCOUNT_NAME -> new AccountName(r.restUtf8());
+            case TAG_POSITION -> new Position(r.u64(), r.u32());
+            case TAG_COUNTERS -> new Counters();
+            case TAG_MARKET_STATS -> new MarketStats(r.u32());
+            default -> throw new IllegalArgumentException("unknown state key tag 0x%02x".formatted(key[0]));
+        };
+        r.expectEnd();
+        return decoded;
+    }
+}
