@@ -1,0 +1,173 @@
+package io.dexnode.jmt;
+
+/**
+ * The storage encoding of nodes: compact, versioned by a leading format byte, independent of the
+ * Rust crate's borsh layout (which nothing at the consensus level depends on, spec §2.3).
+ *
+ * <pre>
+ * node     = format(1 byte, = 1) kind(1 byte) body
+ * Null     : kind 0, empty body
+ * Internal : kind 1, u16 BE existence bitmap, u16 BE leaf bitmap, then for each child in nibble
+ *            order: varint version, hash(32), and, for an internal child only, varint leaf count
+ * Leaf     : kind 2, key_hash(32) value_hash(32)
+ * </pre>
+ *
+ * Varints are unsigned LEB128 (7 bits per byte, least significant group first, at most 10 bytes).
+ * Decoding rejects anything malformed with an {@link IllegalArgumentException}: a node that does
+ * not decode is corruption, never something to skip.
+ */
+public final class NodeCodec {
+    /** The current format byte. */
+    public static final byte FORMAT = 1;
+
+    private static final byte KIND_NULL = 0;
+    private static final byte KIND_INTERNAL = 1;
+    private static final byte KIND_LEAF = 2;
+    private static final int HASH = JmtHasher.HASH_LENGTH;
+
+    private NodeCodec() {}
+
+    /** The encoding of {@code node}. */
+    public static byte[] encode(Node node) {
+        return switch (node) {
+            case NullNode n -> new byte[] {FORMAT, KIND_NULL};
+            case LeafNode leaf -> {
+                byte[] out = new byte[2 + 2 * HASH];
+                out[0] = FORMAT;
+                out[1] = KIND_LEAF;
+                leaf.keyHash().copyTo(out, 2);
+                System.arraycopy(leaf.valueHashRef(), 0, out, 2 + HASH, HASH);
+                yield out;
+            }
+            case InternalNode in -> encodeInternal(in);
+        };
+    }
+
+    private static byte[] encodeInternal(InternalNode node) {
+        long[] versions = node.versionsRef();
+        long[] counts = node.leafCountsRef();
+        byte[] hashes = node.childHashesRef();
+        int leaves = node.leafBitmap();
+        int size = 6;
+        int rank = 0;
+        for (int bits = node.existenceBitmap(); bits != 0; bits &= bits - 1, rank++) {
+            size += varintLength(versions[rank]) + HASH;
+            if ((leaves & Integer.lowestOneBit(bits)) == 0) {
+                size += varintLength(counts[rank]);
+            }
+        }
+        byte[] out = new byte[size];
+        out[0] = FORMAT;
+        out[1] = KIND_INTERNAL;
+        out[2] = (byte) (node.existenceBitmap() >>> 8);
+        out[3] = (byte) node.existenceBitmap();
+        out[4] = (byte) (leaves >>> 8);
+        out[5] = (byte) leaves;
+        int pos = 6;
+        rank = 0;
+        for (int bits = node.existenceBitmap(); bits != 0; bits &= bits - 1, rank++) {
+            pos = putVarint(out, pos, versions[rank]);
+            System.arraycopy(hashes, rank * HASH, out, pos, HASH);
+            pos += HASH;
+            if ((leaves & Integer.lowestOneBit(bits)) == 0) {
+                pos = putVarint(out, pos, counts[rank]);
+            }
+        }
+        return out;
+    }
+
+    /** The node encoded in {@code bytes}. */
+    public static Node decode(byte[] bytes) {
+        if (bytes.length < 2) {
+            throw new IllegalArgumentException("an encoded node is at least 2 bytes, got " + bytes.length);
+        }
+        if (bytes[0] != FORMAT) {
+            throw new IllegalArgumentException("unknown node format " + (bytes[0] & 0xFF) + " (expected " + FORMAT + ")");
+        }
+        return switch (bytes[1]) {
+            case KIND_NULL -> {
+                requireLength(bytes, 2, "null node");
+                yield NullNode.INSTANCE;
+            }
+            case KIND_LEAF -> {
+                requireLength(bytes, 2 + 2 * HASH, "leaf node");
+                byte[] vh = java.util.Arrays.copyOfRange(bytes, 2 + HASH, 2 + 2 * HASH);
+                yield LeafNode.owning(KeyHash.fromBytes(bytes, 2), vh);
+            }
+            case KIND_INTERNAL -> decodeInternal(bytes);
+            default -> throw new IllegalArgumentException("unknown node kind " + bytes[1]);
+        };
+    }
+
+    private static Node decodeInternal(byte[] b) {
+        if (b.length < 6) {
+            throw new IllegalArgumentException("truncated internal node header");
+        }
+        int existence = ((b[2] & 0xFF) << 8) | (b[3] & 0xFF);
+        int leaves = ((b[4] & 0xFF) << 8) | (b[5] & 0xFF);
+        int count = Integer.bitCount(existence);
+        long[] versions = new long[count];
+        long[] counts = new long[count];
+        byte[] hashes = new byte[count * HASH];
+        int[] pos = {6};
+        int rank = 0;
+        for (int bits = existence; bits != 0; bits &= bits - 1, rank++) {
+            versions[rank] = readVarint(b, pos);
+            if (pos[0] + HASH > b.length) {
+                throw new IllegalArgumentException("truncated child hash in internal node");
+            }
+            System.arraycopy(b, pos[0], hashes, rank * HASH, HASH);
+            pos[0] += HASH;
+            counts[rank] = (leaves & Integer.lowestOneBit(bits)) == 0 ? readVarint(b, pos) : 1;
+        }
+        if (pos[0] != b.length) {
+            throw new IllegalArgumentException((b.length - pos[0]) + " trailing bytes after internal node");
+        }
+        return new InternalNode(existence, leaves, versions, counts, hashes);
+    }
+
+    private static void requireLength(byte[] b, int expected, String what) {
+        if (b.length != expected) {
+            throw new IllegalArgumentException("a " + what + " encodes in " + expected + " bytes, got " + b.length);
+        }
+    }
+
+    static int varintLength(long v) {
+        int n = 1;
+        while ((v & ~0x7FL) != 0) {
+            v >>>= 7;
+            n++;
+        }
+        return n;
+    }
+
+    static int putVarint(byte[] out, int pos, long v) {
+        while ((v & ~0x7FL) != 0) {
+            out[pos++] = (byte) ((v & 0x7F) | 0x80);
+            v >>>= 7;
+        }
+        out[pos++] = (byte) v;
+        return pos;
+    }
+
+    static long readVarint(byte[] b, int[] pos) {
+        long v = 0;
+        for (int shift = 0; shift < 64; shift += 7) {
+            if (pos[0] >= b.length) {
+                throw new IllegalArgumentException("truncated varint");
+            }
+            int x = b[pos[0]++] & 0xFF;
+            if (shift == 63 && x > 1) {
+                throw new IllegalArgumentException("varint overflows 64 bits");
+            }
+            v |= (long) (x & 0x7F) << shift;
+            if ((x & 0x80) == 0) {
+                if (x == 0 && shift > 0) {
+                    throw new IllegalArgumentException("non-canonical varint (trailing zero group)");
+                }
+                return v;
+            }
+        }
+        throw new IllegalArgumentException("varint longer than 10 bytes");
+    }
+}
