@@ -38,6 +38,10 @@ public final class SharedVectors {
         return n == null || n.isNull() ? null : HexFormat.of().parseHex(n.asText());
     }
 
+    public static byte[] unhex(String s) {
+        return HexFormat.of().parseHex(s);
+    }
+
     public static String hex(byte[] b) {
         return HexFormat.of().formatHex(b);
     }
