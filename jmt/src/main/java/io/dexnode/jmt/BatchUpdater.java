@@ -2,7 +2,6 @@ package io.dexnode.jmt;
 
 import java.util.Arrays;
 import java.util.Collection;
-import java.util.Comparator;
 
 /**
  * Writes one version: applies a whole batch of updates in a single descent of the tree.
@@ -15,9 +14,9 @@ import java.util.Comparator;
  * place are handled on the way back up. The result is the canonical tree of spec §2.2, so it
  * equals applying the updates one at a time.
  *
- * <p>Per depth one reusable {@link Frame} assembles the node being rebuilt; nothing is allocated
- * per update except the new nodes, their keys, the stale-index entries and the value hashes.
- * One instance serves one call.
+ * <p>Per depth one reusable {@link Frame} records what changed below the node being rebuilt there;
+ * the new node is the old one's arrays cloned and patched. Nothing is allocated per update except
+ * the new nodes, their keys and the stale-index entries. One instance serves one call.
  */
 final class BatchUpdater {
     private static final int UNCHANGED = 0;
@@ -25,24 +24,28 @@ final class BatchUpdater {
     private static final int LEAF = 2;
     private static final int INTERNAL = 3;
     private static final int HASH = JmtHasher.HASH_LENGTH;
-    private static final Comparator<ValueUpdate> BY_KEY = Comparator.comparing(ValueUpdate::keyHash);
 
     private final TreeReader reader;
+    /** Whether parents may be linked to their children (the reader's nodes stay resident). */
+    private final boolean link;
     private final long version;
     private final JmtHasher hasher;
     private final KeyHash[] keys;
     private final byte[][] values;
-    private final byte[][] valueHashes;
+    /** Value hash of update i at [32i, 32i + 32) (puts only). */
+    private final byte[] valueHashes;
     private final int[] putsBefore;
     private final TreeUpdateBatch batch;
-    private final Frame[] frames = new Frame[KeyHash.NIBBLES + 1];
+    private final Frame[] frames = new Frame[KeyHash.NIBBLES + 2];
 
     BatchUpdater(TreeReader reader, long version, Collection<ValueUpdate> updates, JmtHasher hasher) {
         this.reader = reader;
+        this.link = reader.nodesStayResident();
         this.version = version;
         this.hasher = hasher;
         ValueUpdate[] sorted = updates.toArray(new ValueUpdate[0]);
-        Arrays.sort(sorted, BY_KEY); // stable: equal keys keep their order, so the last one wins
+        // Stable: equal keys keep their order, so the last one wins below.
+        Arrays.sort(sorted, (a, b) -> a.keyHash().compareTo(b.keyHash()));
         int m = 0;
         for (int i = 0; i < sorted.length; i++) {
             if (i + 1 < sorted.length && sorted[i + 1].keyHash().equals(sorted[i].keyHash())) {
@@ -52,15 +55,13 @@ final class BatchUpdater {
         }
         keys = new KeyHash[m];
         values = new byte[m][];
-        valueHashes = new byte[m][];
+        valueHashes = new byte[m * HASH];
         putsBefore = new int[m + 1];
         for (int i = 0; i < m; i++) {
             keys[i] = sorted[i].keyHash();
             values[i] = sorted[i].value();
             if (values[i] != null) {
-                byte[] vh = new byte[HASH];
-                hasher.sha256(values[i], 0, values[i].length, vh, 0);
-                valueHashes[i] = vh;
+                hasher.sha256(values[i], 0, values[i].length, valueHashes, i * HASH);
             }
             putsBefore[i + 1] = putsBefore[i] + (values[i] != null ? 1 : 0);
         }
@@ -81,7 +82,7 @@ final class BatchUpdater {
             throw new JmtException("version " + Long.toUnsignedString(version) + " is already written");
         }
         byte[] oldRootHash = oldRoot instanceof LeafNode ? oldRoot.hash() : null;
-        int kind = update(0, oldRoot, oldRootKey, oldRootHash, 0, 0, keys.length);
+        int kind = update(0, oldRoot, version - 1, oldRootHash, 0, 0, keys.length);
         Frame top = frame(0);
         NodeKey rootKey = NodeKey.root(version);
         byte[] rootHash;
@@ -122,44 +123,68 @@ final class BatchUpdater {
         return putsBefore[hi] - putsBefore[lo];
     }
 
+    /** The key of the node of {@code version} at depth {@code d} above updates starting at {@code lo}. */
+    private NodeKey keyAt(long nodeVersion, int d, int lo) {
+        return d == 0 ? NodeKey.root(nodeVersion) : new NodeKey(nodeVersion, NibblePath.prefixOf(keys[lo], d));
+    }
+
     /**
      * Applies updates [lo, hi) to the subtree at nibble depth {@code d} whose node is {@code old}
-     * (null: the slot is empty), stored under {@code oldKey}; {@code oldHash[oldHashOffset..]} is
+     * (null: the slot is empty), written at {@code oldVersion}; {@code oldHash[oldHashOffset..]} is
      * old's hash as its parent records it (needed when an old leaf is carried down). The result
      * is left in {@code frame(d)}.
      */
-    private int update(int d, Node old, NodeKey oldKey, byte[] oldHash, int oldHashOffset, int lo, int hi) {
+    private int update(int d, Node old, long oldVersion, byte[] oldHash, int oldHashOffset, int lo, int hi) {
         return switch (old) {
             case null -> puts(lo, hi) == 0 ? UNCHANGED : build(d, lo, hi, null, null, 0);
             case NullNode n -> {
                 if (puts(lo, hi) == 0) {
                     yield UNCHANGED;
                 }
-                batch.addStale(oldKey, false);
+                batch.addStale(keyAt(oldVersion, d, lo), false);
                 yield build(d, lo, hi, null, null, 0);
             }
-            case LeafNode leaf -> updateLeaf(d, leaf, oldKey, oldHash, oldHashOffset, lo, hi);
-            case InternalNode node -> updateInternal(d, node, oldKey, lo, hi);
+            case LeafNode leaf -> updateLeaf(d, leaf, oldVersion, oldHash, oldHashOffset, lo, hi);
+            case InternalNode node -> updateInternal(d, node, oldVersion, lo, hi);
         };
     }
 
-    private int updateLeaf(int d, LeafNode leaf, NodeKey oldKey, byte[] oldHash, int oldHashOffset, int lo, int hi) {
-        if (Arrays.binarySearch(keys, lo, hi, leaf.keyHash()) >= 0) {
+    private int updateLeaf(int d, LeafNode leaf, long oldVersion, byte[] oldHash, int oldHashOffset, int lo, int hi) {
+        if (containsKeyOf(leaf, lo, hi)) {
             // The leaf's own key is updated or deleted: rebuild from the puts alone.
-            batch.addStale(oldKey, true);
+            batch.addStale(keyAt(oldVersion, d, lo), true);
             return build(d, lo, hi, null, null, 0);
         }
         if (puts(lo, hi) == 0) {
             return UNCHANGED; // only deletions of absent keys
         }
         // New keys land next to this leaf: it moves down, rewritten at this version.
-        batch.addStale(oldKey, true);
+        batch.addStale(keyAt(oldVersion, d, lo), true);
         return build(d, lo, hi, leaf, oldHash, oldHashOffset);
     }
 
-    private int updateInternal(int d, InternalNode node, NodeKey oldKey, int lo, int hi) {
+    private boolean containsKeyOf(LeafNode leaf, int lo, int hi) {
+        int a = lo;
+        int b = hi - 1;
+        while (a <= b) {
+            int mid = (a + b) >>> 1;
+            int c = leaf.compareKeyTo(keys[mid]);
+            if (c == 0) {
+                return true;
+            }
+            if (c > 0) {
+                a = mid + 1;
+            } else {
+                b = mid - 1;
+            }
+        }
+        return false;
+    }
+
+    private int updateInternal(int d, InternalNode node, long oldVersion, int lo, int hi) {
         Frame f = frame(d);
         f.load(node);
+        byte[] childHashes = node.hashesRef();
         int i = lo;
         while (i < hi) {
             int n = keys[i].nibble(d);
@@ -169,23 +194,31 @@ final class BatchUpdater {
             }
             int kind;
             if (node.hasChild(n)) {
-                NodeKey childKey = new NodeKey(f.versions[n], NibblePath.prefixOf(keys[i], d + 1));
-                Node child = reader.getNode(childKey);
+                int rank = node.rank(n);
+                long childVersion = node.metaRef()[rank];
+                Node child = link ? node.linkedChild(rank) : null;
                 if (child == null) {
-                    throw new MissingNodeException(childKey);
+                    NodeKey childKey = new NodeKey(childVersion, NibblePath.prefixOf(keys[i], d + 1));
+                    child = reader.getNode(childKey);
+                    if (child == null) {
+                        throw new MissingNodeException(childKey);
+                    }
+                    if (link) {
+                        node.link(rank, child);
+                    }
                 }
-                kind = update(d + 1, child, childKey, f.hashes, n * HASH, i, j);
+                kind = update(d + 1, child, childVersion, childHashes, rank * HASH, i, j);
             } else {
                 kind = puts(i, j) == 0 ? UNCHANGED : build(d + 1, i, j, null, null, 0);
             }
-            f.apply(n, kind, frames[d + 1], version);
+            f.apply(n, kind, frame(d + 1), version);
             i = j;
         }
         if (f.changed == 0) {
             return UNCHANGED;
         }
-        batch.addStale(oldKey, false);
-        return finish(d, f, node, keys[lo]);
+        batch.addStale(keyAt(oldVersion, d, lo), false);
+        return finish(d, f, keys[lo]);
     }
 
     /**
@@ -207,14 +240,14 @@ final class BatchUpdater {
                 while (values[k] == null) {
                     k++;
                 }
-                r.leaf = LeafNode.owning(keys[k], valueHashes[k]);
-                hasher.leafHash(keys[k], valueHashes[k], 0, r.hash, 0);
+                r.leaf = new LeafNode(keys[k], valueHashes, k * HASH);
+                hasher.leafHash(r.leaf, r.hash, 0);
             }
             return LEAF;
         }
         r.clear();
         KeyHash pathKey = lo < hi ? keys[lo] : carried.keyHash();
-        int carriedNibble = carried != null ? carried.keyHash().nibble(d) : -1;
+        int carriedNibble = carried != null ? carried.keyNibble(d) : -1;
         int i = lo;
         for (int n = 0; n < 16; n++) {
             int j = i;
@@ -224,61 +257,64 @@ final class BatchUpdater {
             boolean withCarried = carriedNibble == n;
             if (j > i || withCarried) {
                 int kind = build(d + 1, i, j, withCarried ? carried : null, carriedHash, carriedOffset);
-                r.apply(n, kind, frames[d + 1], version);
+                r.apply(n, kind, frame(d + 1), version);
             }
             i = j;
         }
-        return finish(d, r, null, pathKey);
+        return finish(d, r, pathKey);
     }
 
     /**
-     * Turns the assembled children of the node at depth {@code d} into the node's result: nothing
+     * Turns the recorded children of the node at depth {@code d} into the node's result: nothing
      * left, a lone leaf that rises to the parent's slot, or a new internal node (written here,
      * together with the new leaves directly below it).
      */
-    private int finish(int d, Frame f, InternalNode previous, KeyHash pathKey) {
+    private int finish(int d, Frame f, KeyHash pathKey) {
         int count = Integer.bitCount(f.existence);
         if (count == 0) {
             return EMPTY;
         }
         if (count == 1 && f.leaves == f.existence) {
             int n = Integer.numberOfTrailingZeros(f.existence);
-            LeafNode leaf = f.pending[n];
-            if (leaf == null) {
+            if ((f.changed & (1 << n)) != 0) {
+                f.leaf = f.pending[n];
+                System.arraycopy(f.hashes, n * HASH, f.hash, 0, HASH);
+            } else {
                 // An untouched leaf whose siblings all went: it moves up, so its old key is stale.
-                NodeKey leafKey = new NodeKey(f.versions[n], NibblePath.childOf(pathKey, d, n));
-                if (!(reader.getNode(leafKey) instanceof LeafNode stored)) {
+                InternalNode base = f.base;
+                int rank = base.rank(n);
+                NodeKey leafKey = new NodeKey(base.metaRef()[rank], NibblePath.childOf(pathKey, d, n));
+                Node linked = link ? base.linkedChild(rank) : null;
+                if (!((linked != null ? linked : reader.getNode(leafKey)) instanceof LeafNode stored)) {
                     throw new MissingNodeException(leafKey);
                 }
-                leaf = stored;
                 batch.addStale(leafKey, true);
+                f.leaf = stored;
+                System.arraycopy(base.hashesRef(), rank * HASH, f.hash, 0, HASH);
             }
             f.pending[n] = null;
-            f.leaf = leaf;
-            System.arraycopy(f.hashes, n * HASH, f.hash, 0, HASH);
             return LEAF;
         }
-        for (int bits = f.changed & f.leaves & f.existence; bits != 0; bits &= bits - 1) {
+        for (int bits = f.changed & f.leaves; bits != 0; bits &= bits - 1) {
             int n = Integer.numberOfTrailingZeros(bits);
-            LeafNode leaf = f.pending[n];
-            if (leaf != null) {
-                batch.addNode(new NodeKey(version, NibblePath.childOf(pathKey, d, n)), leaf);
-                f.pending[n] = null;
-            }
+            batch.addNode(new NodeKey(version, NibblePath.childOf(pathKey, d, n)), f.pending[n]);
+            f.pending[n] = null;
         }
-        InternalNode node = f.toNode();
-        node.buildSubHashes(previous, f.changed, hasher);
+        InternalNode node = f.toNode(hasher, link);
         batch.addNode(new NodeKey(version, NibblePath.prefixOf(pathKey, d)), node);
-        System.arraycopy(node.subHashes(), 0, f.hash, 0, HASH);
+        System.arraycopy(node.hashesRef(), node.ownHashOffset(), f.hash, 0, HASH);
         f.leafCount = node.leafCount();
+        f.node = node;
         return INTERNAL;
     }
 
     /**
-     * Scratch for one depth: the 16 child slots of the node being rebuilt there (expanded from
-     * the compact form), and the result that depth hands to its parent.
+     * Scratch for one depth: the node being rebuilt there ({@link #base}, null when built from
+     * nothing), which of its child slots changed and how, and the result handed to the parent.
+     * Unchanged children are never copied out of the base node.
      */
     static final class Frame {
+        InternalNode base;
         int existence;
         int leaves;
         int changed;
@@ -286,32 +322,26 @@ final class BatchUpdater {
         final long[] leafCounts = new long[16];
         final byte[] hashes = new byte[16 * HASH];
         final LeafNode[] pending = new LeafNode[16];
+        /** The new node of each changed child (leaf or internal), for linking. */
+        final Node[] newChildren = new Node[16];
 
         final byte[] hash = new byte[HASH];
         long leafCount;
         LeafNode leaf;
+        InternalNode node;
 
         void clear() {
+            base = null;
             existence = 0;
             leaves = 0;
             changed = 0;
-            Arrays.fill(pending, null);
         }
 
         void load(InternalNode node) {
-            clear();
+            base = node;
             existence = node.existenceBitmap();
             leaves = node.leafBitmap();
-            long[] v = node.versionsRef();
-            long[] c = node.leafCountsRef();
-            byte[] h = node.childHashesRef();
-            int rank = 0;
-            for (int bits = existence; bits != 0; bits &= bits - 1, rank++) {
-                int n = Integer.numberOfTrailingZeros(bits);
-                versions[n] = v[rank];
-                leafCounts[n] = c[rank];
-                System.arraycopy(h, rank * HASH, hashes, n * HASH, HASH);
-            }
+            changed = 0;
         }
 
         /** Records what happened to child {@code n}, whose result is in {@code child}. */
@@ -335,6 +365,7 @@ final class BatchUpdater {
                     leafCounts[n] = 1;
                     System.arraycopy(child.hash, 0, hashes, n * HASH, HASH);
                     pending[n] = child.leaf;
+                    newChildren[n] = child.leaf;
                 }
                 case INTERNAL -> {
                     existence |= bit;
@@ -344,24 +375,72 @@ final class BatchUpdater {
                     leafCounts[n] = child.leafCount;
                     System.arraycopy(child.hash, 0, hashes, n * HASH, HASH);
                     pending[n] = null;
+                    newChildren[n] = child.node;
                 }
                 default -> throw new IllegalStateException("unknown result kind " + kind);
             }
         }
 
-        InternalNode toNode() {
+        /** The new node: the base's arrays patched with the changed children, cache rehashed where dirty. */
+        InternalNode toNode(JmtHasher hasher, boolean link) {
+            InternalNode node = patchedNode(hasher);
+            if (link) {
+                Node[] baseLinks = base == null ? null : base.linksRef();
+                Node[] links = new Node[Integer.bitCount(existence)];
+                int rank = 0;
+                for (int bits = existence; bits != 0; bits &= bits - 1, rank++) {
+                    int n = Integer.numberOfTrailingZeros(bits);
+                    links[rank] = (changed & (1 << n)) != 0 ? newChildren[n]
+                            : baseLinks == null ? null : baseLinks[base.rank(n)];
+                }
+                node.setLinks(links);
+            }
+            for (int bits = changed; bits != 0; bits &= bits - 1) {
+                newChildren[Integer.numberOfTrailingZeros(bits)] = null;
+            }
+            return node;
+        }
+
+        private InternalNode patchedNode(JmtHasher hasher) {
             int count = Integer.bitCount(existence);
-            long[] v = new long[count];
-            long[] c = new long[count];
-            byte[] h = new byte[count * HASH];
+            int present = changed & existence;
+            if (base != null && base.existenceBitmap() == existence && base.leafBitmap() == leaves) {
+                // Same shape: clone (child hashes and cache together) and patch.
+                long[] meta = base.metaRef().clone();
+                byte[] h = base.hashesWithCache().clone();
+                for (int bits = present; bits != 0; bits &= bits - 1) {
+                    int n = Integer.numberOfTrailingZeros(bits);
+                    int rank = Integer.bitCount(existence & ((1 << n) - 1));
+                    meta[rank] = versions[n];
+                    meta[count + rank] = leafCounts[n];
+                    System.arraycopy(hashes, n * HASH, h, rank * HASH, HASH);
+                }
+                InternalNode node = new InternalNode(existence, leaves, meta, h);
+                node.refreshCache(changed, hasher);
+                return node;
+            }
+            long[] meta = new long[2 * count];
+            byte[] h = new byte[InternalNode.hashArrayLength(existence, leaves)];
+            long[] baseMeta = base == null ? null : base.metaRef();
+            byte[] baseHashes = base == null ? null : base.hashesRef();
+            int baseCount = base == null ? 0 : base.childCount();
             int rank = 0;
             for (int bits = existence; bits != 0; bits &= bits - 1, rank++) {
                 int n = Integer.numberOfTrailingZeros(bits);
-                v[rank] = versions[n];
-                c[rank] = leafCounts[n];
-                System.arraycopy(hashes, n * HASH, h, rank * HASH, HASH);
+                if ((present & (1 << n)) != 0) {
+                    meta[rank] = versions[n];
+                    meta[count + rank] = leafCounts[n];
+                    System.arraycopy(hashes, n * HASH, h, rank * HASH, HASH);
+                } else {
+                    int baseRank = base.rank(n);
+                    meta[rank] = baseMeta[baseRank];
+                    meta[count + rank] = baseMeta[baseCount + baseRank];
+                    System.arraycopy(baseHashes, baseRank * HASH, h, rank * HASH, HASH);
+                }
             }
-            return new InternalNode(existence, leaves, v, c, h);
+            InternalNode node = new InternalNode(existence, leaves, meta, h);
+            node.buildCache(base, base == null ? 0xFFFF : changed, hasher);
+            return node;
         }
     }
 }

@@ -11,6 +11,13 @@ final class Bytes {
 
     private Bytes() {}
 
+    /** A 64-bit finalizer (Stafford's mix13): every input bit affects every output bit. */
+    static long mix(long z) {
+        z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
+        z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
+        return z ^ (z >>> 31);
+    }
+
     static void putLongBE(byte[] b, int off, long v) {
         LONG_BE.set(b, off, v);
     }

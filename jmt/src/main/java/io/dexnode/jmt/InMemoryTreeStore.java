@@ -1,39 +1,139 @@
 package io.dexnode.jmt;
 
 import java.util.ArrayDeque;
-import java.util.Arrays;
 import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Set;
+import java.util.TreeMap;
 
 /**
- * A complete tree store in memory: nodes by key, the stale-node index, versioned values and key
+ * A complete tree store in memory: nodes, the stale-node index, versioned values and key
  * preimages. For tests, tools ({@code dexnode jmt}) and benchmarks; the node's durable store is
  * the RocksDB one in the {@code state} module.
  *
- * <p>Stale entries and value writes are kept in version order (versions only grow), so pruning
- * walks just what became prunable, never the whole store, and never depends on hash order.
+ * <p>Two ways to hold nodes, chosen at construction:
+ * <ul>
+ *   <li><b>linked</b> (default): only roots are indexed (by version). The tree links every parent
+ *       object to its children ({@link #nodesStayResident()}), so a node key (v, path) is found by
+ *       walking along the path from root(v) — every node written at v is in v's tree at its path —
+ *       or, once root(v) is pruned, from the oldest retained root, which holds it if any does.
+ *       Writing a version registers one root; pruning drops the roots the stale-node index names,
+ *       and the garbage collector reclaims whatever no retained root reaches.</li>
+ *   <li><b>indexed</b>: every node in a primitive open-addressing table keyed by (version,
+ *       packed path), paths deeper than 15 nibbles in a plain map; the tree reads each node it
+ *       touches through {@link #getNode}, as it must over a bounded cache of a larger store.</li>
+ * </ul>
+ * Values are a per-key chain of (version, value) entries, newest first. Stale entries and value
+ * writes are kept in version order (versions only grow), so pruning walks just what became
+ * prunable, never the whole store, and never depends on hash order.
  * Not thread-safe: confine an instance to one thread or guard it externally.
  */
 public final class InMemoryTreeStore implements TreeReader, TreeWriter, PreimageReader {
-    private final HashMap<NodeKey, Node> nodes = new HashMap<>();
+    private final boolean linked;
+    private final TreeMap<Long, Node> roots = new TreeMap<>(Long::compareUnsigned);
+    private final LongKeyTable<Node> nodes;
+    private final HashMap<NodeKey, Node> deepNodes;
     private final ArrayDeque<StaleNodeIndex> staleIndex = new ArrayDeque<>();
-    private final HashMap<KeyHash, ValueHistory> values = new HashMap<>();
+    private final LongKeyTable<ValueEntry> values = new LongKeyTable<>(4);
     private final ArrayDeque<WrittenKeys> valueLog = new ArrayDeque<>();
     private final HashMap<KeyHash, byte[]> preimages = new HashMap<>();
     private boolean anyWrite;
     private long lastVersion;
 
+    /** A linked store (the fast in-memory mode). */
+    public InMemoryTreeStore() {
+        this(true);
+    }
+
+    /**
+     * A store; {@code linked} false indexes every node and makes the tree read each node it
+     * touches through {@link #getNode}, as over a bounded cache (to measure or test that mode).
+     */
+    public InMemoryTreeStore(boolean linked) {
+        this.linked = linked;
+        this.nodes = linked ? null : new LongKeyTable<>(2);
+        this.deepNodes = linked ? null : new HashMap<>();
+    }
+
     /** The keys a version wrote values for, so that value pruning visits only those. */
     private record WrittenKeys(long version, KeyHash[] keys) {}
 
+    /** One value of a key at a version (null: deleted), linked to the key's next older entry. */
+    private static final class ValueEntry {
+        final long version;
+        final byte[] value;
+        ValueEntry older;
+
+        ValueEntry(long version, byte[] value, ValueEntry older) {
+            this.version = version;
+            this.value = value;
+            this.older = older;
+        }
+    }
+
+    /** Whether this store is in linked mode. */
+    public boolean isLinked() {
+        return linked;
+    }
+
+    /** In linked mode every node stays here until pruned, so the tree links parents to children. */
+    @Override
+    public boolean nodesStayResident() {
+        return linked;
+    }
+
     @Override
     public Node getNode(NodeKey key) {
-        return nodes.get(key);
+        if (!linked) {
+            NibblePath p = key.path();
+            return p.length() <= 15 ? nodes.get(key.version(), p.packedShort(), 0, 0) : deepNodes.get(key);
+        }
+        NibblePath path = key.path();
+        Node node = roots.get(key.version());
+        if (node == null && path.length() > 0) {
+            // Root(v) may be pruned while this node lives on unchanged in later versions. The
+            // versions holding it form an interval and the oldest retained root is in it if any is.
+            var later = roots.higherEntry(key.version());
+            node = later == null ? null : later.getValue();
+        }
+        for (int i = 0; i < path.length() && node != null; i++) {
+            int nibble = path.nibble(i);
+            if (!(node instanceof InternalNode in) || !in.hasChild(nibble)) {
+                return null;
+            }
+            int rank = in.rank(nibble);
+            if (i == path.length() - 1 && in.metaRef()[rank] != key.version()) {
+                return null; // the node at this path was written at another version
+            }
+            node = in.linkedChild(rank);
+            if (node == null) {
+                throw new IllegalStateException("linked store holds a node without child links above " + key);
+            }
+        }
+        return node;
+    }
+
+    private void putNode(NodeKey key, Node node) {
+        NibblePath p = key.path();
+        if (p.length() <= 15) {
+            nodes.put(key.version(), p.packedShort(), 0, 0, node);
+        } else {
+            deepNodes.put(key, node);
+        }
+    }
+
+    private Node removeNode(NodeKey key) {
+        NibblePath p = key.path();
+        return p.length() <= 15 ? nodes.remove(key.version(), p.packedShort(), 0, 0) : deepNodes.remove(key);
     }
 
     @Override
     public byte[] getValue(long maxVersion, KeyHash keyHash) {
-        ValueHistory h = values.get(keyHash);
-        return h == null ? null : h.at(maxVersion);
+        ValueEntry e = values.get(keyHash.word(0), keyHash.word(1), keyHash.word(2), keyHash.word(3));
+        while (e != null && Long.compareUnsigned(e.version, maxVersion) > 0) {
+            e = e.older;
+        }
+        return e == null ? null : e.value;
     }
 
     @Override
@@ -60,13 +160,30 @@ public final class InMemoryTreeStore implements TreeReader, TreeWriter, Preimage
             throw new IllegalStateException("version " + Long.toUnsignedString(v)
                     + " written after version " + Long.toUnsignedString(lastVersion));
         }
-        for (int i = 0; i < batch.nodeCount(); i++) {
-            nodes.put(batch.nodeKey(i), batch.node(i));
+        if (linked) {
+            for (int i = 0; i < batch.nodeCount(); i++) {
+                if (batch.node(i) instanceof InternalNode in && in.linksRef() == null) {
+                    throw new IllegalStateException("a linked store takes only batches computed over it (node "
+                            + batch.nodeKey(i) + " has no child links)");
+                }
+                if (batch.nodeKey(i).path().length() == 0) {
+                    roots.put(v, batch.node(i));
+                }
+            }
+        } else {
+            for (int i = 0; i < batch.nodeCount(); i++) {
+                putNode(batch.nodeKey(i), batch.node(i));
+            }
         }
         staleIndex.addAll(batch.staleNodeIndices());
         KeyHash[] keys = batch.valueKeysRef();
         for (int i = 0; i < keys.length; i++) {
-            values.computeIfAbsent(keys[i], k -> new ValueHistory()).add(v, batch.value(i));
+            KeyHash k = keys[i];
+            ValueEntry newest = values.get(k.word(0), k.word(1), k.word(2), k.word(3));
+            ValueEntry entry = newest != null && newest.version == v
+                    ? new ValueEntry(v, batch.value(i), newest.older)
+                    : new ValueEntry(v, batch.value(i), newest);
+            values.put(k.word(0), k.word(1), k.word(2), k.word(3), entry);
         }
         if (keys.length > 0) {
             valueLog.add(new WrittenKeys(v, keys));
@@ -77,13 +194,20 @@ public final class InMemoryTreeStore implements TreeReader, TreeWriter, Preimage
 
     /**
      * Deletes every node that no version ≥ {@code leastReadableVersion} contains (stale-since ≤ L,
-     * spec §2.5), with its index entry. Returns the number of nodes deleted.
+     * spec §2.5) and its index entry. Returns the number of index entries processed (nodes freed).
      */
     public int pruneStaleNodes(long leastReadableVersion) {
         int removed = 0;
         while (!staleIndex.isEmpty()
                 && Long.compareUnsigned(staleIndex.peekFirst().staleSinceVersion(), leastReadableVersion) <= 0) {
-            if (nodes.remove(staleIndex.pollFirst().nodeKey()) != null) {
+            NodeKey key = staleIndex.pollFirst().nodeKey();
+            if (linked) {
+                // Dropping the root is enough: what no retained root reaches is garbage.
+                if (key.path().length() == 0) {
+                    roots.remove(key.version());
+                }
+                removed++;
+            } else if (removeNode(key) != null) {
                 removed++;
             }
         }
@@ -98,14 +222,36 @@ public final class InMemoryTreeStore implements TreeReader, TreeWriter, Preimage
     public int pruneValues(long leastReadableVersion) {
         int dropped = 0;
         while (!valueLog.isEmpty() && Long.compareUnsigned(valueLog.peekFirst().version(), leastReadableVersion) <= 0) {
-            for (KeyHash kh : valueLog.pollFirst().keys()) {
-                ValueHistory h = values.get(kh);
-                if (h != null) {
-                    dropped += h.pruneBelow(leastReadableVersion);
-                    if (h.isEmpty()) {
-                        values.remove(kh);
-                    }
-                }
+            for (KeyHash k : valueLog.pollFirst().keys()) {
+                dropped += pruneKey(k, leastReadableVersion);
+            }
+        }
+        return dropped;
+    }
+
+    private int pruneKey(KeyHash k, long horizon) {
+        ValueEntry head = values.get(k.word(0), k.word(1), k.word(2), k.word(3));
+        ValueEntry newer = null;
+        ValueEntry e = head;
+        while (e != null && Long.compareUnsigned(e.version, horizon) > 0) {
+            newer = e;
+            e = e.older;
+        }
+        if (e == null) {
+            return 0;
+        }
+        int dropped = 0;
+        for (ValueEntry o = e.older; o != null; o = o.older) {
+            dropped++;
+        }
+        e.older = null;
+        if (e.value == null) {
+            // A deletion at or below the horizon: no readable version needs it.
+            dropped++;
+            if (newer == null) {
+                values.remove(k.word(0), k.word(1), k.word(2), k.word(3));
+            } else {
+                newer.older = null;
             }
         }
         return dropped;
@@ -117,9 +263,33 @@ public final class InMemoryTreeStore implements TreeReader, TreeWriter, Preimage
         pruneValues(leastReadableVersion);
     }
 
-    /** Number of stored nodes. */
+    /**
+     * Number of stored nodes (distinct node keys). In linked mode this walks every retained
+     * version's tree, so it is for tests and tools, not for every block.
+     */
     public int nodeCount() {
-        return nodes.size();
+        if (!linked) {
+            return nodes.size() + deepNodes.size();
+        }
+        Set<NodeKey> seen = new HashSet<>();
+        ArrayDeque<NodeKey> keys = new ArrayDeque<>();
+        ArrayDeque<Node> todo = new ArrayDeque<>();
+        for (var root : roots.entrySet()) {
+            keys.add(NodeKey.root(root.getKey()));
+            todo.add(root.getValue());
+        }
+        while (!todo.isEmpty()) {
+            NodeKey key = keys.poll();
+            Node n = todo.poll();
+            if (seen.add(key) && n instanceof InternalNode in) {
+                int rank = 0;
+                for (int bits = in.existenceBitmap(); bits != 0; bits &= bits - 1, rank++) {
+                    keys.add(new NodeKey(in.metaRef()[rank], key.path().child(Integer.numberOfTrailingZeros(bits))));
+                    todo.add(in.linkedChild(rank));
+                }
+            }
+        }
+        return seen.size();
     }
 
     /** Number of stale-node index entries not yet pruned. */
@@ -134,73 +304,12 @@ public final class InMemoryTreeStore implements TreeReader, TreeWriter, Preimage
 
     /** Number of value entries over all keys. */
     public long valueEntryCount() {
-        long n = 0;
-        for (ValueHistory h : values.values()) {
-            n += h.size;
-        }
-        return n;
-    }
-
-    /** One key's values by version, ascending; a null value is a deletion. */
-    private static final class ValueHistory {
-        private long[] versions = new long[1];
-        private byte[][] entries = new byte[1][];
-        private int size;
-
-        void add(long version, byte[] value) {
-            if (size > 0 && versions[size - 1] == version) {
-                entries[size - 1] = value;
-                return;
+        long[] n = {0};
+        values.forEachValue(e -> {
+            for (ValueEntry x = e; x != null; x = x.older) {
+                n[0]++;
             }
-            if (size == versions.length) {
-                versions = Arrays.copyOf(versions, size * 2);
-                entries = Arrays.copyOf(entries, size * 2);
-            }
-            versions[size] = version;
-            entries[size] = value;
-            size++;
-        }
-
-        /** Index of the newest entry with version ≤ max, or -1. */
-        private int newestAtOrBelow(long max) {
-            int lo = 0;
-            int hi = size - 1;
-            int found = -1;
-            while (lo <= hi) {
-                int mid = (lo + hi) >>> 1;
-                if (Long.compareUnsigned(versions[mid], max) <= 0) {
-                    found = mid;
-                    lo = mid + 1;
-                } else {
-                    hi = mid - 1;
-                }
-            }
-            return found;
-        }
-
-        byte[] at(long maxVersion) {
-            int i = newestAtOrBelow(maxVersion);
-            return i < 0 ? null : entries[i];
-        }
-
-        int pruneBelow(long horizon) {
-            int i = newestAtOrBelow(horizon);
-            if (i < 0) {
-                return 0;
-            }
-            int drop = entries[i] == null ? i + 1 : i;
-            if (drop == 0) {
-                return 0;
-            }
-            System.arraycopy(versions, drop, versions, 0, size - drop);
-            System.arraycopy(entries, drop, entries, 0, size - drop);
-            Arrays.fill(entries, size - drop, size, null);
-            size -= drop;
-            return drop;
-        }
-
-        boolean isEmpty() {
-            return size == 0;
-        }
+        });
+        return n[0];
     }
 }

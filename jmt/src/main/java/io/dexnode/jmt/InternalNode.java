@@ -31,24 +31,36 @@ public final class InternalNode implements Node {
     }
 
     private static final int SOURCE_PLACEHOLDER = 0;
-    private static final int SOURCE_CHILD = 1;
-    private static final int SOURCE_CACHE = 2;
+    private static final int SOURCE_HASHES = 1;
+    private static final int HASH = JmtHasher.HASH_LENGTH;
 
     private final int existence;
     private final int leaves;
-    private final long[] versions;
-    private final long[] leafCounts;
-    private final byte[] childHashes;
+    /** Per child by rank: versions in [0, n), leaf counts in [n, 2n). */
+    private final long[] meta;
+    /**
+     * Child hashes by rank in [0, 32n), then the cache: the hashes of the hashed positions in
+     * heap order, so [32n, 32n + 32) is this node's own hash.
+     */
+    private final byte[] hashes;
     private final long leafCount;
     private final int hashedMask;
-    /** Hashes of the hashed positions in heap order; bytes [0, 32) are this node's hash. */
-    private volatile byte[] subHashes;
+    private final int cacheOffset;
+    /** Whether the cache part of {@link #hashes} is filled (false after decoding until first use). */
+    private volatile boolean cacheReady;
+    /**
+     * Resolved children by rank, for readers whose nodes stay resident: a transient shortcut
+     * around the store, never persisted, never compared. Races only ever write the same object.
+     */
+    private Node[] links;
 
     /**
-     * A node from compact arrays (taken over, not copied). {@code leafCounts[i]} is 1 for a leaf
-     * child and at least 2 for an internal one.
+     * A node from compact arrays, taken over without copying: {@code meta} holds the n child
+     * versions then the n leaf counts (1 for a leaf child, at least 2 for an internal one);
+     * {@code hashes} holds the n child hashes and room for the cache
+     * ({@link #hashArrayLength}).
      */
-    InternalNode(int existence, int leaves, long[] versions, long[] leafCounts, byte[] childHashes) {
+    InternalNode(int existence, int leaves, long[] meta, byte[] hashes) {
         if ((existence & ~0xFFFF) != 0 || (leaves & ~existence) != 0) {
             throw new IllegalArgumentException(String.format(
                     "bad child bitmaps: existence %04x, leaves %04x", existence, leaves));
@@ -60,25 +72,32 @@ public final class InternalNode implements Node {
         if (count == 1 && leaves != 0) {
             throw new IllegalArgumentException("an internal node with a single child needs an internal child, not a leaf");
         }
-        if (versions.length != count || leafCounts.length != count || childHashes.length != count * JmtHasher.HASH_LENGTH) {
+        int mask = hashedPositions(existence, leaves);
+        if (meta.length != 2 * count || hashes.length != (count + Integer.bitCount(mask)) * HASH) {
             throw new IllegalArgumentException("child arrays do not match the " + count + " children of the bitmap");
         }
         long total = 0;
         for (int rank = 0, bits = existence; bits != 0; rank++, bits &= bits - 1) {
             boolean leaf = (leaves & Integer.lowestOneBit(bits)) != 0;
-            if (leaf ? leafCounts[rank] != 1 : leafCounts[rank] < 2) {
+            long c = meta[count + rank];
+            if (leaf ? c != 1 : c < 2) {
                 throw new IllegalArgumentException("child " + Integer.numberOfTrailingZeros(bits)
-                        + " has leaf count " + leafCounts[rank] + " for a " + (leaf ? "leaf" : "internal node"));
+                        + " has leaf count " + c + " for a " + (leaf ? "leaf" : "internal node"));
             }
-            total = Math.addExact(total, leafCounts[rank]);
+            total = Math.addExact(total, c);
         }
         this.existence = existence;
         this.leaves = leaves;
-        this.versions = versions;
-        this.leafCounts = leafCounts;
-        this.childHashes = childHashes;
+        this.meta = meta;
+        this.hashes = hashes;
         this.leafCount = total;
-        this.hashedMask = hashedPositions(existence, leaves);
+        this.hashedMask = mask;
+        this.cacheOffset = count * HASH;
+    }
+
+    /** The length of the {@code hashes} array of a node with these bitmaps. */
+    static int hashArrayLength(int existence, int leaves) {
+        return (Integer.bitCount(existence) + Integer.bitCount(hashedPositions(existence, leaves))) * HASH;
     }
 
     /**
@@ -125,11 +144,7 @@ public final class InternalNode implements Node {
         Arrays.sort(sorted, (a, b) -> Integer.compare(a.nibble(), b.nibble()));
         int existence = 0;
         int leaves = 0;
-        long[] versions = new long[sorted.length];
-        long[] counts = new long[sorted.length];
-        byte[] hashes = new byte[sorted.length * JmtHasher.HASH_LENGTH];
-        for (int i = 0; i < sorted.length; i++) {
-            Child c = sorted[i];
+        for (Child c : sorted) {
             if ((existence & (1 << c.nibble())) != 0) {
                 throw new IllegalArgumentException("two children at nibble " + c.nibble());
             }
@@ -137,19 +152,25 @@ public final class InternalNode implements Node {
             if (c.isLeaf()) {
                 leaves |= 1 << c.nibble();
             }
-            versions[i] = c.version();
-            counts[i] = c.leafCount();
-            System.arraycopy(c.hash, 0, hashes, i * JmtHasher.HASH_LENGTH, JmtHasher.HASH_LENGTH);
         }
-        return new InternalNode(existence, leaves, versions, counts, hashes);
+        int n = sorted.length;
+        long[] meta = new long[2 * n];
+        byte[] hashes = new byte[hashArrayLength(existence, leaves)];
+        for (int i = 0; i < n; i++) {
+            meta[i] = sorted[i].version();
+            meta[n + i] = sorted[i].leafCount();
+            System.arraycopy(sorted[i].hash, 0, hashes, i * HASH, HASH);
+        }
+        return new InternalNode(existence, leaves, meta, hashes);
     }
 
     /** The children in nibble order. */
     public List<Child> children() {
-        List<Child> out = new ArrayList<>(versions.length);
+        int count = childCount();
+        List<Child> out = new ArrayList<>(count);
         for (int rank = 0, bits = existence; bits != 0; rank++, bits &= bits - 1) {
             int n = Integer.numberOfTrailingZeros(bits);
-            out.add(new Child(n, versions[rank], childHash(n), (leaves & (1 << n)) != 0, leafCounts[rank]));
+            out.add(new Child(n, meta[rank], childHash(n), (leaves & (1 << n)) != 0, meta[count + rank]));
         }
         return out;
     }
@@ -166,7 +187,7 @@ public final class InternalNode implements Node {
 
     /** Number of children. */
     public int childCount() {
-        return versions.length;
+        return meta.length >>> 1;
     }
 
     /** Whether a child exists under {@code nibble}. */
@@ -181,18 +202,18 @@ public final class InternalNode implements Node {
 
     /** The version of the child under {@code nibble} (part of its node key). */
     public long childVersion(int nibble) {
-        return versions[rankOf(nibble)];
+        return meta[rankOf(nibble)];
     }
 
     /** The leaf count of the child under {@code nibble}. */
     public long childLeafCount(int nibble) {
-        return leafCounts[rankOf(nibble)];
+        return meta[childCount() + rankOf(nibble)];
     }
 
     /** A copy of the hash of the child under {@code nibble}. */
     public byte[] childHash(int nibble) {
-        int off = rankOf(nibble) * JmtHasher.HASH_LENGTH;
-        return Arrays.copyOfRange(childHashes, off, off + JmtHasher.HASH_LENGTH);
+        int off = rankOf(nibble) * HASH;
+        return Arrays.copyOfRange(hashes, off, off + HASH);
     }
 
     private int rankOf(int nibble) {
@@ -209,31 +230,33 @@ public final class InternalNode implements Node {
 
     @Override
     public byte[] hash() {
-        return Arrays.copyOf(subHashes(), JmtHasher.HASH_LENGTH);
+        byte[] h = hashesWithCache();
+        return Arrays.copyOfRange(h, cacheOffset, cacheOffset + HASH);
     }
 
     // ---- package-private access for the tree, the codec and proofs (no copies) ----
 
-    long[] versionsRef() {
-        return versions;
+    /** Versions by rank in [0, n), leaf counts by rank in [n, 2n). */
+    long[] metaRef() {
+        return meta;
     }
 
-    long[] leafCountsRef() {
-        return leafCounts;
+    /** Child hashes by rank in [0, 32n); the cache after that (see {@link #hashesWithCache()}). */
+    byte[] hashesRef() {
+        return hashes;
     }
 
-    byte[] childHashesRef() {
-        return childHashes;
+    /** Where this node's own hash starts in {@link #hashesWithCache()}. */
+    int ownHashOffset() {
+        return cacheOffset;
     }
 
-    /** The cache, computed in full on first use (e.g. after decoding). */
-    byte[] subHashes() {
-        byte[] s = subHashes;
-        if (s == null) {
-            s = computeSubHashes(null, 0xFFFF, JmtHasher.local());
-            subHashes = s;
+    /** The hashes array with the cache filled, computing it in full on first use (e.g. after decoding). */
+    byte[] hashesWithCache() {
+        if (!cacheReady) {
+            fillCache(null, 0xFFFF, JmtHasher.local());
         }
-        return s;
+        return hashes;
     }
 
     /**
@@ -241,27 +264,72 @@ public final class InternalNode implements Node {
      * range holds none of the {@code changedChildren} (their content is then identical) and
      * hashing the rest bottom-up. {@code previous} null means hash everything.
      */
-    void buildSubHashes(InternalNode previous, int changedChildren, JmtHasher hasher) {
-        subHashes = computeSubHashes(previous, changedChildren, hasher);
+    void buildCache(InternalNode previous, int changedChildren, JmtHasher hasher) {
+        fillCache(previous, changedChildren, hasher);
     }
 
-    private byte[] computeSubHashes(InternalNode previous, int changed, JmtHasher hasher) {
-        byte[] out = new byte[Integer.bitCount(hashedMask) * JmtHasher.HASH_LENGTH];
-        byte[] old = previous == null ? null : previous.subHashes();
+    /**
+     * For a node cloned from a predecessor with the same bitmaps (so the cache layout is the same
+     * and the cloned cache is valid wherever no child changed): rehashes, in place, exactly the
+     * positions above the {@code changedChildren}.
+     */
+    void refreshCache(int changedChildren, JmtHasher hasher) {
+        for (int p = 15; p >= 1; p--) {
+            if ((hashedMask & (1 << p)) != 0 && (RANGE[p] & changedChildren) != 0) {
+                long l = locate(2 * p);
+                long r = locate(2 * p + 1);
+                hasher.internalHash(source(l), (int) l, source(r), (int) r, hashes, cacheOffset + rank(hashedMask, p) * HASH);
+            }
+        }
+        cacheReady = true;
+    }
+
+    /** The resolved child at {@code rank}, or null when not linked. */
+    Node linkedChild(int rank) {
+        Node[] l = links;
+        return l == null ? null : l[rank];
+    }
+
+    Node[] linksRef() {
+        return links;
+    }
+
+    void setLinks(Node[] resolved) {
+        links = resolved;
+    }
+
+    /** Remembers the resolved child at {@code rank}. */
+    void link(int rank, Node child) {
+        Node[] l = links;
+        if (l == null) {
+            l = new Node[childCount()];
+            links = l;
+        }
+        l[rank] = child;
+    }
+
+    /** The rank (index among existing children) of child {@code nibble}, which must exist. */
+    int rank(int nibble) {
+        return Integer.bitCount(existence & ((1 << nibble) - 1));
+    }
+
+    private void fillCache(InternalNode previous, int changed, JmtHasher hasher) {
+        byte[] old = previous == null ? null : previous.hashesWithCache();
         for (int p = 15; p >= 1; p--) {
             if ((hashedMask & (1 << p)) == 0) {
                 continue;
             }
-            int dst = rank(hashedMask, p) * JmtHasher.HASH_LENGTH;
+            int dst = cacheOffset + rank(hashedMask, p) * HASH;
             if (old != null && (RANGE[p] & changed) == 0) {
-                System.arraycopy(old, rank(previous.hashedMask, p) * JmtHasher.HASH_LENGTH, out, dst, JmtHasher.HASH_LENGTH);
+                System.arraycopy(old, previous.cacheOffset + rank(previous.hashedMask, p) * HASH, hashes, dst, HASH);
                 continue;
             }
             long l = locate(2 * p);
             long r = locate(2 * p + 1);
-            hasher.internalHash(source(l, out), (int) l, source(r, out), (int) r, out, dst);
+            hasher.internalHash(source(l), (int) l, source(r), (int) r, hashes, dst);
         }
-        return out;
+        // Publishes the filled cache: readers that see true see every byte written above.
+        cacheReady = true;
     }
 
     /** Positions 1..15 whose value is an internal hash (spec §1.7: ≥2 children, or one internal). */
@@ -281,38 +349,34 @@ public final class InternalNode implements Node {
         return Integer.bitCount(mask & ((1 << bit) - 1));
     }
 
-    /** Where the value of heap position q lives: (source << 32) | offset. */
+    /** Where the value of heap position q lives in {@link #hashes} (or the placeholder): (source << 32) | offset. */
     private long locate(int q) {
         if (q >= 16) {
             int n = q - 16;
             return (existence & (1 << n)) == 0
                     ? (long) SOURCE_PLACEHOLDER << 32
-                    : ((long) SOURCE_CHILD << 32) | (long) rank(existence, n) * JmtHasher.HASH_LENGTH;
+                    : ((long) SOURCE_HASHES << 32) | (long) rank(existence, n) * HASH;
         }
         if ((hashedMask & (1 << q)) != 0) {
-            return ((long) SOURCE_CACHE << 32) | (long) rank(hashedMask, q) * JmtHasher.HASH_LENGTH;
+            return ((long) SOURCE_HASHES << 32) | (cacheOffset + (long) rank(hashedMask, q) * HASH);
         }
         int inRange = existence & RANGE[q];
         if (inRange == 0) {
             return (long) SOURCE_PLACEHOLDER << 32;
         }
         // A lone leaf: the range's value is the leaf's own hash.
-        return ((long) SOURCE_CHILD << 32)
-                | (long) rank(existence, Integer.numberOfTrailingZeros(inRange)) * JmtHasher.HASH_LENGTH;
+        return ((long) SOURCE_HASHES << 32) | (long) rank(existence, Integer.numberOfTrailingZeros(inRange)) * HASH;
     }
 
-    private byte[] source(long located, byte[] cache) {
-        return switch ((int) (located >>> 32)) {
-            case SOURCE_PLACEHOLDER -> JmtHasher.PLACEHOLDER;
-            case SOURCE_CHILD -> childHashes;
-            default -> cache;
-        };
+    private byte[] source(long located) {
+        return (int) (located >>> 32) == SOURCE_PLACEHOLDER ? JmtHasher.PLACEHOLDER : hashes;
     }
 
     /** Copies the value of heap position q (1..31) into {@code out}. */
     void positionValue(int q, byte[] out, int offset) {
+        hashesWithCache();
         long loc = locate(q);
-        System.arraycopy(source(loc, subHashes()), (int) loc, out, offset, JmtHasher.HASH_LENGTH);
+        System.arraycopy(source(loc), (int) loc, out, offset, HASH);
     }
 
     /** Whether heap position p (1..15) is an internal binary node. */
@@ -328,13 +392,12 @@ public final class InternalNode implements Node {
     @Override
     public boolean equals(Object o) {
         return o instanceof InternalNode n && n.existence == existence && n.leaves == leaves
-                && Arrays.equals(n.versions, versions) && Arrays.equals(n.leafCounts, leafCounts)
-                && Arrays.equals(n.childHashes, childHashes);
+                && Arrays.equals(n.meta, meta) && Arrays.equals(n.hashes, 0, cacheOffset, hashes, 0, cacheOffset);
     }
 
     @Override
     public int hashCode() {
-        return Arrays.hashCode(childHashes) * 31 + existence;
+        return Arrays.hashCode(meta) * 31 + existence;
     }
 
     @Override

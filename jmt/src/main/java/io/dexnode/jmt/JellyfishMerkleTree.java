@@ -121,7 +121,7 @@ public final class JellyfishMerkleTree {
         Collections.reverse(topDown);
         SparseMerkleProof proof = new SparseMerkleProof(leaf, topDown);
         byte[] value = null;
-        if (leaf != null && leaf.keyHash().equals(keyHash)) {
+        if (leaf != null && leaf.hasKey(keyHash)) {
             value = reader.getValue(version, keyHash);
             if (value == null) {
                 throw new JmtException("key " + keyHash + " is live at version " + Long.toUnsignedString(version)
@@ -164,7 +164,7 @@ public final class JellyfishMerkleTree {
     private KeyHash predecessor(Node node, NibblePath path, KeyHash target) {
         return switch (node) {
             case NullNode n -> null;
-            case LeafNode l -> l.keyHash().compareTo(target) < 0 ? l.keyHash() : null;
+            case LeafNode l -> l.compareKeyTo(target) < 0 ? l.keyHash() : null;
             case InternalNode in -> {
                 int nibble = target.nibble(path.length());
                 if (in.hasChild(nibble)) {
@@ -187,7 +187,7 @@ public final class JellyfishMerkleTree {
     private KeyHash successor(Node node, NibblePath path, KeyHash target) {
         return switch (node) {
             case NullNode n -> null;
-            case LeafNode l -> l.keyHash().compareTo(target) > 0 ? l.keyHash() : null;
+            case LeafNode l -> l.compareKeyTo(target) > 0 ? l.keyHash() : null;
             case InternalNode in -> {
                 int nibble = target.nibble(path.length());
                 if (in.hasChild(nibble)) {
@@ -257,7 +257,7 @@ public final class JellyfishMerkleTree {
             }
             if (in.isLeafChild(n)) {
                 LeafNode leaf = leafChild(in, n, pathKey, depth);
-                return new SparseMerkleProof.LeafSibling(leaf.keyHash(), leaf.valueHashRef());
+                return new SparseMerkleProof.LeafSibling(leaf.keyHash(), leaf.valueHash());
             }
             if (!(child(in, n, pathKey, depth) instanceof InternalNode c)) {
                 throw new JmtException("child " + n + " at depth " + depth + " is recorded as internal but is not");
@@ -270,7 +270,7 @@ public final class JellyfishMerkleTree {
         }
         if (!in.isHashed(q)) {
             LeafNode leaf = leafChild(in, Integer.numberOfTrailingZeros(inRange), pathKey, depth);
-            return new SparseMerkleProof.LeafSibling(leaf.keyHash(), leaf.valueHashRef());
+            return new SparseMerkleProof.LeafSibling(leaf.keyHash(), leaf.valueHash());
         }
         return halves(in, q);
     }

@@ -91,6 +91,15 @@ public final class JmtHasher {
         finish(out, outOffset);
     }
 
+    /** The hash of {@code leaf} into {@code out} at {@code outOffset}. */
+    void leafHash(LeafNode leaf, byte[] out, int outOffset) {
+        sha256.update(LEAF_DOMAIN);
+        leaf.copyKeyHashTo(input, INTERNAL_DOMAIN.length);
+        leaf.copyValueHashTo(input, INTERNAL_DOMAIN.length + HASH_LENGTH);
+        sha256.update(input, INTERNAL_DOMAIN.length, 2 * HASH_LENGTH);
+        finish(out, outOffset);
+    }
+
     /** The leaf hash as a new array. */
     public byte[] leafHash(KeyHash keyHash, byte[] valueHash) {
         byte[] out = new byte[HASH_LENGTH];

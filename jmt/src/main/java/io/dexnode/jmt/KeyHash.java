@@ -91,6 +91,23 @@ public final class KeyHash implements Comparable<KeyHash> {
         return HexFormat.of().formatHex(bytes());
     }
 
+    static KeyHash ofWords(long w0, long w1, long w2, long w3) {
+        return new KeyHash(w0, w1, w2, w3);
+    }
+
+    boolean hasWords(long a, long b, long c, long d) {
+        return w0 == a && w1 == b && w2 == c && w3 == d;
+    }
+
+    int compareToWords(long a, long b, long c, long d) {
+        int r = Long.compareUnsigned(w0, a);
+        if (r != 0) return r;
+        r = Long.compareUnsigned(w1, b);
+        if (r != 0) return r;
+        r = Long.compareUnsigned(w2, c);
+        return r != 0 ? r : Long.compareUnsigned(w3, d);
+    }
+
     /** The 64-bit word {@code i} (0..3), big-endian. */
     long word(int i) {
         return switch (i) {

@@ -35,8 +35,8 @@ public final class NodeCodec {
                 byte[] out = new byte[2 + 2 * HASH];
                 out[0] = FORMAT;
                 out[1] = KIND_LEAF;
-                leaf.keyHash().copyTo(out, 2);
-                System.arraycopy(leaf.valueHashRef(), 0, out, 2 + HASH, HASH);
+                leaf.copyKeyHashTo(out, 2);
+                leaf.copyValueHashTo(out, 2 + HASH);
                 yield out;
             }
             case InternalNode in -> encodeInternal(in);
@@ -44,16 +44,16 @@ public final class NodeCodec {
     }
 
     private static byte[] encodeInternal(InternalNode node) {
-        long[] versions = node.versionsRef();
-        long[] counts = node.leafCountsRef();
-        byte[] hashes = node.childHashesRef();
+        long[] meta = node.metaRef();
+        int n = node.childCount();
+        byte[] hashes = node.hashesRef();
         int leaves = node.leafBitmap();
         int size = 6;
         int rank = 0;
         for (int bits = node.existenceBitmap(); bits != 0; bits &= bits - 1, rank++) {
-            size += varintLength(versions[rank]) + HASH;
+            size += varintLength(meta[rank]) + HASH;
             if ((leaves & Integer.lowestOneBit(bits)) == 0) {
-                size += varintLength(counts[rank]);
+                size += varintLength(meta[n + rank]);
             }
         }
         byte[] out = new byte[size];
@@ -66,11 +66,11 @@ public final class NodeCodec {
         int pos = 6;
         rank = 0;
         for (int bits = node.existenceBitmap(); bits != 0; bits &= bits - 1, rank++) {
-            pos = putVarint(out, pos, versions[rank]);
+            pos = putVarint(out, pos, meta[rank]);
             System.arraycopy(hashes, rank * HASH, out, pos, HASH);
             pos += HASH;
             if ((leaves & Integer.lowestOneBit(bits)) == 0) {
-                pos = putVarint(out, pos, counts[rank]);
+                pos = putVarint(out, pos, meta[n + rank]);
             }
         }
         return out;
@@ -91,8 +91,7 @@ public final class NodeCodec {
             }
             case KIND_LEAF -> {
                 requireLength(bytes, 2 + 2 * HASH, "leaf node");
-                byte[] vh = java.util.Arrays.copyOfRange(bytes, 2 + HASH, 2 + 2 * HASH);
-                yield LeafNode.owning(KeyHash.fromBytes(bytes, 2), vh);
+                yield new LeafNode(KeyHash.fromBytes(bytes, 2), bytes, 2 + HASH);
             }
             case KIND_INTERNAL -> decodeInternal(bytes);
             default -> throw new IllegalArgumentException("unknown node kind " + bytes[1]);
@@ -106,24 +105,26 @@ public final class NodeCodec {
         int existence = ((b[2] & 0xFF) << 8) | (b[3] & 0xFF);
         int leaves = ((b[4] & 0xFF) << 8) | (b[5] & 0xFF);
         int count = Integer.bitCount(existence);
-        long[] versions = new long[count];
-        long[] counts = new long[count];
-        byte[] hashes = new byte[count * HASH];
+        if ((leaves & ~existence) != 0 || count == 0) {
+            throw new IllegalArgumentException(String.format("bad child bitmaps: existence %04x, leaves %04x", existence, leaves));
+        }
+        long[] meta = new long[2 * count];
+        byte[] hashes = new byte[InternalNode.hashArrayLength(existence, leaves)];
         int[] pos = {6};
         int rank = 0;
         for (int bits = existence; bits != 0; bits &= bits - 1, rank++) {
-            versions[rank] = readVarint(b, pos);
+            meta[rank] = readVarint(b, pos);
             if (pos[0] + HASH > b.length) {
                 throw new IllegalArgumentException("truncated child hash in internal node");
             }
             System.arraycopy(b, pos[0], hashes, rank * HASH, HASH);
             pos[0] += HASH;
-            counts[rank] = (leaves & Integer.lowestOneBit(bits)) == 0 ? readVarint(b, pos) : 1;
+            meta[count + rank] = (leaves & Integer.lowestOneBit(bits)) == 0 ? readVarint(b, pos) : 1;
         }
         if (pos[0] != b.length) {
             throw new IllegalArgumentException((b.length - pos[0]) + " trailing bytes after internal node");
         }
-        return new InternalNode(existence, leaves, versions, counts, hashes);
+        return new InternalNode(existence, leaves, meta, hashes);
     }
 
     private static void requireLength(byte[] b, int expected, String what) {

@@ -64,6 +64,11 @@ public record NodeKey(long version, NibblePath path) implements Comparable<NodeK
         return new NodeKey(version, NibblePath.fromPacked(nibbles, packed));
     }
 
+    @Override
+    public int hashCode() {
+        return (int) Bytes.mix(path.mix64() + version * 0x9E3779B97F4A7C15L);
+    }
+
     /** Orders as the encoding does: version (unsigned), then path. */
     @Override
     public int compareTo(NodeKey o) {

@@ -63,14 +63,14 @@ public final class SparseMerkleProof {
             if (leaf == null) {
                 return "existence claimed but the proof ends at an empty subtree";
             }
-            if (!leaf.keyHash().equals(keyHash)) {
+            if (!leaf.hasKey(keyHash)) {
                 return "existence claimed but the proof's leaf is another key";
             }
-            if (!Arrays.equals(leaf.valueHashRef(), h.valueHash(value))) {
+            if (!Arrays.equals(leaf.valueHash(), h.valueHash(value))) {
                 return "value hash does not match the leaf";
             }
         } else if (leaf != null) {
-            if (leaf.keyHash().equals(keyHash)) {
+            if (leaf.hasKey(keyHash)) {
                 return "non-existence claimed but the proof's leaf is this key";
             }
             if (keyHash.commonPrefixBits(leaf.keyHash()) < n) {

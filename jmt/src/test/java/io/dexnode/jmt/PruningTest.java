@@ -9,20 +9,21 @@ import java.util.List;
 import java.util.Set;
 import java.util.SplittableRandom;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.params.provider.CsvSource;
 
 /**
  * Pruning by the stale-node index: every retained version still reads and proves, nothing
- * reachable from a retained root is gone, nothing else is left behind, and pruned versions fail
- * with a clear error.
+ * reachable from a retained root is gone, nothing else is left behind (meaningful for the indexed
+ * store, which counts stored nodes; the linked one counts reachable nodes), and pruned versions
+ * fail with a clear error. Both store modes.
  */
 class PruningTest {
 
     @ParameterizedTest
-    @ValueSource(longs = {5, 6, 77, 31337})
-    void retainedVersionsReadAndProveAndPrunedOnesFailClearly(long seed) {
+    @CsvSource({"5,true", "6,true", "77,true", "31337,true", "5,false", "6,false", "77,false", "31337,false"})
+    void retainedVersionsReadAndProveAndPrunedOnesFailClearly(long seed, boolean linked) {
         SplittableRandom rnd = new SplittableRandom(seed);
-        InMemoryTreeStore store = new InMemoryTreeStore();
+        InMemoryTreeStore store = new InMemoryTreeStore(linked);
         JellyfishMerkleTree tree = new JellyfishMerkleTree(store);
         NaiveSparseMerkleTree naive = new NaiveSparseMerkleTree();
         List<KeyHash> pool = new ArrayList<>();
