@@ -386,12 +386,22 @@ final class BatchUpdater {
             InternalNode node = patchedNode(hasher);
             if (link) {
                 Node[] baseLinks = base == null ? null : base.linksRef();
-                Node[] links = new Node[Integer.bitCount(existence)];
-                int rank = 0;
-                for (int bits = existence; bits != 0; bits &= bits - 1, rank++) {
-                    int n = Integer.numberOfTrailingZeros(bits);
-                    links[rank] = (changed & (1 << n)) != 0 ? newChildren[n]
-                            : baseLinks == null ? null : baseLinks[base.rank(n)];
+                Node[] links;
+                if (baseLinks != null && base.existenceBitmap() == existence) {
+                    // Same children slots: the base's links, with the changed ones replaced.
+                    links = baseLinks.clone();
+                    for (int bits = changed; bits != 0; bits &= bits - 1) {
+                        int n = Integer.numberOfTrailingZeros(bits);
+                        links[Integer.bitCount(existence & ((1 << n) - 1))] = newChildren[n];
+                    }
+                } else {
+                    links = new Node[Integer.bitCount(existence)];
+                    int rank = 0;
+                    for (int bits = existence; bits != 0; bits &= bits - 1, rank++) {
+                        int n = Integer.numberOfTrailingZeros(bits);
+                        links[rank] = (changed & (1 << n)) != 0 ? newChildren[n]
+                                : baseLinks == null ? null : baseLinks[base.rank(n)];
+                    }
                 }
                 node.setLinks(links);
             }
@@ -408,14 +418,16 @@ final class BatchUpdater {
                 // Same shape: clone (child hashes and cache together) and patch.
                 long[] meta = base.metaRef().clone();
                 byte[] h = base.hashesWithCache().clone();
+                long total = base.leafCount();
                 for (int bits = present; bits != 0; bits &= bits - 1) {
                     int n = Integer.numberOfTrailingZeros(bits);
                     int rank = Integer.bitCount(existence & ((1 << n) - 1));
+                    total = Math.addExact(total - meta[count + rank], leafCounts[n]);
                     meta[rank] = versions[n];
                     meta[count + rank] = leafCounts[n];
                     System.arraycopy(hashes, n * HASH, h, rank * HASH, HASH);
                 }
-                InternalNode node = new InternalNode(existence, leaves, meta, h);
+                InternalNode node = new InternalNode(base, meta, h, total);
                 node.refreshCache(changed, hasher);
                 return node;
             }

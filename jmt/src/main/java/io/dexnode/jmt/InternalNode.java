@@ -95,6 +95,21 @@ public final class InternalNode implements Node {
         this.cacheOffset = count * HASH;
     }
 
+    /**
+     * A node with the same bitmaps as {@code shape} (so the same hashed positions), from arrays
+     * the tree patched from that node's; {@code leafCount} is the caller's recount. Skips the
+     * validation of the public path: bitmaps and array sizes are those of a valid node.
+     */
+    InternalNode(InternalNode shape, long[] meta, byte[] hashes, long leafCount) {
+        this.existence = shape.existence;
+        this.leaves = shape.leaves;
+        this.meta = meta;
+        this.hashes = hashes;
+        this.leafCount = leafCount;
+        this.hashedMask = shape.hashedMask;
+        this.cacheOffset = shape.cacheOffset;
+    }
+
     /** The length of the {@code hashes} array of a node with these bitmaps. */
     static int hashArrayLength(int existence, int leaves) {
         return (Integer.bitCount(existence) + Integer.bitCount(hashedPositions(existence, leaves))) * HASH;

@@ -27,7 +27,10 @@ public final class JmtHasher {
     private static final ThreadLocal<JmtHasher> LOCAL = ThreadLocal.withInitial(JmtHasher::new);
 
     private final MessageDigest sha256;
+    /** "JMT::IntrnalNode" ‖ left ‖ right, the domain written once. */
     private final byte[] input = new byte[INTERNAL_DOMAIN.length + 2 * HASH_LENGTH];
+    /** "JMT::LeafNode" ‖ key_hash ‖ value_hash, the domain written once. */
+    private final byte[] leafInput = new byte[LEAF_DOMAIN.length + 2 * HASH_LENGTH];
 
     /** A new hasher; prefer {@link #local()} unless you manage thread confinement yourself. */
     public JmtHasher() {
@@ -37,6 +40,7 @@ public final class JmtHasher {
             throw new IllegalStateException("this JVM has no SHA-256", e);
         }
         System.arraycopy(INTERNAL_DOMAIN, 0, input, 0, INTERNAL_DOMAIN.length);
+        System.arraycopy(LEAF_DOMAIN, 0, leafInput, 0, LEAF_DOMAIN.length);
     }
 
     /** This thread's hasher. */
@@ -84,19 +88,17 @@ public final class JmtHasher {
 
     /** leaf_hash = SHA-256("JMT::LeafNode" ‖ key_hash ‖ value_hash) (spec §1.4). */
     public void leafHash(KeyHash keyHash, byte[] valueHash, int valueHashOffset, byte[] out, int outOffset) {
-        sha256.update(LEAF_DOMAIN);
-        keyHash.copyTo(input, INTERNAL_DOMAIN.length);
-        System.arraycopy(valueHash, valueHashOffset, input, INTERNAL_DOMAIN.length + HASH_LENGTH, HASH_LENGTH);
-        sha256.update(input, INTERNAL_DOMAIN.length, 2 * HASH_LENGTH);
+        keyHash.copyTo(leafInput, LEAF_DOMAIN.length);
+        System.arraycopy(valueHash, valueHashOffset, leafInput, LEAF_DOMAIN.length + HASH_LENGTH, HASH_LENGTH);
+        sha256.update(leafInput, 0, leafInput.length);
         finish(out, outOffset);
     }
 
     /** The hash of {@code leaf} into {@code out} at {@code outOffset}. */
     void leafHash(LeafNode leaf, byte[] out, int outOffset) {
-        sha256.update(LEAF_DOMAIN);
-        leaf.copyKeyHashTo(input, INTERNAL_DOMAIN.length);
-        leaf.copyValueHashTo(input, INTERNAL_DOMAIN.length + HASH_LENGTH);
-        sha256.update(input, INTERNAL_DOMAIN.length, 2 * HASH_LENGTH);
+        leaf.copyKeyHashTo(leafInput, LEAF_DOMAIN.length);
+        leaf.copyValueHashTo(leafInput, LEAF_DOMAIN.length + HASH_LENGTH);
+        sha256.update(leafInput, 0, leafInput.length);
         finish(out, outOffset);
     }
 
