@@ -1,7 +1,5 @@
 package io.dexnode.jmt;
 
-import java.util.Arrays;
-
 /**
  * An open-addressing hash table whose keys are {@code width} (2 or 4) longs stored inline, with
  * linear probing and backward-shift deletion. The in-memory store keeps a million-entry tree in
@@ -133,10 +131,5 @@ final class LongKeyTable<V> {
                 action.accept(cast);
             }
         }
-    }
-
-    void clear() {
-        Arrays.fill(values, null);
-        size = 0;
     }
 }
