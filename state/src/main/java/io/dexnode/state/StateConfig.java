@@ -1,0 +1,52 @@
+package io.dexnode.state;
+
+/**
+ * How a {@link StateManager} runs: durability, memory and history. One place for every knob of
+ * the store, so the node's config maps onto it field by field.
+ *
+ * @param fsync whether each commit waits for the WAL to reach the disk (true for a real node: an
+ *              acknowledged block is never lost)
+ * @param blockCacheBytes size of the LRU block cache shared by all column families
+ * @param pruning how much history to keep
+ * @param nodeCacheEntries how many decoded tree nodes to keep in memory (the upper levels of the
+ *                         tree are read by every commit)
+ */
+public record StateConfig(boolean fsync, long blockCacheBytes, PruningConfig pruning, int nodeCacheEntries) {
+    /** Default block cache: 256 MiB. */
+    public static final long DEFAULT_BLOCK_CACHE_BYTES = 256L << 20;
+    /** Default node cache: enough for every internal node of a tree of a few million keys. */
+    public static final int DEFAULT_NODE_CACHE_ENTRIES = 1 << 18;
+
+    public StateConfig {
+        if (blockCacheBytes < 0) {
+            throw new IllegalArgumentException("blockCacheBytes must be >= 0, got " + blockCacheBytes);
+        }
+        if (pruning == null) {
+            throw new IllegalArgumentException("a state config needs a pruning config");
+        }
+        if (nodeCacheEntries < 0) {
+            throw new IllegalArgumentException("nodeCacheEntries must be >= 0, got " + nodeCacheEntries);
+        }
+    }
+
+    /** fsync on, 256 MiB block cache, keep all versions, the default node cache. */
+    public static StateConfig defaults() {
+        return new StateConfig(true, DEFAULT_BLOCK_CACHE_BYTES, PruningConfig.keepAll(), DEFAULT_NODE_CACHE_ENTRIES);
+    }
+
+    public StateConfig withFsync(boolean f) {
+        return new StateConfig(f, blockCacheBytes, pruning, nodeCacheEntries);
+    }
+
+    public StateConfig withPruning(PruningConfig p) {
+        return new StateConfig(fsync, blockCacheBytes, p, nodeCacheEntries);
+    }
+
+    public StateConfig withBlockCacheBytes(long bytes) {
+        return new StateConfig(fsync, bytes, pruning, nodeCacheEntries);
+    }
+
+    public StateConfig withNodeCacheEntries(int entries) {
+        return new StateConfig(fsync, blockCacheBytes, pruning, entries);
+    }
+}

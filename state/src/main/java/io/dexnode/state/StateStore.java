@@ -1,0 +1,69 @@
+package io.dexnode.state;
+
+import java.util.List;
+import java.util.function.BiConsumer;
+
+/**
+ * The authenticated, versioned key/value state: layer 1 of the design, the single source of
+ * truth. Every key is under a Jellyfish Merkle Tree whose root is the state root; one version per
+ * block (version = block height). A commit is atomic: after a crash a version is either wholly
+ * there or wholly absent.
+ *
+ * <p>Raw keys are ordered by unsigned byte order (so typed big-endian keys scan in numeric order).
+ * Reads may run concurrently with each other and with one committing thread.
+ */
+public interface StateStore extends AutoCloseable {
+    /** The version of a store that has committed nothing. */
+    long NO_VERSION = -1;
+
+    /** The newest committed version, or {@link #NO_VERSION}. */
+    long latestVersion();
+
+    /** The newest committed root, or the empty-tree root when nothing is committed. */
+    byte[] latestRoot();
+
+    /** The root of {@code version}; throws {@link StateException} if it is not a committed, retained version. */
+    byte[] rootAt(long version);
+
+    /**
+     * One atomic commit: tree nodes, stale index, latest values, per-version values, extras, version
+     * and root. {@code version} must be greater than {@link #latestVersion()} (gaps are allowed). An
+     * empty write set still makes a version (with the same root).
+     *
+     * @param extras the caller's unauthenticated records (block header, transactions, auxiliary
+     *               indexes), stored outside the tree; may be null
+     * @return the new root
+     */
+    byte[] commit(long version, WriteSet writes, WriteSet extras);
+
+    /** The latest value of {@code key}, or null. */
+    byte[] get(byte[] key);
+
+    /** The value of {@code key} as of {@code version} (a retained version), or null. */
+    byte[] get(byte[] key, long version);
+
+    /** The latest values of {@code keys}, in the same order, null for missing ones. */
+    List<byte[]> multiGet(List<byte[]> keys);
+
+    /** Visits the latest entries whose key starts with {@code prefix}, in raw-key byte order. */
+    void scanPrefix(byte[] prefix, BiConsumer<byte[], byte[]> visitor);
+
+    /** The value of {@code key} at {@code version} with its ICS23 proof of existence or absence. */
+    StateProof getWithProof(byte[] key, long version);
+
+    /** Raw keys written (put or delete) in versions (fromExclusive, toInclusive], sorted, distinct. */
+    List<byte[]> changedKeys(long fromExclusive, long toInclusive);
+
+    /** The latest extra record under {@code key}, or null. */
+    byte[] getExtra(byte[] key);
+
+    /** Visits the extra records whose key starts with {@code prefix}, in byte order. */
+    void scanExtras(byte[] prefix, BiConsumer<byte[], byte[]> visitor);
+
+    /** The oldest version still readable, or {@link #NO_VERSION} when nothing is committed. */
+    long oldestRetainedVersion();
+
+    /** Releases the store; later calls throw {@link StateException}. */
+    @Override
+    void close();
+}

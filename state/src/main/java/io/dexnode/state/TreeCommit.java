@@ -1,0 +1,103 @@
+package io.dexnode.state;
+
+import io.dexnode.jmt.JellyfishMerkleTree;
+import io.dexnode.jmt.JmtException;
+import io.dexnode.jmt.KeyHash;
+import io.dexnode.jmt.Node;
+import io.dexnode.jmt.NodeKey;
+import io.dexnode.jmt.NullNode;
+import io.dexnode.jmt.StaleNodeIndex;
+import io.dexnode.jmt.TreeReader;
+import io.dexnode.jmt.TreeUpdateBatch;
+import io.dexnode.jmt.TreeUpdateResult;
+import io.dexnode.jmt.ValueUpdate;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The tree half of a commit, shared by {@link StateManager} and {@link InMemoryStateStore} so
+ * that both compute the same roots from the same write sets.
+ *
+ * <p>The JMT builds version v on the root of v-1; the state allows gaps between versions (block
+ * heights may skip). So the tree reads through a bridge that answers "root of v-1" with the root
+ * of the latest committed version, and the stale entry the tree files for root(v-1) is filed for
+ * the real previous root instead (or dropped when there was none). Roots do not depend on
+ * versions, so a gap changes nothing in any hash.
+ */
+final class TreeCommit {
+    private TreeCommit() {}
+
+    /**
+     * What one version writes.
+     *
+     * @param root the new root
+     * @param batch the tree's nodes and values (its stale list is superseded by {@code stale})
+     * @param stale the stale-node index entries to write
+     * @param keys the raw keys written, in byte order
+     * @param keyHashes their key hashes, same order
+     * @param values their values (null = delete), same order
+     */
+    record Prepared(byte[] root, TreeUpdateBatch batch, List<StaleNodeIndex> stale,
+                    byte[][] keys, KeyHash[] keyHashes, byte[][] values) {}
+
+    /** Computes version {@code version} over {@code reader}, whose latest committed version is {@code latest}. */
+    static Prepared prepare(TreeReader reader, long latest, long version, WriteSet writes) {
+        int n = writes.size();
+        byte[][] keys = new byte[n][];
+        KeyHash[] hashes = new KeyHash[n];
+        byte[][] values = new byte[n][];
+        List<ValueUpdate> updates = new ArrayList<>(n);
+        int[] i = {0};
+        writes.forEach((k, v) -> {
+            KeyHash kh = KeyHash.of(k);
+            keys[i[0]] = k;
+            hashes[i[0]] = kh;
+            values[i[0]] = v;
+            updates.add(new ValueUpdate(kh, v));
+            i[0]++;
+        });
+        TreeReader bridged = version - 1 == latest ? reader : new GapBridge(reader, latest, version);
+        TreeUpdateResult result;
+        try {
+            result = new JellyfishMerkleTree(bridged).putValueSet(version, updates);
+        } catch (JmtException e) {
+            throw new StateException("cannot compute version " + version + ": " + e.getMessage(), e);
+        }
+        TreeUpdateBatch batch = result.batch();
+        List<StaleNodeIndex> stale = batch.staleNodeIndices();
+        if (version - 1 != latest) {
+            NodeKey phantom = NodeKey.root(version - 1);
+            List<StaleNodeIndex> fixed = new ArrayList<>(stale.size());
+            for (StaleNodeIndex s : stale) {
+                if (s.nodeKey().equals(phantom)) {
+                    if (latest != StateStore.NO_VERSION) {
+                        fixed.add(new StaleNodeIndex(version, NodeKey.root(latest)));
+                    }
+                } else {
+                    fixed.add(s);
+                }
+            }
+            stale = fixed;
+        }
+        return new Prepared(result.rootHash(), batch, stale, keys, hashes, values);
+    }
+
+    /** Presents the latest root as the root of version - 1. */
+    private record GapBridge(TreeReader reader, long latest, long version) implements TreeReader {
+        @Override
+        public Node getNode(NodeKey key) {
+            if (key.version() == version - 1 && key.path().length() == 0) {
+                if (latest == StateStore.NO_VERSION) {
+                    return NullNode.INSTANCE;
+                }
+                return reader.getNode(NodeKey.root(latest));
+            }
+            return reader.getNode(key);
+        }
+
+        @Override
+        public byte[] getValue(long maxVersion, KeyHash keyHash) {
+            return reader.getValue(maxVersion, keyHash);
+        }
+    }
+}
