@@ -1,43 +1,767 @@
 package io.dexnode.state;
 
+import io.dexnode.jmt.JellyfishMerkleTree;
+import io.dexnode.jmt.KeyHash;
+import io.dexnode.jmt.Node;
+import io.dexnode.jmt.NodeCodec;
+import io.dexnode.jmt.NodeKey;
+import io.dexnode.jmt.PreimageReader;
+import io.dexnode.jmt.StaleNodeIndex;
+import io.dexnode.jmt.TreeReader;
+import io.dexnode.jmt.TreeUpdateBatch;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
 import java.util.List;
+import java.util.TreeSet;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BiConsumer;
+import java.util.stream.Stream;
+import org.rocksdb.BlockBasedTableConfig;
+import org.rocksdb.BloomFilter;
+import org.rocksdb.Checkpoint;
+import org.rocksdb.ColumnFamilyDescriptor;
+import org.rocksdb.ColumnFamilyHandle;
+import org.rocksdb.ColumnFamilyOptions;
+import org.rocksdb.CompressionType;
+import org.rocksdb.DBOptions;
+import org.rocksdb.LRUCache;
+import org.rocksdb.Options;
+import org.rocksdb.RocksDB;
+import org.rocksdb.RocksDBException;
+import org.rocksdb.RocksIterator;
+import org.rocksdb.WriteBatch;
+import org.rocksdb.WriteOptions;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * The node's durable {@link StateStore}: the JMT and its values on embedded RocksDB. Work in progress.
+ * The node's durable {@link StateStore}: the JMT and its values on embedded RocksDB, one atomic
+ * {@link WriteBatch} per version.
+ *
+ * <p>Column families, one job each: {@code nodes} (node key → encoded node), {@code stale}
+ * (stale-node index), {@code latest} (raw key → latest value, for reads and prefix scans),
+ * {@code versions} (every value at the version it was written, for reads at a version and for
+ * proofs), {@code changes} (version → keys written, for incremental recovery), {@code blocks}
+ * (the caller's unauthenticated extras) and {@code meta} (format, latest version, roots).
+ * Layouts are in {@link RecordCodec}.
+ *
+ * <p>Invariants: what is on disk is always a whole number of commits (one batch each); after a
+ * failed write the store refuses everything, because memory and disk may disagree; pruning runs
+ * on its own thread with its own batches and only ever removes what no version at or above the
+ * oldest retained one can reach. One thread commits at a time; reads run concurrently.
  */
 public final class StateManager implements StateStore {
+    /** The on-disk format this code writes and the newest it reads. */
+    public static final int FORMAT_VERSION = 1;
 
-    private StateManager() {}
+    private static final Logger LOG = LoggerFactory.getLogger(StateManager.class);
+    private static final byte[] EMPTY = new byte[0];
+    private static final int PRUNE_CHUNK = 20_000;
+    private static final List<String> FAMILIES =
+            List.of("default", "nodes", "stale", "latest", "versions", "changes", "blocks", "meta");
 
-    /** Opens (or creates) the state in {@code dir}. */
-    public static StateManager open(Path dir, StateConfig cfg) {
-        throw new UnsupportedOperationException("not yet");
+    static {
+        RocksDB.loadLibrary();
     }
 
-    /** Writes a RocksDB hard-link checkpoint to {@code dir} (which must not exist); it opens as a complete store. */
-    public void checkpoint(Path dir) {
-        throw new UnsupportedOperationException("not yet");
+    private final Path dir;
+    private final StateConfig cfg;
+    private final RocksDB db;
+    private final DBOptions dbOptions;
+    private final List<ColumnFamilyOptions> cfOptions;
+    private final LRUCache blockCache;
+    private final List<ColumnFamilyHandle> handles;
+    private final ColumnFamilyHandle nodesCf;
+    private final ColumnFamilyHandle staleCf;
+    private final ColumnFamilyHandle latestCf;
+    private final ColumnFamilyHandle versionsCf;
+    private final ColumnFamilyHandle changesCf;
+    private final ColumnFamilyHandle blocksCf;
+    private final ColumnFamilyHandle metaCf;
+    private final WriteOptions commitWrite;
+    private final WriteOptions pruneWrite;
+    private final NodeCache nodeCache;
+    private final Reader reader = new Reader();
+    private final Object commitLock = new Object();
+
+    private volatile long latestVersion;
+    private volatile byte[] latestRoot;
+    /** The oldest version reads may ask for (NO_VERSION when empty). */
+    private volatile long readableFrom;
+    private volatile String failure;
+    private volatile boolean closed;
+
+    private final ExecutorService pruner;
+    private final AtomicLong pruneTarget = new AtomicLong(NO_VERSION);
+    private final AtomicBoolean pruneScheduled = new AtomicBoolean();
+    /** The horizon the last finished pruning pass reached (pruner thread only). */
+    private long prunedThrough;
+    private volatile String injectedFailure;
+
+    private StateManager(Path dir, StateConfig cfg, RocksDB db, DBOptions dbOptions, List<ColumnFamilyOptions> cfOptions,
+                         LRUCache blockCache, List<ColumnFamilyHandle> handles) {
+        this.dir = dir;
+        this.cfg = cfg;
+        this.db = db;
+        this.dbOptions = dbOptions;
+        this.cfOptions = cfOptions;
+        this.blockCache = blockCache;
+        this.handles = handles;
+        this.nodesCf = handles.get(1);
+        this.staleCf = handles.get(2);
+        this.latestCf = handles.get(3);
+        this.versionsCf = handles.get(4);
+        this.changesCf = handles.get(5);
+        this.blocksCf = handles.get(6);
+        this.metaCf = handles.get(7);
+        this.commitWrite = new WriteOptions().setSync(cfg.fsync());
+        this.pruneWrite = new WriteOptions().setSync(false);
+        this.nodeCache = new NodeCache(cfg.nodeCacheEntries());
+        this.pruner = cfg.pruning().mode() == PruningMode.KEEP_LAST
+                ? Executors.newSingleThreadExecutor(r -> {
+                    Thread t = new Thread(r, "state-pruner");
+                    t.setDaemon(true);
+                    return t;
+                })
+                : null;
+    }
+
+    /**
+     * Opens the state in {@code dir}, creating it when the directory is absent or empty.
+     *
+     * @throws StateException when the directory is not a dexnode state, is corrupt, or was written
+     *                        by a newer format
+     */
+    public static StateManager open(Path dir, StateConfig cfg) {
+        if (cfg == null) {
+            throw new IllegalArgumentException("open needs a state config");
+        }
+        boolean fresh = checkDirectory(dir);
+        LRUCache cache = new LRUCache(Math.max(cfg.blockCacheBytes(), 1L << 20));
+        List<ColumnFamilyOptions> cfOpts = new ArrayList<>();
+        List<ColumnFamilyDescriptor> descriptors = new ArrayList<>();
+        for (String name : FAMILIES) {
+            ColumnFamilyOptions o = familyOptions(name, cache);
+            cfOpts.add(o);
+            descriptors.add(new ColumnFamilyDescriptor(name.getBytes(java.nio.charset.StandardCharsets.US_ASCII), o));
+        }
+        DBOptions dbo = new DBOptions()
+                .setCreateIfMissing(fresh)
+                .setCreateMissingColumnFamilies(fresh)
+                .setMaxBackgroundJobs(2)
+                .setParanoidChecks(true);
+        List<ColumnFamilyHandle> handles = new ArrayList<>();
+        RocksDB db;
+        try {
+            db = RocksDB.open(dbo, dir.toString(), descriptors, handles);
+        } catch (RocksDBException e) {
+            closeAll(null, handles, dbo, cfOpts, cache);
+            throw new StateException("cannot open the state at " + dir + " (corrupt or not a dexnode state?): "
+                    + e.getMessage(), e);
+        }
+        StateManager sm = new StateManager(dir, cfg, db, dbo, cfOpts, cache, handles);
+        try {
+            sm.load(fresh);
+        } catch (RuntimeException e) {
+            sm.closeQuietly();
+            throw e;
+        }
+        return sm;
+    }
+
+    /** True when a new store is to be created; throws when the directory cannot be ours. */
+    private static boolean checkDirectory(Path dir) {
+        try {
+            if (!Files.exists(dir)) {
+                Files.createDirectories(dir);
+                return true;
+            }
+            if (!Files.isDirectory(dir)) {
+                throw new StateException(dir + " is not a directory; cannot open a state there");
+            }
+            try (Stream<Path> s = Files.list(dir)) {
+                if (s.findAny().isEmpty()) {
+                    return true;
+                }
+            }
+        } catch (IOException e) {
+            throw new StateException("cannot read the state directory " + dir + ": " + e.getMessage(), e);
+        }
+        if (!Files.exists(dir.resolve("CURRENT"))) {
+            throw new StateException(dir + " is not a dexnode state directory (no RocksDB CURRENT file) and is not empty");
+        }
+        List<byte[]> present;
+        try (Options o = new Options()) {
+            present = RocksDB.listColumnFamilies(o, dir.toString());
+        } catch (RocksDBException e) {
+            throw new StateException("cannot read the state at " + dir + " (corrupt?): " + e.getMessage(), e);
+        }
+        List<String> names = new ArrayList<>();
+        for (byte[] b : present) {
+            names.add(new String(b, java.nio.charset.StandardCharsets.US_ASCII));
+        }
+        if (!names.containsAll(FAMILIES)) {
+            throw new StateException(dir + " is a RocksDB database but not a dexnode state (column families "
+                    + names + ", expected " + FAMILIES + ")");
+        }
+        return false;
+    }
+
+    private static ColumnFamilyOptions familyOptions(String name, LRUCache cache) {
+        BlockBasedTableConfig table = new BlockBasedTableConfig()
+                .setBlockCache(cache)
+                .setFilterPolicy(new BloomFilter(10, false))
+                .setCacheIndexAndFilterBlocks(true)
+                .setPinL0FilterAndIndexBlocksInCache(true)
+                .setBlockSize(16 * 1024);
+        ColumnFamilyOptions o = new ColumnFamilyOptions().setTableFormatConfig(table);
+        switch (name) {
+            case "nodes", "versions", "latest" -> o.setWriteBufferSize(64L << 20).setCompressionType(CompressionType.LZ4_COMPRESSION);
+            default -> o.setWriteBufferSize(16L << 20).setCompressionType(CompressionType.LZ4_COMPRESSION);
+        }
+        return o;
+    }
+
+    /** Reads (or, fresh, writes) the metadata and resumes pruning. */
+    private void load(boolean fresh) {
+        try {
+            byte[] format = db.get(metaCf, RecordCodec.META_FORMAT);
+            if (format == null) {
+                if (!fresh) {
+                    throw new StateException(dir + " is not a dexnode state (no format version in its metadata)");
+                }
+                db.put(metaCf, commitWrite, RecordCodec.META_FORMAT, new byte[] {FORMAT_VERSION});
+            } else if (format.length != 1) {
+                throw new StateException("the state at " + dir + " has a corrupt format version record");
+            } else if ((format[0] & 0xFF) > FORMAT_VERSION) {
+                throw new StateException("the state at " + dir + " has format version " + (format[0] & 0xFF)
+                        + ", newer than this dexnode reads (up to " + FORMAT_VERSION + "); upgrade dexnode");
+            }
+            byte[] latest = db.get(metaCf, RecordCodec.META_LATEST);
+            if (latest == null) {
+                latestVersion = NO_VERSION;
+                latestRoot = JellyfishMerkleTree.emptyRootHash();
+                readableFrom = NO_VERSION;
+                prunedThrough = NO_VERSION;
+                return;
+            }
+            latestVersion = readLong(latest, "latest version");
+            byte[] root = db.get(metaCf, RecordCodec.rootKey(latestVersion));
+            if (root == null || root.length != 32) {
+                throw new StateException("the state at " + dir + " is corrupt: no root for its latest version " + latestVersion);
+            }
+            if (db.get(nodesCf, NodeKey.root(latestVersion).encode()) == null) {
+                throw new StateException("the state at " + dir + " is corrupt: no root node for its latest version " + latestVersion);
+            }
+            latestRoot = root;
+            long oldest = firstRootVersion();
+            byte[] oldestMeta = db.get(metaCf, RecordCodec.META_OLDEST);
+            if (oldestMeta != null) {
+                oldest = Math.max(oldest, readLong(oldestMeta, "oldest version"));
+            }
+            byte[] pruned = db.get(metaCf, RecordCodec.META_PRUNED);
+            prunedThrough = pruned == null ? NO_VERSION : readLong(pruned, "pruned version");
+            oldest = Math.max(oldest, cfg.pruning().horizon(latestVersion));
+            readableFrom = Math.min(oldest, latestVersion);
+            schedulePruning();
+        } catch (RocksDBException e) {
+            throw new StateException("cannot read the state at " + dir + ": " + e.getMessage(), e);
+        }
+    }
+
+    private long readLong(byte[] b, String what) {
+        if (b.length != 8) {
+            throw new StateException("the state at " + dir + " is corrupt: bad " + what + " record");
+        }
+        return Versions.getLongBE(b, 0);
+    }
+
+    private long firstRootVersion() {
+        try (RocksIterator it = db.newIterator(metaCf)) {
+            it.seek(new byte[] {RecordCodec.ROOT_PREFIX});
+            if (it.isValid() && it.key().length == 9 && it.key()[0] == RecordCodec.ROOT_PREFIX) {
+                return Versions.getLongBE(it.key(), 1);
+            }
+        }
+        return latestVersion;
+    }
+
+    // ---------------------------------------------------------------- commit
+
+    @Override
+    public byte[] commit(long version, WriteSet writes, WriteSet extras) {
+        if (writes == null) {
+            throw new IllegalArgumentException("commit needs a write set (it may be empty)");
+        }
+        synchronized (commitLock) {
+            usable();
+            Versions.checkNext(version, latestVersion);
+            TreeCommit.Prepared p = TreeCommit.prepare(reader, latestVersion, version, writes);
+            TreeUpdateBatch batch = p.batch();
+            try (WriteBatch wb = new WriteBatch()) {
+                for (int i = 0; i < batch.nodeCount(); i++) {
+                    wb.put(nodesCf, batch.nodeKey(i).encode(), NodeCodec.encode(batch.node(i)));
+                }
+                for (StaleNodeIndex s : p.stale()) {
+                    wb.put(staleCf, s.encode(), EMPTY);
+                }
+                byte[][] keys = p.keys();
+                for (int i = 0; i < keys.length; i++) {
+                    byte[] value = p.values()[i];
+                    if (value == null) {
+                        wb.delete(latestCf, keys[i]);
+                    } else {
+                        wb.put(latestCf, keys[i], value);
+                    }
+                    wb.put(versionsCf, RecordCodec.versionKey(p.keyHashes()[i], version), RecordCodec.versionValue(keys[i], value));
+                }
+                if (keys.length > 0) {
+                    wb.put(changesCf, Versions.longBE(version), RecordCodec.encodeKeys(keys));
+                }
+                if (extras != null) {
+                    RocksDBException[] err = {null};
+                    extras.forEach((k, v) -> {
+                        try {
+                            if (v == null) {
+                                wb.delete(blocksCf, k);
+                            } else {
+                                wb.put(blocksCf, k, v);
+                            }
+                        } catch (RocksDBException e) {
+                            err[0] = e;
+                        }
+                    });
+                    if (err[0] != null) {
+                        throw err[0];
+                    }
+                }
+                wb.put(metaCf, RecordCodec.rootKey(version), p.root());
+                wb.put(metaCf, RecordCodec.META_LATEST, Versions.longBE(version));
+                write(wb, version);
+            } catch (RocksDBException e) {
+                throw new StateException("cannot build the write batch of version " + version + ": " + e.getMessage(), e);
+            }
+            for (int i = 0; i < batch.nodeCount(); i++) {
+                nodeCache.put(batch.nodeKey(i), batch.node(i));
+            }
+            if (latestVersion == NO_VERSION) {
+                readableFrom = version;
+            }
+            latestRoot = p.root();
+            latestVersion = version;
+            long horizon = cfg.pruning().horizon(version);
+            if (horizon > readableFrom) {
+                readableFrom = horizon;
+            }
+            schedulePruning();
+            return p.root().clone();
+        }
+    }
+
+    private void write(WriteBatch wb, long version) {
+        try {
+            String injected = injectedFailure;
+            if (injected != null) {
+                injectedFailure = null;
+                throw new RocksDBException(injected);
+            }
+            db.write(commitWrite, wb);
+        } catch (RocksDBException e) {
+            failure = "the commit of version " + version + " failed (" + e.getMessage()
+                    + "); the store refuses further use: restart to recover from disk";
+            LOG.error("state store failed: {}", failure, e);
+            throw new StateException(failure, e);
+        }
+    }
+
+    /** For tests: makes the next commit's write fail as an I/O error would. */
+    void injectWriteFailure(String message) {
+        injectedFailure = message;
+    }
+
+    // ---------------------------------------------------------------- reads
+
+    @Override
+    public long latestVersion() {
+        usable();
+        return latestVersion;
+    }
+
+    @Override
+    public byte[] latestRoot() {
+        usable();
+        return latestRoot.clone();
+    }
+
+    @Override
+    public byte[] rootAt(long version) {
+        usable();
+        Versions.checkReadable(version, readableFrom, latestVersion);
+        byte[] root = dbGet(metaCf, RecordCodec.rootKey(version));
+        if (root == null) {
+            throw new StateException("version " + version + " is not committed (no root)");
+        }
+        return root;
+    }
+
+    @Override
+    public byte[] get(byte[] key) {
+        usable();
+        return dbGet(latestCf, key);
+    }
+
+    @Override
+    public byte[] get(byte[] key, long version) {
+        usable();
+        Versions.checkReadable(version, readableFrom, latestVersion);
+        return valueAt(KeyHash.of(key), version);
+    }
+
+    private byte[] valueAt(KeyHash kh, long version) {
+        byte[] seek = RecordCodec.versionKey(kh, version);
+        try (RocksIterator it = db.newIterator(versionsCf)) {
+            it.seek(seek);
+            if (it.isValid() && RecordCodec.sameHash(it.key(), seek)) {
+                return RecordCodec.valueOf(it.value());
+            }
+            checkIterator(it);
+            return null;
+        }
+    }
+
+    @Override
+    public List<byte[]> multiGet(List<byte[]> keys) {
+        usable();
+        if (keys.isEmpty()) {
+            return new ArrayList<>();
+        }
+        try {
+            return new ArrayList<>(db.multiGetAsList(Collections.nCopies(keys.size(), latestCf), keys));
+        } catch (RocksDBException e) {
+            throw new StateException("state read failed: " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public void scanPrefix(byte[] prefix, BiConsumer<byte[], byte[]> visitor) {
+        usable();
+        scan(latestCf, prefix, visitor);
+    }
+
+    @Override
+    public void scanExtras(byte[] prefix, BiConsumer<byte[], byte[]> visitor) {
+        usable();
+        scan(blocksCf, prefix, visitor);
+    }
+
+    private void scan(ColumnFamilyHandle cf, byte[] prefix, BiConsumer<byte[], byte[]> visitor) {
+        try (RocksIterator it = db.newIterator(cf)) {
+            for (it.seek(prefix); it.isValid(); it.next()) {
+                byte[] k = it.key();
+                if (!InMemoryStateStore.startsWith(k, prefix)) {
+                    return;
+                }
+                visitor.accept(k, it.value());
+            }
+            checkIterator(it);
+        }
+    }
+
+    @Override
+    public byte[] getExtra(byte[] key) {
+        usable();
+        return dbGet(blocksCf, key);
+    }
+
+    @Override
+    public StateProof getWithProof(byte[] key, long version) {
+        byte[] root = rootAt(version);
+        return Proofs.prove(reader, key, version, root);
+    }
+
+    @Override
+    public List<byte[]> changedKeys(long fromExclusive, long toInclusive) {
+        usable();
+        InMemoryStateStore.checkChangeRange(fromExclusive, toInclusive, readableFrom, latestVersion);
+        TreeSet<byte[]> out = new TreeSet<>(Arrays::compareUnsigned);
+        if (toInclusive > fromExclusive) {
+            try (RocksIterator it = db.newIterator(changesCf)) {
+                for (it.seek(Versions.longBE(Math.max(fromExclusive + 1, 0))); it.isValid(); it.next()) {
+                    if (Versions.getLongBE(it.key(), 0) > toInclusive) {
+                        break;
+                    }
+                    out.addAll(RecordCodec.decodeKeys(it.value()));
+                }
+                checkIterator(it);
+            }
+        }
+        return new ArrayList<>(out);
+    }
+
+    @Override
+    public long oldestRetainedVersion() {
+        usable();
+        return readableFrom;
+    }
+
+    private byte[] dbGet(ColumnFamilyHandle cf, byte[] key) {
+        try {
+            return db.get(cf, key);
+        } catch (RocksDBException e) {
+            throw new StateException("state read failed: " + e.getMessage(), e);
+        }
+    }
+
+    private static void checkIterator(RocksIterator it) {
+        try {
+            it.status();
+        } catch (RocksDBException e) {
+            throw new StateException("state read failed: " + e.getMessage(), e);
+        }
+    }
+
+    private void usable() {
+        if (closed) {
+            throw new StateException("the state store at " + dir + " is closed");
+        }
+        String f = failure;
+        if (f != null) {
+            throw new StateException(f);
+        }
+    }
+
+    // ---------------------------------------------------------------- checkpoint
+
+    /**
+     * Writes a RocksDB hard-link checkpoint of the committed state to {@code target} (which must not
+     * exist). It opens with {@link #open} as a complete store at the version committed when it was taken.
+     */
+    public void checkpoint(Path target) {
+        usable();
+        if (Files.exists(target)) {
+            throw new StateException("checkpoint target " + target + " already exists");
+        }
+        try (Checkpoint cp = Checkpoint.create(db)) {
+            cp.createCheckpoint(target.toString());
+        } catch (RocksDBException e) {
+            throw new StateException("checkpoint to " + target + " failed: " + e.getMessage(), e);
+        }
+    }
+
+    // ---------------------------------------------------------------- pruning
+
+    private void schedulePruning() {
+        if (pruner == null) {
+            return;
+        }
+        long horizon = cfg.pruning().horizon(latestVersion);
+        pruneTarget.accumulateAndGet(horizon, Math::max);
+        if (pruneScheduled.compareAndSet(false, true)) {
+            pruner.execute(this::runPruner);
+        }
+    }
+
+    /** Runs until the pruned horizon has caught up with the target (pruner thread). */
+    private void runPruner() {
+        while (true) {
+            long target = pruneTarget.get();
+            if (target > prunedThrough && !closed && failure == null) {
+                try {
+                    pruneTo(target);
+                    prunedThrough = target;
+                } catch (RuntimeException | RocksDBException e) {
+                    // Pruning is best effort and idempotent: the next commit retries it.
+                    LOG.warn("pruning to version {} failed: {}", target, e.getMessage(), e);
+                    pruneScheduled.set(false);
+                    return;
+                }
+                continue;
+            }
+            pruneScheduled.set(false);
+            if (pruneTarget.get() > prunedThrough && !closed && pruneScheduled.compareAndSet(false, true)) {
+                continue;
+            }
+            return;
+        }
+    }
+
+    /**
+     * Removes everything no version ≥ {@code horizon} needs: nodes stale since ≤ horizon, value
+     * entries hidden at the horizon (and deletions visible there), roots and change records below it.
+     * The new oldest version is recorded first, so a crash halfway leaves a store that knows not
+     * to offer the half-pruned versions.
+     */
+    private void pruneTo(long horizon) throws RocksDBException {
+        long from = Math.max(prunedThrough, 0);
+        db.put(metaCf, pruneWrite, RecordCodec.META_OLDEST, Versions.longBE(horizon));
+        WriteBatch wb = new WriteBatch();
+        try {
+            // Stale nodes: the index is ordered by stale-since version.
+            try (RocksIterator it = db.newIterator(staleCf)) {
+                for (it.seek(Versions.longBE(from)); it.isValid(); it.next()) {
+                    byte[] k = it.key();
+                    if (Versions.getLongBE(k, 0) > horizon) {
+                        break;
+                    }
+                    NodeKey nk = StaleNodeIndex.decode(k).nodeKey();
+                    wb.delete(nodesCf, nk.encode());
+                    wb.delete(staleCf, k);
+                    nodeCache.remove(nk);
+                    if (wb.count() >= PRUNE_CHUNK) {
+                        db.write(pruneWrite, wb);
+                        wb.close();
+                        wb = new WriteBatch();
+                    }
+                }
+                it.status();
+            }
+            // Values: for each key written in [from, horizon], drop what the horizon hides.
+            TreeSet<byte[]> touched = new TreeSet<>(Arrays::compareUnsigned);
+            try (RocksIterator it = db.newIterator(changesCf)) {
+                for (it.seek(Versions.longBE(from)); it.isValid(); it.next()) {
+                    if (Versions.getLongBE(it.key(), 0) > horizon) {
+                        break;
+                    }
+                    touched.addAll(RecordCodec.decodeKeys(it.value()));
+                }
+                it.status();
+            }
+            try (RocksIterator it = db.newIterator(versionsCf)) {
+                for (byte[] key : touched) {
+                    byte[] seek = RecordCodec.versionKey(KeyHash.of(key), horizon);
+                    it.seek(seek);
+                    boolean visible = true;
+                    for (; it.isValid() && RecordCodec.sameHash(it.key(), seek); it.next()) {
+                        if (!visible || RecordCodec.isDeletion(it.value())) {
+                            wb.delete(versionsCf, it.key());
+                        }
+                        visible = false;
+                    }
+                    it.status();
+                    if (wb.count() >= PRUNE_CHUNK) {
+                        db.write(pruneWrite, wb);
+                        wb.close();
+                        wb = new WriteBatch();
+                    }
+                }
+            }
+            wb.deleteRange(changesCf, Versions.longBE(0), Versions.longBE(horizon));
+            wb.deleteRange(metaCf, RecordCodec.rootKey(0), RecordCodec.rootKey(horizon));
+            wb.put(metaCf, RecordCodec.META_PRUNED, Versions.longBE(horizon));
+            db.write(pruneWrite, wb);
+        } finally {
+            wb.close();
+        }
     }
 
     /** For tests: waits until background pruning has caught up with the latest commit. */
     public void awaitPruning() {
-        throw new UnsupportedOperationException("not yet");
+        if (pruner == null) {
+            return;
+        }
+        try {
+            pruner.submit(() -> { }).get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new StateException("interrupted while waiting for pruning", e);
+        } catch (ExecutionException e) {
+            throw new StateException("pruning failed: " + e.getCause(), e.getCause());
+        }
     }
 
-    @Override public long latestVersion() { throw new UnsupportedOperationException(); }
-    @Override public byte[] latestRoot() { throw new UnsupportedOperationException(); }
-    @Override public byte[] rootAt(long version) { throw new UnsupportedOperationException(); }
-    @Override public byte[] commit(long version, WriteSet writes, WriteSet extras) { throw new UnsupportedOperationException(); }
-    @Override public byte[] get(byte[] key) { throw new UnsupportedOperationException(); }
-    @Override public byte[] get(byte[] key, long version) { throw new UnsupportedOperationException(); }
-    @Override public List<byte[]> multiGet(List<byte[]> keys) { throw new UnsupportedOperationException(); }
-    @Override public void scanPrefix(byte[] prefix, BiConsumer<byte[], byte[]> visitor) { throw new UnsupportedOperationException(); }
-    @Override public StateProof getWithProof(byte[] key, long version) { throw new UnsupportedOperationException(); }
-    @Override public List<byte[]> changedKeys(long fromExclusive, long toInclusive) { throw new UnsupportedOperationException(); }
-    @Override public byte[] getExtra(byte[] key) { throw new UnsupportedOperationException(); }
-    @Override public void scanExtras(byte[] prefix, BiConsumer<byte[], byte[]> visitor) { throw new UnsupportedOperationException(); }
-    @Override public long oldestRetainedVersion() { throw new UnsupportedOperationException(); }
-    @Override public void close() { }
+    // ---------------------------------------------------------------- close
+
+    @Override
+    public void close() {
+        synchronized (commitLock) {
+            if (closed) {
+                return;
+            }
+            closed = true;
+        }
+        closeQuietly();
+    }
+
+    private void closeQuietly() {
+        closed = true;
+        if (pruner != null) {
+            pruner.shutdown();
+            try {
+                pruner.awaitTermination(1, java.util.concurrent.TimeUnit.MINUTES);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        commitWrite.close();
+        pruneWrite.close();
+        closeAll(db, handles, dbOptions, cfOptions, blockCache);
+    }
+
+    private static void closeAll(RocksDB db, List<ColumnFamilyHandle> handles, DBOptions dbo,
+                                 List<ColumnFamilyOptions> cfOpts, LRUCache cache) {
+        for (ColumnFamilyHandle h : handles) {
+            h.close();
+        }
+        if (db != null) {
+            try {
+                db.closeE();
+            } catch (RocksDBException e) {
+                LOG.warn("closing the state store: {}", e.getMessage());
+            }
+        }
+        dbo.close();
+        for (ColumnFamilyOptions o : cfOpts) {
+            o.close();
+        }
+        cache.close();
+    }
+
+    /** The tree's view of this store: nodes through the cache, values by key hash from {@code versions}. */
+    private final class Reader implements TreeReader, PreimageReader {
+        @Override
+        public Node getNode(NodeKey key) {
+            Node n = nodeCache.get(key);
+            if (n != null) {
+                return n;
+            }
+            byte[] bytes = dbGet(nodesCf, key.encode());
+            if (bytes == null) {
+                return null;
+            }
+            try {
+                n = NodeCodec.decode(bytes);
+            } catch (IllegalArgumentException e) {
+                throw new StateException("the state at " + dir + " is corrupt: node " + key + " does not decode: "
+                        + e.getMessage(), e);
+            }
+            nodeCache.put(key, n);
+            return n;
+        }
+
+        @Override
+        public byte[] getValue(long maxVersion, KeyHash keyHash) {
+            return valueAt(keyHash, maxVersion);
+        }
+
+        @Override
+        public byte[] preimage(KeyHash keyHash) {
+            byte[] seek = RecordCodec.versionKey(keyHash, -1L);
+            try (RocksIterator it = db.newIterator(versionsCf)) {
+                it.seek(seek);
+                if (it.isValid() && RecordCodec.sameHash(it.key(), seek)) {
+                    return RecordCodec.rawKeyOf(it.value());
+                }
+                checkIterator(it);
+                return null;
+            }
+        }
+    }
 }
