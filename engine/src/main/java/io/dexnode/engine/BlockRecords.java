@@ -1,0 +1,68 @@
+package io.dexnode.engine;
+
+import io.dexnode.engine.tx.Tx;
+import io.dexnode.engine.tx.TxJson;
+import io.dexnode.state.StateStore;
+import io.dexnode.state.WriteSet;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+
+/**
+ * The block records kept beside the state (unauthenticated extras committed in the same atomic
+ * write as the block's state): per height, the header fields and the block's canonical JSON, so
+ * that blocks can be served, compared on resume and replayed. The root comes from the store.
+ */
+public final class BlockRecords {
+    private static final byte HEADER = 'H';
+    private static final byte BODY = 'T';
+    private static final byte FORMAT = 1;
+
+    private BlockRecords() {
+    }
+
+    static WriteSet extras(long height, long time, List<Tx> txs) {
+        WriteSet ws = new WriteSet();
+        ws.put(key(HEADER, height), ByteBuffer.allocate(13).put(FORMAT).putLong(time).putInt(txs.size()).array());
+        ws.put(key(BODY, height), blockJson(height, time, txs).getBytes(StandardCharsets.UTF_8));
+        return ws;
+    }
+
+    /** The canonical JSON line of a block: {@code {"height":h,"time":ms,"txs":[…]}}. */
+    public static String blockJson(long height, long time, List<Tx> txs) {
+        StringBuilder sb = new StringBuilder(64 + txs.size() * 96);
+        sb.append("{\"height\":").append(height).append(",\"time\":").append(time).append(",\"txs\":[");
+        for (int i = 0; i < txs.size(); i++) {
+            if (i > 0) {
+                sb.append(',');
+            }
+            sb.append(TxJson.toJsonString(txs.get(i)));
+        }
+        return sb.append("]}").toString();
+    }
+
+    /** The header of committed block {@code height}, or null if there is none. */
+    public static BlockHeader header(StateStore store, long height) {
+        byte[] raw = store.getExtra(key(HEADER, height));
+        if (raw == null) {
+            return null;
+        }
+        ByteBuffer b = ByteBuffer.wrap(raw);
+        if (raw.length != 13 || b.get() != FORMAT) {
+            throw new IllegalStateException("block header record of height " + height + " is malformed");
+        }
+        long time = b.getLong();
+        int txCount = b.getInt();
+        return new BlockHeader(height, time, store.rootAt(height), txCount);
+    }
+
+    /** The canonical JSON of committed block {@code height}, or null. */
+    public static String body(StateStore store, long height) {
+        byte[] raw = store.getExtra(key(BODY, height));
+        return raw == null ? null : new String(raw, StandardCharsets.UTF_8);
+    }
+
+    private static byte[] key(byte kind, long height) {
+        return ByteBuffer.allocate(9).put(kind).putLong(height).array();
+    }
+}

@@ -1,0 +1,902 @@
+package io.dexnode.engine;
+
+import io.dexnode.book.BookListener;
+import io.dexnode.book.BookReason;
+import io.dexnode.book.DoneStatus;
+import io.dexnode.book.OrderBook;
+import io.dexnode.book.SelfTradePrevention;
+import io.dexnode.book.Side;
+import io.dexnode.book.TimeInForce;
+import io.dexnode.engine.StateOverlay.AccountId;
+import io.dexnode.engine.StateOverlay.ActiveOrderSeq;
+import io.dexnode.engine.schema.AccountRecord;
+import io.dexnode.engine.schema.CountersRecord;
+import io.dexnode.engine.schema.MarketParams;
+import io.dexnode.engine.schema.MarketStatsRecord;
+import io.dexnode.engine.schema.OrderRecord;
+import io.dexnode.engine.schema.OrderStatus;
+import io.dexnode.engine.schema.PositionRecord;
+import io.dexnode.engine.schema.StateKey;
+import io.dexnode.engine.tx.RejectCode;
+import io.dexnode.engine.tx.RejectedException;
+import io.dexnode.engine.tx.Tx;
+import io.dexnode.engine.tx.TxJson;
+import io.dexnode.state.StateStore;
+import io.dexnode.state.WriteSet;
+import java.math.BigInteger;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.NavigableMap;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.regex.Pattern;
+
+/**
+ * The DEX: executes blocks of transactions deterministically against the in-memory books and the
+ * authenticated state, and commits one state root per block.
+ *
+ * <p>Invariants kept after every transaction: an {@code ActiveOrder(market, order)} entry exists
+ * iff the order is Active with remaining &gt; 0, and then it rests in its market's book with that
+ * remaining and priority; Σ collateral − Σ entry notional over all accounts equals deposits −
+ * withdrawals; positions net to zero per market. A transaction is validated completely before the
+ * book is touched, so a rejection changes nothing; an exception after that point is a broken
+ * invariant and halts the engine.
+ *
+ * <p>Not thread-safe: one thread executes blocks; readers use the query methods between blocks.
+ */
+public final class Engine {
+    /** The account that collects fees. */
+    public static final long FEE_ACCOUNT_ID = 0;
+    public static final String FEE_ACCOUNT_NAME = "$fees";
+    private static final Pattern ACCOUNT_NAME = Pattern.compile("[A-Za-z0-9_.-]{1,64}");
+    private static final int MAX_CLIENT_ORDER_ID = 64;
+    private static final long BPS = 10_000;
+
+    private final StateStore store;
+    private final EngineConfig config;
+    private final StateOverlay state;
+    private final TreeMap<Integer, MarketBook> markets = new TreeMap<>();
+    /** Derived from state (rebuilt by recovery): each account's active orders, by id. */
+    private final HashMap<Long, TreeSet<Long>> accountOrders = new HashMap<>();
+    /** Derived from state: each account's active client order ids. */
+    private final HashMap<Long, HashMap<String, Long>> clientOrderIds = new HashMap<>();
+    private final Matcher matcher = new Matcher();
+    private volatile EngineHaltedException halted;
+
+    public Engine(StateStore store, EngineConfig config) {
+        this.store = store;
+        this.config = config;
+        this.state = new StateOverlay(store, config.recordCacheEntries());
+    }
+
+    public Engine(StateStore store) {
+        this(store, EngineConfig.defaults());
+    }
+
+    public StateStore store() {
+        return store;
+    }
+
+    /** The latest committed height, or {@link StateStore#NO_VERSION}. */
+    public long height() {
+        return store.latestVersion();
+    }
+
+    public byte[] root() {
+        return store.latestRoot();
+    }
+
+    // ---------------------------------------------------------------- blocks
+
+    /**
+     * Executes {@code txs} in order and commits them as block {@code height} (greater than the last
+     * committed height) in one atomic write. Rejected transactions are part of the block's record
+     * but change no state.
+     *
+     * @throws EngineHaltedException if the commit failed or an invariant broke; the engine is then unusable
+     */
+    public BlockResult executeBlock(long height, long time, List<Tx> txs) {
+        checkRunning();
+        long last = store.latestVersion();
+        if (height <= last) {
+            throw new IllegalArgumentException("block height " + height + " is not above the committed height " + last);
+        }
+        long start = System.nanoTime();
+        BlockContext block = new BlockContext(height);
+        List<TxResult> results = new ArrayList<>(txs.size());
+        try {
+            for (Tx tx : txs) {
+                results.add(executeTx(block, tx));
+            }
+        } catch (RuntimeException e) {
+            throw halt("block " + height + " broke an invariant while executing", e);
+        }
+        long executed = System.nanoTime();
+        WriteSet writes = state.toWriteSet();
+        byte[] root;
+        try {
+            root = store.commit(height, writes, BlockRecords.extras(height, time, txs));
+            state.blockCommitted();
+        } catch (RuntimeException e) {
+            throw halt("commit of block " + height + " failed", e);
+        }
+        long committed = System.nanoTime();
+        BlockHeader header = new BlockHeader(height, time, root, txs.size());
+        return new BlockResult(header, results, block.fills, block.orderUpdates, block.balances(this),
+                executed - start, committed - executed);
+    }
+
+    private TxResult executeTx(BlockContext block, Tx tx) {
+        TxContext ctx = new TxContext(block, tx);
+        try {
+            TxResult result = switch (tx) {
+                case Tx.CreateMarket c -> createMarket(ctx, c);
+                case Tx.Deposit d -> deposit(ctx, d);
+                case Tx.Withdraw w -> withdraw(ctx, w);
+                case Tx.Place p -> place(ctx, p);
+                case Tx.Cancel c -> cancel(ctx, c);
+                case Tx.CancelAll c -> cancelAll(ctx, c);
+                case Tx.Amend a -> amend(ctx, a);
+            };
+            state.commitTx();
+            block.accept(ctx);
+            return result;
+        } catch (RejectedException r) {
+            if (ctx.bookTouched) {
+                throw new IllegalStateException("rejection after the book changed: " + r.getMessage(), r);
+            }
+            state.rollbackTx();
+            return TxResult.rejected(tx, r.rejection());
+        }
+    }
+
+    // ---------------------------------------------------------------- transactions
+
+    private TxResult createMarket(TxContext ctx, Tx.CreateMarket c) {
+        MarketParams p = c.params();
+        if (p.marketId() <= 0) {
+            throw reject(RejectCode.INVALID_MARKET, "market id must be positive");
+        }
+        if (p.symbol() == null || p.symbol().isBlank() || p.symbol().length() > 32) {
+            throw reject(RejectCode.INVALID_MARKET, "symbol must be 1 to 32 characters");
+        }
+        if (p.tickSize() <= 0 || p.lotSize() <= 0 || p.minSize() <= 0) {
+            throw reject(RejectCode.INVALID_MARKET, "tickSize, lotSize and minSize must be positive");
+        }
+        if (p.initialMarginBps() <= 0 || p.maintenanceMarginBps() <= 0 || p.maintenanceMarginBps() > p.initialMarginBps()) {
+            throw reject(RejectCode.INVALID_MARKET, "need 0 < maintenanceMarginBps <= initialMarginBps <= 10000");
+        }
+        if (markets.containsKey(p.marketId()) || state.get(new StateKey.Market(p.marketId())) != null) {
+            throw reject(RejectCode.MARKET_EXISTS, "market " + p.marketId() + " exists");
+        }
+        state.put(new StateKey.Market(p.marketId()), p);
+        state.put(new StateKey.MarketStats(p.marketId()), MarketStatsRecord.EMPTY);
+        ctx.newMarket = p;
+        return new TxResult(c, null, 0, 0, null, 0, List.of());
+    }
+
+    private TxResult deposit(TxContext ctx, Tx.Deposit d) {
+        if (d.amount() <= 0) {
+            throw reject(RejectCode.INVALID_AMOUNT, "deposit amount must be positive");
+        }
+        AccountRecord acct = findAccount(d.account());
+        if (acct == null) {
+            acct = createAccount(d.account());
+        }
+        checkNonce(acct, d.nonce());
+        AccountRecord before = acct;
+        long collateral = exact(() -> Math.addExact(before.collateral(), d.amount()), "deposit overflows the balance");
+        AccountRecord updated = withNonce(acct, d.nonce()).withCollateral(collateral);
+        putAccount(ctx, updated);
+        return new TxResult(d, null, acct.accountId(), 0, null, 0, List.of());
+    }
+
+    private TxResult withdraw(TxContext ctx, Tx.Withdraw w) {
+        if (w.amount() <= 0) {
+            throw reject(RejectCode.INVALID_AMOUNT, "withdraw amount must be positive");
+        }
+        AccountRecord acct = requireAccount(w.account());
+        checkNonce(acct, w.nonce());
+        if (acct.collateral() < w.amount()) {
+            throw reject(RejectCode.INSUFFICIENT_BALANCE,
+                    "collateral " + acct.collateral() + " is less than the withdrawal " + w.amount());
+        }
+        AccountRecord after = acct.withCollateral(acct.collateral() - w.amount());
+        checkMargin(after, 0, 0, 0, "withdrawal");
+        putAccount(ctx, withNonce(after, w.nonce()));
+        return new TxResult(w, null, acct.accountId(), 0, null, 0, List.of());
+    }
+
+    private TxResult place(TxContext ctx, Tx.Place p) {
+        MarketBook market = requireMarket(p.market());
+        AccountRecord acct = requireAccount(p.account());
+        checkNonce(acct, p.nonce());
+        MarketParams params = market.params;
+        checkPrice(params, p.price());
+        checkSize(params, p.size(), true);
+        long notional = exact(() -> Math.multiplyExact(Math.multiplyExact(p.price(), p.size()), BPS),
+                "price × size is too large") / BPS;
+        if (p.clientOrderId() != null) {
+            if (p.clientOrderId().isEmpty() || p.clientOrderId().length() > MAX_CLIENT_ORDER_ID) {
+                throw reject(RejectCode.MALFORMED, "clientOrderId must be 1 to " + MAX_CLIENT_ORDER_ID + " characters");
+            }
+            if (clientOrderIds.getOrDefault(acct.accountId(), new HashMap<>()).containsKey(p.clientOrderId())) {
+                throw reject(RejectCode.DUPLICATE_CLIENT_ORDER_ID,
+                        "clientOrderId \"" + p.clientOrderId() + "\" is already used by an active order");
+            }
+        }
+        OrderBook book = market.book;
+        if (p.tif() == TimeInForce.POST_ONLY && wouldCross(book, p.side(), p.price())) {
+            throw reject(RejectCode.POST_ONLY_WOULD_CROSS, "post-only order at " + p.price() + " would take liquidity");
+        }
+        if (p.tif() == TimeInForce.FOK
+                && book.fillableSize(p.side(), p.price(), acct.accountId(), p.stp(), p.size()) < p.size()) {
+            throw reject(RejectCode.FOK_NOT_FILLABLE, "fill-or-kill order of " + p.size() + " cannot fill completely");
+        }
+        checkMargin(acct, p.market(), p.side() == Side.BUY ? notional : 0, p.side() == Side.SELL ? notional : 0,
+                "order");
+        CountersRecord counters = counters();
+        long orderId = counters.nextOrderId();
+        long seq = counters.nextPrioritySeq();
+        state.put(new StateKey.Counters(), new CountersRecord(orderId + 1, seq + 1, counters.nextAccountId()));
+        putAccount(ctx, withNonce(acct, p.nonce()));
+
+        ctx.market = market;
+        ctx.taker = new OrderRecord(orderId, p.market(), acct.accountId(), p.side(), p.price(), p.size(), p.size(), 0,
+                p.tif(), p.stp(), OrderStatus.ACTIVE, seq, ctx.block.height, ctx.block.height, p.clientOrderId());
+        ctx.bookTouched = true;
+        book.place(orderId, acct.accountId(), p.side(), p.price(), p.size(), p.tif() == TimeInForce.POST_ONLY
+                ? TimeInForce.GTC : p.tif(), p.stp(), seq);
+        return finishTaker(ctx, p, acct.accountId());
+    }
+
+    private TxResult cancel(TxContext ctx, Tx.Cancel c) {
+        AccountRecord acct = requireAccount(c.account());
+        checkNonce(acct, c.nonce());
+        OrderRecord order = requireOwnActiveOrder(acct, c.orderId(), c.clientOrderId());
+        putAccount(ctx, withNonce(acct, c.nonce()));
+        ctx.market = markets.get(order.marketId());
+        ctx.bookTouched = true;
+        if (!ctx.market.book.cancel(order.orderId())) {
+            throw new IllegalStateException("active order " + order.orderId() + " is not in the book");
+        }
+        OrderRecord after = order(order.orderId());
+        return new TxResult(c, null, acct.accountId(), order.orderId(), after.status(), after.remaining(), List.of());
+    }
+
+    private TxResult cancelAll(TxContext ctx, Tx.CancelAll c) {
+        AccountRecord acct = requireAccount(c.account());
+        checkNonce(acct, c.nonce());
+        if (c.market() != 0) {
+            requireMarket(c.market());
+        }
+        putAccount(ctx, withNonce(acct, c.nonce()));
+        List<Long> ids = new ArrayList<>(accountOrders.getOrDefault(acct.accountId(), new TreeSet<>()));
+        ctx.bookTouched = true;
+        int cancelled = 0;
+        for (long id : ids) {
+            OrderRecord o = order(id);
+            if (c.market() != 0 && o.marketId() != c.market()) {
+                continue;
+            }
+            ctx.market = markets.get(o.marketId());
+            if (!ctx.market.book.cancel(id)) {
+                throw new IllegalStateException("active order " + id + " is not in the book");
+            }
+            cancelled++;
+        }
+        return new TxResult(c, null, acct.accountId(), 0, null, cancelled, List.of());
+    }
+
+    private TxResult amend(TxContext ctx, Tx.Amend a) {
+        AccountRecord acct = requireAccount(a.account());
+        checkNonce(acct, a.nonce());
+        OrderRecord order = requireOwnActiveOrder(acct, a.orderId(), a.clientOrderId());
+        MarketBook market = markets.get(order.marketId());
+        MarketParams params = market.params;
+        long newPrice = a.price() == 0 ? order.price() : a.price();
+        long newSize = a.size() == 0 ? order.remaining() : a.size();
+        checkPrice(params, newPrice);
+        checkSize(params, newSize, false);
+        exact(() -> Math.multiplyExact(Math.multiplyExact(newPrice, newSize), BPS), "price × size is too large");
+        ctx.market = market;
+        if (newPrice == order.price() && newSize <= order.remaining()) {
+            putAccount(ctx, withNonce(acct, a.nonce()));
+            if (newSize < order.remaining()) {
+                ctx.bookTouched = true;
+                if (!market.book.reduce(order.orderId(), newSize)) {
+                    throw new IllegalStateException("active order " + order.orderId() + " could not be reduced");
+                }
+                long delta = order.remaining() - newSize;
+                addExposure(order.accountId(), order.marketId(), order.side(), -delta, -order.price() * delta);
+                OrderRecord after = order.withAmend(order.price(), newSize, newSize, order.prioritySeq(), ctx.block.height);
+                state.put(new StateKey.Order(order.orderId()), after);
+                ctx.update(after, null);
+            }
+            return new TxResult(a, null, acct.accountId(), order.orderId(), OrderStatus.ACTIVE, newSize, List.of());
+        }
+        if (order.tif() == TimeInForce.POST_ONLY && wouldCross(market.book, order.side(), newPrice)) {
+            throw reject(RejectCode.POST_ONLY_WOULD_CROSS, "post-only order at " + newPrice + " would take liquidity");
+        }
+        long oldNotional = order.price() * order.remaining();
+        long newNotional = newPrice * newSize;
+        boolean buy = order.side() == Side.BUY;
+        // Margin with the order's old exposure replaced by the new one.
+        PositionRecord pos = position(acct.accountId(), order.marketId());
+        PositionRecord swapped = pos.withOpen(pos.openBuySize(), pos.openBuyNotional() - (buy ? oldNotional : 0),
+                pos.openSellSize(), pos.openSellNotional() - (buy ? 0 : oldNotional));
+        checkMargin(acct, order.marketId(), buy ? newNotional : 0, buy ? 0 : newNotional, "amended order",
+                order.marketId(), swapped);
+        CountersRecord counters = counters();
+        long seq = counters.nextPrioritySeq();
+        state.put(new StateKey.Counters(), new CountersRecord(counters.nextOrderId(), seq + 1, counters.nextAccountId()));
+        putAccount(ctx, withNonce(acct, a.nonce()));
+        addExposure(order.accountId(), order.marketId(), order.side(), -order.remaining(), -oldNotional);
+        ctx.taker = order.withAmend(newPrice, newSize, newSize, seq, ctx.block.height);
+        ctx.amending = true;
+        ctx.bookTouched = true;
+        if (!market.book.amend(order.orderId(), newPrice, newSize, seq, order.stp())) {
+            throw new IllegalStateException("active order " + order.orderId() + " could not be amended");
+        }
+        return finishTaker(ctx, a, acct.accountId());
+    }
+
+    private TxResult finishTaker(TxContext ctx, Tx tx, long accountId) {
+        OrderRecord taker = ctx.taker;
+        state.put(new StateKey.Order(taker.orderId()), taker);
+        if (!ctx.takerRested) {
+            ctx.update(taker, ctx.takerReason);
+        }
+        return new TxResult(tx, null, accountId, taker.orderId(), taker.status(), taker.remaining(),
+                List.copyOf(ctx.fills));
+    }
+
+    // ---------------------------------------------------------------- matching events → state
+
+    /** Turns the book's events into state changes for the transaction in flight. */
+    private final class Matcher implements BookListener {
+        TxContext ctx;
+
+        @Override
+        public void onFill(long makerId, long makerOwner, long takerId, long takerOwner, Side takerSide,
+                           long price, long size, long makerRemaining, long takerRemaining) {
+            TxContext c = ctx;
+            MarketParams params = c.market.params;
+            int marketId = params.marketId();
+            long notional = Math.multiplyExact(price, size);
+            long makerFee = feeOf(notional, params.makerFeeBps());
+            long takerFee = feeOf(notional, params.takerFeeBps());
+            OrderRecord maker = order(makerId).withFill(size, c.block.height);
+            if (maker.remaining() != makerRemaining) {
+                throw new IllegalStateException("order " + makerId + " has remaining " + maker.remaining()
+                        + " in state but " + makerRemaining + " in the book");
+            }
+            state.put(new StateKey.Order(makerId), maker);
+            addExposure(makerOwner, marketId, maker.side(), -size, -notional);
+            trade(c, makerOwner, marketId, takerSide.opposite(), price, size, makerFee);
+            trade(c, takerOwner, marketId, takerSide, price, size, takerFee);
+            c.taker = c.taker.withFill(size, c.block.height);
+            MarketStatsRecord stats = stats(marketId);
+            state.put(new StateKey.MarketStats(marketId), new MarketStatsRecord(price,
+                    Math.addExact(stats.volume(), size), stats.tradeCount() + 1));
+            Fill fill = new Fill(marketId, makerId, makerOwner, takerId, takerOwner, takerSide, price, size, makerFee, takerFee);
+            c.fills.add(fill);
+            if (maker.remaining() > 0) {
+                c.update(maker, null);
+            }
+        }
+
+        @Override
+        public void onRested(long orderId, long owner, Side side, long price, long remaining, long prioritySeq) {
+            TxContext c = ctx;
+            OrderRecord taker = c.taker;
+            if (orderId != taker.orderId() || remaining != taker.remaining() || prioritySeq != taker.prioritySeq()) {
+                throw new IllegalStateException("book rested order " + orderId + " that is not the order in flight");
+            }
+            c.takerRested = true;
+            state.put(new StateKey.ActiveOrder(taker.marketId(), orderId), new ActiveOrderSeq(prioritySeq));
+            addExposure(owner, taker.marketId(), side, remaining, Math.multiplyExact(price, remaining));
+            indexActive(taker);
+            c.update(taker, null);
+        }
+
+        @Override
+        public void onDone(long orderId, long owner, DoneStatus status, BookReason reason, long remaining) {
+            TxContext c = ctx;
+            String why = reason == BookReason.NONE ? null : reason.name().toLowerCase(Locale.ROOT);
+            if (c.taker != null && orderId == c.taker.orderId()) {
+                if (status == DoneStatus.REJECTED) {
+                    throw new IllegalStateException("book rejected validated order " + orderId + ": " + reason);
+                }
+                c.taker = c.taker.withStatus(status == DoneStatus.FILLED ? OrderStatus.FILLED : OrderStatus.CANCELLED,
+                        c.block.height);
+                c.takerReason = why;
+                if (c.amending) {
+                    state.delete(new StateKey.ActiveOrder(c.taker.marketId(), orderId));
+                    unindexActive(c.taker);
+                }
+                return;
+            }
+            OrderRecord o = order(orderId);
+            if (status == DoneStatus.CANCELLED) {
+                addExposure(owner, o.marketId(), o.side(), -o.remaining(), -Math.multiplyExact(o.price(), o.remaining()));
+                o = o.withStatus(OrderStatus.CANCELLED, c.block.height);
+                state.put(new StateKey.Order(orderId), o);
+            } else if (status != DoneStatus.FILLED || o.status() != OrderStatus.FILLED) {
+                throw new IllegalStateException("resting order " + orderId + " ended as " + status + " but is " + o.status());
+            }
+            state.delete(new StateKey.ActiveOrder(o.marketId(), orderId));
+            unindexActive(o);
+            c.update(o, why);
+        }
+    }
+
+    /** Applies one side of a trade to an account: position, realized PnL, collateral, fee. */
+    private void trade(TxContext ctx, long accountId, int marketId, Side side, long price, long size, long fee) {
+        AccountRecord acct = account(accountId);
+        PositionRecord pos = position(accountId, marketId);
+        long s = pos.size();
+        long e = pos.entryNotional();
+        long d = side == Side.BUY ? size : -size;
+        long realized = 0;
+        if (s == 0 || Long.signum(s) == Long.signum(d)) {
+            s = Math.addExact(s, d);
+            e = Math.addExact(e, Math.multiplyExact(d, price));
+        } else {
+            long closed = Math.min(Math.abs(s), size);
+            long removed = proportion(e, closed, Math.abs(s));
+            long cash = Math.multiplyExact(closed, price);
+            realized = (d > 0 ? -cash : cash) - removed;
+            e -= removed;
+            s += d > 0 ? closed : -closed;
+            long opened = size - closed;
+            if (opened > 0) {
+                long signed = d > 0 ? opened : -opened;
+                s += signed;
+                e = Math.addExact(e, Math.multiplyExact(signed, price));
+            }
+        }
+        state.put(new StateKey.Position(accountId, marketId), new PositionRecord(s, e,
+                Math.addExact(pos.realizedPnl(), realized), pos.openBuySize(), pos.openBuyNotional(),
+                pos.openSellSize(), pos.openSellNotional()));
+        AccountRecord after = acct.withMarket(marketId)
+                .withCollateral(Math.subtractExact(Math.addExact(acct.collateral(), realized), fee));
+        putAccount(ctx, after);
+        if (fee > 0) {
+            AccountRecord fees = feeAccount();
+            putAccount(ctx, fees.withCollateral(Math.addExact(fees.collateral(), fee)));
+        }
+    }
+
+    /** e × part / whole, truncated toward zero, without overflow. */
+    private static long proportion(long e, long part, long whole) {
+        if (part == whole) {
+            return e;
+        }
+        long hi = Math.multiplyHigh(e, part);
+        long lo = e * part;
+        if ((hi == 0 && lo >= 0) || (hi == -1 && lo < 0)) {
+            return lo / whole;
+        }
+        return BigInteger.valueOf(e).multiply(BigInteger.valueOf(part)).divide(BigInteger.valueOf(whole)).longValueExact();
+    }
+
+    private static long feeOf(long notional, int bps) {
+        if (bps == 0) {
+            return 0;
+        }
+        return Math.ceilDiv(Math.multiplyExact(notional, (long) bps), BPS);
+    }
+
+    private void addExposure(long accountId, int marketId, Side side, long size, long notional) {
+        PositionRecord p = position(accountId, marketId);
+        PositionRecord q = side == Side.BUY
+                ? p.withOpen(p.openBuySize() + size, p.openBuyNotional() + notional, p.openSellSize(), p.openSellNotional())
+                : p.withOpen(p.openBuySize(), p.openBuyNotional(), p.openSellSize() + size, p.openSellNotional() + notional);
+        if (q.openBuySize() < 0 || q.openSellSize() < 0 || q.openBuyNotional() < 0 || q.openSellNotional() < 0) {
+            throw new IllegalStateException("open-order exposure of account " + accountId + " in market " + marketId
+                    + " went negative");
+        }
+        state.put(new StateKey.Position(accountId, marketId), q);
+        AccountRecord acct = account(accountId);
+        if (!acct.hasMarket(marketId)) {
+            state.put(new StateKey.Account(accountId), acct.withMarket(marketId));
+        }
+    }
+
+    // ---------------------------------------------------------------- margin
+
+    /**
+     * Equity (collateral + unrealized PnL at each market's last trade price) must cover the initial
+     * margin on |position| × mark plus the notional of open orders, with {@code extraBuy}/{@code
+     * extraSell} added in {@code extraMarket}.
+     */
+    private void checkMargin(AccountRecord acct, int extraMarket, long extraBuy, long extraSell, String what) {
+        checkMargin(acct, extraMarket, extraBuy, extraSell, what, 0, null);
+    }
+
+    private void checkMargin(AccountRecord acct, int extraMarket, long extraBuy, long extraSell, String what,
+                             int overrideMarket, PositionRecord override) {
+        Margin m = exact(() -> margin(acct, extraMarket, extraBuy, extraSell, overrideMarket, override),
+                "margin arithmetic overflows");
+        if (m.equity < m.required) {
+            throw reject(RejectCode.INSUFFICIENT_MARGIN, what + " needs initial margin " + m.required
+                    + " but the account's equity is " + m.equity);
+        }
+    }
+
+    private record Margin(long equity, long required) {
+    }
+
+    private Margin margin(AccountRecord acct, int extraMarket, long extraBuy, long extraSell,
+                          int overrideMarket, PositionRecord override) {
+        long equity = acct.collateral();
+        long required = 0;
+        int[] ids = acct.hasMarket(extraMarket) || extraMarket == 0 ? acct.markets() : acct.withMarket(extraMarket).markets();
+        for (int marketId : ids) {
+            PositionRecord p = marketId == overrideMarket && override != null ? override : position(acct.accountId(), marketId);
+            long mark = stats(marketId).lastPrice();
+            MarketBook market = markets.get(marketId);
+            long exposure = Math.addExact(Math.multiplyExact(Math.abs(p.size()), mark),
+                    Math.addExact(p.openBuyNotional(), p.openSellNotional()));
+            if (marketId == extraMarket) {
+                exposure = Math.addExact(exposure, Math.addExact(extraBuy, extraSell));
+            }
+            equity = Math.addExact(equity, Math.subtractExact(Math.multiplyExact(p.size(), mark), p.entryNotional()));
+            required = Math.addExact(required,
+                    Math.ceilDiv(Math.multiplyExact(exposure, (long) market.params.initialMarginBps()), BPS));
+        }
+        return new Margin(equity, required);
+    }
+
+    // ---------------------------------------------------------------- validation helpers
+
+    private static boolean wouldCross(OrderBook book, Side side, long price) {
+        return side == Side.BUY ? price >= book.bestAsk() : price <= book.bestBid();
+    }
+
+    private static void checkPrice(MarketParams params, long price) {
+        if (price <= 0) {
+            throw reject(RejectCode.BAD_PRICE, "price must be positive, got " + price);
+        }
+        if (price % params.tickSize() != 0) {
+            throw reject(RejectCode.BAD_TICK, "price " + price + " is not a multiple of the tick size " + params.tickSize());
+        }
+    }
+
+    private static void checkSize(MarketParams params, long size, boolean placement) {
+        if (size <= 0) {
+            throw reject(RejectCode.BAD_SIZE, "size must be positive, got " + size);
+        }
+        if (size % params.lotSize() != 0) {
+            throw reject(RejectCode.BAD_LOT, "size " + size + " is not a multiple of the lot size " + params.lotSize());
+        }
+        if (placement && size < params.minSize()) {
+            throw reject(RejectCode.SIZE_TOO_SMALL, "size " + size + " is below the minimum " + params.minSize());
+        }
+    }
+
+    private void checkNonce(AccountRecord acct, long nonce) {
+        if (nonce != 0 && nonce <= acct.lastNonce()) {
+            throw reject(RejectCode.STALE_NONCE, "nonce " + nonce + " is not above the account's last nonce " + acct.lastNonce());
+        }
+    }
+
+    private static AccountRecord withNonce(AccountRecord acct, long nonce) {
+        return nonce == 0 ? acct : acct.withNonce(nonce);
+    }
+
+    private OrderRecord requireOwnActiveOrder(AccountRecord acct, long orderId, String clientOrderId) {
+        long id = orderId;
+        if (id == 0) {
+            Long byClient = clientOrderIds.getOrDefault(acct.accountId(), new HashMap<>()).get(clientOrderId);
+            if (byClient == null) {
+                throw reject(RejectCode.UNKNOWN_ORDER, "no active order with clientOrderId \"" + clientOrderId + "\"");
+            }
+            id = byClient;
+        }
+        OrderRecord o = order(id);
+        if (o == null) {
+            throw reject(RejectCode.UNKNOWN_ORDER, "order " + id + " does not exist");
+        }
+        if (o.accountId() != acct.accountId()) {
+            throw reject(RejectCode.NOT_OWNER, "order " + id + " belongs to another account");
+        }
+        if (!o.isActive()) {
+            throw reject(RejectCode.ORDER_NOT_ACTIVE, "order " + id + " is " + o.status().jsonName());
+        }
+        return o;
+    }
+
+    private MarketBook requireMarket(int marketId) {
+        MarketBook m = markets.get(marketId);
+        if (m == null) {
+            throw reject(RejectCode.UNKNOWN_MARKET, "market " + marketId + " does not exist");
+        }
+        return m;
+    }
+
+    private AccountRecord requireAccount(String name) {
+        AccountRecord acct = findAccount(name);
+        if (acct == null) {
+            throw reject(RejectCode.UNKNOWN_ACCOUNT, "account \"" + name + "\" does not exist (deposit first)");
+        }
+        return acct;
+    }
+
+    private AccountRecord createAccount(String name) {
+        if (name == null || !ACCOUNT_NAME.matcher(name).matches()) {
+            throw reject(RejectCode.MALFORMED, "account names are 1 to 64 of [A-Za-z0-9_.-]");
+        }
+        CountersRecord c = counters();
+        long id = c.nextAccountId();
+        state.put(new StateKey.Counters(), new CountersRecord(c.nextOrderId(), c.nextPrioritySeq(), id + 1));
+        state.put(new StateKey.AccountName(name), new AccountId(id));
+        AccountRecord acct = new AccountRecord(id, name, 0, 0, new int[0]);
+        state.put(new StateKey.Account(id), acct);
+        return acct;
+    }
+
+    private static RejectedException reject(RejectCode code, String message) {
+        return new RejectedException(code, message);
+    }
+
+    private static <T> T exact(java.util.function.Supplier<T> f, String message) {
+        try {
+            return f.get();
+        } catch (ArithmeticException e) {
+            throw reject(RejectCode.OVERFLOW, message);
+        }
+    }
+
+    // ---------------------------------------------------------------- state access
+
+    private void putAccount(TxContext ctx, AccountRecord acct) {
+        state.put(new StateKey.Account(acct.accountId()), acct);
+        ctx.touched.add(acct.accountId());
+    }
+
+    private AccountRecord feeAccount() {
+        AccountRecord fees = account(FEE_ACCOUNT_ID);
+        if (fees == null) {
+            fees = new AccountRecord(FEE_ACCOUNT_ID, FEE_ACCOUNT_NAME, 0, 0, new int[0]);
+            state.put(new StateKey.AccountName(FEE_ACCOUNT_NAME), new AccountId(FEE_ACCOUNT_ID));
+        }
+        return fees;
+    }
+
+    AccountRecord findAccount(String name) {
+        if (name == null) {
+            return null;
+        }
+        AccountId id = (AccountId) state.get(new StateKey.AccountName(name));
+        return id == null ? null : account(id.accountId());
+    }
+
+    AccountRecord account(long accountId) {
+        return (AccountRecord) state.get(new StateKey.Account(accountId));
+    }
+
+    PositionRecord position(long accountId, int marketId) {
+        PositionRecord p = (PositionRecord) state.get(new StateKey.Position(accountId, marketId));
+        return p == null ? PositionRecord.EMPTY : p;
+    }
+
+    OrderRecord order(long orderId) {
+        return (OrderRecord) state.get(new StateKey.Order(orderId));
+    }
+
+    MarketStatsRecord stats(int marketId) {
+        MarketStatsRecord s = (MarketStatsRecord) state.get(new StateKey.MarketStats(marketId));
+        return s == null ? MarketStatsRecord.EMPTY : s;
+    }
+
+    private CountersRecord counters() {
+        CountersRecord c = (CountersRecord) state.get(new StateKey.Counters());
+        return c == null ? CountersRecord.INITIAL : c;
+    }
+
+    private void indexActive(OrderRecord o) {
+        accountOrders.computeIfAbsent(o.accountId(), k -> new TreeSet<>()).add(o.orderId());
+        if (o.clientOrderId() != null) {
+            clientOrderIds.computeIfAbsent(o.accountId(), k -> new HashMap<>()).put(o.clientOrderId(), o.orderId());
+        }
+    }
+
+    private void unindexActive(OrderRecord o) {
+        TreeSet<Long> ids = accountOrders.get(o.accountId());
+        if (ids != null && ids.remove(o.orderId()) && ids.isEmpty()) {
+            accountOrders.remove(o.accountId());
+        }
+        if (o.clientOrderId() != null) {
+            HashMap<String, Long> byClient = clientOrderIds.get(o.accountId());
+            if (byClient != null && byClient.remove(o.clientOrderId(), o.orderId()) && byClient.isEmpty()) {
+                clientOrderIds.remove(o.accountId());
+            }
+        }
+    }
+
+    // ---------------------------------------------------------------- per-block and per-tx context
+
+    private final class BlockContext {
+        final long height;
+        final List<Fill> fills = new ArrayList<>();
+        final List<OrderUpdate> orderUpdates = new ArrayList<>();
+        final TreeSet<Long> touched = new TreeSet<>();
+
+        BlockContext(long height) {
+            this.height = height;
+        }
+
+        void accept(TxContext ctx) {
+            fills.addAll(ctx.fills);
+            orderUpdates.addAll(ctx.updates);
+            touched.addAll(ctx.touched);
+            if (ctx.newMarket != null) {
+                markets.put(ctx.newMarket.marketId(), new MarketBook(ctx.newMarket, newBook()));
+            }
+        }
+
+        List<BalanceChange> balances(Engine engine) {
+            List<BalanceChange> out = new ArrayList<>(touched.size());
+            for (long id : touched) {
+                AccountRecord a = engine.account(id);
+                out.add(new BalanceChange(id, a.name(), a.collateral()));
+            }
+            return out;
+        }
+    }
+
+    private final class TxContext {
+        final BlockContext block;
+        final List<Fill> fills = new ArrayList<>();
+        final List<OrderUpdate> updates = new ArrayList<>();
+        final TreeSet<Long> touched = new TreeSet<>();
+        MarketBook market;
+        OrderRecord taker;
+        String takerReason;
+        boolean takerRested;
+        boolean amending;
+        boolean bookTouched;
+        MarketParams newMarket;
+
+        TxContext(BlockContext block, Tx tx) {
+            this.block = block;
+            matcher.ctx = this;
+        }
+
+        void update(OrderRecord o, String reason) {
+            updates.add(new OrderUpdate(o.marketId(), o.orderId(), o.accountId(), o.side(), o.price(), o.status(),
+                    o.remaining(), o.filled(), reason));
+        }
+    }
+
+    private OrderBook newBook() {
+        return new OrderBook(matcher, config.expectedOrdersPerMarket());
+    }
+
+    /** A market's parameters and its in-memory book. */
+    static final class MarketBook {
+        final MarketParams params;
+        final OrderBook book;
+
+        MarketBook(MarketParams params, OrderBook book) {
+            this.params = params;
+            this.book = book;
+        }
+    }
+
+    // ---------------------------------------------------------------- recovery and queries
+
+    /**
+     * Clears the books and rebuilds them from the committed state: every market's ActiveOrder
+     * entries, their order records, restored in priority order. Inconsistent entries are skipped
+     * and reported (repairing them is {@link OrderbookRecovery}'s job).
+     */
+    public RecoveryReport rebuildOrderbookFromState() {
+        checkRunning();
+        state.reset();
+        markets.clear();
+        accountOrders.clear();
+        clientOrderIds.clear();
+        store.scanPrefix(new byte[] {StateKey.TAG_MARKET}, (k, v) -> {
+            MarketParams p = MarketParams.decode(v);
+            markets.put(p.marketId(), new MarketBook(p, newBook()));
+        });
+        RecoveryReport.Builder report = new RecoveryReport.Builder();
+        for (MarketBook m : markets.values()) {
+            for (OrderRecord o : OrderbookRecovery.loadActive(store, m.params.marketId(), report)) {
+                m.book.restore(o.orderId(), o.accountId(), o.side(), o.price(), o.remaining(), o.prioritySeq());
+                indexActive(o);
+            }
+        }
+        return report.build();
+    }
+
+    /** Market parameters, by id. */
+    public List<MarketParams> markets() {
+        List<MarketParams> out = new ArrayList<>(markets.size());
+        markets.values().forEach(m -> out.add(m.params));
+        return out;
+    }
+
+    /** A market's in-memory book, or null. For queries and recovery checks; do not mutate. */
+    public OrderBook book(int marketId) {
+        MarketBook m = markets.get(marketId);
+        return m == null ? null : m.book;
+    }
+
+    /** Aggregated depth of a market, best first on each side, at the committed height; null for an unknown market. */
+    public Depth depth(int marketId, int levels) {
+        MarketBook m = markets.get(marketId);
+        if (m == null) {
+            return null;
+        }
+        return new Depth(marketId, store.latestVersion(), side(m.book, Side.BUY, levels), side(m.book, Side.SELL, levels));
+    }
+
+    private static long[][] side(OrderBook book, Side side, int levels) {
+        int n = Math.min(levels, book.levelCount(side));
+        long[] prices = new long[n];
+        long[] sizes = new long[n];
+        int got = book.depth(side, n, prices, sizes);
+        long[][] out = new long[got][];
+        for (int i = 0; i < got; i++) {
+            out[i] = new long[] {prices[i], sizes[i]};
+        }
+        return out;
+    }
+
+    /** The committed record of an order, or null. */
+    public OrderRecord findOrder(long orderId) {
+        return order(orderId);
+    }
+
+    /** The committed record of an account by name, or null. */
+    public AccountRecord findAccountByName(String name) {
+        return findAccount(name);
+    }
+
+    /** The committed record of an account by id, or null. */
+    public AccountRecord findAccountById(long accountId) {
+        return account(accountId);
+    }
+
+    /** An account's position record in a market (the empty one if none). */
+    public PositionRecord findPosition(long accountId, int marketId) {
+        return position(accountId, marketId);
+    }
+
+    /** A market's statistics (last price is the mark). */
+    public MarketStatsRecord marketStats(int marketId) {
+        return stats(marketId);
+    }
+
+    /** Ids of an account's active orders, ascending. */
+    public List<Long> activeOrderIds(long accountId) {
+        TreeSet<Long> ids = accountOrders.get(accountId);
+        return ids == null ? List.of() : List.copyOf(ids);
+    }
+
+    // ---------------------------------------------------------------- lifecycle
+
+    private void checkRunning() {
+        if (halted != null) {
+            throw halted;
+        }
+    }
+
+    private EngineHaltedException halt(String message, Throwable cause) {
+        EngineHaltedException e = new EngineHaltedException(message + ": " + cause.getMessage(), cause);
+        halted = e;
+        return e;
+    }
+
+    public boolean isHalted() {
+        return halted != null;
+    }
+}

@@ -1,0 +1,144 @@
+package io.dexnode.engine;
+
+import io.dexnode.engine.schema.AccountRecord;
+import io.dexnode.engine.schema.ActiveOrderValue;
+import io.dexnode.engine.schema.CountersRecord;
+import io.dexnode.engine.schema.MarketParams;
+import io.dexnode.engine.schema.MarketStatsRecord;
+import io.dexnode.engine.schema.OrderRecord;
+import io.dexnode.engine.schema.PositionRecord;
+import io.dexnode.engine.schema.StateKey;
+import io.dexnode.state.StateStore;
+import io.dexnode.state.WriteSet;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * The engine's read-your-writes view of state during a block: a transaction layer over a block
+ * layer over a cache of decoded committed records over the {@link StateStore}.
+ *
+ * <p>Invariant: the cache holds only values equal to committed state (it is filled on reads and,
+ * after a successful commit, with the block's writes), so it can be kept across blocks. A rejected
+ * transaction drops its layer; {@link #toWriteSet()} encodes the block layer in key order (the
+ * write set sorts), so hash-map order never reaches state.
+ */
+final class StateOverlay {
+    private static final Object DELETED = new Object();
+    private static final Object ABSENT = new Object();
+
+    private final StateStore store;
+    private final int cacheLimit;
+    private final HashMap<StateKey, Object> committed = new HashMap<>();
+    private final HashMap<StateKey, Object> block = new HashMap<>();
+    private final HashMap<StateKey, Object> tx = new HashMap<>();
+
+    StateOverlay(StateStore store, int cacheLimit) {
+        this.store = store;
+        this.cacheLimit = cacheLimit;
+    }
+
+    Object get(StateKey key) {
+        Object v = tx.get(key);
+        if (v == null) {
+            v = block.get(key);
+        }
+        if (v == null) {
+            v = committed.get(key);
+            if (v == null) {
+                byte[] raw = store.get(key.encode());
+                v = raw == null ? ABSENT : decode(key, raw);
+                committed.put(key, v);
+            }
+        }
+        return v == DELETED || v == ABSENT ? null : v;
+    }
+
+    void put(StateKey key, Object value) {
+        tx.put(key, value);
+    }
+
+    void delete(StateKey key) {
+        tx.put(key, DELETED);
+    }
+
+    void commitTx() {
+        block.putAll(tx);
+        tx.clear();
+    }
+
+    void rollbackTx() {
+        tx.clear();
+    }
+
+    boolean txDirty() {
+        return !tx.isEmpty();
+    }
+
+    WriteSet toWriteSet() {
+        if (!tx.isEmpty()) {
+            throw new IllegalStateException("a transaction layer is open at the end of a block");
+        }
+        WriteSet ws = new WriteSet();
+        for (Map.Entry<StateKey, Object> e : block.entrySet()) {
+            if (e.getValue() == DELETED) {
+                ws.delete(e.getKey().encode());
+            } else {
+                ws.put(e.getKey().encode(), encode(e.getValue()));
+            }
+        }
+        return ws;
+    }
+
+    /** After a successful commit: the block's writes become the committed cache. */
+    void blockCommitted() {
+        if (committed.size() + block.size() > cacheLimit) {
+            committed.clear();
+        }
+        for (Map.Entry<StateKey, Object> e : block.entrySet()) {
+            committed.put(e.getKey(), e.getValue() == DELETED ? ABSENT : e.getValue());
+        }
+        block.clear();
+    }
+
+    /** Forget everything cached (e.g. after state was changed behind the engine's back). */
+    void reset() {
+        committed.clear();
+        block.clear();
+        tx.clear();
+    }
+
+    static Object decode(StateKey key, byte[] raw) {
+        return switch (key) {
+            case StateKey.Market m -> MarketParams.decode(raw);
+            case StateKey.Order o -> OrderRecord.decode(raw);
+            case StateKey.ActiveOrder a -> new ActiveOrderSeq(ActiveOrderValue.decode(raw));
+            case StateKey.Account a -> AccountRecord.decode(raw);
+            case StateKey.AccountName n -> new AccountId(ActiveOrderValue.decodeAccountId(raw));
+            case StateKey.Position p -> PositionRecord.decode(raw);
+            case StateKey.Counters c -> CountersRecord.decode(raw);
+            case StateKey.MarketStats s -> MarketStatsRecord.decode(raw);
+        };
+    }
+
+    static byte[] encode(Object value) {
+        return switch (value) {
+            case MarketParams m -> m.encode();
+            case OrderRecord o -> o.encode();
+            case AccountRecord a -> a.encode();
+            case PositionRecord p -> p.encode();
+            case CountersRecord c -> c.encode();
+            case MarketStatsRecord s -> s.encode();
+            case ActiveOrderSeq s -> ActiveOrderValue.encode(s.prioritySeq());
+            case AccountId id -> ActiveOrderValue.encodeAccountId(id.accountId());
+            default -> throw new IllegalStateException("no encoding for " + value.getClass());
+        };
+    }
+
+    /** The decoded value of an ActiveOrder entry. */
+    record ActiveOrderSeq(long prioritySeq) {
+    }
+
+    /** The decoded value of an AccountName entry. */
+    record AccountId(long accountId) {
+    }
+}

@@ -1,0 +1,76 @@
+package io.dexnode.engine.tx;
+
+import io.dexnode.book.SelfTradePrevention;
+import io.dexnode.book.Side;
+import io.dexnode.book.TimeInForce;
+import io.dexnode.engine.schema.MarketParams;
+
+/**
+ * Every transaction the engine executes. {@code account} is a plain name in block files and the
+ * hex Ed25519 public key over the network; {@code nonce} is 0 when absent (block files), otherwise
+ * it must exceed the account's last nonce. An order is named by id, or by client order id when
+ * {@code orderId} is 0.
+ */
+public sealed interface Tx {
+    String account();
+
+    long nonce();
+
+    /** The JSON {@code type} of this transaction. */
+    String type();
+
+    record CreateMarket(String account, long nonce, MarketParams params) implements Tx {
+        @Override
+        public String type() {
+            return "create_market";
+        }
+    }
+
+    record Deposit(String account, long nonce, long amount) implements Tx {
+        @Override
+        public String type() {
+            return "deposit";
+        }
+    }
+
+    record Withdraw(String account, long nonce, long amount) implements Tx {
+        @Override
+        public String type() {
+            return "withdraw";
+        }
+    }
+
+    record Place(String account, long nonce, int market, Side side, long price, long size, TimeInForce tif,
+                 String clientOrderId, SelfTradePrevention stp) implements Tx {
+        @Override
+        public String type() {
+            return "place";
+        }
+    }
+
+    record Cancel(String account, long nonce, long orderId, String clientOrderId) implements Tx {
+        @Override
+        public String type() {
+            return "cancel";
+        }
+    }
+
+    /** Cancels every active order of the account, in one market or (market 0) in all. */
+    record CancelAll(String account, long nonce, int market) implements Tx {
+        @Override
+        public String type() {
+            return "cancel_all";
+        }
+    }
+
+    /**
+     * New price and/or new remaining size (0 = keep). Same price and a smaller size keeps time
+     * priority; anything else takes a new priority sequence and may match first.
+     */
+    record Amend(String account, long nonce, long orderId, String clientOrderId, long price, long size) implements Tx {
+        @Override
+        public String type() {
+            return "amend";
+        }
+    }
+}

@@ -1,0 +1,261 @@
+package io.dexnode.engine.tx;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.dexnode.book.SelfTradePrevention;
+import io.dexnode.book.Side;
+import io.dexnode.book.TimeInForce;
+import io.dexnode.engine.schema.MarketParams;
+import java.util.Iterator;
+import java.util.Locale;
+import java.util.Set;
+
+/**
+ * The JSON form of transactions (DESIGN.md §8), both ways. Parsing is strict: unknown types,
+ * unknown fields, missing fields and non-integer numbers are {@link RejectCode#MALFORMED}.
+ */
+public final class TxJson {
+    private static final ObjectMapper MAPPER = new ObjectMapper();
+
+    private TxJson() {
+    }
+
+    public static Tx parse(String json) {
+        JsonNode node;
+        try {
+            node = MAPPER.readTree(json);
+        } catch (JsonProcessingException e) {
+            throw malformed("not JSON: " + e.getOriginalMessage());
+        }
+        return parse(node);
+    }
+
+    public static Tx parse(JsonNode node) {
+        if (node == null || !node.isObject()) {
+            throw malformed("a transaction is a JSON object");
+        }
+        String type = text(node, "type", true);
+        return switch (type) {
+            case "create_market" -> {
+                allow(node, "type", "account", "nonce", "market", "symbol", "tickSize", "lotSize", "minSize",
+                        "makerFeeBps", "takerFeeBps", "initialMarginBps", "maintenanceMarginBps");
+                yield new Tx.CreateMarket(text(node, "account", false), nonce(node), new MarketParams(
+                        (int) integer(node, "market", true, 1, 0xffffffffL), text(node, "symbol", true),
+                        integer(node, "tickSize", true), integer(node, "lotSize", true), integer(node, "minSize", true),
+                        (int) integer(node, "makerFeeBps", true, 0, 10_000), (int) integer(node, "takerFeeBps", true, 0, 10_000),
+                        (int) integer(node, "initialMarginBps", true, 0, 10_000),
+                        (int) integer(node, "maintenanceMarginBps", true, 0, 10_000)));
+            }
+            case "deposit" -> {
+                allow(node, "type", "account", "nonce", "amount");
+                yield new Tx.Deposit(text(node, "account", true), nonce(node), integer(node, "amount", true));
+            }
+            case "withdraw" -> {
+                allow(node, "type", "account", "nonce", "amount");
+                yield new Tx.Withdraw(text(node, "account", true), nonce(node), integer(node, "amount", true));
+            }
+            case "place" -> {
+                allow(node, "type", "account", "nonce", "market", "side", "price", "size", "tif", "clientOrderId", "stp");
+                yield new Tx.Place(text(node, "account", true), nonce(node), market(node, true),
+                        side(text(node, "side", true)), integer(node, "price", true), integer(node, "size", true),
+                        tif(text(node, "tif", false)), text(node, "clientOrderId", false), stp(text(node, "stp", false)));
+            }
+            case "cancel" -> {
+                allow(node, "type", "account", "nonce", "order", "clientOrderId");
+                yield new Tx.Cancel(text(node, "account", true), nonce(node), orderId(node), clientId(node));
+            }
+            case "cancel_all" -> {
+                allow(node, "type", "account", "nonce", "market");
+                yield new Tx.CancelAll(text(node, "account", true), nonce(node), market(node, false));
+            }
+            case "amend" -> {
+                allow(node, "type", "account", "nonce", "order", "clientOrderId", "price", "size");
+                long price = integer(node, "price", false);
+                long size = integer(node, "size", false);
+                if (!node.has("price") && !node.has("size")) {
+                    throw malformed("amend needs a new \"price\" or \"size\"");
+                }
+                yield new Tx.Amend(text(node, "account", true), nonce(node), orderId(node), clientId(node), price, size);
+            }
+            default -> throw malformed("unknown transaction type \"" + type + "\"");
+        };
+    }
+
+    /** The canonical JSON of a transaction (the field order of DESIGN.md §8; absent optionals omitted). */
+    public static ObjectNode toJson(Tx tx) {
+        ObjectNode n = MAPPER.createObjectNode();
+        n.put("type", tx.type());
+        if (tx.account() != null) {
+            n.put("account", tx.account());
+        }
+        if (tx.nonce() != 0) {
+            n.put("nonce", tx.nonce());
+        }
+        switch (tx) {
+            case Tx.CreateMarket c -> {
+                MarketParams p = c.params();
+                n.put("market", Integer.toUnsignedLong(p.marketId())).put("symbol", p.symbol()).put("tickSize", p.tickSize())
+                        .put("lotSize", p.lotSize()).put("minSize", p.minSize()).put("makerFeeBps", p.makerFeeBps())
+                        .put("takerFeeBps", p.takerFeeBps()).put("initialMarginBps", p.initialMarginBps())
+                        .put("maintenanceMarginBps", p.maintenanceMarginBps());
+            }
+            case Tx.Deposit d -> n.put("amount", d.amount());
+            case Tx.Withdraw w -> n.put("amount", w.amount());
+            case Tx.Place p -> {
+                n.put("market", p.market()).put("side", sideName(p.side())).put("price", p.price()).put("size", p.size())
+                        .put("tif", tifName(p.tif()));
+                if (p.clientOrderId() != null) {
+                    n.put("clientOrderId", p.clientOrderId());
+                }
+                n.put("stp", stpName(p.stp()));
+            }
+            case Tx.Cancel c -> putOrderRef(n, c.orderId(), c.clientOrderId());
+            case Tx.CancelAll c -> {
+                if (c.market() != 0) {
+                    n.put("market", c.market());
+                }
+            }
+            case Tx.Amend a -> {
+                putOrderRef(n, a.orderId(), a.clientOrderId());
+                if (a.price() != 0) {
+                    n.put("price", a.price());
+                }
+                if (a.size() != 0) {
+                    n.put("size", a.size());
+                }
+            }
+        }
+        return n;
+    }
+
+    public static String toJsonString(Tx tx) {
+        return toJson(tx).toString();
+    }
+
+    public static String sideName(Side side) {
+        return side == Side.BUY ? "buy" : "sell";
+    }
+
+    public static String tifName(TimeInForce tif) {
+        return tif.name().toLowerCase(Locale.ROOT);
+    }
+
+    public static String stpName(SelfTradePrevention stp) {
+        return stp.name().toLowerCase(Locale.ROOT);
+    }
+
+    private static void putOrderRef(ObjectNode n, long orderId, String clientOrderId) {
+        if (orderId != 0) {
+            n.put("order", orderId);
+        } else {
+            n.put("clientOrderId", clientOrderId);
+        }
+    }
+
+    private static long orderId(JsonNode node) {
+        boolean byId = node.has("order");
+        boolean byClient = node.has("clientOrderId");
+        if (byId == byClient) {
+            throw malformed("name the order by exactly one of \"order\" or \"clientOrderId\"");
+        }
+        return byId ? integer(node, "order", true, 1, Long.MAX_VALUE) : 0;
+    }
+
+    private static String clientId(JsonNode node) {
+        return node.has("order") ? null : text(node, "clientOrderId", true);
+    }
+
+    private static int market(JsonNode node, boolean required) {
+        return (int) integer(node, "market", required, 1, 0x7fffffffL);
+    }
+
+    private static long nonce(JsonNode node) {
+        return integer(node, "nonce", false, 1, Long.MAX_VALUE);
+    }
+
+    private static Side side(String s) {
+        return switch (s) {
+            case "buy" -> Side.BUY;
+            case "sell" -> Side.SELL;
+            default -> throw malformed("\"side\" must be \"buy\" or \"sell\", not \"" + s + "\"");
+        };
+    }
+
+    private static TimeInForce tif(String s) {
+        if (s == null) {
+            return TimeInForce.GTC;
+        }
+        return switch (s) {
+            case "gtc" -> TimeInForce.GTC;
+            case "ioc" -> TimeInForce.IOC;
+            case "fok" -> TimeInForce.FOK;
+            case "post_only" -> TimeInForce.POST_ONLY;
+            default -> throw malformed("\"tif\" must be gtc, ioc, fok or post_only, not \"" + s + "\"");
+        };
+    }
+
+    private static SelfTradePrevention stp(String s) {
+        if (s == null) {
+            return SelfTradePrevention.CANCEL_RESTING;
+        }
+        return switch (s) {
+            case "cancel_resting" -> SelfTradePrevention.CANCEL_RESTING;
+            case "cancel_incoming" -> SelfTradePrevention.CANCEL_INCOMING;
+            case "cancel_both" -> SelfTradePrevention.CANCEL_BOTH;
+            case "allow" -> SelfTradePrevention.ALLOW;
+            default -> throw malformed("\"stp\" must be cancel_resting, cancel_incoming, cancel_both or allow, not \"" + s + "\"");
+        };
+    }
+
+    private static void allow(JsonNode node, String... fields) {
+        Set<String> allowed = Set.of(fields);
+        for (Iterator<String> it = node.fieldNames(); it.hasNext(); ) {
+            String f = it.next();
+            if (!allowed.contains(f)) {
+                throw malformed("unknown field \"" + f + "\" in a " + node.get("type").asText() + " transaction");
+            }
+        }
+    }
+
+    private static String text(JsonNode node, String field, boolean required) {
+        JsonNode v = node.get(field);
+        if (v == null || v.isNull()) {
+            if (required) {
+                throw malformed("missing \"" + field + "\"");
+            }
+            return null;
+        }
+        if (!v.isTextual()) {
+            throw malformed("\"" + field + "\" must be a string");
+        }
+        return v.asText();
+    }
+
+    private static long integer(JsonNode node, String field, boolean required) {
+        return integer(node, field, required, Long.MIN_VALUE, Long.MAX_VALUE);
+    }
+
+    private static long integer(JsonNode node, String field, boolean required, long min, long max) {
+        JsonNode v = node.get(field);
+        if (v == null || v.isNull()) {
+            if (required) {
+                throw malformed("missing \"" + field + "\"");
+            }
+            return 0;
+        }
+        if (!v.isIntegralNumber() || !v.canConvertToLong()) {
+            throw malformed("\"" + field + "\" must be an integer that fits in 64 bits");
+        }
+        long x = v.asLong();
+        if (x < min || x > max) {
+            throw malformed("\"" + field + "\" must be between " + min + " and " + max + ", got " + x);
+        }
+        return x;
+    }
+
+    private static RejectedException malformed(String message) {
+        return new RejectedException(RejectCode.MALFORMED, message);
+    }
+}
