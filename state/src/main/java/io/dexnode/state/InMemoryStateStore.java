@@ -135,6 +135,9 @@ public final class InMemoryStateStore implements StateStore {
         }
         for (byte[] key : touched) {
             TreeMap<Long, byte[]> h = history.get(key);
+            if (h == null) {
+                continue; // already emptied by an earlier pass
+            }
             Map.Entry<Long, byte[]> visible = h.floorEntry(horizon);
             if (visible == null) {
                 continue;

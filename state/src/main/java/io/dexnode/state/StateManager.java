@@ -262,11 +262,10 @@ public final class StateManager implements StateStore {
                 throw new StateException("the state at " + dir + " is corrupt: no root node for its latest version " + latestVersion);
             }
             latestRoot = root;
-            long oldest = firstRootVersion();
+            // Once pruning ran, its recorded horizon is the oldest readable version (it may fall in
+            // a gap between committed versions); before that, the first committed version is.
             byte[] oldestMeta = db.get(metaCf, RecordCodec.META_OLDEST);
-            if (oldestMeta != null) {
-                oldest = Math.max(oldest, readLong(oldestMeta, "oldest version"));
-            }
+            long oldest = oldestMeta != null ? readLong(oldestMeta, "oldest version") : firstRootVersion();
             byte[] pruned = db.get(metaCf, RecordCodec.META_PRUNED);
             prunedThrough = pruned == null ? NO_VERSION : readLong(pruned, "pruned version");
             oldest = Math.max(oldest, cfg.pruning().horizon(latestVersion));
@@ -675,6 +674,36 @@ public final class StateManager implements StateStore {
         } catch (ExecutionException e) {
             throw new StateException("pruning failed: " + e.getCause(), e.getCause());
         }
+    }
+
+    /** For tests: every node key in the {@code nodes} column family, in byte order. */
+    List<NodeKey> storedNodeKeys() {
+        List<NodeKey> out = new ArrayList<>();
+        try (RocksIterator it = db.newIterator(nodesCf)) {
+            for (it.seekToFirst(); it.isValid(); it.next()) {
+                out.add(NodeKey.decode(it.key()));
+            }
+            checkIterator(it);
+        }
+        return out;
+    }
+
+    /** For tests: the node under {@code key} (cache or disk), or null. */
+    Node loadNode(NodeKey key) {
+        return reader.getNode(key);
+    }
+
+    /** For tests: the number of records in column family {@code family}. */
+    long countRecords(String family) {
+        ColumnFamilyHandle cf = handles.get(FAMILIES.indexOf(family));
+        long n = 0;
+        try (RocksIterator it = db.newIterator(cf)) {
+            for (it.seekToFirst(); it.isValid(); it.next()) {
+                n++;
+            }
+            checkIterator(it);
+        }
+        return n;
     }
 
     // ---------------------------------------------------------------- close
