@@ -16,13 +16,18 @@ import java.util.List;
 public final class BlockRecords {
     private static final byte HEADER = 'H';
     private static final byte BODY = 'T';
+    private static final byte ACCOUNT_ORDER = 'O';
+    private static final byte[] PRESENT = {1};
     private static final byte FORMAT = 1;
 
     private BlockRecords() {
     }
 
-    static WriteSet extras(long height, long time, List<Tx> txs) {
+    static WriteSet extras(long height, long time, List<Tx> txs, List<long[]> newOrders) {
         WriteSet ws = new WriteSet();
+        for (long[] accountAndOrder : newOrders) {
+            ws.put(accountOrderKey(accountAndOrder[0], accountAndOrder[1]), PRESENT);
+        }
         ws.put(key(HEADER, height), ByteBuffer.allocate(13).put(FORMAT).putLong(time).putInt(txs.size()).array());
         ws.put(key(BODY, height), blockJson(height, time, txs).getBytes(StandardCharsets.UTF_8));
         return ws;
@@ -60,6 +65,21 @@ public final class BlockRecords {
     public static String body(StateStore store, long height) {
         byte[] raw = store.getExtra(key(BODY, height));
         return raw == null ? null : new String(raw, StandardCharsets.UTF_8);
+    }
+
+    /**
+     * Ids of every order an account ever placed, ascending (the account's order history index;
+     * statuses are in the order records).
+     */
+    public static List<Long> orderIdsOfAccount(StateStore store, long accountId) {
+        List<Long> ids = new java.util.ArrayList<>();
+        store.scanExtras(ByteBuffer.allocate(9).put(ACCOUNT_ORDER).putLong(accountId).array(),
+                (k, v) -> ids.add(ByteBuffer.wrap(k, 9, 8).getLong()));
+        return ids;
+    }
+
+    private static byte[] accountOrderKey(long accountId, long orderId) {
+        return ByteBuffer.allocate(17).put(ACCOUNT_ORDER).putLong(accountId).putLong(orderId).array();
     }
 
     private static byte[] key(byte kind, long height) {

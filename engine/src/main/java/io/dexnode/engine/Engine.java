@@ -119,7 +119,7 @@ public final class Engine {
         WriteSet writes = state.toWriteSet();
         byte[] root;
         try {
-            root = store.commit(height, writes, BlockRecords.extras(height, time, txs));
+            root = store.commit(height, writes, BlockRecords.extras(height, time, txs, block.newOrders));
             state.blockCommitted();
         } catch (RuntimeException e) {
             throw halt("commit of block " + height + " failed", e);
@@ -246,6 +246,7 @@ public final class Engine {
         putAccount(ctx, withNonce(acct, p.nonce()));
 
         ctx.market = market;
+        ctx.newOrder = new long[] {acct.accountId(), orderId};
         ctx.taker = new OrderRecord(orderId, p.market(), acct.accountId(), p.side(), p.price(), p.size(), p.size(), 0,
                 p.tif(), p.stp(), OrderStatus.ACTIVE, seq, ctx.block.height, ctx.block.height, p.clientOrderId());
         ctx.bookTouched = true;
@@ -727,6 +728,7 @@ public final class Engine {
         final List<Fill> fills = new ArrayList<>();
         final List<OrderUpdate> orderUpdates = new ArrayList<>();
         final TreeSet<Long> touched = new TreeSet<>();
+        final List<long[]> newOrders = new ArrayList<>();
 
         BlockContext(long height) {
             this.height = height;
@@ -736,6 +738,9 @@ public final class Engine {
             fills.addAll(ctx.fills);
             orderUpdates.addAll(ctx.updates);
             touched.addAll(ctx.touched);
+            if (ctx.newOrder != null) {
+                newOrders.add(ctx.newOrder);
+            }
             if (ctx.newMarket != null) {
                 markets.put(ctx.newMarket.marketId(), new MarketBook(ctx.newMarket, newBook()));
             }
@@ -763,6 +768,7 @@ public final class Engine {
         boolean amending;
         boolean bookTouched;
         MarketParams newMarket;
+        long[] newOrder;
 
         TxContext(BlockContext block, Tx tx) {
             this.block = block;

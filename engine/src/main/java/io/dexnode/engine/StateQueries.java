@@ -1,0 +1,85 @@
+package io.dexnode.engine;
+
+import io.dexnode.engine.schema.AccountRecord;
+import io.dexnode.engine.schema.ActiveOrderValue;
+import io.dexnode.engine.schema.MarketParams;
+import io.dexnode.engine.schema.MarketStatsRecord;
+import io.dexnode.engine.schema.OrderRecord;
+import io.dexnode.engine.schema.OrderStatus;
+import io.dexnode.engine.schema.PositionRecord;
+import io.dexnode.engine.schema.StateKey;
+import io.dexnode.state.StateStore;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Read-only views of committed state, decoded, for API threads. Safe to use concurrently with the
+ * engine's thread (the store is), and independent of the engine's in-memory caches: it answers
+ * from what is committed, never from a block in flight.
+ */
+public final class StateQueries {
+    private final StateStore store;
+
+    public StateQueries(StateStore store) {
+        this.store = store;
+    }
+
+    public OrderRecord order(long orderId) {
+        byte[] raw = store.get(new StateKey.Order(orderId).encode());
+        return raw == null ? null : OrderRecord.decode(raw);
+    }
+
+    public AccountRecord account(long accountId) {
+        byte[] raw = store.get(new StateKey.Account(accountId).encode());
+        return raw == null ? null : AccountRecord.decode(raw);
+    }
+
+    public AccountRecord accountByName(String name) {
+        byte[] raw = store.get(new StateKey.AccountName(name).encode());
+        return raw == null ? null : account(ActiveOrderValue.decodeAccountId(raw));
+    }
+
+    public PositionRecord position(long accountId, int marketId) {
+        byte[] raw = store.get(new StateKey.Position(accountId, marketId).encode());
+        return raw == null ? PositionRecord.EMPTY : PositionRecord.decode(raw);
+    }
+
+    public MarketStatsRecord marketStats(int marketId) {
+        byte[] raw = store.get(new StateKey.MarketStats(marketId).encode());
+        return raw == null ? MarketStatsRecord.EMPTY : MarketStatsRecord.decode(raw);
+    }
+
+    public MarketParams market(int marketId) {
+        byte[] raw = store.get(new StateKey.Market(marketId).encode());
+        return raw == null ? null : MarketParams.decode(raw);
+    }
+
+    public List<MarketParams> markets() {
+        List<MarketParams> out = new ArrayList<>();
+        store.scanPrefix(new byte[] {StateKey.TAG_MARKET}, (k, v) -> out.add(MarketParams.decode(v)));
+        return out;
+    }
+
+    /** An account's orders, ascending by id, optionally only those with {@code status} (null = all). */
+    public List<OrderRecord> ordersOfAccount(long accountId, OrderStatus status, int limit) {
+        List<Long> ids = BlockRecords.orderIdsOfAccount(store, accountId);
+        List<byte[]> keys = new ArrayList<>(ids.size());
+        for (long id : ids) {
+            keys.add(new StateKey.Order(id).encode());
+        }
+        List<OrderRecord> out = new ArrayList<>();
+        for (byte[] raw : store.multiGet(keys)) {
+            if (raw == null) {
+                continue;
+            }
+            OrderRecord o = OrderRecord.decode(raw);
+            if (status == null || o.status() == status) {
+                out.add(o);
+                if (out.size() >= limit) {
+                    break;
+                }
+            }
+        }
+        return out;
+    }
+}
