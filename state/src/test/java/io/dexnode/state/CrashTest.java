@@ -1,0 +1,103 @@
+package io.dexnode.state;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * Kills a committing child JVM with SIGKILL at random moments and checks each reopen: the latest
+ * version is at least the last one the child reported, whole (its root recomputes from a full scan
+ * of the latest values and equals the reference root of that version), and nothing of a later one
+ * is visible.
+ */
+class CrashTest {
+    static final int MAX_WRITES = 40;
+    private static final int KILLS = 12;
+    private static final long KEEP_LAST = 5;
+
+    @TempDir
+    Path tmp;
+
+    @ParameterizedTest(name = "seed {0}")
+    @ValueSource(longs = {7})
+    void killedCommitterLeavesWholeVersionsOnly(long seed) throws Exception {
+        Path dir = tmp.resolve("state");
+        SplittableRandom r = new SplittableRandom(seed);
+        ReferenceHistory ref = new ReferenceHistory();
+        StateConfig cfg = StateConfig.defaults().withBlockCacheBytes(8 << 20).withPruning(PruningConfig.keepLast(KEEP_LAST));
+        for (int round = 0; round < KILLS; round++) {
+            long lastPrinted = runAndKill(dir, seed, 1 + r.nextInt(60), r.nextInt(40));
+            try (StateManager sm = StateManager.open(dir, cfg)) {
+                long latest = sm.latestVersion();
+                assertThat(latest).as("round %d: latest after reopen", round).isGreaterThanOrEqualTo(lastPrinted);
+                for (long v = ref.states.isEmpty() ? 0 : ref.latest() + 1; v <= latest; v++) {
+                    ref.apply(v, Workload.writes(seed, v, MAX_WRITES));
+                }
+                TreeMap<byte[], byte[]> scanned = ReferenceHistory.newMap();
+                sm.scanPrefix(new byte[0], scanned::put);
+                assertThat(ReferenceHistory.rootOf(scanned)).as("round %d: root recomputed from the latest values", round)
+                        .isEqualTo(sm.latestRoot());
+                assertThat(sm.latestRoot()).as("round %d: reference root of version %d", round, latest)
+                        .isEqualTo(ref.roots.get(latest));
+                assertThat(sm.rootAt(latest)).isEqualTo(ref.roots.get(latest));
+                assertThat(sm.getExtra(new byte[] {'h'})).isEqualTo(Versions.longBE(latest));
+                assertThat(sm.changedKeys(latest - 1, latest)).hasSameSizeAs(ref.changed(latest - 1, latest));
+                sm.awaitPruning();
+                assertThat(sm.oldestRetainedVersion()).isEqualTo(Math.max(0, latest - KEEP_LAST + 1));
+                for (long v = sm.oldestRetainedVersion(); v <= latest; v++) {
+                    assertThat(sm.rootAt(v)).isEqualTo(ref.roots.get(v));
+                }
+            }
+        }
+    }
+
+    /** Starts the child, lets it report {@code minLines} commits, waits {@code extraMs}, kills it; returns the last reported version. */
+    private long runAndKill(Path dir, long seed, int minLines, int extraMs) throws IOException, InterruptedException {
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        List<String> cmd = new ArrayList<>(List.of(java, "--enable-native-access=ALL-UNNAMED", "-Xmx256m",
+                "-cp", System.getProperty("java.class.path"), CrashChild.class.getName(),
+                dir.toString(), Long.toString(seed), Long.toString(KEEP_LAST)));
+        Process p = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        AtomicLong last = new AtomicLong(-1);
+        AtomicLong lines = new AtomicLong();
+        Thread reader = new Thread(() -> {
+            try (BufferedReader in = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
+                String line;
+                while ((line = in.readLine()) != null) {
+                    if (line.startsWith("committed ")) {
+                        last.set(Long.parseLong(line.substring(10).trim()));
+                        lines.incrementAndGet();
+                    }
+                }
+            } catch (IOException e) {
+                // the child died; what was read is what counts
+            }
+        });
+        reader.start();
+        try {
+            while (lines.get() < minLines && p.isAlive()) {
+                Thread.sleep(2);
+            }
+            assertThat(p.isAlive()).as("child still committing (exit %s)", p.isAlive() ? "" : p.exitValue()).isTrue();
+            Thread.sleep(extraMs);
+        } finally {
+            p.destroyForcibly();
+            p.waitFor(30, TimeUnit.SECONDS);
+            reader.join(10_000);
+        }
+        return last.get();
+    }
+}
