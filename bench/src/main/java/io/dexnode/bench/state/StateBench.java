@@ -1,0 +1,305 @@
+package io.dexnode.bench.state;
+
+import io.dexnode.state.StateConfig;
+import io.dexnode.state.StateManager;
+import io.dexnode.state.WriteSet;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.SplittableRandom;
+import java.util.stream.Stream;
+import org.rocksdb.BlockBasedTableConfig;
+import org.rocksdb.BloomFilter;
+import org.rocksdb.LRUCache;
+import org.rocksdb.Options;
+import org.rocksdb.RocksDB;
+import org.rocksdb.RocksDBException;
+import org.rocksdb.WriteBatch;
+import org.rocksdb.WriteOptions;
+
+/**
+ * {@code dexnode bench state}: what authentication costs. Fills a state of N keys, then measures
+ * commits of K random key updates each (a root per commit, fsync per commit) next to a raw RocksDB
+ * {@link WriteBatch} of the same keys and values (fsync per batch) into a database of the same
+ * size, in the same run; then point reads and prefix scans of the latest state.
+ *
+ * <p>Keys look like the engine's: a tag, a BE u32 group and a BE u64 id (so a group prefix scans
+ * {@link #GROUP} keys); values are {@link #VALUE_BYTES} random bytes. Everything lives in a fresh
+ * temporary directory that is deleted afterwards.
+ */
+public final class StateBench {
+    /** Keys per prefix-scan group. */
+    public static final int GROUP = 100;
+    /** Bytes per value. */
+    public static final int VALUE_BYTES = 100;
+    private static final int FILL_BATCH = 10_000;
+
+    /**
+     * @param keys state size N
+     * @param batches commit sizes to measure
+     * @param updatesPerRun key updates timed per batch size (at least 10 commits)
+     * @param baseDir where the temporary directory goes
+     * @param seed workload seed
+     */
+    public record Settings(int keys, List<Integer> batches, long updatesPerRun, Path baseDir, long seed) {
+        public Settings {
+            if (keys < 1 || batches.isEmpty() || batches.stream().anyMatch(b -> b < 1)) {
+                throw new IllegalArgumentException("need keys >= 1 and batch sizes >= 1");
+            }
+            batches = List.copyOf(batches);
+        }
+    }
+
+    /** One batch size's commit numbers. */
+    public record CommitRun(int batch, int commits, double keyUpdatesPerSec, double rawRocksKeysPerSec,
+                            double stateCommitMs, double rawCommitMs) {
+        public double slowdownVsRaw() {
+            return rawRocksKeysPerSec / keyUpdatesPerSec;
+        }
+    }
+
+    /** The whole report. */
+    public record Report(int keys, double fillKeysPerSec, List<CommitRun> runs, double pointReadsPerSec,
+                         double missingReadsPerSec, double prefixScansPerSec, double scannedEntriesPerSec) {
+
+        /** JSON, the primary (last) batch size's figures at the top level. */
+        public String toJson() {
+            CommitRun main = runs.get(runs.size() - 1);
+            StringBuilder sb = new StringBuilder();
+            sb.append("{\"keys\":").append(keys)
+                    .append(",\"batch\":").append(main.batch())
+                    .append(",\"keyUpdatesPerSec\":").append(round(main.keyUpdatesPerSec()))
+                    .append(",\"rawRocksKeysPerSec\":").append(round(main.rawRocksKeysPerSec()))
+                    .append(",\"slowdownVsRaw\":").append(String.format(java.util.Locale.ROOT, "%.3f", main.slowdownVsRaw()))
+                    .append(",\"fsync\":true")
+                    .append(",\"fillKeysPerSec\":").append(round(fillKeysPerSec))
+                    .append(",\"pointReadsPerSec\":").append(round(pointReadsPerSec))
+                    .append(",\"missingReadsPerSec\":").append(round(missingReadsPerSec))
+                    .append(",\"prefixScansPerSec\":").append(round(prefixScansPerSec))
+                    .append(",\"scannedEntriesPerSec\":").append(round(scannedEntriesPerSec))
+                    .append(",\"runs\":[");
+            for (int i = 0; i < runs.size(); i++) {
+                CommitRun r = runs.get(i);
+                if (i > 0) {
+                    sb.append(',');
+                }
+                sb.append("{\"batch\":").append(r.batch())
+                        .append(",\"commits\":").append(r.commits())
+                        .append(",\"keyUpdatesPerSec\":").append(round(r.keyUpdatesPerSec()))
+                        .append(",\"rawRocksKeysPerSec\":").append(round(r.rawRocksKeysPerSec()))
+                        .append(",\"slowdownVsRaw\":").append(String.format(java.util.Locale.ROOT, "%.3f", r.slowdownVsRaw()))
+                        .append(",\"stateCommitMs\":").append(String.format(java.util.Locale.ROOT, "%.3f", r.stateCommitMs()))
+                        .append(",\"rawCommitMs\":").append(String.format(java.util.Locale.ROOT, "%.3f", r.rawCommitMs()))
+                        .append('}');
+            }
+            return sb.append("]}").toString();
+        }
+
+        private static long round(double d) {
+            return Math.round(d);
+        }
+    }
+
+    private StateBench() {}
+
+    static byte[] key(long id) {
+        byte[] k = new byte[13];
+        k[0] = 'o';
+        putInt(k, 1, (int) (id / GROUP));
+        putLong(k, 5, id);
+        return k;
+    }
+
+    private static void putInt(byte[] b, int off, int v) {
+        for (int i = 3; i >= 0; i--) {
+            b[off + i] = (byte) v;
+            v >>>= 8;
+        }
+    }
+
+    private static void putLong(byte[] b, int off, long v) {
+        for (int i = 7; i >= 0; i--) {
+            b[off + i] = (byte) v;
+            v >>>= 8;
+        }
+    }
+
+    private static byte[] value(SplittableRandom r) {
+        byte[] v = new byte[VALUE_BYTES];
+        r.nextBytes(v);
+        return v;
+    }
+
+    /** Runs the benchmark, narrating to {@code log}. */
+    public static Report run(Settings o, PrintStream log) {
+        Path base = o.baseDir() != null ? o.baseDir() : Path.of(System.getProperty("java.io.tmpdir"));
+        Path tmp;
+        try {
+            Files.createDirectories(base);
+            tmp = Files.createTempDirectory(base, "dexnode-bench-state-");
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create a temporary directory under " + base, e);
+        }
+        try {
+            return runIn(o, tmp, log);
+        } finally {
+            deleteTree(tmp);
+        }
+    }
+
+    private static Report runIn(Settings o, Path tmp, PrintStream log) {
+        StateConfig cfg = StateConfig.defaults();
+        Path stateDir = tmp.resolve("state");
+        Path rawDir = tmp.resolve("raw");
+        double fillRate;
+        log.printf("filling a state of %,d keys (%d-byte values, batches of %,d, fsync off for the fill)%n",
+                o.keys(), VALUE_BYTES, FILL_BATCH);
+        SplittableRandom fillRandom = new SplittableRandom(o.seed());
+        long t0 = System.nanoTime();
+        long version = 0;
+        try (StateManager sm = StateManager.open(stateDir, cfg.withFsync(false))) {
+            for (long id = 0; id < o.keys(); id += FILL_BATCH) {
+                WriteSet ws = new WriteSet();
+                for (long k = id; k < Math.min(o.keys(), id + FILL_BATCH); k++) {
+                    ws.put(key(k), value(fillRandom));
+                }
+                sm.commit(version++, ws, null);
+            }
+        }
+        fillRate = o.keys() / seconds(t0);
+        log.printf("  state fill: %,.0f keys/s%n", fillRate);
+
+        RocksDB.loadLibrary();
+        List<CommitRun> runs = new ArrayList<>();
+        try (LRUCache cache = new LRUCache(cfg.blockCacheBytes());
+             BloomFilter bloom = new BloomFilter(10, false);
+             Options rawOptions = new Options().setCreateIfMissing(true)
+                     .setTableFormatConfig(new BlockBasedTableConfig().setBlockCache(cache).setFilterPolicy(bloom))
+                     .setWriteBufferSize(64L << 20);
+             RocksDB raw = RocksDB.open(rawOptions, rawDir.toString());
+             WriteOptions noSync = new WriteOptions().setSync(false);
+             WriteOptions sync = new WriteOptions().setSync(true);
+             StateManager sm = StateManager.open(stateDir, cfg)) {
+            SplittableRandom rawFill = new SplittableRandom(o.seed());
+            for (long id = 0; id < o.keys(); id += FILL_BATCH) {
+                try (WriteBatch wb = new WriteBatch()) {
+                    for (long k = id; k < Math.min(o.keys(), id + FILL_BATCH); k++) {
+                        wb.put(key(k), value(rawFill));
+                    }
+                    raw.write(noSync, wb);
+                }
+            }
+            for (int batch : o.batches()) {
+                int commits = (int) Math.max(10, o.updatesPerRun() / batch);
+                int warmup = Math.max(2, commits / 10);
+                SplittableRandom r = new SplittableRandom(o.seed() * 31 + batch);
+                List<WriteSet> sets = new ArrayList<>();
+                List<long[]> ids = new ArrayList<>();
+                List<byte[][]> vals = new ArrayList<>();
+                for (int c = 0; c < commits + warmup; c++) {
+                    WriteSet ws = new WriteSet();
+                    long[] idList = new long[batch];
+                    byte[][] valList = new byte[batch][];
+                    for (int i = 0; i < batch; i++) {
+                        idList[i] = r.nextLong(o.keys());
+                        valList[i] = value(r);
+                        ws.put(key(idList[i]), valList[i]);
+                    }
+                    sets.add(ws);
+                    ids.add(idList);
+                    vals.add(valList);
+                }
+                for (int c = 0; c < warmup; c++) {
+                    sm.commit(version++, sets.get(c), null);
+                }
+                long s0 = System.nanoTime();
+                long updates = 0;
+                for (int c = warmup; c < commits + warmup; c++) {
+                    sm.commit(version++, sets.get(c), null);
+                    updates += sets.get(c).size();
+                }
+                double stateSecs = seconds(s0);
+                for (int c = 0; c < warmup; c++) {
+                    rawWrite(raw, sync, ids.get(c), vals.get(c));
+                }
+                long r0 = System.nanoTime();
+                long rawKeys = 0;
+                for (int c = warmup; c < commits + warmup; c++) {
+                    rawWrite(raw, sync, ids.get(c), vals.get(c));
+                    rawKeys += batch;
+                }
+                double rawSecs = seconds(r0);
+                CommitRun run = new CommitRun(batch, commits, updates / stateSecs, rawKeys / rawSecs,
+                        stateSecs * 1000 / commits, rawSecs * 1000 / commits);
+                runs.add(run);
+                log.printf("  batch %,6d: state %,9.0f key updates/s (%.2f ms/commit, root per commit, fsync)  "
+                                + "raw RocksDB %,9.0f keys/s (%.2f ms/batch, fsync)  slowdown %.2fx%n",
+                        batch, run.keyUpdatesPerSec(), run.stateCommitMs(), run.rawRocksKeysPerSec(), run.rawCommitMs(),
+                        run.slowdownVsRaw());
+            }
+
+            SplittableRandom rr = new SplittableRandom(o.seed() + 99);
+            int reads = 200_000;
+            long g0 = System.nanoTime();
+            long found = 0;
+            for (int i = 0; i < reads; i++) {
+                if (sm.get(key(rr.nextLong(o.keys()))) != null) {
+                    found++;
+                }
+            }
+            double readRate = reads / seconds(g0);
+            long m0 = System.nanoTime();
+            for (int i = 0; i < reads; i++) {
+                if (sm.get(key(o.keys() + rr.nextLong(o.keys()))) != null) {
+                    found++;
+                }
+            }
+            double missRate = reads / seconds(m0);
+            int groups = (int) Math.max(1, o.keys() / GROUP);
+            int scans = Math.min(20_000, Math.max(100, groups));
+            long[] entries = {0};
+            long p0 = System.nanoTime();
+            for (int i = 0; i < scans; i++) {
+                byte[] prefix = new byte[5];
+                prefix[0] = 'o';
+                putInt(prefix, 1, rr.nextInt(groups));
+                sm.scanPrefix(prefix, (k, v) -> entries[0]++);
+            }
+            double scanSecs = seconds(p0);
+            log.printf("  point reads: %,.0f/s (present, %,d found), %,.0f/s (missing)%n", readRate, found, missRate);
+            log.printf("  prefix scans of %d keys: %,.0f scans/s, %,.0f entries/s%n",
+                    GROUP, scans / scanSecs, entries[0] / scanSecs);
+            return new Report(o.keys(), fillRate, runs, readRate, missRate, scans / scanSecs, entries[0] / scanSecs);
+        } catch (RocksDBException e) {
+            throw new IllegalStateException("raw RocksDB failed: " + e.getMessage(), e);
+        }
+    }
+
+    private static void rawWrite(RocksDB raw, WriteOptions sync, long[] ids, byte[][] vals) throws RocksDBException {
+        try (WriteBatch wb = new WriteBatch()) {
+            for (int i = 0; i < ids.length; i++) {
+                wb.put(key(ids[i]), vals[i]);
+            }
+            raw.write(sync, wb);
+        }
+    }
+
+    private static double seconds(long startNanos) {
+        return Math.max(1, System.nanoTime() - startNanos) / 1e9;
+    }
+
+    private static void deleteTree(Path root) {
+        try (Stream<Path> walk = Files.walk(root)) {
+            for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot delete " + root, e);
+        }
+    }
+}
