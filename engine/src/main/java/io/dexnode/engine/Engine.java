@@ -206,7 +206,7 @@ public final class Engine {
                     "collateral " + acct.collateral() + " is less than the withdrawal " + w.amount());
         }
         AccountRecord after = acct.withCollateral(acct.collateral() - w.amount());
-        checkMargin(after, 0, 0, 0, "withdrawal");
+        checkMargin(after, null, "withdrawal");
         putAccount(ctx, withNonce(after, w.nonce()));
         return new TxResult(w, null, acct.accountId(), 0, null, 0, List.of());
     }
@@ -237,8 +237,9 @@ public final class Engine {
                 && book.fillableSize(p.side(), p.price(), acct.accountId(), p.stp(), p.size()) < p.size()) {
             throw reject(RejectCode.FOK_NOT_FILLABLE, "fill-or-kill order of " + p.size() + " cannot fill completely");
         }
-        checkMargin(acct, p.market(), p.side() == Side.BUY ? notional : 0, p.side() == Side.SELL ? notional : 0,
-                "order");
+        checkMargin(acct, new Prospective(p.market(), p.side() == Side.BUY ? notional : 0,
+                p.side() == Side.SELL ? notional : 0, p.price(), bestOpposite(book, p.side()),
+                feeOf(notional, params.takerFeeBps()), null), "order");
         CountersRecord counters = counters();
         long orderId = counters.nextOrderId();
         long seq = counters.nextPrioritySeq();
@@ -330,8 +331,9 @@ public final class Engine {
         PositionRecord pos = position(acct.accountId(), order.marketId());
         PositionRecord swapped = pos.withOpen(pos.openBuySize(), pos.openBuyNotional() - (buy ? oldNotional : 0),
                 pos.openSellSize(), pos.openSellNotional() - (buy ? 0 : oldNotional));
-        checkMargin(acct, order.marketId(), buy ? newNotional : 0, buy ? 0 : newNotional, "amended order",
-                order.marketId(), swapped);
+        checkMargin(acct, new Prospective(order.marketId(), buy ? newNotional : 0, buy ? 0 : newNotional, newPrice,
+                bestOpposite(market.book, order.side()), feeOf(newNotional, params.takerFeeBps()), swapped),
+                "amended order");
         CountersRecord counters = counters();
         long seq = counters.nextPrioritySeq();
         state.put(new StateKey.Counters(), new CountersRecord(counters.nextOrderId(), seq + 1, counters.nextAccountId()));
@@ -512,18 +514,30 @@ public final class Engine {
     // ---------------------------------------------------------------- margin
 
     /**
-     * Equity (collateral + unrealized PnL at each market's last trade price) must cover the initial
-     * margin on |position| × mark plus the notional of open orders, with {@code extraBuy}/{@code
-     * extraSell} added in {@code extraMarket}.
+     * An order about to be added, for a margin check: its notional on one side of {@code market},
+     * its limit price (a taker moves that market's mark at most to it), the largest taker fee it
+     * can pay, and optionally the market's position record to use instead of the stored one.
      */
-    private void checkMargin(AccountRecord acct, int extraMarket, long extraBuy, long extraSell, String what) {
-        checkMargin(acct, extraMarket, extraBuy, extraSell, what, 0, null);
+    private record Prospective(int market, long buyNotional, long sellNotional, long limitPrice, long bestOpposite,
+                               long maxFee, PositionRecord position) {
     }
 
-    private void checkMargin(AccountRecord acct, int extraMarket, long extraBuy, long extraSell, String what,
-                             int overrideMarket, PositionRecord override) {
-        Margin m = exact(() -> margin(acct, extraMarket, extraBuy, extraSell, overrideMarket, override),
-                "margin arithmetic overflows");
+    /**
+     * Equity (collateral + unrealized PnL at each market's last trade price, less the order's
+     * largest fee) must cover the initial margin on |position| × mark plus the notional of open
+     * orders including {@code order}. For an order the check holds at the current mark, at the
+     * best opposite price and at its limit price: equity − margin is linear in the mark, and a
+     * taker's fills leave the mark at the current one or between the best opposite price and its
+     * limit, so an accepted order never leaves its account below margin.
+     */
+    private void checkMargin(AccountRecord acct, Prospective order, String what) {
+        Margin m = exact(() -> margin(acct, order, 0), "margin arithmetic overflows");
+        if (m.equity >= m.required && order != null && order.limitPrice > 0) {
+            m = exact(() -> margin(acct, order, order.limitPrice), "margin arithmetic overflows");
+            if (m.equity >= m.required && order.bestOpposite > 0) {
+                m = exact(() -> margin(acct, order, order.bestOpposite), "margin arithmetic overflows");
+            }
+        }
         if (m.equity < m.required) {
             throw reject(RejectCode.INSUFFICIENT_MARGIN, what + " needs initial margin " + m.required
                     + " but the account's equity is " + m.equity);
@@ -533,28 +547,37 @@ public final class Engine {
     private record Margin(long equity, long required) {
     }
 
-    private Margin margin(AccountRecord acct, int extraMarket, long extraBuy, long extraSell,
-                          int overrideMarket, PositionRecord override) {
+    /** Equity and required margin; {@code markOverride} (if &gt; 0) is the order's market's mark. */
+    private Margin margin(AccountRecord acct, Prospective order, long markOverride) {
         long equity = acct.collateral();
         long required = 0;
-        int[] ids = acct.hasMarket(extraMarket) || extraMarket == 0 ? acct.markets() : acct.withMarket(extraMarket).markets();
+        int[] ids = order == null || acct.hasMarket(order.market) ? acct.markets() : acct.withMarket(order.market).markets();
         for (int marketId : ids) {
-            PositionRecord p = marketId == overrideMarket && override != null ? override : position(acct.accountId(), marketId);
-            long mark = stats(marketId).lastPrice();
-            MarketBook market = markets.get(marketId);
+            boolean ordered = order != null && marketId == order.market;
+            PositionRecord p = ordered && order.position != null ? order.position : position(acct.accountId(), marketId);
+            long mark = ordered && markOverride > 0 ? markOverride : stats(marketId).lastPrice();
             long exposure = Math.addExact(Math.multiplyExact(Math.abs(p.size()), mark),
                     Math.addExact(p.openBuyNotional(), p.openSellNotional()));
-            if (marketId == extraMarket) {
-                exposure = Math.addExact(exposure, Math.addExact(extraBuy, extraSell));
+            if (ordered) {
+                exposure = Math.addExact(exposure, Math.addExact(order.buyNotional, order.sellNotional));
+                equity = Math.subtractExact(equity, order.maxFee);
             }
             equity = Math.addExact(equity, Math.subtractExact(Math.multiplyExact(p.size(), mark), p.entryNotional()));
             required = Math.addExact(required,
-                    Math.ceilDiv(Math.multiplyExact(exposure, (long) market.params.initialMarginBps()), BPS));
+                    Math.ceilDiv(Math.multiplyExact(exposure, (long) markets.get(marketId).params.initialMarginBps()), BPS));
         }
         return new Margin(equity, required);
     }
 
     // ---------------------------------------------------------------- validation helpers
+
+    /** The best price on the side a taker of {@code side} would hit, or 0 if that side is empty. */
+    private static long bestOpposite(OrderBook book, Side side) {
+        if (side == Side.BUY) {
+            return book.bestAsk() == Long.MAX_VALUE ? 0 : book.bestAsk();
+        }
+        return book.bestBid() == Long.MIN_VALUE ? 0 : book.bestBid();
+    }
 
     private static boolean wouldCross(OrderBook book, Side side, long price) {
         return side == Side.BUY ? price >= book.bestAsk() : price <= book.bestBid();

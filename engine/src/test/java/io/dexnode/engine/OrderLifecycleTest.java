@@ -262,9 +262,9 @@ class OrderLifecycleTest {
 
     @Test
     void orderBeyondMarginIsRejected() {
-        // equity 1,000,000 at 10% initial margin covers 10,000,000 of notional
-        assertThat(f.one(gtc("alice", BUY, 100, 100_000)).accepted()).isTrue();
-        assertThat(f.one(gtc("alice", BUY, 100, 1)).rejection().code()).isEqualTo(RejectCode.INSUFFICIENT_MARGIN);
+        // equity 1,000,000 less the largest taker fee, at 10% initial margin
+        assertThat(f.one(gtc("alice", BUY, 100, 99_000)).accepted()).isTrue();
+        assertThat(f.one(gtc("alice", BUY, 100, 1_000)).rejection().code()).isEqualTo(RejectCode.INSUFFICIENT_MARGIN);
     }
 
     @Test

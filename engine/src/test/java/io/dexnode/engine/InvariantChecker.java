@@ -1,0 +1,100 @@
+package io.dexnode.engine;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.dexnode.book.OrderBook;
+import io.dexnode.book.Side;
+import io.dexnode.engine.schema.AccountRecord;
+import io.dexnode.engine.schema.ActiveOrderValue;
+import io.dexnode.engine.schema.MarketParams;
+import io.dexnode.engine.schema.OrderRecord;
+import io.dexnode.engine.schema.OrderStatus;
+import io.dexnode.engine.schema.PositionRecord;
+import io.dexnode.engine.schema.StateKey;
+import io.dexnode.engine.tx.Tx;
+import io.dexnode.state.StateStore;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * Checks the engine's invariants against a full scan of committed state: index ⇔ status ⇔ book,
+ * open-order exposure equals the resting orders, collateral conservation (Σ collateral − Σ entry
+ * notional = deposits − withdrawals) and positions netting to zero per market.
+ */
+final class InvariantChecker {
+    private long deposited;
+
+    /** Feed every block result so accepted deposits and withdrawals are counted. */
+    void observe(BlockResult result) {
+        for (TxResult r : result.results()) {
+            if (r.accepted() && r.tx() instanceof Tx.Deposit d) {
+                deposited += d.amount();
+            } else if (r.accepted() && r.tx() instanceof Tx.Withdraw w) {
+                deposited -= w.amount();
+            }
+        }
+    }
+
+    void check(Engine engine, StateStore store) {
+        TreeMap<Long, OrderRecord> orders = new TreeMap<>();
+        store.scanPrefix(new byte[] {StateKey.TAG_ORDER}, (k, v) -> {
+            OrderRecord o = OrderRecord.decode(v);
+            orders.put(o.orderId(), o);
+        });
+        Map<Long, Long> index = new HashMap<>();
+        store.scanPrefix(StateKey.ActiveOrder.indexPrefix(), (k, v) -> {
+            StateKey.ActiveOrder e = (StateKey.ActiveOrder) StateKey.decode(k);
+            OrderRecord o = orders.get(e.orderId());
+            assertThat(o).as("index entry %s names an existing order", e).isNotNull();
+            assertThat(o.marketId()).as("index entry %s is under the order's market", e).isEqualTo(e.marketId());
+            index.put(e.orderId(), ActiveOrderValue.decode(v));
+        });
+        Map<String, long[]> exposure = new HashMap<>();
+        int active = 0;
+        for (OrderRecord o : orders.values()) {
+            boolean shouldIndex = o.status() == OrderStatus.ACTIVE && o.remaining() > 0;
+            assertThat(index.containsKey(o.orderId())).as("index entry of order %s (%s)", o.orderId(), o)
+                    .isEqualTo(shouldIndex);
+            assertThat(o.remaining()).as("remaining of %s", o).isBetween(0L, o.size());
+            if (o.status() == OrderStatus.FILLED) {
+                assertThat(o.remaining()).isZero();
+            }
+            OrderBook book = engine.book(o.marketId());
+            assertThat(book.contains(o.orderId())).as("book holds order %s", o.orderId()).isEqualTo(shouldIndex);
+            if (shouldIndex) {
+                active++;
+                assertThat(index.get(o.orderId())).isEqualTo(o.prioritySeq());
+                assertThat(book.remaining(o.orderId())).isEqualTo(o.remaining());
+                assertThat(book.price(o.orderId())).isEqualTo(o.price());
+                assertThat(book.prioritySeq(o.orderId())).isEqualTo(o.prioritySeq());
+                long[] e = exposure.computeIfAbsent(o.accountId() + "/" + o.marketId(), x -> new long[4]);
+                int at = o.side() == Side.BUY ? 0 : 2;
+                e[at] += o.remaining();
+                e[at + 1] += o.remaining() * o.price();
+            }
+        }
+        int booked = 0;
+        for (MarketParams m : engine.markets()) {
+            booked += engine.book(m.marketId()).orderCount();
+        }
+        assertThat(booked).as("orders resting in books").isEqualTo(active);
+
+        long[] collateral = {0};
+        store.scanPrefix(new byte[] {StateKey.TAG_ACCOUNT}, (k, v) -> collateral[0] += AccountRecord.decode(v).collateral());
+        long[] entry = {0};
+        Map<Integer, Long> net = new TreeMap<>();
+        store.scanPrefix(new byte[] {StateKey.TAG_POSITION}, (k, v) -> {
+            StateKey.Position key = (StateKey.Position) StateKey.decode(k);
+            PositionRecord p = PositionRecord.decode(v);
+            entry[0] += p.entryNotional();
+            net.merge(key.marketId(), p.size(), Long::sum);
+            long[] e = exposure.getOrDefault(key.accountId() + "/" + key.marketId(), new long[4]);
+            assertThat(new long[] {p.openBuySize(), p.openBuyNotional(), p.openSellSize(), p.openSellNotional()})
+                    .as("open exposure of %s", key).containsExactly(e);
+        });
+        assertThat(collateral[0] - entry[0]).as("Σ collateral − Σ entry notional = deposits − withdrawals")
+                .isEqualTo(deposited);
+        net.forEach((market, size) -> assertThat(size).as("net position in market %s", market).isZero());
+    }
+}

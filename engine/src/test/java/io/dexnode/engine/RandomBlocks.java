@@ -1,0 +1,133 @@
+package io.dexnode.engine;
+
+import io.dexnode.book.SelfTradePrevention;
+import io.dexnode.book.Side;
+import io.dexnode.book.TimeInForce;
+import io.dexnode.engine.schema.MarketParams;
+import io.dexnode.engine.tx.Block;
+import io.dexnode.engine.tx.Tx;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+
+/**
+ * A seeded stream of blocks exercising every transaction kind, including bad input, around a
+ * moving mid price in two markets. Order ids named by cancels and amends are guesses in the range
+ * of ids handed out so far (some belong to others, some ended): the engine must sort them out.
+ */
+final class RandomBlocks {
+    private final SplittableRandom rnd;
+    private final int accounts;
+    private final int maxTxs;
+    private long height;
+    private long placed;
+    private final long[] mid = {0, 1000, 500};
+
+    RandomBlocks(long seed, int accounts, int maxTxs) {
+        this.rnd = new SplittableRandom(seed);
+        this.accounts = accounts;
+        this.maxTxs = maxTxs;
+    }
+
+    static List<Tx> genesis(int accounts) {
+        List<Tx> txs = new ArrayList<>();
+        txs.add(new Tx.CreateMarket(null, 0, new MarketParams(1, "BTC-USD", 1, 1, 1, 2, 5, 1000, 500)));
+        txs.add(new Tx.CreateMarket(null, 0, new MarketParams(2, "ETH-USD", 5, 10, 10, 0, 10, 2000, 1000)));
+        for (int i = 0; i < accounts; i++) {
+            txs.add(new Tx.Deposit(name(i), 0, 200_000 + 50_000L * i));
+        }
+        return txs;
+    }
+
+    static String name(int i) {
+        return "acct" + i;
+    }
+
+    Block next() {
+        height++;
+        if (height == 1) {
+            return new Block(1, 1000, genesis(accounts));
+        }
+        int n = 1 + rnd.nextInt(maxTxs);
+        List<Tx> txs = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            txs.add(tx());
+        }
+        return new Block(height, height * 5, txs);
+    }
+
+    private Tx tx() {
+        String who = name(rnd.nextInt(accounts));
+        int market = 1 + rnd.nextInt(2);
+        int roll = rnd.nextInt(100);
+        if (roll < 55) {
+            return place(who, market);
+        }
+        if (roll < 70) {
+            return new Tx.Cancel(who, 0, orderGuess(), null);
+        }
+        if (roll < 72) {
+            return new Tx.Cancel(who, 0, 0, "c" + rnd.nextInt(8));
+        }
+        if (roll < 85) {
+            long price = rnd.nextInt(3) == 0 ? 0 : price(market);
+            long size = rnd.nextInt(3) == 0 ? 0 : size(market);
+            if (price == 0 && size == 0) {
+                size = size(market);
+            }
+            return new Tx.Amend(who, 0, orderGuess(), null, price, size);
+        }
+        if (roll < 88) {
+            return new Tx.CancelAll(who, 0, rnd.nextInt(3));
+        }
+        if (roll < 93) {
+            return new Tx.Deposit(who, 0, rnd.nextInt(3) == 0 ? -5 : 1 + rnd.nextInt(50_000));
+        }
+        if (roll < 97) {
+            return new Tx.Withdraw(who, 0, 1 + rnd.nextInt(80_000));
+        }
+        if (roll < 98) {
+            return new Tx.Place("nobody", 0, 1, Side.BUY, 100, 1, TimeInForce.GTC, null, SelfTradePrevention.ALLOW);
+        }
+        return new Tx.Place(who, 0, 9, Side.BUY, 100, 1, TimeInForce.GTC, null, SelfTradePrevention.ALLOW);
+    }
+
+    private Tx place(String who, int market) {
+        placed++;
+        Side side = rnd.nextBoolean() ? Side.BUY : Side.SELL;
+        TimeInForce tif = switch (rnd.nextInt(10)) {
+            case 0 -> TimeInForce.IOC;
+            case 1 -> TimeInForce.FOK;
+            case 2 -> TimeInForce.POST_ONLY;
+            default -> TimeInForce.GTC;
+        };
+        SelfTradePrevention stp = SelfTradePrevention.values()[rnd.nextInt(4)];
+        String clientId = rnd.nextInt(4) == 0 ? "c" + rnd.nextInt(8) : null;
+        long price = price(market);
+        if (rnd.nextInt(40) == 0) {
+            price += 1; // off tick in market 2
+        }
+        long size = size(market);
+        if (rnd.nextInt(50) == 0) {
+            size = rnd.nextBoolean() ? 0 : 3;
+        }
+        return new Tx.Place(who, 0, market, side, price, size, tif, clientId, stp);
+    }
+
+    private long price(int market) {
+        long tick = market == 1 ? 1 : 5;
+        mid[market] = Math.max(50 * tick, mid[market] + (rnd.nextInt(3) - 1) * tick);
+        long offset = (rnd.nextInt(21) - 10) * tick;
+        return Math.max(tick, mid[market] + offset);
+    }
+
+    private long size(int market) {
+        long lot = market == 1 ? 1 : 10;
+        long r = rnd.nextInt(5);
+        return lot * (1 + r * r * r);
+    }
+
+    private long orderGuess() {
+        return 1 + (placed == 0 ? 0 : rnd.nextLong(placed + 2));
+    }
+}
