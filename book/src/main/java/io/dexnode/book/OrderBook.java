@@ -15,7 +15,8 @@ import java.util.Objects;
  *
  * <p>Why it looks the way it does: orders live in one {@code long[]} (eight fields per order, no
  * object per order), found by id through a primitive hash map (O(1) cancel), linked into their
- * level's FIFO queue by int indexes; levels live in {@link PriceLevels}. Freed order slots and
+ * level's FIFO queue by int indexes; levels live in {@link PriceLevels}, indexed by a radix
+ * tree over prices. Freed order slots and
  * levels are recycled, so a warm book allocates nothing per command. Every outcome goes to the
  * {@link BookListener} synchronously, as primitives. Bad input is an event or a {@code false},
  * never an exception. The listener must not call back into the book.
@@ -660,8 +661,8 @@ public final class OrderBook {
         return r < 0 ? Long.MAX_VALUE : r;
     }
 
-    /** Height of each side's level tree, for tests of the O(log n) bound. */
-    int treeHeight(Side side) {
-        return levels(side).treeHeight();
+    /** Radix tree nodes of one side's price index, for tests. */
+    int indexNodes(Side side) {
+        return levels(side).indexNodes();
     }
 }

@@ -7,10 +7,10 @@ import java.util.Arrays;
  * arrays (no object per level); it holds the head and tail of its FIFO queue of orders (the links
  * live in the order store) and the exact sum of their remaining sizes.
  *
- * <p>Three views of the same set of levels, kept in step: a hash from price to level (O(1)
- * lookup of an existing level), an AVL tree ordered best-to-worst (O(log n) to place a new level
- * among the others), and a doubly linked list in the same order with the best level cached (O(1)
- * best price, O(1) step to the next level while matching, and depth walks without the tree).
+ * <p>Two views of the same set of levels, kept in step: a {@link PriceRadixTree} from price to
+ * level (lookup, and the nearest better level when a new one is placed, each in a few bit
+ * operations), and a doubly linked list best-to-worst with the best level cached (O(1) best
+ * price, O(1) step to the next level while matching, depth walks without the tree).
  */
 final class PriceLevels {
     static final int NIL = -1;
@@ -26,20 +26,12 @@ final class PriceLevels {
     private long[] totalHi;
     int[] better;
     int[] worse;
-    private int[] left;
-    private int[] right;
-    private byte[] height;
 
-    private final LongToIntMap byPrice;
-    private int root = NIL;
+    private final PriceRadixTree byPrice;
     int best = NIL;
     private int count;
     private int highWater;
     private int freeHead = NIL;
-
-    // Neighbours found by the last tree insertion.
-    private int insertBetter;
-    private int insertWorse;
 
     PriceLevels(Side side, int expectedLevels) {
         this.side = side;
@@ -52,10 +44,7 @@ final class PriceLevels {
         totalHi = new long[cap];
         better = new int[cap];
         worse = new int[cap];
-        left = new int[cap];
-        right = new int[cap];
-        height = new byte[cap];
-        byPrice = new LongToIntMap(expectedLevels);
+        byPrice = new PriceRadixTree(Math.max(4, cap / 16));
     }
 
     int count() {
@@ -85,14 +74,8 @@ final class PriceLevels {
         tail[lvl] = NIL;
         totalLo[lvl] = 0;
         totalHi[lvl] = 0;
-        left[lvl] = NIL;
-        right[lvl] = NIL;
-        height[lvl] = 1;
-        insertBetter = NIL;
-        insertWorse = NIL;
-        root = insert(root, lvl, p);
-        int b = insertBetter;
-        int w = insertWorse;
+        int b = bids ? byPrice.higher(p) : byPrice.lower(p);
+        int w = b == NIL ? best : worse[b];
         better[lvl] = b;
         worse[lvl] = w;
         if (b == NIL) {
@@ -108,11 +91,9 @@ final class PriceLevels {
         return lvl;
     }
 
-    /** Removes an (empty) level from all three views and recycles its index. */
+    /** Removes an (empty) level from both views and recycles its index. */
     void remove(int lvl) {
-        long p = price[lvl];
-        byPrice.remove(p);
-        root = delete(root, p);
+        byPrice.remove(price[lvl]);
         int b = better[lvl];
         int w = worse[lvl];
         if (b == NIL) {
@@ -153,7 +134,6 @@ final class PriceLevels {
 
     void clear() {
         byPrice.clear();
-        root = NIL;
         best = NIL;
         count = 0;
         highWater = 0;
@@ -181,110 +161,10 @@ final class PriceLevels {
         totalHi = Arrays.copyOf(totalHi, cap);
         better = Arrays.copyOf(better, cap);
         worse = Arrays.copyOf(worse, cap);
-        left = Arrays.copyOf(left, cap);
-        right = Arrays.copyOf(right, cap);
-        height = Arrays.copyOf(height, cap);
     }
 
-    // ---- AVL tree over level indexes, ordered best to worst ----
-
-    private int insert(int node, int lvl, long p) {
-        if (node == NIL) {
-            return lvl;
-        }
-        if (isBetter(p, price[node])) {
-            insertWorse = node;
-            left[node] = insert(left[node], lvl, p);
-        } else {
-            insertBetter = node;
-            right[node] = insert(right[node], lvl, p);
-        }
-        return rebalance(node);
-    }
-
-    private int delete(int node, long p) {
-        long np = price[node];
-        if (np == p) {
-            int l = left[node];
-            int r = right[node];
-            if (l == NIL) {
-                return r;
-            }
-            if (r == NIL) {
-                return l;
-            }
-            // The in-order successor (leftmost of r) takes the node's place; indexes never move.
-            int successor = worse[node];
-            int rest = deleteLeftmost(r);
-            left[successor] = l;
-            right[successor] = rest;
-            return rebalance(successor);
-        }
-        if (isBetter(p, np)) {
-            left[node] = delete(left[node], p);
-        } else {
-            right[node] = delete(right[node], p);
-        }
-        return rebalance(node);
-    }
-
-    private int deleteLeftmost(int node) {
-        if (left[node] == NIL) {
-            return right[node];
-        }
-        left[node] = deleteLeftmost(left[node]);
-        return rebalance(node);
-    }
-
-    private int h(int node) {
-        return node == NIL ? 0 : height[node];
-    }
-
-    private int rebalance(int node) {
-        int hl = h(left[node]);
-        int hr = h(right[node]);
-        if (hl > hr + 1) {
-            int l = left[node];
-            if (h(left[l]) < h(right[l])) {
-                left[node] = rotateLeft(l);
-            }
-            return rotateRight(node);
-        }
-        if (hr > hl + 1) {
-            int r = right[node];
-            if (h(right[r]) < h(left[r])) {
-                right[node] = rotateRight(r);
-            }
-            return rotateLeft(node);
-        }
-        height[node] = (byte) (Math.max(hl, hr) + 1);
-        return node;
-    }
-
-    private int rotateRight(int node) {
-        int l = left[node];
-        left[node] = right[l];
-        right[l] = node;
-        fixHeight(node);
-        fixHeight(l);
-        return l;
-    }
-
-    private int rotateLeft(int node) {
-        int r = right[node];
-        right[node] = left[r];
-        left[r] = node;
-        fixHeight(node);
-        fixHeight(r);
-        return r;
-    }
-
-    private void fixHeight(int node) {
-        height[node] = (byte) (Math.max(h(left[node]), h(right[node])) + 1);
-    }
-
-    /** Tree height, for tests of the balance bound. */
-    int treeHeight() {
-        return h(root);
+    /** Radix tree nodes in use, for tests. */
+    int indexNodes() {
+        return byPrice.nodesInUse();
     }
 }

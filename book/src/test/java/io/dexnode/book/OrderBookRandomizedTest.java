@@ -179,13 +179,6 @@ class OrderBookRandomizedTest {
             }
         }
         assertThat(l3(real)).as(at).isEqualTo(ref.l3());
-        assertThat(real.treeHeight(Side.BUY)).isLessThanOrEqualTo(avlBound(real.levelCount(Side.BUY)));
-        assertThat(real.treeHeight(Side.SELL)).isLessThanOrEqualTo(avlBound(real.levelCount(Side.SELL)));
-    }
-
-    /** An AVL tree of n nodes is at most about 1.44 log2(n + 2) high. */
-    private static int avlBound(int n) {
-        return (int) Math.ceil(1.45 * (64 - Long.numberOfLeadingZeros(n + 2L))) + 1;
     }
 
     static List<BookEvent.Resting> l3(OrderBook book) {

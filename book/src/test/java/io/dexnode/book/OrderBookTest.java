@@ -438,17 +438,36 @@ class OrderBookTest {
     }
 
     @Test
-    void manyLevelsKeepTheTreeLogarithmic() {
-        for (int i = 0; i < 100_000; i++) {
-            gtc(i, ALICE, BUY, 1 + i, 1);
+    void levelsAnywhereInTheLongRangeStayOrderedAndFreeTheirIndexNodes() {
+        long[] prices = {1, 63, 64, 4095, 4096, 262_143, 1L << 40, (1L << 40) + 1, Long.MAX_VALUE - 1, Long.MAX_VALUE};
+        for (int i = 0; i < prices.length; i++) {
+            gtc(i + 1, ALICE, BUY, prices[i], 1);
         }
-        assertThat(book.levelCount(BUY)).isEqualTo(100_000);
-        assertThat(book.treeHeight(BUY)).isLessThanOrEqualTo(25);
-        for (int i = 0; i < 100_000; i += 2) {
-            book.cancel(i);
+        long[] out = new long[prices.length];
+        long[] sizes = new long[prices.length];
+        assertThat(book.depth(BUY, prices.length, out, sizes)).isEqualTo(prices.length);
+        assertThat(out).containsExactly(Long.MAX_VALUE, Long.MAX_VALUE - 1, (1L << 40) + 1, 1L << 40,
+                262_143, 4096, 4095, 64, 63, 1);
+        for (int i = 0; i < prices.length; i++) {
+            book.cancel(i + 1);
         }
-        assertThat(book.levelCount(BUY)).isEqualTo(50_000);
-        assertThat(book.treeHeight(BUY)).isLessThanOrEqualTo(23);
-        assertThat(book.bestBid()).isEqualTo(100_000);
+        assertThat(book.levelCount(BUY)).isZero();
+        assertThat(book.indexNodes(BUY)).isEqualTo(1);
+        gtc(100, BOB, SELL, 5, 1);
+        assertThat(book.bestAsk()).isEqualTo(5);
+    }
+
+    @Test
+    void manyLevelsPlacedInAnyOrderKeepPriceOrder() {
+        java.util.SplittableRandom rnd = new java.util.SplittableRandom(7);
+        for (int i = 0; i < 20_000; i++) {
+            gtc(i, ALICE, SELL, 1 + rnd.nextLong(1_000_000), 1);
+        }
+        long[] prices = new long[20_000];
+        long[] sizes = new long[20_000];
+        int n = book.depth(SELL, prices.length, prices, sizes);
+        assertThat(n).isEqualTo(book.levelCount(SELL));
+        assertThat(java.util.Arrays.copyOf(prices, n)).isSorted();
+        assertThat(book.bestAsk()).isEqualTo(prices[0]);
     }
 }
