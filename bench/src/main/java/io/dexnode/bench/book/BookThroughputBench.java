@@ -1,0 +1,121 @@
+package io.dexnode.bench.book;
+
+import io.dexnode.book.BookListener;
+import io.dexnode.book.OrderBook;
+import io.dexnode.book.SelfTradePrevention;
+import io.dexnode.book.Side;
+import io.dexnode.book.TimeInForce;
+import java.lang.ref.Reference;
+import java.util.Arrays;
+
+/**
+ * {@code dexnode bench book}: single-threaded order-book throughput on an exchange-core-shaped
+ * command stream, and heap bytes per resting order. The stream is generated first (not timed);
+ * each iteration replays it on a fresh book after the untimed prefill, timing only the measured
+ * commands, and checks that the replay's events hash to the generation run's.
+ */
+public final class BookThroughputBench {
+    /** What was asked for. warmups are extra iterations run first and not reported. */
+    public record Settings(int commands, int resting, long seed, int iterations, int warmups, int heapOrders) {
+        public Settings {
+            if (commands <= 0 || resting < 0 || iterations <= 0 || warmups < 0 || heapOrders <= 0) {
+                throw new IllegalArgumentException("commands, iterations and heap orders must be > 0;"
+                        + " resting and warmups >= 0");
+            }
+        }
+    }
+
+    /** Measured: M commands/s per reported iteration (sorted), heap per resting order, stream facts. */
+    public record Result(Settings settings, double[] mcmdsPerSec, double bytesPerRestingOrder,
+                         int[] commandsByKind, long fills, int restingAtEnd, double meanResting) {
+        public double min() {
+            return mcmdsPerSec[0];
+        }
+
+        public double median() {
+            int n = mcmdsPerSec.length;
+            return n % 2 == 1 ? mcmdsPerSec[n / 2] : (mcmdsPerSec[n / 2 - 1] + mcmdsPerSec[n / 2]) / 2;
+        }
+
+        public double max() {
+            return mcmdsPerSec[mcmdsPerSec.length - 1];
+        }
+    }
+
+    private BookThroughputBench() {
+    }
+
+    public static Result run(Settings s) {
+        ExchangeCoreLikeWorkload.Workload w = ExchangeCoreLikeWorkload.generate(s.seed(), s.commands(), s.resting());
+        double[] rates = new double[s.iterations()];
+        for (int i = -s.warmups(); i < s.iterations(); i++) {
+            double rate = replay(w, s.resting());
+            if (i >= 0) {
+                rates[i] = rate;
+            }
+        }
+        Arrays.sort(rates);
+        double bytes = heapBytesPerRestingOrder(s.heapOrders());
+        return new Result(s, rates, bytes, w.commands().countByKind(), w.fills(), w.restingAtEnd(),
+                w.meanResting());
+    }
+
+    /** One timed replay; returns M commands/s. */
+    static double replay(ExchangeCoreLikeWorkload.Workload w, int resting) {
+        BookChecksum checksum = new BookChecksum();
+        OrderBook book = new OrderBook(checksum, Math.max(1024, resting * 2));
+        BookCommands prefill = w.prefill();
+        BookCommands commands = w.commands();
+        prefill.applyTo(book, 0, prefill.size(), 0);
+        checksum.reset();
+        long start = System.nanoTime();
+        commands.applyTo(book, 0, commands.size(), prefill.size());
+        long elapsed = System.nanoTime() - start;
+        if (checksum.value() != w.checksum() || book.orderCount() != w.restingAtEnd()) {
+            throw new IllegalStateException("replay diverged from the generated stream: the book is not deterministic");
+        }
+        return commands.size() * 1e3 / Math.max(1, elapsed);
+    }
+
+    /**
+     * Heap held by a book of {@code orders} resting orders, per order: used heap (total - free)
+     * after System.gc() with the book reachable, minus the same before the book was built. The
+     * book is built with the default constructor (so it includes growth slack), the orders spread
+     * over 10,000 price levels, half bids and half asks.
+     */
+    public static double heapBytesPerRestingOrder(int orders) {
+        long before = usedHeapAfterGc();
+        OrderBook book = new OrderBook(BookListener.NONE);
+        int levelsPerSide = 5_000;
+        for (int i = 0; i < orders; i++) {
+            boolean bid = (i & 1) == 0;
+            long offset = (i >>> 1) % levelsPerSide;
+            long price = bid ? ExchangeCoreLikeWorkload.BASE_PRICE - offset : ExchangeCoreLikeWorkload.BASE_PRICE + 1 + offset;
+            book.place(i + 1L, 1 + i % 1000, bid ? Side.BUY : Side.SELL, price, 1 + i % 100,
+                    TimeInForce.GTC, SelfTradePrevention.CANCEL_RESTING, i);
+        }
+        long after = usedHeapAfterGc();
+        if (book.orderCount() != orders) {
+            throw new IllegalStateException("heap book holds " + book.orderCount() + " orders, expected " + orders);
+        }
+        Reference.reachabilityFence(book);
+        return (double) (after - before) / orders;
+    }
+
+    private static long usedHeapAfterGc() {
+        Runtime rt = Runtime.getRuntime();
+        for (int i = 0; i < 3; i++) {
+            System.gc();
+        }
+        return rt.totalMemory() - rt.freeMemory();
+    }
+
+    /** Runs with defaults from the command line of the bench module (for quick checks). */
+    public static void main(String[] args) {
+        int commands = args.length > 0 ? Integer.parseInt(args[0]) : 3_000_000;
+        Result r = run(new Settings(commands, 1_000, 1, 5, 1, 1_000_000));
+        System.out.printf("min %.2f median %.2f max %.2f M cmds/s, %.1f B/order, kinds %s, fills %d, resting at end %d, mean resting %.0f%n",
+                r.min(), r.median(), r.max(), r.bytesPerRestingOrder(), Arrays.toString(r.commandsByKind()),
+                r.fills(), r.restingAtEnd(), r.meanResting());
+    }
+}
