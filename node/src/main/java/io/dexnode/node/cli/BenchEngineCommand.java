@@ -1,11 +1,62 @@
 package io.dexnode.node.cli;
 
+import io.dexnode.bench.engine.EngineBench;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
+/** {@code dexnode bench engine}: orders per second with a commit and state root per block. */
 @Command(name = "engine", mixinStandardHelpOptions = true,
         description = "Orders per second through the engine with a commit and state root per block.")
-public final class BenchEngineCommand extends NotBuiltYet {
-    public BenchEngineCommand() {
-        super("bench engine", 5);
+public final class BenchEngineCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--orders", paramLabel = "N", description = "order transactions (default ${DEFAULT-VALUE})")
+    int orders = 500_000;
+
+    @Option(names = "--markets", paramLabel = "M", description = "markets (default ${DEFAULT-VALUE})")
+    int markets = 10;
+
+    @Option(names = "--accounts", paramLabel = "A", description = "trading accounts (default ${DEFAULT-VALUE})")
+    int accounts = 1_000;
+
+    @Option(names = "--block-txs", paramLabel = "K", description = "transactions per block (default ${DEFAULT-VALUE})")
+    int blockTxs = 1_000;
+
+    @Option(names = "--no-fsync", description = "do not fsync each commit")
+    boolean noFsync;
+
+    @Option(names = "--seed", description = "workload seed (default ${DEFAULT-VALUE})")
+    long seed = 1;
+
+    @Option(names = "--dir", paramLabel = "DIR", description = "where the temporary database goes; deleted afterwards")
+    Path dir;
+
+    @Option(names = "--json", paramLabel = "FILE", description = "also write the results as JSON to FILE")
+    Path json;
+
+    @Override
+    public Integer call() throws IOException {
+        if (orders < 1 || markets < 1 || accounts < 1 || blockTxs < 1) {
+            spec.commandLine().getErr().println("dexnode bench engine: --orders, --markets, --accounts and --block-txs must be positive");
+            return 2;
+        }
+        EngineBench.Report report = EngineBench.run(
+                new EngineBench.Settings(orders, markets, accounts, blockTxs, dir, seed, !noFsync), System.out);
+        if (json != null) {
+            Path parent = json.toAbsolutePath().getParent();
+            if (parent != null) {
+                Files.createDirectories(parent);
+            }
+            Files.writeString(json, report.toJson() + System.lineSeparator());
+            System.out.println("wrote " + json);
+        }
+        return 0;
     }
 }

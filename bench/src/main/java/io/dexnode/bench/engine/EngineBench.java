@@ -1,0 +1,108 @@
+package io.dexnode.bench.engine;
+
+import io.dexnode.engine.BlockResult;
+import io.dexnode.engine.Engine;
+import io.dexnode.engine.tx.Tx;
+import io.dexnode.state.CommitStats;
+import io.dexnode.state.StateConfig;
+import io.dexnode.state.StateManager;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Locale;
+import java.util.stream.Stream;
+
+/**
+ * Orders per second through the whole engine — matching, state bookkeeping, a JMT root and one
+ * fsynced RocksDB write per block — on a fresh store in a temporary directory. The workload is
+ * generated before timing starts; the split says where the time went.
+ */
+public final class EngineBench {
+
+    /** What to run. */
+    public record Settings(int orders, int markets, int accounts, int blockTxs, Path dir, long seed, boolean fsync) {
+    }
+
+    /** What was measured. */
+    public record Report(Settings settings, long txs, long fills, long blocks, double seconds, double matchingSeconds,
+                         double treeSeconds, double rocksdbSeconds) {
+        public double ordersPerSec() {
+            return txs / seconds;
+        }
+
+        public String toJson() {
+            return String.format(Locale.ROOT,
+                    "{\"orders\":%d,\"ordersPerSec\":%.0f,\"blockTxs\":%d,\"markets\":%d,\"accounts\":%d,\"blocks\":%d,"
+                            + "\"fills\":%d,\"fsync\":%b,\"seconds\":%.3f,\"secondsIn\":{\"matching\":%.3f,\"tree\":%.3f,\"rocksdb\":%.3f}}",
+                    txs, ordersPerSec(), settings.blockTxs(), settings.markets(), settings.accounts(), blocks, fills,
+                    settings.fsync(), seconds, matchingSeconds, treeSeconds, rocksdbSeconds);
+        }
+    }
+
+    private EngineBench() {
+    }
+
+    public static Report run(Settings s, PrintStream out) {
+        OrderFlow flow = new OrderFlow(s.seed(), s.markets(), s.accounts());
+        List<List<Tx>> blocks = new ArrayList<>();
+        List<Tx> current = new ArrayList<>(s.blockTxs());
+        for (int i = 0; i < s.orders(); i++) {
+            current.add(flow.next());
+            if (current.size() == s.blockTxs()) {
+                blocks.add(current);
+                current = new ArrayList<>(s.blockTxs());
+            }
+        }
+        if (!current.isEmpty()) {
+            blocks.add(current);
+        }
+        Path dir;
+        try {
+            Path parent = s.dir() == null ? Path.of(System.getProperty("java.io.tmpdir")) : s.dir();
+            Files.createDirectories(parent);
+            dir = Files.createTempDirectory(parent, "dexnode-bench-engine");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        try (StateManager store = StateManager.open(dir, StateConfig.defaults().withFsync(s.fsync()))) {
+            Engine engine = new Engine(store);
+            engine.rebuildOrderbookFromState();
+            engine.executeBlock(1, 0, flow.genesis());
+            out.printf(Locale.ROOT, "engine: %,d order txs in %,d blocks of %,d, %d markets, %d accounts, fsync %b%n",
+                    s.orders(), blocks.size(), s.blockTxs(), s.markets(), s.accounts(), s.fsync());
+            CommitStats before = store.commitStats();
+            long matching = 0;
+            long fills = 0;
+            long height = 1;
+            long start = System.nanoTime();
+            for (List<Tx> txs : blocks) {
+                height++;
+                BlockResult r = engine.executeBlock(height, height, txs);
+                matching += r.executeNanos();
+                fills += r.fills().size();
+            }
+            double seconds = (System.nanoTime() - start) / 1e9;
+            CommitStats c = store.commitStats().minus(before);
+            Report report = new Report(s, s.orders(), fills, blocks.size(), seconds, matching / 1e9, c.treeNanos() / 1e9,
+                    (c.encodeNanos() + c.writeNanos()) / 1e9);
+            out.printf(Locale.ROOT, "engine: %,.0f orders/s (%,d fills) — %.2f s: matching+bookkeeping %.2f s, tree %.2f s, rocksdb %.2f s%n",
+                    report.ordersPerSec(), fills, seconds, report.matchingSeconds(), report.treeSeconds(), report.rocksdbSeconds());
+            return report;
+        } finally {
+            deleteTree(dir);
+        }
+    }
+
+    private static void deleteTree(Path dir) {
+        try (Stream<Path> paths = Files.walk(dir)) {
+            paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}
