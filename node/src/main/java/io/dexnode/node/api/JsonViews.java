@@ -1,9 +1,32 @@
 package io.dexnode.node.api;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.dexnode.engine.BlockHeader;
 import io.dexnode.engine.Depth;
+import io.dexnode.engine.Fill;
+import io.dexnode.engine.OrderUpdate;
+import io.dexnode.engine.TxResult;
+import io.dexnode.engine.schema.AccountRecord;
+import io.dexnode.engine.schema.MarketParams;
+import io.dexnode.engine.schema.MarketStatsRecord;
+import io.dexnode.engine.schema.OrderRecord;
+import io.dexnode.engine.schema.PositionRecord;
+import io.dexnode.engine.tx.RejectCode;
+import io.dexnode.engine.tx.Tx;
+import io.dexnode.engine.tx.TxJson;
+import io.dexnode.node.producer.Trade;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.function.LongFunction;
 
-/** The JSON shapes users and tests rely on (DESIGN.md §8), in one place. */
+/** The JSON shapes users and tests rely on (DESIGN.md §8 and docs/API.md), in one place. */
 public final class JsonViews {
+    public static final ObjectMapper MAPPER = new ObjectMapper();
+    private static final HexFormat HEX = HexFormat.of();
+
     private JsonViews() {
     }
 
@@ -17,7 +40,7 @@ public final class JsonViews {
         return sb.append('}').toString();
     }
 
-    private static void levels(StringBuilder sb, long[][] levels) {
+    static void levels(StringBuilder sb, long[][] levels) {
         sb.append('[');
         for (int i = 0; i < levels.length; i++) {
             if (i > 0) {
@@ -26,5 +49,188 @@ public final class JsonViews {
             sb.append('[').append(levels[i][0]).append(',').append(levels[i][1]).append(']');
         }
         sb.append(']');
+    }
+
+    public static ArrayNode levels(long[][] levels) {
+        ArrayNode a = MAPPER.createArrayNode();
+        for (long[] l : levels) {
+            a.addArray().add(l[0]).add(l[1]);
+        }
+        return a;
+    }
+
+    /** {@code {"code":"<reject code>","message":…}}. */
+    public static String error(RejectCode code, String message) {
+        return error(code.jsonName(), message);
+    }
+
+    /** {@code {"code":…,"message":…}} for refusals that are not transaction rejections (unknown endpoint, block). */
+    public static String error(String code, String message) {
+        ObjectNode n = MAPPER.createObjectNode();
+        n.put("code", code);
+        n.put("message", message);
+        return n.toString();
+    }
+
+    /** An accepted transaction's answer: height, and for orders id, status, remaining and fills. */
+    public static ObjectNode accepted(long height, TxResult r) {
+        ObjectNode n = MAPPER.createObjectNode();
+        n.put("height", height);
+        n.put("type", r.tx().type());
+        switch (r.tx()) {
+            case Tx.Place p -> order(n, r);
+            case Tx.Cancel c -> order(n, r);
+            case Tx.Amend a -> order(n, r);
+            case Tx.CancelAll c -> n.put("cancelled", r.remaining());
+            case Tx.CreateMarket c -> n.put("market", Integer.toUnsignedLong(c.params().marketId()));
+            case Tx.Deposit d -> n.put("account", d.account());
+            case Tx.Withdraw w -> n.put("account", w.account());
+        }
+        return n;
+    }
+
+    private static void order(ObjectNode n, TxResult r) {
+        n.put("orderId", r.orderId());
+        n.put("status", r.status() == null ? null : r.status().jsonName());
+        n.put("remaining", r.remaining());
+        ArrayNode fills = n.putArray("fills");
+        for (Fill f : r.fills()) {
+            fills.add(fill(f));
+        }
+    }
+
+    public static ObjectNode fill(Fill f) {
+        ObjectNode n = MAPPER.createObjectNode();
+        n.put("market", f.market());
+        n.put("price", f.price());
+        n.put("size", f.size());
+        n.put("takerSide", TxJson.sideName(f.takerSide()));
+        n.put("makerOrderId", f.makerOrderId());
+        n.put("takerOrderId", f.takerOrderId());
+        n.put("makerAccountId", f.makerAccount());
+        n.put("takerAccountId", f.takerAccount());
+        n.put("makerFee", f.makerFee());
+        n.put("takerFee", f.takerFee());
+        return n;
+    }
+
+    public static ObjectNode trade(Trade t) {
+        ObjectNode n = fill(t.fill());
+        n.put("height", t.height());
+        n.put("time", t.time());
+        return n;
+    }
+
+    public static ObjectNode market(MarketParams p, MarketStatsRecord s) {
+        ObjectNode n = MAPPER.createObjectNode();
+        n.put("market", Integer.toUnsignedLong(p.marketId()));
+        n.put("symbol", p.symbol());
+        n.put("tickSize", p.tickSize());
+        n.put("lotSize", p.lotSize());
+        n.put("minSize", p.minSize());
+        n.put("makerFeeBps", p.makerFeeBps());
+        n.put("takerFeeBps", p.takerFeeBps());
+        n.put("initialMarginBps", p.initialMarginBps());
+        n.put("maintenanceMarginBps", p.maintenanceMarginBps());
+        n.put("lastPrice", s.lastPrice());
+        n.put("volume", s.volume());
+        n.put("tradeCount", s.tradeCount());
+        return n;
+    }
+
+    /** An order record; {@code accountName} resolves the owner's id to its name (null if unknown). */
+    public static ObjectNode order(OrderRecord o, LongFunction<String> accountName) {
+        ObjectNode n = MAPPER.createObjectNode();
+        n.put("orderId", o.orderId());
+        n.put("market", o.marketId());
+        n.put("accountId", o.accountId());
+        n.put("account", accountName.apply(o.accountId()));
+        n.put("side", TxJson.sideName(o.side()));
+        n.put("price", o.price());
+        n.put("size", o.size());
+        n.put("remaining", o.remaining());
+        n.put("filled", o.filled());
+        n.put("tif", TxJson.tifName(o.tif()));
+        n.put("stp", TxJson.stpName(o.stp()));
+        n.put("status", o.status().jsonName());
+        n.put("prioritySeq", o.prioritySeq());
+        n.put("createdHeight", o.createdHeight());
+        n.put("updatedHeight", o.updatedHeight());
+        if (o.clientOrderId() != null) {
+            n.put("clientOrderId", o.clientOrderId());
+        }
+        return n;
+    }
+
+    public static ObjectNode orderUpdate(OrderUpdate u) {
+        ObjectNode n = MAPPER.createObjectNode();
+        n.put("orderId", u.orderId());
+        n.put("market", u.market());
+        n.put("accountId", u.accountId());
+        n.put("side", TxJson.sideName(u.side()));
+        n.put("price", u.price());
+        n.put("status", u.status().jsonName());
+        n.put("remaining", u.remaining());
+        n.put("filled", u.filled());
+        if (u.reason() != null) {
+            n.put("reason", u.reason());
+        }
+        return n;
+    }
+
+    /** An account with its positions (one per market it traded) and open orders. */
+    public static ObjectNode account(AccountRecord a, List<ObjectNode> positions, List<OrderRecord> open,
+                                     LongFunction<String> accountName) {
+        ObjectNode n = MAPPER.createObjectNode();
+        n.put("accountId", a.accountId());
+        n.put("name", a.name());
+        n.put("collateral", a.collateral());
+        n.put("lastNonce", a.lastNonce());
+        n.putArray("positions").addAll(positions);
+        ArrayNode orders = n.putArray("openOrders");
+        for (OrderRecord o : open) {
+            orders.add(order(o, accountName));
+        }
+        return n;
+    }
+
+    public static ObjectNode position(int market, PositionRecord p) {
+        ObjectNode n = MAPPER.createObjectNode();
+        n.put("market", market);
+        n.put("size", p.size());
+        n.put("entryNotional", p.entryNotional());
+        n.put("realizedPnl", p.realizedPnl());
+        n.put("openBuySize", p.openBuySize());
+        n.put("openBuyNotional", p.openBuyNotional());
+        n.put("openSellSize", p.openSellSize());
+        n.put("openSellNotional", p.openSellNotional());
+        return n;
+    }
+
+    /** A stored block: header fields and its transactions (the block's canonical JSON). */
+    public static ObjectNode block(BlockHeader h, String bodyJson) {
+        ObjectNode n = MAPPER.createObjectNode();
+        n.put("height", h.height());
+        n.put("time", h.time());
+        n.put("root", h.rootHex());
+        n.put("txCount", h.txCount());
+        JsonNode body = parse(bodyJson);
+        n.set("txs", body == null ? MAPPER.createArrayNode() : body.get("txs"));
+        return n;
+    }
+
+    public static ObjectNode state(long height, byte[] root) {
+        ObjectNode n = MAPPER.createObjectNode();
+        n.put("height", height);
+        n.put("root", root == null ? null : HEX.formatHex(root));
+        return n;
+    }
+
+    public static JsonNode parse(String json) {
+        try {
+            return json == null ? null : MAPPER.readTree(json);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException("stored JSON does not parse: " + e.getOriginalMessage(), e);
+        }
     }
 }

@@ -1,0 +1,112 @@
+package io.dexnode.node;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.dexnode.engine.tx.RejectedException;
+import io.dexnode.engine.tx.Tx;
+import io.dexnode.engine.tx.TxJson;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * What a chain starts from: its id, the optional admin key (hex Ed25519 public key; the only key
+ * allowed to create markets and to deposit for anyone) and the markets that block 1 creates.
+ *
+ * <p>File form: {@code {"chainId":"…","admin":"hex"?,"markets":[{create_market fields without "type"}…]}}.
+ */
+public record Genesis(String chainId, String admin, List<Tx.CreateMarket> markets) {
+    private static final ObjectMapper MAPPER = new ObjectMapper();
+    /** The sample genesis shipped inside the jar, used when the configured file is missing. */
+    public static final String EMBEDDED = "/io/dexnode/node/genesis.json";
+
+    public Genesis {
+        markets = List.copyOf(markets);
+    }
+
+    /** Reads {@code file}, or the embedded sample when the file does not exist. */
+    public static Genesis load(Path file) throws IOException {
+        if (file != null && Files.exists(file)) {
+            return parse(Files.readString(file, StandardCharsets.UTF_8), file.toString());
+        }
+        return embedded();
+    }
+
+    public static Genesis embedded() {
+        try (InputStream in = Genesis.class.getResourceAsStream(EMBEDDED)) {
+            if (in == null) {
+                throw new IllegalStateException("the embedded genesis " + EMBEDDED + " is missing from the jar");
+            }
+            return parse(new String(in.readAllBytes(), StandardCharsets.UTF_8), "embedded genesis");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Parses the genesis JSON; {@code source} names it in error messages. */
+    public static Genesis parse(String json, String source) throws IOException {
+        JsonNode root;
+        try {
+            root = MAPPER.readTree(json);
+        } catch (JsonProcessingException e) {
+            throw new IOException(source + ": not JSON: " + e.getOriginalMessage(), e);
+        }
+        if (root == null || !root.isObject()) {
+            throw new IOException(source + ": a genesis is a JSON object");
+        }
+        for (Iterator<String> it = root.fieldNames(); it.hasNext(); ) {
+            String f = it.next();
+            if (!List.of("chainId", "admin", "markets").contains(f)) {
+                throw new IOException(source + ": unknown field \"" + f + "\"");
+            }
+        }
+        if (!root.path("chainId").isTextual() || root.get("chainId").asText().isBlank()) {
+            throw new IOException(source + ": needs a \"chainId\" string");
+        }
+        String admin = null;
+        if (root.hasNonNull("admin")) {
+            admin = root.get("admin").asText().toLowerCase(Locale.ROOT);
+            if (!admin.matches("[0-9a-f]{64}")) {
+                throw new IOException(source + ": \"admin\" must be a 32-byte Ed25519 public key in hex");
+            }
+            HexFormat.of().parseHex(admin);
+        }
+        List<Tx.CreateMarket> markets = new ArrayList<>();
+        JsonNode list = root.path("markets");
+        if (!list.isMissingNode() && !list.isArray()) {
+            throw new IOException(source + ": \"markets\" must be an array");
+        }
+        for (int i = 0; i < list.size(); i++) {
+            JsonNode m = list.get(i);
+            if (!m.isObject()) {
+                throw new IOException(source + ": market " + i + " is not an object");
+            }
+            com.fasterxml.jackson.databind.node.ObjectNode tx = MAPPER.createObjectNode();
+            tx.put("type", "create_market");
+            tx.setAll((com.fasterxml.jackson.databind.node.ObjectNode) m);
+            try {
+                if (!(TxJson.parse(tx) instanceof Tx.CreateMarket c)) {
+                    throw new IOException(source + ": market " + i + " is not a market");
+                }
+                markets.add(c);
+            } catch (RejectedException e) {
+                throw new IOException(source + ": market " + i + ": " + e.getMessage(), e);
+            }
+        }
+        return new Genesis(root.get("chainId").asText(), admin, markets);
+    }
+
+    /** The transactions of block 1 on an empty data directory. */
+    public List<Tx> genesisTxs() {
+        return List.copyOf(markets);
+    }
+}

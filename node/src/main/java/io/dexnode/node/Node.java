@@ -1,0 +1,165 @@
+package io.dexnode.node;
+
+import io.dexnode.engine.BlockResult;
+import io.dexnode.engine.Engine;
+import io.dexnode.engine.RecoveryReport;
+import io.dexnode.engine.StateQueries;
+import io.dexnode.engine.TxResult;
+import io.dexnode.node.api.ApiServer;
+import io.dexnode.node.api.StreamHub;
+import io.dexnode.node.api.TxAdmission;
+import io.dexnode.node.health.NodeHealth;
+import io.dexnode.node.metrics.NodeMetrics;
+import io.dexnode.node.producer.BlockProducer;
+import io.dexnode.node.producer.MarketDataPublisher;
+import io.dexnode.node.producer.MarketView;
+import io.dexnode.node.producer.ProducerHook;
+import io.dexnode.state.StateConfig;
+import io.dexnode.state.StateManager;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A running node: the state store, the engine and its one producer thread, the published market
+ * data, the stream and the HTTP server, started in that order and closed in reverse.
+ *
+ * <p>Start: open the store, recover the books ({@link NodeStartup#recover}), on an empty store
+ * commit block 1 with the genesis markets (time 0), publish, check consistency, then serve.
+ * Close (also the SIGTERM path): refuse new transactions (503), let the producer finish every
+ * queued one, call {@link NodeStartup#onShutdown}, stop serving, close RocksDB.
+ */
+public final class Node implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(Node.class);
+
+    /** Test and embedding seams; production uses {@link #defaults()}. */
+    public record Options(ProducerHook hook, Runnable onHalt) {
+        public static Options defaults() {
+            return new Options(ProducerHook.NONE, () -> {
+                System.err.println("dexnode: the engine halted; exiting (a restart recovers from the last committed block)");
+                System.err.flush();
+                Runtime.getRuntime().halt(70);
+            });
+        }
+    }
+
+    private final NodeConfig config;
+    private final Genesis genesis;
+    private final StateManager store;
+    private final Engine engine;
+    private final NodeHealth health = new NodeHealth();
+    private final MarketDataPublisher marketData;
+    private final NodeMetrics metrics;
+    private final StreamHub stream;
+    private final BlockProducer producer;
+    private final ApiServer api;
+    private final RecoveryReport recovery;
+    private boolean closed;
+
+    private Node(NodeConfig config, Options options) throws IOException {
+        this.config = config;
+        this.genesis = Genesis.load(config.genesis());
+        this.store = StateManager.open(config.data(), StateConfig.defaults().withFsync(config.fsync()));
+        try {
+            this.engine = new Engine(store);
+            this.marketData = new MarketDataPublisher(engine);
+            BlockProducer[] producerRef = new BlockProducer[1];
+            this.metrics = new NodeMetrics(() -> producerRef[0] == null ? 0 : producerRef[0].queueDepth(), this::marketGauges);
+            long t0 = System.nanoTime();
+            this.recovery = NodeStartup.recover(engine, config.strict());
+            metrics.recovered("rebuild", System.nanoTime() - t0, recovery);
+            if (engine.height() < 0) {
+                commitGenesis();
+            }
+            marketData.publishAll();
+            this.stream = new StreamHub(marketData.current(), new StateQueries(store));
+            this.producer = new BlockProducer(engine, config.blockMs(), config.blockTxs(), config.queue(),
+                    config.consistencyCheckBlocks(), marketData, stream::publish, health, metrics, options.hook(),
+                    options.onHalt());
+            producerRef[0] = producer;
+            producer.checkConsistency();
+            health.recovered();
+            producer.start();
+            this.api = new ApiServer(store, new TxAdmission(genesis.admin(), config.dev()), producer, marketData, stream,
+                    metrics, health).start(config.host(), config.port());
+        } catch (RuntimeException | Error e) {
+            store.close();
+            throw e;
+        }
+    }
+
+    /** Starts a node; returns once it serves. */
+    public static Node start(NodeConfig config, Options options) throws IOException {
+        return new Node(config, options);
+    }
+
+    public static Node start(NodeConfig config) throws IOException {
+        return start(config, Options.defaults());
+    }
+
+    private void commitGenesis() {
+        BlockResult b = engine.executeBlock(1, 0, genesis.genesisTxs());
+        for (TxResult r : b.results()) {
+            if (!r.accepted()) {
+                throw new IllegalStateException("genesis transaction " + r.tx() + " was rejected: " + r.rejection());
+            }
+        }
+        metrics.blockCommitted(b.results().size(), b.executeNanos(), b.commitNanos());
+        LOG.info("genesis of chain {} committed at height 1 with {} markets", genesis.chainId(), genesis.markets().size());
+    }
+
+    private List<NodeMetrics.MarketGauge> marketGauges() {
+        List<NodeMetrics.MarketGauge> out = new ArrayList<>();
+        for (MarketView v : marketData.current().list()) {
+            out.add(new NodeMetrics.MarketGauge(v.params().marketId(), v.orderCount(), v.bids().length, v.asks().length));
+        }
+        return out;
+    }
+
+    /** The bound HTTP port (useful with port 0). */
+    public int port() {
+        return api.port();
+    }
+
+    /** {@code http://host:port}. */
+    public String url() {
+        return "http://" + config.host() + ":" + port();
+    }
+
+    public Genesis genesis() {
+        return genesis;
+    }
+
+    public RecoveryReport recovery() {
+        return recovery;
+    }
+
+    public NodeHealth health() {
+        return health;
+    }
+
+    /** Graceful stop: refuse new transactions, finish queued ones, snapshot hook, stop serving, close the store. */
+    @Override
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        health.stopping();
+        try {
+            producer.stop();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        if (!health.isHalted()) {
+            NodeStartup.onShutdown(engine, store);
+        }
+        api.close();
+        stream.close();
+        long height = store.latestVersion();
+        store.close();
+        LOG.info("node stopped at height {}", height);
+    }
+}

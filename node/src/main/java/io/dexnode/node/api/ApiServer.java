@@ -1,0 +1,393 @@
+package io.dexnode.node.api;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.dexnode.engine.BlockHeader;
+import io.dexnode.engine.BlockRecords;
+import io.dexnode.engine.StateQueries;
+import io.dexnode.engine.schema.AccountRecord;
+import io.dexnode.engine.schema.MarketParams;
+import io.dexnode.engine.schema.OrderRecord;
+import io.dexnode.engine.schema.OrderStatus;
+import io.dexnode.engine.schema.StateKey;
+import io.dexnode.engine.tx.RejectCode;
+import io.dexnode.engine.tx.Tx;
+import io.dexnode.jmt.ics23.Ics23Json;
+import io.dexnode.node.NodeConfig;
+import io.dexnode.node.health.NodeHealth;
+import io.dexnode.node.metrics.NodeMetrics;
+import io.dexnode.node.producer.BlockProducer;
+import io.dexnode.node.producer.MarketData;
+import io.dexnode.node.producer.MarketDataPublisher;
+import io.dexnode.node.producer.MarketView;
+import io.dexnode.node.producer.NodeUnavailableException;
+import io.dexnode.node.producer.Trade;
+import io.dexnode.node.producer.TxOutcome;
+import io.dexnode.state.StateProof;
+import io.dexnode.state.StateStore;
+import io.javalin.Javalin;
+import io.javalin.http.Context;
+import io.javalin.http.HttpResponseException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.LongFunction;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The HTTP + WebSocket API (docs/API.md). Reads come from committed state ({@link StateQueries},
+ * the store's proofs and block records) and from the producer's published {@link MarketData};
+ * writes go through {@link TxAdmission} to the {@link BlockProducer} and are answered once their
+ * block is committed. Never touches the engine.
+ */
+public final class ApiServer implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(ApiServer.class);
+    private static final String JSON = "application/json";
+    private static final int DEFAULT_LEVELS = 50;
+    private static final int MAX_LEVELS = 100_000;
+    private static final int MAX_LIST = 1000;
+
+    private final StateStore store;
+    private final StateQueries queries;
+    private final TxAdmission admission;
+    private final BlockProducer producer;
+    private final MarketDataPublisher marketData;
+    private final StreamHub stream;
+    private final NodeMetrics metrics;
+    private final NodeHealth health;
+    private final Javalin app;
+
+    public ApiServer(StateStore store, TxAdmission admission, BlockProducer producer, MarketDataPublisher marketData,
+                     StreamHub stream, NodeMetrics metrics, NodeHealth health) {
+        this.store = store;
+        this.queries = new StateQueries(store);
+        this.admission = admission;
+        this.producer = producer;
+        this.marketData = marketData;
+        this.stream = stream;
+        this.metrics = metrics;
+        this.health = health;
+        this.app = Javalin.create(cfg -> {
+            cfg.startup.showJavalinBanner = false;
+            cfg.startup.showOldJavalinVersionWarning = false;
+            cfg.http.maxRequestSize = 1L << 20;
+            cfg.routes.post("/v1/tx", this::postTx);
+            cfg.routes.get("/v1/markets", this::markets);
+            cfg.routes.get("/v1/markets/{id}", this::market);
+            cfg.routes.get("/v1/markets/{id}/depth", this::depth);
+            cfg.routes.get("/v1/markets/{id}/trades", this::trades);
+            cfg.routes.get("/v1/orders/{id}", this::order);
+            cfg.routes.get("/v1/accounts/{who}", this::account);
+            cfg.routes.get("/v1/accounts/{who}/orders", this::accountOrders);
+            cfg.routes.get("/v1/blocks/{height}", this::block);
+            cfg.routes.get("/v1/state", this::state);
+            cfg.routes.get("/v1/proof", this::proof);
+            cfg.routes.get("/metrics", ctx -> ctx.contentType(metrics.contentType()).result(metrics.scrape()));
+            cfg.routes.get("/health/live", ctx -> json(ctx, 200, "{\"status\":\"live\"}"));
+            cfg.routes.get("/health/ready", this::ready);
+            cfg.routes.ws("/v1/stream", ws -> {
+                ws.onConnect(stream::connected);
+                ws.onMessage(ctx -> stream.message(ctx, ctx.message()));
+                ws.onClose(stream::closed);
+                ws.onError(stream::closed);
+            });
+            cfg.routes.exception(ApiException.class, (e, ctx) -> reject(ctx, e.code(), e.getMessage()));
+            cfg.routes.exception(NodeUnavailableException.class, (e, ctx) -> reject(ctx, RejectCode.OVERLOADED, e.getMessage()));
+            cfg.routes.exception(HttpResponseException.class, (e, ctx) -> {
+                if (e.getStatus() == 413) {
+                    reject(ctx, RejectCode.TOO_LARGE, "the body is larger than " + NodeConfig.MAX_TX_BODY_BYTES + " bytes");
+                } else {
+                    json(ctx, e.getStatus(), JsonViews.error("http_" + e.getStatus(), e.getMessage()));
+                }
+            });
+            cfg.routes.exception(Exception.class, (e, ctx) -> {
+                LOG.error("{} {} failed", ctx.method(), ctx.path(), e);
+                json(ctx, 500, JsonViews.error("internal", "internal error: " + e));
+            });
+            cfg.routes.error(404, ctx -> {
+                if (ctx.result() == null || ctx.result().isEmpty() || !JSON.equals(ctx.contentType())) {
+                    json(ctx, 404, JsonViews.error("not_found", "no such endpoint: " + ctx.method() + " " + ctx.path()));
+                }
+            });
+        });
+    }
+
+    /** Starts serving; port 0 picks an ephemeral port. */
+    public ApiServer start(String host, int port) {
+        app.start(host, port);
+        return this;
+    }
+
+    public int port() {
+        return app.port();
+    }
+
+    @Override
+    public void close() {
+        app.stop();
+    }
+
+    // ---------------------------------------------------------------- writes
+
+    private void postTx(Context ctx) {
+        String length = ctx.header("Content-Length");
+        if (length != null && length.matches("\\d{1,18}") && Long.parseLong(length) > NodeConfig.MAX_TX_BODY_BYTES) {
+            throw new ApiException(RejectCode.TOO_LARGE, "the body is larger than " + NodeConfig.MAX_TX_BODY_BYTES + " bytes");
+        }
+        byte[] body = ctx.bodyAsBytes();
+        if (body.length > NodeConfig.MAX_TX_BODY_BYTES) {
+            throw new ApiException(RejectCode.TOO_LARGE, "the body is larger than " + NodeConfig.MAX_TX_BODY_BYTES + " bytes");
+        }
+        Tx tx = admission.admit(body);
+        CompletableFuture<TxOutcome> answer = producer.submit(tx);
+        ctx.future(() -> answer.handle((outcome, failure) -> {
+            if (failure != null) {
+                Throwable cause = failure instanceof java.util.concurrent.CompletionException && failure.getCause() != null
+                        ? failure.getCause() : failure;
+                reject(ctx, RejectCode.OVERLOADED, cause.getMessage());
+            } else if (!outcome.result().accepted()) {
+                RejectCode code = outcome.result().rejection().code();
+                json(ctx, code.httpStatus(), JsonViews.error(code.jsonName(), outcome.result().rejection().message()));
+            } else {
+                json(ctx, 200, JsonViews.accepted(outcome.height(), outcome.result()).toString());
+            }
+            return null;
+        }));
+    }
+
+    private void reject(Context ctx, RejectCode code, String message) {
+        metrics.rejected(code);
+        json(ctx, code.httpStatus(), JsonViews.error(code.jsonName(), message));
+    }
+
+    // ---------------------------------------------------------------- markets
+
+    private void markets(Context ctx) {
+        ArrayNode a = JsonViews.MAPPER.createArrayNode();
+        for (MarketParams p : queries.markets()) {
+            a.add(JsonViews.market(p, queries.marketStats(p.marketId())));
+        }
+        json(ctx, 200, a.toString());
+    }
+
+    private void market(Context ctx) {
+        MarketParams p = queries.market(marketId(ctx));
+        if (p == null) {
+            throw unknownMarket(ctx);
+        }
+        json(ctx, 200, JsonViews.market(p, queries.marketStats(p.marketId())).toString());
+    }
+
+    private void depth(Context ctx) {
+        MarketView view = view(ctx);
+        int levels = intParam(ctx, "levels", DEFAULT_LEVELS, 1, MAX_LEVELS);
+        json(ctx, 200, JsonViews.depth(view.depth(levels)));
+    }
+
+    private void trades(Context ctx) {
+        MarketView view = view(ctx);
+        int limit = intParam(ctx, "limit", 100, 1, MAX_LIST);
+        ObjectNode n = JsonViews.MAPPER.createObjectNode();
+        n.put("market", view.params().marketId());
+        n.put("height", view.height());
+        ArrayNode a = n.putArray("trades");
+        List<Trade> trades = view.trades();
+        for (int i = 0; i < trades.size() && i < limit; i++) {
+            a.add(JsonViews.trade(trades.get(i)));
+        }
+        json(ctx, 200, n.toString());
+    }
+
+    private MarketView view(Context ctx) {
+        MarketView view = marketData.current().market(marketId(ctx));
+        if (view == null) {
+            throw unknownMarket(ctx);
+        }
+        return view;
+    }
+
+    private static ApiException unknownMarket(Context ctx) {
+        return new ApiException(RejectCode.UNKNOWN_MARKET, "market " + ctx.pathParam("id") + " does not exist");
+    }
+
+    private static int marketId(Context ctx) {
+        String id = ctx.pathParam("id");
+        if (!id.matches("\\d{1,9}")) {
+            throw new ApiException(RejectCode.MALFORMED, "a market id is a positive integer, not \"" + id + "\"");
+        }
+        return Integer.parseInt(id);
+    }
+
+    // ---------------------------------------------------------------- orders and accounts
+
+    private void order(Context ctx) {
+        long id = longPath(ctx, "id", "an order id");
+        OrderRecord o = queries.order(id);
+        if (o == null) {
+            throw new ApiException(RejectCode.UNKNOWN_ORDER, "order " + id + " does not exist");
+        }
+        json(ctx, 200, JsonViews.order(o, names()).toString());
+    }
+
+    private void account(Context ctx) {
+        AccountRecord a = findAccount(ctx);
+        List<ObjectNode> positions = new ArrayList<>();
+        for (int m : a.markets()) {
+            positions.add(JsonViews.position(m, queries.position(a.accountId(), m)));
+        }
+        List<OrderRecord> open = queries.ordersOfAccount(a.accountId(), OrderStatus.ACTIVE, MAX_LIST);
+        json(ctx, 200, JsonViews.account(a, positions, open, names()).toString());
+    }
+
+    private void accountOrders(Context ctx) {
+        AccountRecord a = findAccount(ctx);
+        String s = ctx.queryParam("status");
+        OrderStatus status = null;
+        if (s != null && !s.isEmpty()) {
+            status = switch (s) {
+                case "active" -> OrderStatus.ACTIVE;
+                case "filled" -> OrderStatus.FILLED;
+                case "cancelled" -> OrderStatus.CANCELLED;
+                default -> throw new ApiException(RejectCode.MALFORMED, "status is active, filled or cancelled, not \"" + s + "\"");
+            };
+        }
+        int limit = intParam(ctx, "limit", MAX_LIST, 1, MAX_LIST);
+        ObjectNode n = JsonViews.MAPPER.createObjectNode();
+        n.put("accountId", a.accountId());
+        n.put("name", a.name());
+        ArrayNode orders = n.putArray("orders");
+        LongFunction<String> names = names();
+        for (OrderRecord o : queries.ordersOfAccount(a.accountId(), status, limit)) {
+            orders.add(JsonViews.order(o, names));
+        }
+        json(ctx, 200, n.toString());
+    }
+
+    private AccountRecord findAccount(Context ctx) {
+        String who = ctx.pathParam("who");
+        AccountRecord a = queries.accountByName(who);
+        if (a == null && who.matches("\\d{1,18}")) {
+            a = queries.account(Long.parseLong(who));
+        }
+        if (a == null) {
+            throw new ApiException(RejectCode.UNKNOWN_ACCOUNT, "account \"" + who + "\" does not exist");
+        }
+        return a;
+    }
+
+    /** Account id to name, memoized for one request. */
+    private LongFunction<String> names() {
+        Map<Long, String> seen = new HashMap<>();
+        return id -> seen.computeIfAbsent(id, k -> {
+            AccountRecord a = queries.account(k);
+            return a == null ? null : a.name();
+        });
+    }
+
+    // ---------------------------------------------------------------- blocks, state, proofs
+
+    private void block(Context ctx) {
+        long h = longPath(ctx, "height", "a block height");
+        BlockHeader header = BlockRecords.header(store, h);
+        if (header == null) {
+            json(ctx, 404, JsonViews.error("unknown_block", "block " + h + " does not exist (latest is "
+                    + store.latestVersion() + ")"));
+            return;
+        }
+        json(ctx, 200, JsonViews.block(header, BlockRecords.body(store, h)).toString());
+    }
+
+    private void state(Context ctx) {
+        long h = store.latestVersion();
+        json(ctx, 200, JsonViews.state(h, h < 0 ? null : store.rootAt(h)).toString());
+    }
+
+    private void proof(Context ctx) {
+        String keyHex = ctx.queryParam("key");
+        String order = ctx.queryParam("order");
+        byte[] key;
+        if (keyHex != null && order == null) {
+            try {
+                key = HexFormat.of().parseHex(keyHex);
+            } catch (IllegalArgumentException e) {
+                throw new ApiException(RejectCode.MALFORMED, "key must be hex");
+            }
+            if (key.length == 0) {
+                throw new ApiException(RejectCode.MALFORMED, "key must not be empty");
+            }
+        } else if (order != null && keyHex == null) {
+            if (!order.matches("\\d{1,18}")) {
+                throw new ApiException(RejectCode.MALFORMED, "order must be an order id");
+            }
+            key = new StateKey.Order(Long.parseLong(order)).encode();
+        } else {
+            throw new ApiException(RejectCode.MALFORMED, "give exactly one of ?key=<hex state key> or ?order=<id>");
+        }
+        long latest = store.latestVersion();
+        long height = latest;
+        String hp = ctx.queryParam("height");
+        if (hp != null) {
+            if (!hp.matches("\\d{1,18}") || Long.parseLong(hp) > latest || Long.parseLong(hp) < store.oldestRetainedVersion()) {
+                throw new ApiException(RejectCode.MALFORMED, "height must be a retained version between "
+                        + store.oldestRetainedVersion() + " and " + latest);
+            }
+            height = Long.parseLong(hp);
+        }
+        if (height < 0) {
+            json(ctx, 404, JsonViews.error("unknown_block", "no state is committed yet"));
+            return;
+        }
+        StateProof p = store.getWithProof(key, height);
+        HexFormat hex = HexFormat.of();
+        ObjectNode n = JsonViews.MAPPER.createObjectNode();
+        n.put("key", hex.formatHex(key));
+        n.put("value", p.value() == null ? null : hex.formatHex(p.value()));
+        n.put("exists", p.exists());
+        n.put("height", p.version());
+        n.put("root", hex.formatHex(p.root()));
+        n.set("ics23", p.ics23() == null ? null : JsonViews.parse(Ics23Json.render(p.ics23())));
+        json(ctx, 200, n.toString());
+    }
+
+    // ---------------------------------------------------------------- health
+
+    private void ready(Context ctx) {
+        String reason = health.reason();
+        ObjectNode n = JsonViews.MAPPER.createObjectNode();
+        n.put("status", reason == null ? "ready" : "not_ready");
+        n.put("height", store.latestVersion());
+        if (reason != null) {
+            n.put("reason", reason);
+        }
+        json(ctx, reason == null ? 200 : 503, n.toString());
+    }
+
+    // ---------------------------------------------------------------- helpers
+
+    private static void json(Context ctx, int status, String body) {
+        ctx.status(status).contentType(JSON).result(body);
+    }
+
+    private static long longPath(Context ctx, String name, String what) {
+        String v = ctx.pathParam(name);
+        if (!v.matches("\\d{1,18}")) {
+            throw new ApiException(RejectCode.MALFORMED, what + " is a non-negative integer, not \"" + v + "\"");
+        }
+        return Long.parseLong(v);
+    }
+
+    private static int intParam(Context ctx, String name, int dflt, int min, int max) {
+        String v = ctx.queryParam(name);
+        if (v == null || v.isEmpty()) {
+            return dflt;
+        }
+        if (!v.matches("\\d{1,9}") || Integer.parseInt(v) < min || Integer.parseInt(v) > max) {
+            throw new ApiException(RejectCode.MALFORMED, name + " must be an integer between " + min + " and " + max);
+        }
+        return Integer.parseInt(v);
+    }
+}

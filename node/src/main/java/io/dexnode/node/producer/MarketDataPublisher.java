@@ -1,0 +1,117 @@
+package io.dexnode.node.producer;
+
+import io.dexnode.book.Side;
+import io.dexnode.engine.BlockResult;
+import io.dexnode.engine.Engine;
+import io.dexnode.engine.Fill;
+import io.dexnode.engine.OrderUpdate;
+import io.dexnode.engine.schema.MarketParams;
+import io.dexnode.book.OrderBook;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.TreeMap;
+import java.util.TreeSet;
+
+/**
+ * Turns committed blocks into market data, on the producer thread (the only one that may read the
+ * engine's books): recomputes the full depth of each market the block touched, diffs it against
+ * the previous one, keeps a ring of recent trades per market, and publishes an immutable
+ * {@link MarketData}. Markets the block did not touch keep their previous view (with the new height).
+ */
+public final class MarketDataPublisher {
+    /** Recent trades kept per market. */
+    public static final int TRADES_KEPT = 1000;
+
+    private final Engine engine;
+    private final TreeMap<Integer, ArrayDeque<Trade>> trades = new TreeMap<>();
+    private volatile MarketData current = MarketData.EMPTY;
+
+    public MarketDataPublisher(Engine engine) {
+        this.engine = engine;
+    }
+
+    /** The latest published market data; safe from any thread. */
+    public MarketData current() {
+        return current;
+    }
+
+    /** Builds the views of every market from the books (after recovery or genesis). */
+    public MarketData publishAll() {
+        TreeMap<Integer, MarketView> views = new TreeMap<>();
+        long height = engine.height();
+        for (MarketParams p : engine.markets()) {
+            views.put(p.marketId(), view(p, height, List.of()));
+        }
+        current = new MarketData(height, views);
+        return current;
+    }
+
+    /** Publishes the data after {@code block} and returns what changed in it. */
+    public BlockEvents publish(BlockResult block) {
+        long height = block.header().height();
+        long time = block.header().time();
+        MarketData before = current;
+        TreeSet<Integer> touched = new TreeSet<>();
+        for (OrderUpdate u : block.orderUpdates()) {
+            touched.add(u.market());
+        }
+        TreeMap<Integer, List<Trade>> newTrades = new TreeMap<>();
+        for (Fill f : block.fills()) {
+            touched.add(f.market());
+            newTrades.computeIfAbsent(f.market(), k -> new ArrayList<>()).add(new Trade(height, time, f));
+        }
+        newTrades.forEach((m, list) -> {
+            ArrayDeque<Trade> ring = trades.computeIfAbsent(m, k -> new ArrayDeque<>());
+            for (Trade t : list) {
+                ring.addFirst(t);
+                if (ring.size() > TRADES_KEPT) {
+                    ring.removeLast();
+                }
+            }
+        });
+        TreeMap<Integer, MarketView> views = new TreeMap<>();
+        TreeMap<Integer, BlockEvents.DepthChange> changes = new TreeMap<>();
+        for (MarketParams p : engine.markets()) {
+            int id = p.marketId();
+            MarketView old = before.market(id);
+            if (old != null && !touched.contains(id)) {
+                views.put(id, new MarketView(p, height, old.bids(), old.asks(), old.orderCount(), old.trades()));
+                continue;
+            }
+            MarketView now = view(p, height, recentTrades(id));
+            views.put(id, now);
+            long[][] oldBids = old == null ? new long[0][] : old.bids();
+            long[][] oldAsks = old == null ? new long[0][] : old.asks();
+            long[][] bidDiff = DepthLevels.diff(oldBids, now.bids(), true);
+            long[][] askDiff = DepthLevels.diff(oldAsks, now.asks(), false);
+            if (bidDiff.length > 0 || askDiff.length > 0 || old == null) {
+                changes.put(id, new BlockEvents.DepthChange(bidDiff, askDiff));
+            }
+        }
+        current = new MarketData(height, views);
+        return new BlockEvents(height, time, changes, newTrades, block.orderUpdates(), current);
+    }
+
+    private List<Trade> recentTrades(int market) {
+        ArrayDeque<Trade> ring = trades.get(market);
+        return ring == null ? List.of() : List.copyOf(ring);
+    }
+
+    private MarketView view(MarketParams p, long height, List<Trade> recent) {
+        OrderBook book = engine.book(p.marketId());
+        return new MarketView(p, height, side(book, Side.BUY), side(book, Side.SELL), book.orderCount(), recent);
+    }
+
+    private static long[][] side(OrderBook book, Side side) {
+        int n = book.levelCount(side);
+        long[] prices = new long[n];
+        long[] sizes = new long[n];
+        int got = book.depth(side, n, prices, sizes);
+        long[][] out = new long[got][];
+        for (int i = 0; i < got; i++) {
+            out[i] = new long[] {prices[i], sizes[i]};
+        }
+        return out;
+    }
+}
