@@ -100,7 +100,7 @@ public final class ExchangeCoreLikeWorkload {
             } else {
                 long id = live.pick(rnd);
                 long remaining = book.remaining(id);
-                for (int tries = 0; tries < 3 && remaining < 2; tries++) {
+                for (int tries = 0; tries < 20 && remaining < 2; tries++) {
                     id = live.pick(rnd);
                     remaining = book.remaining(id);
                 }
