@@ -13,6 +13,7 @@ import io.dexnode.engine.schema.StateKey;
 import io.dexnode.engine.tx.RejectCode;
 import io.dexnode.engine.tx.Tx;
 import io.dexnode.jmt.ics23.Ics23Json;
+import io.dexnode.jmt.ics23.Ics23Protobuf;
 import io.dexnode.node.NodeConfig;
 import io.dexnode.node.health.NodeHealth;
 import io.dexnode.node.metrics.NodeMetrics;
@@ -47,6 +48,8 @@ import org.slf4j.LoggerFactory;
 public final class ApiServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ApiServer.class);
     private static final String JSON = "application/json";
+    /** Request attribute: a handler wrote the JSON answer (so the 404 fallback must not replace it). */
+    private static final String ANSWERED = "dexnode.answered";
     private static final int DEFAULT_LEVELS = 50;
     private static final int MAX_LEVELS = 100_000;
     private static final int MAX_LIST = 1000;
@@ -100,6 +103,8 @@ public final class ApiServer implements AutoCloseable {
             cfg.routes.exception(HttpResponseException.class, (e, ctx) -> {
                 if (e.getStatus() == 413) {
                     reject(ctx, RejectCode.TOO_LARGE, "the body is larger than " + NodeConfig.MAX_TX_BODY_BYTES + " bytes");
+                } else if (e.getStatus() == 404) {
+                    json(ctx, 404, JsonViews.error("not_found", "no such endpoint: " + ctx.method() + " " + ctx.path()));
                 } else {
                     json(ctx, e.getStatus(), JsonViews.error("http_" + e.getStatus(), e.getMessage()));
                 }
@@ -109,7 +114,7 @@ public final class ApiServer implements AutoCloseable {
                 json(ctx, 500, JsonViews.error("internal", "internal error: " + e));
             });
             cfg.routes.error(404, ctx -> {
-                if (ctx.result() == null || ctx.result().isEmpty() || !JSON.equals(ctx.contentType())) {
+                if (ctx.attribute(ANSWERED) == null) {
                     json(ctx, 404, JsonViews.error("not_found", "no such endpoint: " + ctx.method() + " " + ctx.path()));
                 }
             });
@@ -350,6 +355,7 @@ public final class ApiServer implements AutoCloseable {
         n.put("height", p.version());
         n.put("root", hex.formatHex(p.root()));
         n.set("ics23", p.ics23() == null ? null : JsonViews.parse(Ics23Json.render(p.ics23())));
+        n.put("ics23Protobuf", p.ics23() == null ? null : hex.formatHex(Ics23Protobuf.encode(p.ics23())));
         json(ctx, 200, n.toString());
     }
 
@@ -369,6 +375,7 @@ public final class ApiServer implements AutoCloseable {
     // ---------------------------------------------------------------- helpers
 
     private static void json(Context ctx, int status, String body) {
+        ctx.attribute(ANSWERED, Boolean.TRUE);
         ctx.status(status).contentType(JSON).result(body);
     }
 

@@ -1,0 +1,188 @@
+package io.dexnode.node;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.dexnode.node.client.NodeClient;
+import io.dexnode.node.crypto.Signer;
+import io.dexnode.node.producer.ProducerHook;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.concurrent.Semaphore;
+import java.util.stream.Stream;
+
+/**
+ * A real node on an ephemeral port over a temp data directory, for end-to-end tests, with a
+ * producer gate (closed = the producer waits before each block) and signing helpers.
+ */
+public final class TestNode implements AutoCloseable {
+    static final ObjectMapper MAPPER = new ObjectMapper();
+
+    final Path dir;
+    final Node node;
+    final NodeClient client;
+    /** Permits = blocks the producer may still cut while {@link #paused}. */
+    private final Semaphore gate = new Semaphore(0);
+    /** Released each time the producer starts waiting at the closed gate. */
+    private final Semaphore waiting = new Semaphore(0);
+    private volatile boolean paused;
+
+    private TestNode(Path dir, NodeConfig config) throws IOException {
+        this.dir = dir;
+        ProducerHook hook = height -> {
+            if (paused) {
+                waiting.release();
+                gate.acquire();
+            }
+        };
+        this.node = Node.start(config, new Node.Options(hook, () -> { }));
+        this.client = new NodeClient(node.url());
+    }
+
+    /** A --dev node (faucet) with the sample genesis. */
+    public static TestNode dev() throws IOException {
+        return start(true, null, 10_000);
+    }
+
+    /** A node with {@code admin} as the genesis admin key (null = none), {@code dev} faucet on or off, queue capacity. */
+    public static TestNode start(boolean dev, Signer admin, int queue) throws IOException {
+        Path dir = Files.createTempDirectory("dexnode-node-test");
+        Path genesis = dir.resolve("genesis.json");
+        ObjectNode g = (ObjectNode) MAPPER.readTree(Genesis.class.getResourceAsStream(Genesis.EMBEDDED));
+        if (admin != null) {
+            g.put("admin", admin.account());
+        }
+        Files.writeString(genesis, g.toString());
+        NodeConfig config = NodeConfig.defaults(dir.resolve("data")).withPort(0).withDev(dev).withGenesis(genesis)
+                .withQueue(queue).withFsync(false).withConsistencyCheckBlocks(1);
+        try {
+            return new TestNode(dir, config);
+        } catch (IOException | RuntimeException e) {
+            deleteTree(dir);
+            throw e;
+        }
+    }
+
+    /** Holds the producer before its next block. */
+    public void pause() {
+        paused = true;
+    }
+
+    /** Blocks until the producer is held at the gate with a block in hand. */
+    public void awaitProducerHeld() throws InterruptedException {
+        waiting.acquire();
+    }
+
+    /** Lets the producer run freely again. */
+    public void resume() {
+        paused = false;
+        gate.release(1_000_000);
+    }
+
+    public NodeClient client() {
+        return client;
+    }
+
+    public String url() {
+        return node.url();
+    }
+
+    /** Signs and submits {@code payload} as given (the caller sets account and nonce). */
+    public NodeClient.Response submit(Signer signer, String payload) {
+        try {
+            return client.submit(signer, payload);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Submits a transaction of {@code type} with the signer's account and its next nonce. */
+    public NodeClient.Response tx(Signer signer, String type, Object... fields) {
+        ObjectNode n = MAPPER.createObjectNode().put("type", type).put("account", signer.account())
+                .put("nonce", nextNonce(signer.account()));
+        for (int i = 0; i < fields.length; i += 2) {
+            n.set((String) fields[i], MAPPER.valueToTree(fields[i + 1]));
+        }
+        return submit(signer, n.toString());
+    }
+
+    public long nextNonce(String account) {
+        try {
+            return client.lastNonce(account) + 1;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** A new funded account (requires --dev). */
+    public Signer funded(long amount) {
+        Signer s = Signer.generate();
+        NodeClient.Response r = tx(s, "deposit", "amount", amount);
+        if (!r.ok()) {
+            throw new IllegalStateException("deposit failed: " + r.body());
+        }
+        return s;
+    }
+
+    public NodeClient.Response place(Signer s, String side, long price, long size) {
+        return tx(s, "place", "market", 1, "side", side, "price", price, "size", size);
+    }
+
+    public JsonNode get(String path) {
+        try {
+            return client.get(path).json();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    public NodeClient.Response getResponse(String path) {
+        try {
+            return client.get(path);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @Override
+    public void close() {
+        resume();
+        try {
+            node.close();
+        } finally {
+            deleteTree(dir);
+        }
+    }
+
+    static void deleteTree(Path dir) {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (Stream<Path> s = Files.walk(dir)) {
+            s.sorted(Comparator.reverseOrder()).forEach(p -> {
+                try {
+                    Files.deleteIfExists(p);
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            });
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}
