@@ -33,6 +33,25 @@ public final class BlockRecords {
         return ws;
     }
 
+    /** The records of a repair block: no transactions, and the repairs by kind with their order ids. */
+    static WriteSet repairExtras(long height, long time, RecoveryReport found) {
+        WriteSet ws = new WriteSet();
+        ws.put(key(HEADER, height), ByteBuffer.allocate(13).put(FORMAT).putLong(time).putInt(0).array());
+        StringBuilder sb = new StringBuilder();
+        sb.append("{\"height\":").append(height).append(",\"time\":").append(time).append(",\"txs\":[],\"repair\":{");
+        boolean first = true;
+        for (var e : found.inconsistencies().entrySet()) {
+            if (!first) {
+                sb.append(',');
+            }
+            first = false;
+            sb.append('"').append(e.getKey().metricName()).append("\":").append(e.getValue());
+        }
+        sb.append("}}");
+        ws.put(key(BODY, height), sb.toString().replace(" ", "").getBytes(StandardCharsets.UTF_8));
+        return ws;
+    }
+
     /** The canonical JSON line of a block: {@code {"height":h,"time":ms,"txs":[…]}}. */
     public static String blockJson(long height, long time, List<Tx> txs) {
         StringBuilder sb = new StringBuilder(64 + txs.size() * 96);

@@ -7,9 +7,9 @@ import io.dexnode.book.OrderBook;
 import io.dexnode.book.SelfTradePrevention;
 import io.dexnode.book.Side;
 import io.dexnode.book.TimeInForce;
-import io.dexnode.engine.StateOverlay.AccountId;
-import io.dexnode.engine.StateOverlay.ActiveOrderSeq;
+import io.dexnode.engine.schema.AccountIdValue;
 import io.dexnode.engine.schema.AccountRecord;
+import io.dexnode.engine.schema.ActiveOrderEntry;
 import io.dexnode.engine.schema.CountersRecord;
 import io.dexnode.engine.schema.MarketParams;
 import io.dexnode.engine.schema.MarketStatsRecord;
@@ -30,6 +30,7 @@ import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.NavigableMap;
 import java.util.TreeMap;
 import java.util.TreeSet;
@@ -317,6 +318,8 @@ public final class Engine {
                 addExposure(order.accountId(), order.marketId(), order.side(), -delta, -order.price() * delta);
                 OrderRecord after = order.withAmend(order.price(), newSize, newSize, order.prioritySeq(), ctx.block.height);
                 state.put(new StateKey.Order(order.orderId()), after);
+                state.put(new StateKey.ActiveOrder(order.marketId(), order.orderId()),
+                        new ActiveOrderEntry(order.prioritySeq(), newSize));
                 ctx.update(after, null);
             }
             return new TxResult(a, null, acct.accountId(), order.orderId(), OrderStatus.ACTIVE, newSize, List.of());
@@ -389,6 +392,7 @@ public final class Engine {
             Fill fill = new Fill(marketId, makerId, makerOwner, takerId, takerOwner, takerSide, price, size, makerFee, takerFee);
             c.fills.add(fill);
             if (maker.remaining() > 0) {
+                state.put(new StateKey.ActiveOrder(marketId, makerId), new ActiveOrderEntry(maker.prioritySeq(), maker.remaining()));
                 c.update(maker, null);
             }
         }
@@ -401,7 +405,7 @@ public final class Engine {
                 throw new IllegalStateException("book rested order " + orderId + " that is not the order in flight");
             }
             c.takerRested = true;
-            state.put(new StateKey.ActiveOrder(taker.marketId(), orderId), new ActiveOrderSeq(prioritySeq));
+            state.put(new StateKey.ActiveOrder(taker.marketId(), orderId), new ActiveOrderEntry(prioritySeq, remaining));
             addExposure(owner, taker.marketId(), side, remaining, Math.multiplyExact(price, remaining));
             indexActive(taker);
             c.update(taker, null);
@@ -659,7 +663,7 @@ public final class Engine {
         CountersRecord c = counters();
         long id = c.nextAccountId();
         state.put(new StateKey.Counters(), new CountersRecord(c.nextOrderId(), c.nextPrioritySeq(), id + 1));
-        state.put(new StateKey.AccountName(name), new AccountId(id));
+        state.put(new StateKey.AccountName(name), new AccountIdValue(id));
         AccountRecord acct = new AccountRecord(id, name, 0, 0, new int[0]);
         state.put(new StateKey.Account(id), acct);
         return acct;
@@ -688,7 +692,7 @@ public final class Engine {
         AccountRecord fees = account(FEE_ACCOUNT_ID);
         if (fees == null) {
             fees = new AccountRecord(FEE_ACCOUNT_ID, FEE_ACCOUNT_NAME, 0, 0, new int[0]);
-            state.put(new StateKey.AccountName(FEE_ACCOUNT_NAME), new AccountId(FEE_ACCOUNT_ID));
+            state.put(new StateKey.AccountName(FEE_ACCOUNT_NAME), new AccountIdValue(FEE_ACCOUNT_ID));
         }
         return fees;
     }
@@ -697,7 +701,7 @@ public final class Engine {
         if (name == null) {
             return null;
         }
-        AccountId id = (AccountId) state.get(new StateKey.AccountName(name));
+        AccountIdValue id = (AccountIdValue) state.get(new StateKey.AccountName(name));
         return id == null ? null : account(id.accountId());
     }
 
@@ -725,9 +729,13 @@ public final class Engine {
     }
 
     private void indexActive(OrderRecord o) {
-        accountOrders.computeIfAbsent(o.accountId(), k -> new TreeSet<>()).add(o.orderId());
-        if (o.clientOrderId() != null) {
-            clientOrderIds.computeIfAbsent(o.accountId(), k -> new HashMap<>()).put(o.clientOrderId(), o.orderId());
+        indexActive(o.accountId(), o.orderId(), o.clientOrderId());
+    }
+
+    private void indexActive(long accountId, long orderId, String clientOrderId) {
+        accountOrders.computeIfAbsent(accountId, k -> new TreeSet<>()).add(orderId);
+        if (clientOrderId != null) {
+            clientOrderIds.computeIfAbsent(accountId, k -> new HashMap<>()).put(clientOrderId, orderId);
         }
     }
 
@@ -822,12 +830,21 @@ public final class Engine {
     // ---------------------------------------------------------------- recovery and queries
 
     /**
-     * Clears the books and rebuilds them from the committed state: every market's ActiveOrder
-     * entries, their order records, restored in priority order. Inconsistent entries are skipped
-     * and reported (repairing them is {@link OrderbookRecovery}'s job).
+     * Clears the books and rebuilds them from the committed state, repairing and reporting any
+     * inconsistency between the ActiveOrder index and the order records (see {@link OrderbookRecovery}).
      */
     public RecoveryReport rebuildOrderbookFromState() {
+        return recover(RecoveryOptions.fromState());
+    }
+
+    /** Recovers the books as {@code options} say: from a warm snapshot if usable, else from state. */
+    public RecoveryReport recover(RecoveryOptions options) {
         checkRunning();
+        return OrderbookRecovery.recover(this, options);
+    }
+
+    /** Drops books, caches and derived maps, and reloads the markets from committed state. */
+    void resetForRecovery() {
         state.reset();
         markets.clear();
         accountOrders.clear();
@@ -836,14 +853,87 @@ public final class Engine {
             MarketParams p = MarketParams.decode(v);
             markets.put(p.marketId(), new MarketBook(p, newBook()));
         });
-        RecoveryReport.Builder report = new RecoveryReport.Builder();
-        for (MarketBook m : markets.values()) {
-            for (OrderRecord o : OrderbookRecovery.loadActive(store, m.params.marketId(), report)) {
-                m.book.restore(o.orderId(), o.accountId(), o.side(), o.price(), o.remaining(), o.prioritySeq());
-                indexActive(o);
+    }
+
+    /** Ids of all markets, ascending. */
+    public List<Integer> marketIds() {
+        return List.copyOf(markets.keySet());
+    }
+
+    /** Puts recovered orders into one market's book; markets may be installed in parallel. */
+    void installRestored(int marketId, List<RestingOrder> orders) {
+        OrderBook book = markets.get(marketId).book;
+        for (RestingOrder o : orders) {
+            book.restore(o.orderId(), o.accountId(), o.side(), o.price(), o.remaining(), o.prioritySeq());
+        }
+    }
+
+    /** Adds recovered orders to the per-account maps; single-threaded. */
+    void indexRestored(List<RestingOrder> orders) {
+        for (RestingOrder o : orders) {
+            indexActive(o.accountId(), o.orderId(), o.clientOrderId());
+        }
+    }
+
+    /** The client order id of an account's active order, or null. */
+    String clientOrderIdOf(long accountId, long orderId) {
+        HashMap<String, Long> byClient = clientOrderIds.get(accountId);
+        if (byClient == null) {
+            return null;
+        }
+        for (Map.Entry<String, Long> e : byClient.entrySet()) {
+            if (e.getValue() == orderId) {
+                return e.getKey();
             }
         }
-        return report.build();
+        return null;
+    }
+
+    /**
+     * Commits the repairs recovery found as the next block (no transactions; its record lists the
+     * repairs by kind), recomputing the open-order exposure of every account a repair touched from
+     * the orders that will rest. Returns the block's height.
+     */
+    long commitRepairBlock(RepairPlan plan, Map<Integer, List<RestingOrder>> resting, RecoveryReport found) {
+        long height = store.latestVersion() + 1;
+        BlockHeader last = store.latestVersion() >= 0 ? BlockRecords.header(store, store.latestVersion()) : null;
+        long time = last == null ? 0 : last.time();
+        for (RepairPlan.EntryDelete d : plan.deletes) {
+            state.delete(new StateKey.ActiveOrder(d.marketId(), d.orderId()));
+        }
+        for (RepairPlan.EntryPut p : plan.puts) {
+            state.put(new StateKey.ActiveOrder(p.marketId(), p.orderId()), p.entry());
+        }
+        for (OrderRecord o : plan.orders) {
+            state.put(new StateKey.Order(o.orderId()), o.withStatus(o.status(), height));
+        }
+        List<RepairPlan.AccountMarket> touched = plan.touched.stream()
+                .sorted(java.util.Comparator.comparingLong(RepairPlan.AccountMarket::accountId)
+                        .thenComparingInt(RepairPlan.AccountMarket::marketId)).toList();
+        for (RepairPlan.AccountMarket am : touched) {
+            long[] open = new long[4];
+            for (RestingOrder o : resting.getOrDefault(am.marketId(), List.of())) {
+                if (o.accountId() == am.accountId()) {
+                    int at = o.side() == Side.BUY ? 0 : 2;
+                    open[at] += o.remaining();
+                    open[at + 1] = Math.addExact(open[at + 1], Math.multiplyExact(o.price(), o.remaining()));
+                }
+            }
+            PositionRecord p = position(am.accountId(), am.marketId());
+            state.put(new StateKey.Position(am.accountId(), am.marketId()), p.withOpen(open[0], open[1], open[2], open[3]));
+            AccountRecord acct = account(am.accountId());
+            if (acct != null && !acct.hasMarket(am.marketId())) {
+                state.put(new StateKey.Account(am.accountId()), acct.withMarket(am.marketId()));
+            }
+        }
+        state.commitTx();
+        try {
+            store.commit(height, state.toWriteSet(), BlockRecords.repairExtras(height, time, found));
+            state.blockCommitted();
+        } catch (RuntimeException e) {
+            throw halt("commit of repair block " + height + " failed", e);
+        }
+        return height;
     }
 
     /** Market parameters, by id. */

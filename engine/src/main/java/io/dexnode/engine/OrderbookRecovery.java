@@ -1,58 +1,430 @@
 package io.dexnode.engine;
 
 import io.dexnode.engine.RecoveryReport.Inconsistency;
-import io.dexnode.engine.schema.ActiveOrderValue;
+import io.dexnode.engine.RecoveryReport.Method;
+import io.dexnode.engine.schema.ActiveOrderEntry;
 import io.dexnode.engine.schema.OrderRecord;
+import io.dexnode.engine.schema.OrderStatus;
 import io.dexnode.engine.schema.StateKey;
 import io.dexnode.state.StateStore;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * Reads a market's active orders from committed state: scan its ActiveOrder prefix, multi-get the
- * order records, keep the valid ones (exists, Active, remaining &gt; 0, same market) and return
- * them in priority order, reporting every invalid entry.
+ * Rebuilds every market's book from committed state (layer 3 of the design): scan each market's
+ * ActiveOrder prefix, multi-get the order records, keep the valid ones (exists, Active, remaining
+ * &gt; 0, same market, entry agrees) and restore them in priority order; optionally scan all order
+ * records for Active orders the index lost. Markets load in parallel. Every inconsistency is
+ * counted, logged with the order ids and repaired by one committed repair block (or, when strict,
+ * refused). A warm snapshot, when one is usable, replaces the scan: it is loaded and caught up
+ * with the keys changed since its version. After any path the books are verified against the
+ * index (count and digest of id, remaining, priority per market).
  */
 public final class OrderbookRecovery {
+    private static final Logger LOG = LoggerFactory.getLogger(OrderbookRecovery.class);
+    private static final int MULTI_GET_CHUNK = 4096;
+
     private OrderbookRecovery() {
     }
 
-    static List<OrderRecord> loadActive(StateStore store, int marketId, RecoveryReport.Builder report) {
-        List<Long> ids = new ArrayList<>();
-        List<Long> seqs = new ArrayList<>();
-        List<byte[]> keys = new ArrayList<>();
-        store.scanPrefix(StateKey.ActiveOrder.marketPrefix(marketId), (k, v) -> {
-            StateKey.ActiveOrder entry = (StateKey.ActiveOrder) StateKey.decode(k);
-            ids.add(entry.orderId());
-            seqs.add(ActiveOrderValue.decode(v));
-            keys.add(new StateKey.Order(entry.orderId()).encode());
-        });
-        List<byte[]> values = store.multiGet(keys);
-        List<OrderRecord> valid = new ArrayList<>(ids.size());
-        for (int i = 0; i < ids.size(); i++) {
-            long id = ids.get(i);
-            byte[] raw = values.get(i);
-            if (raw == null) {
-                report.found(Inconsistency.MISSING_ORDER, id);
-                continue;
-            }
-            OrderRecord o = OrderRecord.decode(raw);
-            Inconsistency problem = switch (o.status()) {
-                case FILLED -> Inconsistency.FILLED_ORDER;
-                case CANCELLED -> Inconsistency.CANCELLED_ORDER;
-                case ACTIVE -> o.remaining() <= 0 ? Inconsistency.ZERO_REMAINING
-                        : o.marketId() != marketId ? Inconsistency.WRONG_MARKET
-                        : o.prioritySeq() != seqs.get(i) ? Inconsistency.WRONG_PRIORITY : null;
-            };
-            if (problem != null) {
-                report.found(problem, id);
-            } else {
-                valid.add(o);
+    public static RecoveryReport recover(Engine engine, RecoveryOptions options) {
+        long start = System.nanoTime();
+        String note = null;
+        if (options.snapshotDir() != null) {
+            BookSnapshotLoader.Result loaded = BookSnapshotLoader.loadLatest(options.snapshotDir(), engine.store());
+            if (loaded.snapshot() != null) {
+                try {
+                    RecoveryReport r = fromSnapshot(engine, loaded.snapshot(), options, start);
+                    LOG.info("books recovered from snapshot of height {} ({}): {} orders in {} ms",
+                            loaded.snapshot().version(), r.method().metricName(), r.totalOrders(), r.nanos() / 1_000_000);
+                    return r;
+                } catch (SnapshotUnusableException e) {
+                    note = e.getMessage();
+                    LOG.warn("warm snapshot not used, recovering from state: {}", note);
+                }
+            } else if (loaded.problem() != null) {
+                note = loaded.problem();
+                LOG.warn("warm snapshot not used, recovering from state: {}", note);
             }
         }
-        valid.sort(Comparator.comparingLong(OrderRecord::prioritySeq));
-        report.restored(marketId, valid.size());
-        return valid;
+        RecoveryReport r = fromState(engine, options, start, note);
+        LOG.info("books recovered from state: {} orders in {} markets in {} ms{}", r.totalOrders(),
+                r.ordersByMarket().size(), r.nanos() / 1_000_000,
+                r.clean() ? "" : "; repaired " + r.describeInconsistencies() + " in block " + r.repairHeight());
+        return r;
+    }
+
+    // ---------------------------------------------------------------- from state
+
+    private static RecoveryReport fromState(Engine engine, RecoveryOptions options, long start, String note) {
+        StateStore store = engine.store();
+        engine.resetForRecovery();
+        List<Integer> markets = engine.marketIds();
+        RecoveryReport.Builder report = new RecoveryReport.Builder();
+        report.snapshotNote = note;
+        RepairPlan plan = new RepairPlan();
+        Map<Integer, MarketLoad> loads = new TreeMap<>();
+        long[][] activeByMarket;
+        ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, Math.min(options.threads(), markets.size() + 1)));
+        try {
+            List<Future<MarketLoad>> futures = new ArrayList<>();
+            for (int m : markets) {
+                futures.add(pool.submit(() -> MarketLoad.load(store, m)));
+            }
+            Future<Map<Integer, long[]>> orphanScan = options.scanOrphans() ? pool.submit(() -> activeOrderIds(store)) : null;
+            for (Future<MarketLoad> f : futures) {
+                MarketLoad load = f.get();
+                loads.put(load.marketId, load);
+            }
+            Map<Integer, long[]> active = orphanScan == null ? Map.of() : orphanScan.get();
+            for (MarketLoad load : loads.values()) {
+                load.report(report, plan);
+                if (orphanScan != null) {
+                    load.addOrphans(store, active.getOrDefault(load.marketId, new long[0]), report, plan);
+                }
+            }
+            for (Map.Entry<Integer, long[]> e : active.entrySet()) {
+                if (!loads.containsKey(e.getKey())) {
+                    throw new IllegalStateException("active orders " + Arrays.toString(Arrays.copyOf(e.getValue(),
+                            Math.min(10, e.getValue().length))) + " belong to market " + e.getKey() + ", which does not exist");
+                }
+            }
+            if (!plan.isEmpty()) {
+                RecoveryReport found = report.build(System.nanoTime() - start);
+                if (options.strict()) {
+                    throw new RecoveryRefusedException(found);
+                }
+                for (Map.Entry<Inconsistency, List<Long>> e : found.inconsistencies().entrySet()) {
+                    LOG.warn("recovery repair: {} × {}: orders {}", e.getValue().size(), e.getKey().metricName(), e.getValue());
+                }
+                Map<Integer, List<RestingOrder>> valid = new TreeMap<>();
+                loads.forEach((m, load) -> valid.put(m, load.valid));
+                report.repairHeight = engine.commitRepairBlock(plan, valid, found);
+            }
+            install(engine, pool, loads);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("recovery interrupted", e);
+        } catch (ExecutionException e) {
+            throw rethrow(e);
+        } finally {
+            pool.shutdownNow();
+        }
+        String mismatch = verify(engine);
+        if (mismatch != null) {
+            throw new IllegalStateException("recovered books disagree with the ActiveOrder index: " + mismatch);
+        }
+        report.method = Method.STATE;
+        return report.build(System.nanoTime() - start);
+    }
+
+    private static void install(Engine engine, ExecutorService pool, Map<Integer, MarketLoad> loads)
+            throws InterruptedException, ExecutionException {
+        List<Future<?>> installs = new ArrayList<>();
+        for (MarketLoad load : loads.values()) {
+            installs.add(pool.submit(() -> engine.installRestored(load.marketId, load.valid)));
+        }
+        for (Future<?> f : installs) {
+            f.get();
+        }
+        for (MarketLoad load : loads.values()) {
+            engine.indexRestored(load.valid);
+        }
+    }
+
+    /** The ids of every Active order with remaining &gt; 0, per market, ascending. */
+    private static Map<Integer, long[]> activeOrderIds(StateStore store) {
+        TreeMap<Integer, LongList> byMarket = new TreeMap<>();
+        store.scanPrefix(new byte[] {StateKey.TAG_ORDER}, (k, v) -> {
+            OrderRecord o = OrderRecord.decode(v);
+            if (o.status() == OrderStatus.ACTIVE && o.remaining() > 0) {
+                byMarket.computeIfAbsent(o.marketId(), x -> new LongList()).add(o.orderId());
+            }
+        });
+        TreeMap<Integer, long[]> out = new TreeMap<>();
+        byMarket.forEach((m, ids) -> out.put(m, ids.toArray()));
+        return out;
+    }
+
+    /** One market's index entries and the orders they name, validated. */
+    private static final class MarketLoad {
+        final int marketId;
+        final LongList ids = new LongList();
+        final LongList seqs = new LongList();
+        final LongList remainings = new LongList();
+        final List<byte[]> records = new ArrayList<>();
+        List<RestingOrder> valid = new ArrayList<>();
+
+        private MarketLoad(int marketId) {
+            this.marketId = marketId;
+        }
+
+        static MarketLoad load(StateStore store, int marketId) {
+            MarketLoad load = new MarketLoad(marketId);
+            List<byte[]> keys = new ArrayList<>();
+            store.scanPrefix(StateKey.ActiveOrder.marketPrefix(marketId), (k, v) -> {
+                StateKey.ActiveOrder entry = (StateKey.ActiveOrder) StateKey.decode(k);
+                ActiveOrderEntry e = ActiveOrderEntry.decode(v);
+                load.ids.add(entry.orderId());
+                load.seqs.add(e.prioritySeq());
+                load.remainings.add(e.remaining());
+                keys.add(new StateKey.Order(entry.orderId()).encode());
+            });
+            for (int from = 0; from < keys.size(); from += MULTI_GET_CHUNK) {
+                load.records.addAll(store.multiGet(keys.subList(from, Math.min(keys.size(), from + MULTI_GET_CHUNK))));
+            }
+            for (int i = 0; i < load.ids.size(); i++) {
+                byte[] raw = load.records.get(i);
+                if (raw != null) {
+                    OrderRecord o = OrderRecord.decode(raw);
+                    if (o.status() == OrderStatus.ACTIVE && o.remaining() > 0 && o.marketId() == marketId) {
+                        load.valid.add(RestingOrder.of(o));
+                    }
+                }
+            }
+            load.valid.sort(Comparator.comparingLong(RestingOrder::prioritySeq));
+            return load;
+        }
+
+        /** Classifies every invalid entry into the report and the repair plan. */
+        void report(RecoveryReport.Builder report, RepairPlan plan) {
+            int validAt = 0;
+            for (int i = 0; i < ids.size(); i++) {
+                long id = ids.get(i);
+                byte[] raw = records.get(i);
+                if (raw == null) {
+                    report.found(Inconsistency.MISSING_ORDER, id);
+                    plan.deletes.add(new RepairPlan.EntryDelete(marketId, id));
+                    continue;
+                }
+                OrderRecord o = OrderRecord.decode(raw);
+                Inconsistency problem = switch (o.status()) {
+                    case FILLED -> Inconsistency.FILLED_ORDER;
+                    case CANCELLED -> Inconsistency.CANCELLED_ORDER;
+                    case ACTIVE -> o.remaining() <= 0 ? Inconsistency.ZERO_REMAINING
+                            : o.marketId() != marketId ? Inconsistency.WRONG_MARKET : null;
+                };
+                if (problem != null) {
+                    report.found(problem, id);
+                    plan.deletes.add(new RepairPlan.EntryDelete(marketId, id));
+                    plan.touched.add(new RepairPlan.AccountMarket(o.accountId(), o.marketId()));
+                    if (problem == Inconsistency.ZERO_REMAINING) {
+                        plan.orders.add(o.withStatus(OrderStatus.FILLED, o.updatedHeight()));
+                    }
+                } else if (o.prioritySeq() != seqs.get(i) || o.remaining() != remainings.get(i)) {
+                    report.found(Inconsistency.ENTRY_MISMATCH, id);
+                    plan.puts.add(new RepairPlan.EntryPut(marketId, id, new ActiveOrderEntry(o.prioritySeq(), o.remaining())));
+                    plan.touched.add(new RepairPlan.AccountMarket(o.accountId(), marketId));
+                }
+            }
+            records.clear();
+            report.restored(marketId, valid.size());
+        }
+
+        /** Active orders of this market that the index lacks: re-index and restore them. */
+        void addOrphans(StateStore store, long[] active, RecoveryReport.Builder report, RepairPlan plan) {
+            List<byte[]> keys = new ArrayList<>();
+            int j = 0;
+            for (long id : active) {
+                while (j < ids.size() && ids.get(j) < id) {
+                    j++;
+                }
+                if (j >= ids.size() || ids.get(j) != id) {
+                    keys.add(new StateKey.Order(id).encode());
+                }
+            }
+            if (keys.isEmpty()) {
+                return;
+            }
+            for (byte[] raw : store.multiGet(keys)) {
+                OrderRecord o = OrderRecord.decode(raw);
+                report.found(Inconsistency.ORPHANED_ACTIVE_ORDER, o.orderId());
+                plan.puts.add(new RepairPlan.EntryPut(marketId, o.orderId(), new ActiveOrderEntry(o.prioritySeq(), o.remaining())));
+                plan.touched.add(new RepairPlan.AccountMarket(o.accountId(), marketId));
+                valid.add(RestingOrder.of(o));
+            }
+            valid.sort(Comparator.comparingLong(RestingOrder::prioritySeq));
+            report.restored(marketId, keys.size());
+        }
+    }
+
+    // ---------------------------------------------------------------- from a snapshot
+
+    private static RecoveryReport fromSnapshot(Engine engine, BookSnapshot snap, RecoveryOptions options, long start) {
+        StateStore store = engine.store();
+        engine.resetForRecovery();
+        Set<Integer> markets = new HashSet<>(engine.marketIds());
+        for (int m : snap.orders().keySet()) {
+            if (!markets.contains(m)) {
+                throw new SnapshotUnusableException("snapshot has market " + m + ", which state does not");
+            }
+        }
+        long latest = store.latestVersion();
+        Map<Integer, List<RestingOrder>> books = new TreeMap<>();
+        for (int m : markets) {
+            books.put(m, snap.orders().getOrDefault(m, List.of()));
+        }
+        Method method = Method.SNAPSHOT;
+        if (snap.version() < latest) {
+            method = Method.SNAPSHOT_INCREMENTAL;
+            List<byte[]> changed;
+            try {
+                changed = store.changedKeys(snap.version(), latest);
+            } catch (RuntimeException e) {
+                throw new SnapshotUnusableException("cannot list changes since height " + snap.version() + ": " + e.getMessage());
+            }
+            TreeMap<Integer, Set<Long>> changedIds = new TreeMap<>();
+            List<byte[]> nowKeys = new ArrayList<>();
+            for (byte[] key : changed) {
+                if (key.length > 0 && key[0] == StateKey.TAG_ACTIVE_ORDER) {
+                    StateKey.ActiveOrder e = (StateKey.ActiveOrder) StateKey.decode(key);
+                    changedIds.computeIfAbsent(e.marketId(), x -> new HashSet<>()).add(e.orderId());
+                    nowKeys.add(key);
+                }
+            }
+            List<byte[]> entries = store.multiGet(nowKeys);
+            List<byte[]> orderKeys = new ArrayList<>();
+            for (int i = 0; i < nowKeys.size(); i++) {
+                if (entries.get(i) != null) {
+                    orderKeys.add(new StateKey.Order(((StateKey.ActiveOrder) StateKey.decode(nowKeys.get(i))).orderId()).encode());
+                }
+            }
+            List<byte[]> records = store.multiGet(orderKeys);
+            TreeMap<Integer, List<RestingOrder>> added = new TreeMap<>();
+            for (byte[] raw : records) {
+                if (raw == null) {
+                    throw new SnapshotUnusableException("an index entry changed since the snapshot names a missing order");
+                }
+                OrderRecord o = OrderRecord.decode(raw);
+                added.computeIfAbsent(o.marketId(), x -> new ArrayList<>()).add(RestingOrder.of(o));
+            }
+            for (Map.Entry<Integer, Set<Long>> e : changedIds.entrySet()) {
+                List<RestingOrder> kept = new ArrayList<>();
+                for (RestingOrder o : books.getOrDefault(e.getKey(), List.of())) {
+                    if (!e.getValue().contains(o.orderId())) {
+                        kept.add(o);
+                    }
+                }
+                List<RestingOrder> more = added.getOrDefault(e.getKey(), List.of());
+                more.sort(Comparator.comparingLong(RestingOrder::prioritySeq));
+                kept.addAll(more);
+                books.put(e.getKey(), kept);
+            }
+        }
+        RecoveryReport.Builder report = new RecoveryReport.Builder();
+        ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, Math.min(options.threads(), markets.size())));
+        try {
+            List<Future<?>> installs = new ArrayList<>();
+            for (Map.Entry<Integer, List<RestingOrder>> e : books.entrySet()) {
+                installs.add(pool.submit(() -> engine.installRestored(e.getKey(), e.getValue())));
+            }
+            for (Future<?> f : installs) {
+                f.get();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("recovery interrupted", e);
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof IllegalStateException ise) {
+                throw new SnapshotUnusableException("snapshot orders do not form valid books: " + ise.getMessage());
+            }
+            throw rethrow(e);
+        } finally {
+            pool.shutdownNow();
+        }
+        String mismatch = verify(engine);
+        if (mismatch != null) {
+            throw new SnapshotUnusableException("snapshot + catch-up disagrees with the ActiveOrder index: " + mismatch);
+        }
+        for (Map.Entry<Integer, List<RestingOrder>> e : books.entrySet()) {
+            engine.indexRestored(e.getValue());
+            report.restored(e.getKey(), e.getValue().size());
+        }
+        report.method = method;
+        return report.build(System.nanoTime() - start);
+    }
+
+    // ---------------------------------------------------------------- verification
+
+    /**
+     * Compares each market's book with its ActiveOrder index (count and digest of id, remaining,
+     * priority); returns a description of the first disagreement, or null.
+     */
+    public static String verify(Engine engine) {
+        for (int m : engine.marketIds()) {
+            BookDigest fromIndex = indexDigest(engine.store(), m);
+            BookDigest.Accumulator book = new BookDigest.Accumulator();
+            engine.book(m).forEachOrder((id, owner, side, price, remaining, seq) -> book.add(id, remaining, seq));
+            if (!book.result().equals(fromIndex)) {
+                return "market " + m + ": book has " + book.count + " orders (digest " + Long.toHexString(book.digest)
+                        + "), index has " + fromIndex.count() + " (digest " + Long.toHexString(fromIndex.digest()) + ")";
+            }
+        }
+        return null;
+    }
+
+    static BookDigest indexDigest(StateStore store, int marketId) {
+        BookDigest.Accumulator acc = new BookDigest.Accumulator();
+        store.scanPrefix(StateKey.ActiveOrder.marketPrefix(marketId), (k, v) -> {
+            ActiveOrderEntry e = ActiveOrderEntry.decode(v);
+            long id = ((StateKey.ActiveOrder) StateKey.decode(k)).orderId();
+            acc.add(id, e.remaining(), e.prioritySeq());
+        });
+        return acc.result();
+    }
+
+    private static RuntimeException rethrow(ExecutionException e) {
+        Throwable c = e.getCause();
+        if (c instanceof RuntimeException re) {
+            return re;
+        }
+        if (c instanceof Error err) {
+            throw err;
+        }
+        return new IllegalStateException("recovery failed", c);
+    }
+
+    /** A snapshot that cannot be used; recovery falls back to state. */
+    static final class SnapshotUnusableException extends RuntimeException {
+        SnapshotUnusableException(String message) {
+            super(message);
+        }
+    }
+
+    /** A growable primitive list of longs. */
+    static final class LongList {
+        private long[] a = new long[64];
+        private int n;
+
+        void add(long v) {
+            if (n == a.length) {
+                a = Arrays.copyOf(a, n * 2);
+            }
+            a[n++] = v;
+        }
+
+        long get(int i) {
+            return a[i];
+        }
+
+        int size() {
+            return n;
+        }
+
+        long[] toArray() {
+            return Arrays.copyOf(a, n);
+        }
     }
 }

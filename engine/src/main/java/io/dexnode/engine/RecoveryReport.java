@@ -5,12 +5,25 @@ import java.util.Collections;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 
 /**
- * What a rebuild of the books found: orders restored per market and every inconsistency between
- * the ActiveOrder index and the order records, by kind, with the order ids involved.
+ * What a recovery did: how (from state, from a snapshot, or a snapshot plus incremental catch-up),
+ * how long the rebuild took, orders restored per market, every inconsistency between the
+ * ActiveOrder index and the order records by kind with the order ids, the height of the repair
+ * block that fixed them (0 if none), and why a snapshot was not used (null if it was or none existed).
  */
-public record RecoveryReport(Map<Integer, Integer> ordersByMarket, Map<Inconsistency, List<Long>> inconsistencies) {
+public record RecoveryReport(Method method, long nanos, Map<Integer, Integer> ordersByMarket,
+                             Map<Inconsistency, List<Long>> inconsistencies, long repairHeight, String snapshotNote) {
+
+    /** How the books were rebuilt. */
+    public enum Method {
+        STATE, SNAPSHOT, SNAPSHOT_INCREMENTAL;
+
+        public String metricName() {
+            return name().toLowerCase(java.util.Locale.ROOT);
+        }
+    }
 
     /** The kinds of disagreement between the index and the order records. */
     public enum Inconsistency {
@@ -24,14 +37,18 @@ public record RecoveryReport(Map<Integer, Integer> ordersByMarket, Map<Inconsist
         ZERO_REMAINING,
         /** An index entry under a market other than the order's. */
         WRONG_MARKET,
+        /** An index entry whose priority or remaining differs from the order record's. */
+        ENTRY_MISMATCH,
         /** An Active order with remaining &gt; 0 and no index entry. */
-        ORPHANED_ACTIVE_ORDER,
-        /** An index entry whose priority differs from the order's. */
-        WRONG_PRIORITY;
+        ORPHANED_ACTIVE_ORDER;
 
         public String metricName() {
             return name().toLowerCase(java.util.Locale.ROOT);
         }
+    }
+
+    public double seconds() {
+        return nanos / 1e9;
     }
 
     public int totalOrders() {
@@ -46,33 +63,44 @@ public record RecoveryReport(Map<Integer, Integer> ordersByMarket, Map<Inconsist
         return totalInconsistencies() == 0;
     }
 
-    /** Collects a report; thread-confined. */
-    public static final class Builder {
-        private final java.util.TreeMap<Integer, Integer> orders = new java.util.TreeMap<>();
-        private final EnumMap<Inconsistency, List<Long>> found = new EnumMap<>(Inconsistency.class);
+    public String describeInconsistencies() {
+        StringBuilder sb = new StringBuilder();
+        inconsistencies.forEach((kind, ids) -> {
+            if (!sb.isEmpty()) {
+                sb.append("; ");
+            }
+            List<Long> shown = ids.size() > 20 ? ids.subList(0, 20) : ids;
+            sb.append(kind.metricName()).append(' ').append(ids.size()).append(" order(s) ").append(shown)
+                    .append(ids.size() > 20 ? " …" : "");
+        });
+        return sb.isEmpty() ? "none" : sb.toString();
+    }
 
-        public void restored(int market, int count) {
+    /** Collects a report. */
+    static final class Builder {
+        final TreeMap<Integer, Integer> orders = new TreeMap<>();
+        final EnumMap<Inconsistency, List<Long>> found = new EnumMap<>(Inconsistency.class);
+        Method method = Method.STATE;
+        long repairHeight;
+        String snapshotNote;
+
+        synchronized void restored(int market, int count) {
             orders.merge(market, count, Integer::sum);
         }
 
-        public void found(Inconsistency kind, long orderId) {
+        synchronized void found(Inconsistency kind, long orderId) {
             found.computeIfAbsent(kind, k -> new ArrayList<>()).add(orderId);
         }
 
-        public void merge(Builder other) {
-            other.orders.forEach(this::restored);
-            other.found.forEach((k, ids) -> found.computeIfAbsent(k, x -> new ArrayList<>()).addAll(ids));
-        }
-
-        public RecoveryReport build() {
+        synchronized RecoveryReport build(long nanos) {
             EnumMap<Inconsistency, List<Long>> copy = new EnumMap<>(Inconsistency.class);
             found.forEach((k, ids) -> {
                 List<Long> sorted = new ArrayList<>(ids);
                 Collections.sort(sorted);
                 copy.put(k, List.copyOf(sorted));
             });
-            return new RecoveryReport(Collections.unmodifiableMap(new java.util.TreeMap<>(orders)),
-                    Collections.unmodifiableMap(copy));
+            return new RecoveryReport(method, nanos, Collections.unmodifiableMap(new TreeMap<>(orders)),
+                    Collections.unmodifiableMap(copy), repairHeight, snapshotNote);
         }
     }
 }

@@ -1,7 +1,8 @@
 package io.dexnode.engine;
 
 import io.dexnode.engine.schema.AccountRecord;
-import io.dexnode.engine.schema.ActiveOrderValue;
+import io.dexnode.engine.schema.AccountIdValue;
+import io.dexnode.engine.schema.ActiveOrderEntry;
 import io.dexnode.engine.schema.CountersRecord;
 import io.dexnode.engine.schema.MarketParams;
 import io.dexnode.engine.schema.MarketStatsRecord;
@@ -111,9 +112,9 @@ final class StateOverlay {
         return switch (key) {
             case StateKey.Market m -> MarketParams.decode(raw);
             case StateKey.Order o -> OrderRecord.decode(raw);
-            case StateKey.ActiveOrder a -> new ActiveOrderSeq(ActiveOrderValue.decode(raw));
+            case StateKey.ActiveOrder a -> ActiveOrderEntry.decode(raw);
             case StateKey.Account a -> AccountRecord.decode(raw);
-            case StateKey.AccountName n -> new AccountId(ActiveOrderValue.decodeAccountId(raw));
+            case StateKey.AccountName n -> AccountIdValue.decode(raw);
             case StateKey.Position p -> PositionRecord.decode(raw);
             case StateKey.Counters c -> CountersRecord.decode(raw);
             case StateKey.MarketStats s -> MarketStatsRecord.decode(raw);
@@ -128,17 +129,10 @@ final class StateOverlay {
             case PositionRecord p -> p.encode();
             case CountersRecord c -> c.encode();
             case MarketStatsRecord s -> s.encode();
-            case ActiveOrderSeq s -> ActiveOrderValue.encode(s.prioritySeq());
-            case AccountId id -> ActiveOrderValue.encodeAccountId(id.accountId());
+            case ActiveOrderEntry e -> e.encode();
+            case AccountIdValue id -> id.encode();
             default -> throw new IllegalStateException("no encoding for " + value.getClass());
         };
     }
 
-    /** The decoded value of an ActiveOrder entry. */
-    record ActiveOrderSeq(long prioritySeq) {
-    }
-
-    /** The decoded value of an AccountName entry. */
-    record AccountId(long accountId) {
-    }
 }

@@ -1,7 +1,7 @@
 package io.dexnode.engine;
 
 import io.dexnode.engine.schema.AccountRecord;
-import io.dexnode.engine.schema.ActiveOrderValue;
+import io.dexnode.engine.schema.AccountIdValue;
 import io.dexnode.engine.schema.MarketParams;
 import io.dexnode.engine.schema.MarketStatsRecord;
 import io.dexnode.engine.schema.OrderRecord;
@@ -36,7 +36,7 @@ public final class StateQueries {
 
     public AccountRecord accountByName(String name) {
         byte[] raw = store.get(new StateKey.AccountName(name).encode());
-        return raw == null ? null : account(ActiveOrderValue.decodeAccountId(raw));
+        return raw == null ? null : account(AccountIdValue.decode(raw).accountId());
     }
 
     public PositionRecord position(long accountId, int marketId) {

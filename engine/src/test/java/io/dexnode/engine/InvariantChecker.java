@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.dexnode.book.OrderBook;
 import io.dexnode.book.Side;
 import io.dexnode.engine.schema.AccountRecord;
-import io.dexnode.engine.schema.ActiveOrderValue;
+import io.dexnode.engine.schema.ActiveOrderEntry;
 import io.dexnode.engine.schema.MarketParams;
 import io.dexnode.engine.schema.OrderRecord;
 import io.dexnode.engine.schema.OrderStatus;
@@ -42,13 +42,13 @@ final class InvariantChecker {
             OrderRecord o = OrderRecord.decode(v);
             orders.put(o.orderId(), o);
         });
-        Map<Long, Long> index = new HashMap<>();
+        Map<Long, ActiveOrderEntry> index = new HashMap<>();
         store.scanPrefix(StateKey.ActiveOrder.indexPrefix(), (k, v) -> {
             StateKey.ActiveOrder e = (StateKey.ActiveOrder) StateKey.decode(k);
             OrderRecord o = orders.get(e.orderId());
             assertThat(o).as("index entry %s names an existing order", e).isNotNull();
             assertThat(o.marketId()).as("index entry %s is under the order's market", e).isEqualTo(e.marketId());
-            index.put(e.orderId(), ActiveOrderValue.decode(v));
+            index.put(e.orderId(), ActiveOrderEntry.decode(v));
         });
         Map<String, long[]> exposure = new HashMap<>();
         int active = 0;
@@ -64,7 +64,7 @@ final class InvariantChecker {
             assertThat(book.contains(o.orderId())).as("book holds order %s", o.orderId()).isEqualTo(shouldIndex);
             if (shouldIndex) {
                 active++;
-                assertThat(index.get(o.orderId())).isEqualTo(o.prioritySeq());
+                assertThat(index.get(o.orderId())).isEqualTo(new ActiveOrderEntry(o.prioritySeq(), o.remaining()));
                 assertThat(book.remaining(o.orderId())).isEqualTo(o.remaining());
                 assertThat(book.price(o.orderId())).isEqualTo(o.price());
                 assertThat(book.prioritySeq(o.orderId())).isEqualTo(o.prioritySeq());

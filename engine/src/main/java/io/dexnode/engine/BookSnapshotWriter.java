@@ -1,0 +1,114 @@
+package io.dexnode.engine;
+
+import io.dexnode.book.Side;
+import java.io.ByteArrayOutputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.util.List;
+import java.util.zip.CRC32C;
+import net.jpountz.lz4.LZ4Compressor;
+import net.jpountz.lz4.LZ4Factory;
+
+/**
+ * Writes a warm snapshot of all books: {@code books-<height>.snap}, LZ4-compressed, with a CRC32C
+ * of the uncompressed payload, stamped with the height and state root it shows. Written to a
+ * temporary file, fsynced and renamed, so a crash never leaves a half snapshot under the real
+ * name; older snapshots beyond the newest two are deleted.
+ *
+ * <p>Layout: magic {@code DXBOOKS1}, format u32, height u64, root[32], payload length u32,
+ * compressed length u32, CRC32C u32, then the compressed payload: market count, and per market its
+ * id, order count and orders (id, account, side, price, remaining, priority, client order id).
+ */
+public final class BookSnapshotWriter {
+    static final byte[] MAGIC = "DXBOOKS1".getBytes(StandardCharsets.US_ASCII);
+    static final int FORMAT = 1;
+    static final int HEADER = 8 + 4 + 8 + 32 + 4 + 4 + 4;
+
+    private BookSnapshotWriter() {
+    }
+
+    /** Writes the engine's books as of its committed height; call between blocks, on the engine's thread. */
+    public static Path write(Engine engine, Path dir) {
+        long version = engine.height();
+        byte[] root = engine.root();
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream(1 << 16);
+        try (DataOutputStream out = new DataOutputStream(bytes)) {
+            List<Integer> markets = engine.marketIds();
+            out.writeInt(markets.size());
+            for (int m : markets) {
+                out.writeInt(m);
+                out.writeInt(engine.book(m).orderCount());
+                IOException[] failed = new IOException[1];
+                engine.book(m).forEachOrder((id, owner, side, price, remaining, seq) -> {
+                    try {
+                        out.writeLong(id);
+                        out.writeLong(owner);
+                        out.writeByte(side == Side.BUY ? 0 : 1);
+                        out.writeLong(price);
+                        out.writeLong(remaining);
+                        out.writeLong(seq);
+                        String client = engine.clientOrderIdOf(owner, id);
+                        if (client == null) {
+                            out.writeShort(-1);
+                        } else {
+                            byte[] utf8 = client.getBytes(StandardCharsets.UTF_8);
+                            out.writeShort(utf8.length);
+                            out.write(utf8);
+                        }
+                    } catch (IOException e) {
+                        failed[0] = e;
+                    }
+                });
+                if (failed[0] != null) {
+                    throw failed[0];
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        byte[] payload = bytes.toByteArray();
+        CRC32C crc = new CRC32C();
+        crc.update(payload);
+        LZ4Compressor lz4 = LZ4Factory.fastestInstance().fastCompressor();
+        byte[] compressed = lz4.compress(payload);
+        ByteBuffer header = ByteBuffer.allocate(HEADER).put(MAGIC).putInt(FORMAT).putLong(version).put(root)
+                .putInt(payload.length).putInt(compressed.length).putInt((int) crc.getValue()).flip();
+        try {
+            Files.createDirectories(dir);
+            Path target = dir.resolve(fileName(version));
+            Path tmp = dir.resolve(fileName(version) + ".tmp");
+            try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                    StandardOpenOption.TRUNCATE_EXISTING)) {
+                ch.write(header);
+                ByteBuffer body = ByteBuffer.wrap(compressed);
+                while (body.hasRemaining()) {
+                    ch.write(body);
+                }
+                ch.force(true);
+            }
+            Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            BookSnapshotLoader.list(dir).stream().skip(2).forEach(old -> {
+                try {
+                    Files.deleteIfExists(old);
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            });
+            return target;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write book snapshot in " + dir + ": " + e.getMessage(), e);
+        }
+    }
+
+    static String fileName(long version) {
+        return String.format("books-%020d.snap", version);
+    }
+}
