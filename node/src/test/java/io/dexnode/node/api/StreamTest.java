@@ -1,0 +1,176 @@
+package io.dexnode.node.api;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.dexnode.node.TestNode;
+import io.dexnode.node.client.NodeClient;
+import io.dexnode.node.crypto.Signer;
+import java.net.http.HttpClient;
+import java.net.http.HttpResponse;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/** The stream's local-book recipe: a snapshot plus diffs, checked by height, equals {@code /depth}. */
+class StreamTest {
+    private static TestNode node;
+
+    @BeforeAll
+    static void start() throws Exception {
+        node = TestNode.dev();
+    }
+
+    @AfterAll
+    static void stop() {
+        node.close();
+    }
+
+    /** A client-side book kept from depth messages, the way the API docs describe. */
+    static final class LocalBook {
+        final TreeMap<Long, Long> bids = new TreeMap<>(Comparator.reverseOrder());
+        final TreeMap<Long, Long> asks = new TreeMap<>();
+        long height = -1;
+
+        void apply(JsonNode m) {
+            if ("snapshot".equals(m.path("type").asText())) {
+                bids.clear();
+                asks.clear();
+            } else {
+                assertThat(m.path("prevHeight").asLong()).as("no gap before height %d", m.path("height").asLong())
+                        .isEqualTo(height);
+            }
+            assertThat(m.path("height").asLong()).isGreaterThan(height);
+            height = m.path("height").asLong();
+            put(bids, m.path("bids"));
+            put(asks, m.path("asks"));
+        }
+
+        private static void put(TreeMap<Long, Long> side, JsonNode levels) {
+            for (JsonNode l : levels) {
+                if (l.get(1).asLong() == 0) {
+                    side.remove(l.get(0).asLong());
+                } else {
+                    side.put(l.get(0).asLong(), l.get(1).asLong());
+                }
+            }
+        }
+
+        String levels(TreeMap<Long, Long> side) {
+            StringBuilder sb = new StringBuilder("[");
+            for (Map.Entry<Long, Long> e : side.entrySet()) {
+                sb.append(sb.length() > 1 ? "," : "").append('[').append(e.getKey()).append(',').append(e.getValue()).append(']');
+            }
+            return sb.append(']').toString();
+        }
+    }
+
+    @ParameterizedTest(name = "seed {0}")
+    @ValueSource(longs = {1, 2, 3})
+    void localBookFromSnapshotAndDiffsEqualsDepth(long seed) throws Exception {
+        Random rnd = new Random(seed);
+        List<Signer> traders = new ArrayList<>();
+        for (int i = 0; i < 4; i++) {
+            traders.add(node.funded(100_000_000));
+        }
+        // Rest some orders before subscribing, so the snapshot is not empty.
+        for (int i = 0; i < 6; i++) {
+            node.place(traders.get(i % 4), i % 2 == 0 ? "buy" : "sell", i % 2 == 0 ? 1_000 - i : 1_100 + i, 1 + i);
+        }
+        try (StreamClient stream = new StreamClient(node.url())) {
+            stream.send("{\"op\":\"subscribe\",\"channel\":\"depth\",\"market\":1}");
+            LocalBook book = new LocalBook();
+            JsonNode snapshot = stream.next("depth");
+            assertThat(snapshot.path("type").asText()).isEqualTo("snapshot");
+            book.apply(snapshot);
+
+            HttpClient http = HttpClient.newHttpClient();
+            long[] nonces = new long[traders.size()];
+            for (int i = 0; i < traders.size(); i++) {
+                nonces[i] = node.nextNonce(traders.get(i).account());
+            }
+            for (int round = 0; round < 40; round++) {
+                // One transaction per trader at a time, sent concurrently, so blocks hold several.
+                List<CompletableFuture<HttpResponse<String>>> inFlight = new ArrayList<>();
+                for (int t = 0; t < traders.size(); t++) {
+                    Signer s = traders.get(t);
+                    String payload = randomTx(rnd, s.account(), nonces[t]++);
+                    inFlight.add(http.sendAsync(node.client().txRequest(s.envelope(payload)), HttpResponse.BodyHandlers.ofString()));
+                }
+                for (CompletableFuture<HttpResponse<String>> f : inFlight) {
+                    assertThat(f.get().statusCode()).isIn(200, 404, 422);
+                }
+            }
+            // A final, certain change to the book marks the end of the sequence.
+            NodeClient.Response last = node.place(traders.get(0), "buy", 1, 1);
+            long finalHeight = last.json().path("height").asLong();
+            while (book.height < finalHeight) {
+                book.apply(stream.next("depth"));
+            }
+            JsonNode depth = node.get("/v1/markets/1/depth?levels=100000");
+            assertThat(depth.path("height").asLong()).isEqualTo(finalHeight);
+            assertThat(book.height).isEqualTo(finalHeight);
+            assertThat(book.levels(book.bids)).isEqualTo(depth.path("bids").toString());
+            assertThat(book.levels(book.asks)).isEqualTo(depth.path("asks").toString());
+        }
+        for (Signer s : traders) {
+            node.tx(s, "cancel_all");
+        }
+    }
+
+    private static String randomTx(Random rnd, String account, long nonce) {
+        String head = "{\"account\":\"" + account + "\",\"nonce\":" + nonce + ",";
+        if (rnd.nextInt(10) == 0) {
+            return head + "\"type\":\"cancel_all\",\"market\":1}";
+        }
+        boolean buy = rnd.nextBoolean();
+        long price = 1_050 + (buy ? -1 : 1) * (rnd.nextInt(40) - 8);
+        String tif = rnd.nextInt(8) == 0 ? "ioc" : "gtc";
+        return head + "\"type\":\"place\",\"market\":1,\"side\":\"" + (buy ? "buy" : "sell") + "\",\"price\":" + price
+                + ",\"size\":" + (1 + rnd.nextInt(9)) + ",\"tif\":\"" + tif + "\"}";
+    }
+
+    @Test
+    void tradesAndOrderUpdatesArriveWithTheirHeight() throws Exception {
+        Signer maker = node.funded(10_000_000);
+        Signer taker = node.funded(10_000_000);
+        try (StreamClient stream = new StreamClient(node.url())) {
+            stream.send("{\"op\":\"subscribe\",\"channel\":\"trades\",\"market\":1}");
+            stream.send("{\"op\":\"subscribe\",\"channel\":\"orders\",\"account\":\"" + maker.account() + "\"}");
+            assertThat(stream.next().path("op").asText()).isEqualTo("subscribed");
+            assertThat(stream.next().path("op").asText()).isEqualTo("subscribed");
+            NodeClient.Response rest = node.place(maker, "sell", 5_000, 4);
+            JsonNode placed = stream.next("orders");
+            assertThat(placed.path("height").asLong()).isEqualTo(rest.json().path("height").asLong());
+            assertThat(placed.path("orders").get(0).path("status").asText()).isEqualTo("active");
+            NodeClient.Response hit = node.place(taker, "buy", 5_000, 4);
+            JsonNode trades = stream.next("trades");
+            assertThat(trades.path("height").asLong()).isEqualTo(hit.json().path("height").asLong());
+            assertThat(trades.path("trades").get(0).path("price").asLong()).isEqualTo(5_000);
+            assertThat(trades.path("trades").get(0).path("size").asLong()).isEqualTo(4);
+            JsonNode filled = stream.next("orders");
+            assertThat(filled.path("orders").get(0).path("status").asText()).isEqualTo("filled");
+        }
+    }
+
+    @Test
+    void badSubscriptionsAreAnsweredWithAnError() throws Exception {
+        try (StreamClient stream = new StreamClient(node.url())) {
+            stream.send("{\"op\":\"subscribe\",\"channel\":\"depth\",\"market\":4242}");
+            JsonNode e = stream.next();
+            assertThat(e.path("op").asText()).isEqualTo("error");
+            assertThat(e.path("code").asText()).isEqualTo("unknown_market");
+            stream.send("nonsense");
+            assertThat(stream.next().path("code").asText()).isEqualTo("malformed");
+        }
+    }
+}
