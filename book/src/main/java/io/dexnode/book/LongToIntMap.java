@@ -13,6 +13,8 @@ final class LongToIntMap {
     /** Returned by {@link #get} and {@link #remove} for an absent key. */
     static final int MISSING = -1;
     private static final int MIN_SLOTS = 16;
+    /** 2^29 slots (a 2^30-long table) hold 2^28 entries at the maximum load of one half. */
+    private static final int MAX_SLOTS = 1 << 29;
 
     /** Pairs: {@code table[2s]} is the key, {@code table[2s+1]} the value + 1 (0 = empty slot). */
     private long[] table;
@@ -23,7 +25,7 @@ final class LongToIntMap {
 
     LongToIntMap(int expected) {
         int slots = MIN_SLOTS;
-        while (slots < 2L * Math.max(expected, 1) && slots < (1 << 30)) {
+        while (slots < 2L * Math.max(expected, 1) && slots < MAX_SLOTS) {
             slots <<= 1;
         }
         allocate(slots);
@@ -124,6 +126,9 @@ final class LongToIntMap {
     }
 
     private void grow() {
+        if (mask + 1 >= MAX_SLOTS) {
+            throw new IllegalStateException("map is full: " + size + " entries");
+        }
         long[] old = table;
         int oldSize = size;
         allocate((mask + 1) * 2);

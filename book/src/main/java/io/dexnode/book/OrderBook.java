@@ -26,6 +26,8 @@ import java.util.Objects;
 public final class OrderBook {
     private static final int NIL = PriceLevels.NIL;
     private static final int DEFAULT_EXPECTED_ORDERS = 1024;
+    /** The most resting orders one book holds (its arrays are int-indexed). */
+    public static final int MAX_ORDERS = 1 << 27;
 
     // Order record layout in {@link #orders}: STRIDE longs per order slot.
     private static final int STRIDE = 8;
@@ -64,7 +66,7 @@ public final class OrderBook {
     /** A book pre-sized for {@code expectedOrders} resting orders, to avoid growth on the hot path. */
     public OrderBook(BookListener listener, int expectedOrders) {
         this.listener = Objects.requireNonNull(listener, "listener");
-        int expected = Math.max(16, expectedOrders);
+        int expected = Math.max(16, Math.min(expectedOrders, MAX_ORDERS));
         orders = new long[Math.multiplyExact(expected, STRIDE)];
         index = new LongToIntMap(expected);
         int levels = Math.max(16, Math.min(expected, 1 << 16));
@@ -541,12 +543,13 @@ public final class OrderBook {
             freeHead = (int) orders[slot * STRIDE + NEXT];
             return slot;
         }
-        if ((highWater + 1) * STRIDE > orders.length) {
-            int grown = (int) Math.min((long) orders.length * 2, Integer.MAX_VALUE - 8);
+        if ((long) (highWater + 1) * STRIDE > orders.length) {
+            long grown = Math.min((long) orders.length * 2, MAX_ORDERS * STRIDE);
             if (grown <= orders.length) {
-                throw new IllegalStateException("order book is full: " + orderCount + " orders");
+                orderCount--;
+                throw new IllegalStateException("order book is full: " + MAX_ORDERS + " resting orders");
             }
-            orders = Arrays.copyOf(orders, grown);
+            orders = Arrays.copyOf(orders, (int) grown);
         }
         return highWater++;
     }

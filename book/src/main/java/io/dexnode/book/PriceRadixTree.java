@@ -194,6 +194,9 @@ final class PriceRadixTree {
             freeHead = child[node * FANOUT];
         } else {
             if (highWater == mask.length) {
+                if (highWater > (Integer.MAX_VALUE - 64) / (2 * FANOUT)) {
+                    throw new IllegalStateException("price index is full: " + highWater + " nodes");
+                }
                 mask = Arrays.copyOf(mask, highWater * 2);
                 child = Arrays.copyOf(child, highWater * 2 * FANOUT);
             }
