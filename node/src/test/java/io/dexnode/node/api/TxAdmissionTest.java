@@ -1,0 +1,76 @@
+package io.dexnode.node.api;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.dexnode.engine.tx.RejectCode;
+import io.dexnode.engine.tx.Tx;
+import io.dexnode.node.crypto.Signer;
+import java.nio.charset.StandardCharsets;
+import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
+import org.junit.jupiter.api.Test;
+
+/** The admission rules without a node: who may sign what. */
+class TxAdmissionTest {
+    private final Signer admin = Signer.generate();
+    private final Signer alice = Signer.generate();
+    private final TxAdmission prod = new TxAdmission(admin.account(), false);
+    private final TxAdmission dev = new TxAdmission(null, true);
+
+    private static byte[] env(Signer s, String payload) {
+        return s.envelope(payload).getBytes(StandardCharsets.UTF_8);
+    }
+
+    private static void refused(ThrowingCallable call, RejectCode code) {
+        assertThatThrownBy(call).isInstanceOfSatisfying(ApiException.class, e -> assertThat(e.code()).isEqualTo(code));
+    }
+
+    private String tx(String type, String account, String rest) {
+        return "{\"type\":\"" + type + "\",\"account\":\"" + account + "\",\"nonce\":1" + rest + "}";
+    }
+
+    @Test
+    void ownOrderTransactionsAreAdmitted() {
+        Tx tx = prod.admit(env(alice, tx("place", alice.account(), ",\"market\":1,\"side\":\"buy\",\"price\":1,\"size\":1")));
+        assertThat(tx).isInstanceOf(Tx.Place.class);
+        assertThat(tx.account()).isEqualTo(alice.account());
+    }
+
+    @Test
+    void actingForAnotherAccountIsNotAllowed() {
+        refused(() -> prod.admit(env(alice, tx("withdraw", admin.account(), ",\"amount\":1"))), RejectCode.NOT_ALLOWED);
+        refused(() -> prod.admit(env(admin, tx("withdraw", alice.account(), ",\"amount\":1"))), RejectCode.NOT_ALLOWED);
+    }
+
+    @Test
+    void depositsFollowTheAdminAndDevRules() {
+        refused(() -> prod.admit(env(alice, tx("deposit", alice.account(), ",\"amount\":1"))), RejectCode.NOT_ALLOWED);
+        assertThat(prod.admit(env(admin, tx("deposit", "anyone", ",\"amount\":1"))).account()).isEqualTo("anyone");
+        assertThat(dev.admit(env(alice, tx("deposit", alice.account(), ",\"amount\":1")))).isInstanceOf(Tx.Deposit.class);
+        refused(() -> dev.admit(env(alice, tx("deposit", "bob", ",\"amount\":1"))), RejectCode.NOT_ALLOWED);
+    }
+
+    @Test
+    void onlyTheAdminCreatesMarkets() {
+        String market = "{\"type\":\"create_market\",\"nonce\":1,\"market\":2,\"symbol\":\"E\",\"tickSize\":1,\"lotSize\":1,"
+                + "\"minSize\":1,\"makerFeeBps\":0,\"takerFeeBps\":0,\"initialMarginBps\":100,\"maintenanceMarginBps\":50}";
+        assertThat(prod.admit(env(admin, market))).isInstanceOf(Tx.CreateMarket.class);
+        refused(() -> prod.admit(env(alice, market)), RejectCode.NOT_ALLOWED);
+        refused(() -> dev.admit(env(alice, market)), RejectCode.NOT_ALLOWED);
+    }
+
+    @Test
+    void signatureProblemsAre401AndShapeProblems400() {
+        String good = alice.envelope(tx("withdraw", alice.account(), ",\"amount\":1"));
+        refused(() -> prod.admit(good.replace("\"amount\\\":1", "\"amount\\\":2").getBytes(StandardCharsets.UTF_8)),
+                RejectCode.BAD_SIGNATURE);
+        refused(() -> prod.admit(good.replaceFirst("\"signature\":\"..", "\"signature\":\"zz").getBytes(StandardCharsets.UTF_8)),
+                RejectCode.BAD_SIGNATURE);
+        refused(() -> prod.admit("{\"payload\":\"{}\"}".getBytes(StandardCharsets.UTF_8)), RejectCode.BAD_SIGNATURE);
+        refused(() -> prod.admit("{".getBytes(StandardCharsets.UTF_8)), RejectCode.MALFORMED);
+        refused(() -> prod.admit("{\"payload\":1}".getBytes(StandardCharsets.UTF_8)), RejectCode.MALFORMED);
+        refused(() -> prod.admit(env(alice, "{\"type\":\"withdraw\",\"account\":\"" + alice.account() + "\",\"amount\":1}")),
+                RejectCode.MALFORMED);
+        refused(() -> prod.admit(env(alice, "{\"type\":\"teleport\",\"nonce\":1}")), RejectCode.MALFORMED);
+    }
+}
