@@ -28,6 +28,8 @@ import net.jpountz.lz4.LZ4Factory;
  * id, order count and orders (id, account, side, price, remaining, priority, client order id).
  */
 public final class BookSnapshotWriter {
+    /** The snapshot folder's name inside a node's data directory. */
+    public static final String DIRECTORY = "book-snapshots";
     static final byte[] MAGIC = "DXBOOKS1".getBytes(StandardCharsets.US_ASCII);
     static final int FORMAT = 1;
     static final int HEADER = 8 + 4 + 8 + 32 + 4 + 4 + 4;

@@ -244,7 +244,7 @@ public final class Engine {
         CountersRecord counters = counters();
         long orderId = counters.nextOrderId();
         long seq = counters.nextPrioritySeq();
-        state.put(new StateKey.Counters(), new CountersRecord(orderId + 1, seq + 1, counters.nextAccountId()));
+        state.put(new StateKey.Counters(), new CountersRecord(orderId + 1, seq + 1, counters.nextAccountId(), counters.activeOrders()));
         putAccount(ctx, withNonce(acct, p.nonce()));
 
         ctx.market = market;
@@ -339,7 +339,9 @@ public final class Engine {
                 "amended order");
         CountersRecord counters = counters();
         long seq = counters.nextPrioritySeq();
-        state.put(new StateKey.Counters(), new CountersRecord(counters.nextOrderId(), seq + 1, counters.nextAccountId()));
+        // The order leaves the book here and counts as resting again only if it rests.
+        state.put(new StateKey.Counters(), new CountersRecord(counters.nextOrderId(), seq + 1, counters.nextAccountId(),
+                counters.activeOrders() - 1));
         putAccount(ctx, withNonce(acct, a.nonce()));
         addExposure(order.accountId(), order.marketId(), order.side(), -order.remaining(), -oldNotional);
         ctx.taker = order.withAmend(newPrice, newSize, newSize, seq, ctx.block.height);
@@ -405,6 +407,7 @@ public final class Engine {
                 throw new IllegalStateException("book rested order " + orderId + " that is not the order in flight");
             }
             c.takerRested = true;
+            adjustActiveOrders(1);
             state.put(new StateKey.ActiveOrder(taker.marketId(), orderId), new ActiveOrderEntry(prioritySeq, remaining));
             addExposure(owner, taker.marketId(), side, remaining, Math.multiplyExact(price, remaining));
             indexActive(taker);
@@ -437,6 +440,7 @@ public final class Engine {
                 throw new IllegalStateException("resting order " + orderId + " ended as " + status + " but is " + o.status());
             }
             state.delete(new StateKey.ActiveOrder(o.marketId(), orderId));
+            adjustActiveOrders(-1);
             unindexActive(o);
             c.update(o, why);
         }
@@ -662,7 +666,7 @@ public final class Engine {
         }
         CountersRecord c = counters();
         long id = c.nextAccountId();
-        state.put(new StateKey.Counters(), new CountersRecord(c.nextOrderId(), c.nextPrioritySeq(), id + 1));
+        state.put(new StateKey.Counters(), new CountersRecord(c.nextOrderId(), c.nextPrioritySeq(), id + 1, c.activeOrders()));
         state.put(new StateKey.AccountName(name), new AccountIdValue(id));
         AccountRecord acct = new AccountRecord(id, name, 0, 0, new int[0]);
         state.put(new StateKey.Account(id), acct);
@@ -723,7 +727,12 @@ public final class Engine {
         return s == null ? MarketStatsRecord.EMPTY : s;
     }
 
-    private CountersRecord counters() {
+    private void adjustActiveOrders(int delta) {
+        CountersRecord c = counters();
+        state.put(new StateKey.Counters(), c.withActiveOrders(c.activeOrders() + delta));
+    }
+
+    CountersRecord counters() {
         CountersRecord c = (CountersRecord) state.get(new StateKey.Counters());
         return c == null ? CountersRecord.INITIAL : c;
     }
@@ -926,6 +935,11 @@ public final class Engine {
                 state.put(new StateKey.Account(am.accountId()), acct.withMarket(am.marketId()));
             }
         }
+        long total = 0;
+        for (List<RestingOrder> orders : resting.values()) {
+            total += orders.size();
+        }
+        state.put(new StateKey.Counters(), counters().withActiveOrders(total));
         state.commitTx();
         try {
             store.commit(height, state.toWriteSet(), BlockRecords.repairExtras(height, time, found));

@@ -83,15 +83,23 @@ public final class OrderbookRecovery {
             for (int m : markets) {
                 futures.add(pool.submit(() -> MarketLoad.load(store, m)));
             }
-            Future<Map<Integer, long[]>> orphanScan = options.scanOrphans() ? pool.submit(() -> activeOrderIds(store)) : null;
             for (Future<MarketLoad> f : futures) {
                 MarketLoad load = f.get();
                 loads.put(load.marketId, load);
             }
-            Map<Integer, long[]> active = orphanScan == null ? Map.of() : orphanScan.get();
             for (MarketLoad load : loads.values()) {
                 load.report(report, plan);
-                if (orphanScan != null) {
+            }
+            // The full pass over order history runs when asked, or when the index disagrees with
+            // the count of resting orders kept in state (an Active order may have lost its entry).
+            long indexed = 0;
+            for (MarketLoad load : loads.values()) {
+                indexed += load.valid.size();
+            }
+            boolean scan = options.scanOrphans() || !plan.isEmpty() || indexed != engine.counters().activeOrders();
+            Map<Integer, long[]> active = scan ? activeOrderIds(store) : Map.of();
+            if (scan) {
+                for (MarketLoad load : loads.values()) {
                     load.addOrphans(store, active.getOrDefault(load.marketId, new long[0]), report, plan);
                 }
             }

@@ -79,6 +79,9 @@ final class InvariantChecker {
             booked += engine.book(m.marketId()).orderCount();
         }
         assertThat(booked).as("orders resting in books").isEqualTo(active);
+        byte[] counters = store.get(new StateKey.Counters().encode());
+        assertThat(counters == null ? 0 : io.dexnode.engine.schema.CountersRecord.decode(counters).activeOrders())
+                .as("resting-order count in state").isEqualTo(active);
 
         long[] collateral = {0};
         store.scanPrefix(new byte[] {StateKey.TAG_ACCOUNT}, (k, v) -> collateral[0] += AccountRecord.decode(v).collateral());

@@ -1,0 +1,181 @@
+package io.dexnode.bench.recovery;
+
+import io.dexnode.book.SelfTradePrevention;
+import io.dexnode.book.Side;
+import io.dexnode.book.TimeInForce;
+import io.dexnode.engine.BookSnapshotWriter;
+import io.dexnode.engine.Engine;
+import io.dexnode.engine.RecoveryOptions;
+import io.dexnode.engine.RecoveryReport;
+import io.dexnode.engine.tx.Tx;
+import io.dexnode.state.StateConfig;
+import io.dexnode.state.StateManager;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Locale;
+import java.util.SplittableRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+/**
+ * How fast a node gets its books back: builds a state with N active orders (and a history three
+ * times larger), then measures the rebuild alone in this JVM (warm, median of several) from state,
+ * from a snapshot at the latest height, and from a snapshot plus incremental catch-up over 1 % of
+ * the orders changed; and, in fresh JVMs, the time from process start to the first query answered.
+ */
+public final class RecoveryBench {
+
+    /** What to run. */
+    public record Settings(int active, int markets, int historyFactor, int repetitions, Path dir, long seed) {
+    }
+
+    /** What was measured (milliseconds). */
+    public record Report(Settings settings, double rebuildFromStateMs, double rebuildFromIndexMs, double snapshotMs, double snapshotIncrementalMs,
+                         double startToFirstQueryMs, double startToFirstQueryFromStateMs, long changedOrders) {
+        public String toJson() {
+            return String.format(Locale.ROOT,
+                    "{\"active\":%d,\"markets\":%d,\"history\":%d,\"rebuildFromStateMs\":%.1f,\"rebuildFromIndexMs\":%.1f,\"snapshotMs\":%.1f,"
+                            + "\"snapshotIncrementalMs\":%.1f,\"changedOrders\":%d,\"startToFirstQueryMs\":%.1f,"
+                            + "\"startToFirstQueryFromStateMs\":%.1f}",
+                    settings.active(), settings.markets(), (long) settings.active() * settings.historyFactor(),
+                    rebuildFromStateMs, rebuildFromIndexMs, snapshotMs, snapshotIncrementalMs, changedOrders, startToFirstQueryMs,
+                    startToFirstQueryFromStateMs);
+        }
+    }
+
+    private RecoveryBench() {
+    }
+
+    public static Report run(Settings s, PrintStream out) {
+        Path dir = tempDir(s.dir());
+        Path data = dir.resolve("data");
+        Path snapshots = data.resolve(BookSnapshotWriter.DIRECTORY);
+        int accounts = Math.max(10, Math.min(10_000, s.active() / 100));
+        try {
+            long[][] owned;
+            long t0 = System.nanoTime();
+            try (StateManager store = StateManager.open(data, StateConfig.defaults().withFsync(false))) {
+                owned = RecoveryStateBuilder.build(store, s.active(), s.active() * s.historyFactor(), s.markets(), accounts, s.seed());
+            }
+            out.printf(Locale.ROOT, "recovery: state with %,d active and %,d history orders in %d markets built in %.1f s%n",
+                    s.active(), (long) s.active() * s.historyFactor(), s.markets(), (System.nanoTime() - t0) / 1e9);
+            double fromState;
+            double fromIndex;
+            double snapshot;
+            double incremental;
+            double firstQueryFromState = probe(data, "state", out);
+            long changed;
+            try (StateManager store = StateManager.open(data, StateConfig.defaults())) {
+                Engine engine = new Engine(store);
+                fromState = median(s.repetitions(), () -> engine.recover(RecoveryOptions.fromState().withScanOrphans(true)), out, "from state");
+                fromIndex = median(s.repetitions(), () -> engine.recover(RecoveryOptions.fromState().withScanOrphans(false)), out,
+                        "from state, index only (no orphan scan)");
+                BookSnapshotWriter.write(engine, snapshots);
+                snapshot = median(s.repetitions(), () -> engine.recover(RecoveryOptions.fromState().withSnapshots(snapshots)), out, "snapshot");
+                changed = churn(engine, owned, Math.max(100, s.active() / 100), s.seed(), accounts);
+                incremental = median(s.repetitions(), () -> engine.recover(RecoveryOptions.fromState().withSnapshots(snapshots)), out,
+                        "snapshot + incremental");
+            }
+            double firstQuery = probe(data, "snapshot", out);
+            Report r = new Report(s, fromState, fromIndex, snapshot, incremental, firstQuery, firstQueryFromState, changed);
+            out.printf(Locale.ROOT, "recovery: rebuild from state %.1f ms (%.1f ms without the orphan scan), snapshot %.1f ms, snapshot + incremental (%d orders changed) %.1f ms;"
+                    + " process start to first query %.0f ms (snapshot), %.0f ms (from state)%n",
+                    fromState, fromIndex, snapshot, changed, incremental, firstQuery, firstQueryFromState);
+            return r;
+        } finally {
+            deleteTree(dir);
+        }
+    }
+
+    /** Cancels some active orders and places as many new ones, in blocks of 1,000 through the engine. */
+    private static long churn(Engine engine, long[][] owned, int changes, long seed, int accounts) {
+        SplittableRandom rnd = new SplittableRandom(seed + 1);
+        List<Tx> txs = new ArrayList<>();
+        long height = engine.height();
+        for (int i = 0; i < changes; i++) {
+            int at = rnd.nextInt(owned[0].length);
+            if (i % 2 == 0) {
+                txs.add(new Tx.Cancel("trader" + owned[1][at], 0, owned[0][at], null));
+            } else {
+                Side side = rnd.nextBoolean() ? Side.BUY : Side.SELL;
+                long price = side == Side.BUY ? RecoveryStateBuilder.MID - 1 - rnd.nextInt(2_000)
+                        : RecoveryStateBuilder.MID + 1 + rnd.nextInt(2_000);
+                txs.add(new Tx.Place("trader" + rnd.nextInt(accounts), 0, 1 + rnd.nextInt(engine.marketIds().size()), side,
+                        price, 1 + rnd.nextInt(20), TimeInForce.GTC, null, SelfTradePrevention.CANCEL_RESTING));
+            }
+            if (txs.size() == 1_000 || i == changes - 1) {
+                engine.executeBlock(++height, height, txs);
+                txs = new ArrayList<>();
+            }
+        }
+        return changes;
+    }
+
+    private static double median(int repetitions, java.util.function.Supplier<RecoveryReport> run, PrintStream out, String what) {
+        run.get();
+        double[] ms = new double[repetitions];
+        RecoveryReport last = null;
+        for (int i = 0; i < repetitions; i++) {
+            last = run.get();
+            ms[i] = last.nanos() / 1e6;
+        }
+        Arrays.sort(ms);
+        out.printf(Locale.ROOT, "recovery: %s (%s, %,d orders): min %.1f / median %.1f / max %.1f ms%n", what,
+                last.method().metricName(), last.totalOrders(), ms[0], ms[repetitions / 2], ms[repetitions - 1]);
+        return ms[repetitions / 2];
+    }
+
+    /** Starts a fresh JVM that recovers and answers one query; returns ms from process start to its answer. */
+    private static double probe(Path data, String method, PrintStream out) {
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        long start = System.nanoTime();
+        try {
+            Process p = new ProcessBuilder(java, "--enable-native-access=ALL-UNNAMED", "-cp",
+                    System.getProperty("java.class.path"), RecoveryProbe.class.getName(), data.toString(), method)
+                    .redirectError(ProcessBuilder.Redirect.INHERIT).start();
+            String line;
+            try (BufferedReader in = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
+                line = in.readLine();
+            }
+            double ms = (System.nanoTime() - start) / 1e6;
+            if (!p.waitFor(60, TimeUnit.SECONDS) || p.exitValue() != 0 || line == null || !line.startsWith("ready ")) {
+                throw new IllegalStateException("recovery probe (" + method + ") failed: " + line);
+            }
+            out.printf(Locale.ROOT, "recovery: fresh process (%s) answered its first query %.0f ms after start: %s%n", method, ms, line);
+            return ms;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static Path tempDir(Path parent) {
+        try {
+            Path base = parent == null ? Path.of(System.getProperty("java.io.tmpdir")) : parent;
+            Files.createDirectories(base);
+            return Files.createTempDirectory(base, "dexnode-bench-recovery");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static void deleteTree(Path dir) {
+        try (Stream<Path> paths = Files.walk(dir)) {
+            paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}
