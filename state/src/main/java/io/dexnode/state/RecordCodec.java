@@ -11,6 +11,9 @@ import java.util.List;
  * <pre>
  * versions : key_hash(32) ‖ BE(~version)  →  tag(1: 0 = deleted, 1 = put) ‖ varint len ‖ raw key ‖ value
  * changes  : BE(version)                   →  varint count ‖ (varint len ‖ raw key)*   (sorted)
+ * stale    : BE(version)                   →  varint count ‖ (varint len ‖ node key)*  (the nodes this
+ *                                             version made stale: one record per version, not per node,
+ *                                             which halves the records a commit writes)
  * meta     : "format" → u8 ; "latest" → BE u64 ; "oldest" → BE u64 ; "pruned" → BE u64 ;
  *            'r' ‖ BE(version) → root(32)
  * </pre>
@@ -96,6 +99,15 @@ final class RecordCodec {
             out.write(k, 0, k.length);
         }
         return out.toByteArray();
+    }
+
+    /** The node keys of stale-index entries, in the order given. */
+    static byte[] encodeNodeKeys(List<io.dexnode.jmt.StaleNodeIndex> stale) {
+        byte[][] keys = new byte[stale.size()][];
+        for (int i = 0; i < keys.length; i++) {
+            keys[i] = stale.get(i).nodeKey().encode();
+        }
+        return encodeKeys(keys);
     }
 
     static List<byte[]> decodeKeys(byte[] record) {

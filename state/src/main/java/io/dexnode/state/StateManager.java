@@ -6,7 +6,6 @@ import io.dexnode.jmt.Node;
 import io.dexnode.jmt.NodeCodec;
 import io.dexnode.jmt.NodeKey;
 import io.dexnode.jmt.PreimageReader;
-import io.dexnode.jmt.StaleNodeIndex;
 import io.dexnode.jmt.TreeReader;
 import io.dexnode.jmt.TreeUpdateBatch;
 import java.io.IOException;
@@ -47,7 +46,7 @@ import org.slf4j.LoggerFactory;
  * {@link WriteBatch} per version.
  *
  * <p>Column families, one job each: {@code nodes} (node key → encoded node), {@code stale}
- * (stale-node index), {@code latest} (raw key → latest value, for reads and prefix scans),
+ * (stale-node index: per version, the nodes it made stale), {@code latest} (raw key → latest value, for reads and prefix scans),
  * {@code versions} (every value at the version it was written, for reads at a version and for
  * proofs), {@code changes} (version → keys written, for incremental recovery), {@code blocks}
  * (the caller's unauthenticated extras) and {@code meta} (format, latest version, roots).
@@ -63,7 +62,6 @@ public final class StateManager implements StateStore {
     public static final int FORMAT_VERSION = 1;
 
     private static final Logger LOG = LoggerFactory.getLogger(StateManager.class);
-    private static final byte[] EMPTY = new byte[0];
     private static final int PRUNE_CHUNK = 20_000;
     private static final List<String> FAMILIES =
             List.of("default", "nodes", "stale", "latest", "versions", "changes", "blocks", "meta");
@@ -86,6 +84,13 @@ public final class StateManager implements StateStore {
     private final ColumnFamilyHandle changesCf;
     private final ColumnFamilyHandle blocksCf;
     private final ColumnFamilyHandle metaCf;
+    private final int nodesId;
+    private final int staleId;
+    private final int latestId;
+    private final int versionsId;
+    private final int changesId;
+    private final int blocksId;
+    private final int metaId;
     private final WriteOptions commitWrite;
     private final WriteOptions pruneWrite;
     private final NodeCache nodeCache;
@@ -105,6 +110,7 @@ public final class StateManager implements StateStore {
     /** The horizon the last finished pruning pass reached (pruner thread only). */
     private long prunedThrough;
     private volatile String injectedFailure;
+    private volatile CommitStats stats = new CommitStats(0, 0, 0, 0, 0, 0, 0, 0);
 
     private StateManager(Path dir, StateConfig cfg, RocksDB db, DBOptions dbOptions, List<ColumnFamilyOptions> cfOptions,
                          LRUCache blockCache, List<ColumnFamilyHandle> handles) {
@@ -122,6 +128,13 @@ public final class StateManager implements StateStore {
         this.changesCf = handles.get(5);
         this.blocksCf = handles.get(6);
         this.metaCf = handles.get(7);
+        this.nodesId = nodesCf.getID();
+        this.staleId = staleCf.getID();
+        this.latestId = latestCf.getID();
+        this.versionsId = versionsCf.getID();
+        this.changesId = changesCf.getID();
+        this.blocksId = blocksCf.getID();
+        this.metaId = metaCf.getID();
         this.commitWrite = new WriteOptions().setSync(cfg.fsync());
         this.pruneWrite = new WriteOptions().setSync(false);
         this.nodeCache = new NodeCache(cfg.nodeCacheEntries());
@@ -215,18 +228,23 @@ public final class StateManager implements StateStore {
         return false;
     }
 
+    /**
+     * Point-read families get small blocks (a random read decodes one block); tree nodes are
+     * mostly SHA-256 hashes, which do not compress, so they skip compression. All share one block
+     * cache and use bloom filters.
+     */
     private static ColumnFamilyOptions familyOptions(String name, LRUCache cache) {
+        boolean pointReads = name.equals("nodes") || name.equals("versions") || name.equals("latest");
         BlockBasedTableConfig table = new BlockBasedTableConfig()
                 .setBlockCache(cache)
                 .setFilterPolicy(new BloomFilter(10, false))
                 .setCacheIndexAndFilterBlocks(true)
                 .setPinL0FilterAndIndexBlocksInCache(true)
-                .setBlockSize(16 * 1024);
-        ColumnFamilyOptions o = new ColumnFamilyOptions().setTableFormatConfig(table);
-        switch (name) {
-            case "nodes", "versions", "latest" -> o.setWriteBufferSize(64L << 20).setCompressionType(CompressionType.LZ4_COMPRESSION);
-            default -> o.setWriteBufferSize(16L << 20).setCompressionType(CompressionType.LZ4_COMPRESSION);
-        }
+                .setBlockSize(pointReads ? 4 * 1024 : 16 * 1024);
+        ColumnFamilyOptions o = new ColumnFamilyOptions().setTableFormatConfig(table)
+                .setWriteBufferSize(pointReads ? 64L << 20 : 16L << 20)
+                .setMaxWriteBufferNumber(4)
+                .setCompressionType(name.equals("nodes") ? CompressionType.NO_COMPRESSION : CompressionType.LZ4_COMPRESSION);
         return o;
     }
 
@@ -303,53 +321,59 @@ public final class StateManager implements StateStore {
         synchronized (commitLock) {
             usable();
             Versions.checkNext(version, latestVersion);
-            TreeCommit.Prepared p = TreeCommit.prepare(reader, latestVersion, version, writes);
+            long t0 = System.nanoTime();
+            TreeCommit.Hashed hashed = TreeCommit.hash(writes);
+            TreeReader overlay = reader;
+            if (latestVersion != NO_VERSION && hashed.keys().length > 0) {
+                overlay = new Overlay(TreePrefetcher.prefetch(prefetchSource, NodeKey.root(latestVersion),
+                        hashed.sortedHashes()));
+            }
+            long tRead = System.nanoTime();
+            TreeCommit.Prepared p = TreeCommit.prepare(overlay, latestVersion, version, hashed);
+            long t1 = System.nanoTime();
             TreeUpdateBatch batch = p.batch();
-            try (WriteBatch wb = new WriteBatch()) {
-                for (int i = 0; i < batch.nodeCount(); i++) {
-                    wb.put(nodesCf, batch.nodeKey(i).encode(), NodeCodec.encode(batch.node(i)));
+            byte[][] keys = p.keys();
+            BatchBuilder bb = new BatchBuilder(batch.nodeCount() * 400 + keys.length * 300 + 4096);
+            for (int i = 0; i < batch.nodeCount(); i++) {
+                bb.put(nodesId, batch.nodeKey(i).encode(), NodeCodec.encode(batch.node(i)));
+            }
+            if (!p.stale().isEmpty()) {
+                bb.put(staleId, Versions.longBE(version), RecordCodec.encodeNodeKeys(p.stale()));
+            }
+            for (int i = 0; i < keys.length; i++) {
+                byte[] value = p.values()[i];
+                if (value == null) {
+                    bb.delete(latestId, keys[i]);
+                } else {
+                    bb.put(latestId, keys[i], value);
                 }
-                for (StaleNodeIndex s : p.stale()) {
-                    wb.put(staleCf, s.encode(), EMPTY);
-                }
-                byte[][] keys = p.keys();
-                for (int i = 0; i < keys.length; i++) {
-                    byte[] value = p.values()[i];
-                    if (value == null) {
-                        wb.delete(latestCf, keys[i]);
+                bb.put(versionsId, RecordCodec.versionKey(p.keyHashes()[i], version), RecordCodec.versionValue(keys[i], value));
+            }
+            if (keys.length > 0) {
+                bb.put(changesId, Versions.longBE(version), RecordCodec.encodeKeys(keys));
+            }
+            if (extras != null) {
+                extras.forEach((k, v) -> {
+                    if (v == null) {
+                        bb.delete(blocksId, k);
                     } else {
-                        wb.put(latestCf, keys[i], value);
+                        bb.put(blocksId, k, v);
                     }
-                    wb.put(versionsCf, RecordCodec.versionKey(p.keyHashes()[i], version), RecordCodec.versionValue(keys[i], value));
-                }
-                if (keys.length > 0) {
-                    wb.put(changesCf, Versions.longBE(version), RecordCodec.encodeKeys(keys));
-                }
-                if (extras != null) {
-                    RocksDBException[] err = {null};
-                    extras.forEach((k, v) -> {
-                        try {
-                            if (v == null) {
-                                wb.delete(blocksCf, k);
-                            } else {
-                                wb.put(blocksCf, k, v);
-                            }
-                        } catch (RocksDBException e) {
-                            err[0] = e;
-                        }
-                    });
-                    if (err[0] != null) {
-                        throw err[0];
-                    }
-                }
-                wb.put(metaCf, RecordCodec.rootKey(version), p.root());
-                wb.put(metaCf, RecordCodec.META_LATEST, Versions.longBE(version));
+                });
+            }
+            bb.put(metaId, RecordCodec.rootKey(version), p.root());
+            bb.put(metaId, RecordCodec.META_LATEST, Versions.longBE(version));
+            try (WriteBatch wb = bb.toWriteBatch()) {
+                long t2 = System.nanoTime();
                 write(wb, version);
-            } catch (RocksDBException e) {
-                throw new StateException("cannot build the write batch of version " + version + ": " + e.getMessage(), e);
+                long t3 = System.nanoTime();
+                CommitStats s = stats;
+                stats = new CommitStats(s.commits() + 1, s.keyWrites() + keys.length, s.readNanos() + (tRead - t0),
+                        s.treeNanos() + (t1 - tRead), s.encodeNanos() + (t2 - t1), s.writeNanos() + (t3 - t2),
+                        s.batchBytes() + bb.sizeInBytes(), s.batchEntries() + bb.count());
             }
             for (int i = 0; i < batch.nodeCount(); i++) {
-                nodeCache.put(batch.nodeKey(i), batch.node(i));
+                cacheIfInternal(batch.nodeKey(i), batch.node(i));
             }
             if (latestVersion == NO_VERSION) {
                 readableFrom = version;
@@ -379,6 +403,11 @@ public final class StateManager implements StateStore {
             LOG.error("state store failed: {}", failure, e);
             throw new StateException(failure, e);
         }
+    }
+
+    /** Where commit time went since open. */
+    public CommitStats commitStats() {
+        return stats;
     }
 
     /** For tests: makes the next commit's write fail as an I/O error would. */
@@ -603,17 +632,18 @@ public final class StateManager implements StateStore {
         db.put(metaCf, pruneWrite, RecordCodec.META_OLDEST, Versions.longBE(horizon));
         WriteBatch wb = new WriteBatch();
         try {
-            // Stale nodes: the index is ordered by stale-since version.
+            // Stale nodes: one record per version, listing the nodes that version made stale.
             try (RocksIterator it = db.newIterator(staleCf)) {
                 for (it.seek(Versions.longBE(from)); it.isValid(); it.next()) {
                     byte[] k = it.key();
                     if (Versions.getLongBE(k, 0) > horizon) {
                         break;
                     }
-                    NodeKey nk = StaleNodeIndex.decode(k).nodeKey();
-                    wb.delete(nodesCf, nk.encode());
+                    for (byte[] nodeKey : RecordCodec.decodeKeys(it.value())) {
+                        wb.delete(nodesCf, nodeKey);
+                        nodeCache.remove(NodeKey.decode(nodeKey));
+                    }
                     wb.delete(staleCf, k);
-                    nodeCache.remove(nk);
                     if (wb.count() >= PRUNE_CHUNK) {
                         db.write(pruneWrite, wb);
                         wb.close();
@@ -753,6 +783,77 @@ public final class StateManager implements StateStore {
         cache.close();
     }
 
+    /**
+     * Internal nodes are few (about a fifteenth of the leaves) and on every path, so they are worth
+     * keeping; leaves are as many as keys and each is read about once per update, so they are
+     * fetched in bulk by {@link TreePrefetcher} instead of crowding internal nodes out of the cache.
+     */
+    private void cacheIfInternal(NodeKey key, Node node) {
+        if (!(node instanceof io.dexnode.jmt.LeafNode)) {
+            nodeCache.put(key, node);
+        }
+    }
+
+    private Node decode(NodeKey key, byte[] bytes) {
+        try {
+            return NodeCodec.decode(bytes);
+        } catch (IllegalArgumentException e) {
+            throw new StateException("the state at " + dir + " is corrupt: node " + key + " does not decode: "
+                    + e.getMessage(), e);
+        }
+    }
+
+    private final TreePrefetcher.Source prefetchSource = new TreePrefetcher.Source() {
+        @Override
+        public Node cached(NodeKey key) {
+            return nodeCache.get(key);
+        }
+
+        @Override
+        public List<Node> load(List<NodeKey> keys) {
+            List<byte[]> encoded = new ArrayList<>(keys.size());
+            for (NodeKey k : keys) {
+                encoded.add(k.encode());
+            }
+            List<byte[]> values;
+            try {
+                values = db.multiGetAsList(Collections.nCopies(keys.size(), nodesCf), encoded);
+            } catch (RocksDBException e) {
+                throw new StateException("state read failed: " + e.getMessage(), e);
+            }
+            List<Node> out = new ArrayList<>(keys.size());
+            for (int i = 0; i < keys.size(); i++) {
+                byte[] v = values.get(i);
+                Node n = v == null ? null : decode(keys.get(i), v);
+                if (n != null) {
+                    cacheIfInternal(keys.get(i), n);
+                }
+                out.add(n);
+            }
+            return out;
+        }
+    };
+
+    /** The tree's view during one commit: the prefetched nodes first, then the normal path. */
+    private final class Overlay implements TreeReader {
+        private final java.util.Map<NodeKey, Node> prefetched;
+
+        Overlay(java.util.Map<NodeKey, Node> prefetched) {
+            this.prefetched = prefetched;
+        }
+
+        @Override
+        public Node getNode(NodeKey key) {
+            Node n = prefetched.get(key);
+            return n != null ? n : reader.getNode(key);
+        }
+
+        @Override
+        public byte[] getValue(long maxVersion, KeyHash keyHash) {
+            return reader.getValue(maxVersion, keyHash);
+        }
+    }
+
     /** The tree's view of this store: nodes through the cache, values by key hash from {@code versions}. */
     private final class Reader implements TreeReader, PreimageReader {
         @Override
@@ -765,13 +866,8 @@ public final class StateManager implements StateStore {
             if (bytes == null) {
                 return null;
             }
-            try {
-                n = NodeCodec.decode(bytes);
-            } catch (IllegalArgumentException e) {
-                throw new StateException("the state at " + dir + " is corrupt: node " + key + " does not decode: "
-                        + e.getMessage(), e);
-            }
-            nodeCache.put(key, n);
+            n = decode(key, bytes);
+            cacheIfInternal(key, n);
             return n;
         }
 

@@ -40,22 +40,52 @@ final class TreeCommit {
     record Prepared(byte[] root, TreeUpdateBatch batch, List<StaleNodeIndex> stale,
                     byte[][] keys, KeyHash[] keyHashes, byte[][] values) {}
 
-    /** Computes version {@code version} over {@code reader}, whose latest committed version is {@code latest}. */
-    static Prepared prepare(TreeReader reader, long latest, long version, WriteSet writes) {
+    /**
+     * A write set with its key hashes, in raw-key order.
+     *
+     * @param keys the raw keys
+     * @param keyHashes their key hashes
+     * @param values their values (null = delete)
+     */
+    record Hashed(byte[][] keys, KeyHash[] keyHashes, byte[][] values) {
+        /** The key hashes in tree (hash) order, for walking the tree ahead of the update. */
+        KeyHash[] sortedHashes() {
+            KeyHash[] sorted = keyHashes.clone();
+            java.util.Arrays.sort(sorted);
+            return sorted;
+        }
+    }
+
+    /** Hashes every key of {@code writes}. */
+    static Hashed hash(WriteSet writes) {
         int n = writes.size();
         byte[][] keys = new byte[n][];
         KeyHash[] hashes = new KeyHash[n];
         byte[][] values = new byte[n][];
-        List<ValueUpdate> updates = new ArrayList<>(n);
         int[] i = {0};
         writes.forEach((k, v) -> {
-            KeyHash kh = KeyHash.of(k);
             keys[i[0]] = k;
-            hashes[i[0]] = kh;
+            hashes[i[0]] = KeyHash.of(k);
             values[i[0]] = v;
-            updates.add(new ValueUpdate(kh, v));
             i[0]++;
         });
+        return new Hashed(keys, hashes, values);
+    }
+
+    /** Computes version {@code version} over {@code reader}, whose latest committed version is {@code latest}. */
+    static Prepared prepare(TreeReader reader, long latest, long version, WriteSet writes) {
+        return prepare(reader, latest, version, hash(writes));
+    }
+
+    /** As {@link #prepare(TreeReader, long, long, WriteSet)}, with the keys already hashed. */
+    static Prepared prepare(TreeReader reader, long latest, long version, Hashed h) {
+        byte[][] keys = h.keys();
+        KeyHash[] hashes = h.keyHashes();
+        byte[][] values = h.values();
+        List<ValueUpdate> updates = new ArrayList<>(keys.length);
+        for (int i = 0; i < keys.length; i++) {
+            updates.add(new ValueUpdate(hashes[i], values[i]));
+        }
         TreeReader bridged = version - 1 == latest ? reader : new GapBridge(reader, latest, version);
         TreeUpdateResult result;
         try {

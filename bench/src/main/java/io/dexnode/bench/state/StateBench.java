@@ -45,8 +45,9 @@ public final class StateBench {
      * @param updatesPerRun key updates timed per batch size (at least 10 commits)
      * @param baseDir where the temporary directory goes
      * @param seed workload seed
+     * @param keepLast versions the state keeps (0: keep all)
      */
-    public record Settings(int keys, List<Integer> batches, long updatesPerRun, Path baseDir, long seed) {
+    public record Settings(int keys, List<Integer> batches, long updatesPerRun, Path baseDir, long seed, long keepLast) {
         public Settings {
             if (keys < 1 || batches.isEmpty() || batches.stream().anyMatch(b -> b < 1)) {
                 throw new IllegalArgumentException("need keys >= 1 and batch sizes >= 1");
@@ -153,7 +154,8 @@ public final class StateBench {
     }
 
     private static Report runIn(Settings o, Path tmp, PrintStream log) {
-        StateConfig cfg = StateConfig.defaults();
+        StateConfig cfg = StateConfig.defaults().withPruning(
+                o.keepLast() > 0 ? io.dexnode.state.PruningConfig.keepLast(o.keepLast()) : io.dexnode.state.PruningConfig.keepAll());
         Path stateDir = tmp.resolve("state");
         Path rawDir = tmp.resolve("raw");
         double fillRate;
@@ -170,6 +172,7 @@ public final class StateBench {
                 }
                 sm.commit(version++, ws, null);
             }
+            sm.awaitPruning();
         }
         fillRate = o.keys() / seconds(t0);
         log.printf("  state fill: %,.0f keys/s%n", fillRate);
@@ -217,6 +220,7 @@ public final class StateBench {
                 for (int c = 0; c < warmup; c++) {
                     sm.commit(version++, sets.get(c), null);
                 }
+                io.dexnode.state.CommitStats before = sm.commitStats();
                 long s0 = System.nanoTime();
                 long updates = 0;
                 for (int c = warmup; c < commits + warmup; c++) {
@@ -224,6 +228,10 @@ public final class StateBench {
                     updates += sets.get(c).size();
                 }
                 double stateSecs = seconds(s0);
+                io.dexnode.state.CommitStats st = sm.commitStats().minus(before);
+                log.printf("    per commit: read %.2f ms, tree %.2f ms, encode %.2f ms, write %.2f ms; %,d records, %,d bytes%n",
+                        st.readNanos() / 1e6 / st.commits(), st.treeNanos() / 1e6 / st.commits(), st.encodeNanos() / 1e6 / st.commits(),
+                        st.writeNanos() / 1e6 / st.commits(), st.batchEntries() / st.commits(), st.batchBytes() / st.commits());
                 for (int c = 0; c < warmup; c++) {
                     rawWrite(raw, sync, ids.get(c), vals.get(c));
                 }

@@ -40,16 +40,20 @@ public final class BenchStateCommand implements Callable<Integer> {
             description = "where the temporary databases go (default: java.io.tmpdir); deleted afterwards")
     Path dir;
 
+    @Option(names = "--keep-last", paramLabel = "V",
+            description = "prune the state to its last V versions (default ${DEFAULT-VALUE}: keep all)")
+    long keepLast;
+
     @Option(names = "--seed", description = "workload seed (default ${DEFAULT-VALUE})")
     long seed = 1;
 
     @Override
     public Integer call() throws IOException {
-        if (keys < 1 || updates < 1 || batches.isEmpty() || batches.stream().anyMatch(b -> b == null || b < 1)) {
+        if (keys < 1 || updates < 1 || keepLast < 0 || batches.isEmpty() || batches.stream().anyMatch(b -> b == null || b < 1)) {
             spec.commandLine().getErr().println("dexnode bench state: --keys, --batch and --updates must be positive");
             return 2;
         }
-        StateBench.Report report = StateBench.run(new StateBench.Settings(keys, batches, updates, dir, seed), System.out);
+        StateBench.Report report = StateBench.run(new StateBench.Settings(keys, batches, updates, dir, seed, keepLast), System.out);
         if (json != null) {
             Path parent = json.toAbsolutePath().getParent();
             if (parent != null) {

@@ -1,0 +1,26 @@
+package io.dexnode.state;
+
+/**
+ * Where commit time goes, summed since open: loading tree nodes, computing the tree batch, encoding it into a RocksDB
+ * batch, and the write itself (WAL, fsync, memtables). For metrics and the benchmark, never for
+ * logic.
+ *
+ * @param commits number of commits
+ * @param keyWrites raw-key puts and deletes committed
+ * @param readNanos time loading the nodes the update reads (the prefetch walk)
+ * @param treeNanos time in the JMT update
+ * @param encodeNanos time building the write batch
+ * @param writeNanos time in RocksDB's write
+ * @param batchBytes total size of the write batches
+ * @param batchEntries total number of records in the write batches
+ */
+public record CommitStats(long commits, long keyWrites, long readNanos, long treeNanos, long encodeNanos, long writeNanos,
+                          long batchBytes, long batchEntries) {
+
+    /** The difference {@code this - earlier}, for one measured interval. */
+    public CommitStats minus(CommitStats earlier) {
+        return new CommitStats(commits - earlier.commits, keyWrites - earlier.keyWrites, readNanos - earlier.readNanos,
+                treeNanos - earlier.treeNanos, encodeNanos - earlier.encodeNanos, writeNanos - earlier.writeNanos,
+                batchBytes - earlier.batchBytes, batchEntries - earlier.batchEntries);
+    }
+}
