@@ -688,8 +688,12 @@ public final class Engine {
     // ---------------------------------------------------------------- state access
 
     private void putAccount(TxContext ctx, AccountRecord acct) {
-        state.put(new StateKey.Account(acct.accountId()), acct);
-        ctx.touched.add(acct.accountId());
+        StateKey.Account key = new StateKey.Account(acct.accountId());
+        // An unchanged account (a place without a nonce) is not rewritten: every write costs a tree update.
+        if (!acct.equals(state.get(key))) {
+            state.put(key, acct);
+            ctx.touched.add(acct.accountId());
+        }
     }
 
     private AccountRecord feeAccount() {
