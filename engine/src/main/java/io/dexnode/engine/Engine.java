@@ -141,6 +141,7 @@ public final class Engine {
                 case Tx.Place p -> place(ctx, p);
                 case Tx.Cancel c -> cancel(ctx, c);
                 case Tx.CancelAll c -> cancelAll(ctx, c);
+                case Tx.Reduce r -> reduce(ctx, r);
                 case Tx.Amend a -> amend(ctx, a);
             };
             state.commitTx();
@@ -295,7 +296,20 @@ public final class Engine {
         return new TxResult(c, null, acct.accountId(), 0, null, cancelled, List.of());
     }
 
+    private TxResult reduce(TxContext ctx, Tx.Reduce r) {
+        AccountRecord acct = requireAccount(r.account());
+        OrderRecord order = requireOwnActiveOrder(acct, r.orderId(), r.clientOrderId());
+        if (r.size() >= order.remaining()) {
+            throw reject(RejectCode.BAD_SIZE, "reduce needs a size below the remaining " + order.remaining() + ", got " + r.size());
+        }
+        return amend(ctx, new Tx.Amend(r.account(), r.nonce(), order.orderId(), null, order.price(), r.size()), r);
+    }
+
     private TxResult amend(TxContext ctx, Tx.Amend a) {
+        return amend(ctx, a, a);
+    }
+
+    private TxResult amend(TxContext ctx, Tx.Amend a, Tx original) {
         AccountRecord acct = requireAccount(a.account());
         checkNonce(acct, a.nonce());
         OrderRecord order = requireOwnActiveOrder(acct, a.orderId(), a.clientOrderId());
@@ -322,7 +336,7 @@ public final class Engine {
                         new ActiveOrderEntry(order.prioritySeq(), newSize));
                 ctx.update(after, null);
             }
-            return new TxResult(a, null, acct.accountId(), order.orderId(), OrderStatus.ACTIVE, newSize, List.of());
+            return new TxResult(original, null, acct.accountId(), order.orderId(), OrderStatus.ACTIVE, newSize, List.of());
         }
         if (order.tif() == TimeInForce.POST_ONLY && wouldCross(market.book, order.side(), newPrice)) {
             throw reject(RejectCode.POST_ONLY_WOULD_CROSS, "post-only order at " + newPrice + " would take liquidity");
@@ -350,7 +364,7 @@ public final class Engine {
         if (!market.book.amend(order.orderId(), newPrice, newSize, seq, order.stp())) {
             throw new IllegalStateException("active order " + order.orderId() + " could not be amended");
         }
-        return finishTaker(ctx, a, acct.accountId());
+        return finishTaker(ctx, original, acct.accountId());
     }
 
     private TxResult finishTaker(TxContext ctx, Tx tx, long accountId) {

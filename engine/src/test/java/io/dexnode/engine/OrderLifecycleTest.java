@@ -190,6 +190,16 @@ class OrderLifecycleTest {
     }
 
     @Test
+    void reduceTransactionLowersTheSizeInPlaceAndRefusesIncreases() {
+        long first = f.one(gtc("bob", SELL, 100, 5)).orderId();
+        long seq = q.order(first).prioritySeq();
+        assertThat(f.one(new Tx.Reduce("bob", 0, first, null, 3)).remaining()).isEqualTo(3);
+        assertThat(q.order(first).prioritySeq()).isEqualTo(seq);
+        assertThat(f.one(new Tx.Reduce("bob", 0, first, null, 3)).rejection().code()).isEqualTo(RejectCode.BAD_SIZE);
+        assertThat(asks()).isDeepEqualTo(new long[][] {{100, 3}});
+    }
+
+    @Test
     void amendingThePriceTakesANewSequenceAndLosesPriority() {
         long first = f.one(gtc("bob", SELL, 101, 5)).orderId();
         long second = f.one(gtc("carol", SELL, 100, 5)).orderId();

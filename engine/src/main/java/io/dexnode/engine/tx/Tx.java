@@ -63,6 +63,14 @@ public sealed interface Tx {
         }
     }
 
+    /** Lowers an order's remaining size to {@code size}, keeping its time priority. */
+    record Reduce(String account, long nonce, long orderId, String clientOrderId, long size) implements Tx {
+        @Override
+        public String type() {
+            return "reduce";
+        }
+    }
+
     /**
      * New price and/or new remaining size (0 = keep). Same price and a smaller size keeps time
      * priority; anything else takes a new priority sequence and may match first.

@@ -70,6 +70,11 @@ public final class TxJson {
                 allow(node, "type", "account", "nonce", "market");
                 yield new Tx.CancelAll(text(node, "account", true), nonce(node), market(node, false));
             }
+            case "reduce" -> {
+                allow(node, "type", "account", "nonce", "order", "clientOrderId", "size");
+                yield new Tx.Reduce(text(node, "account", true), nonce(node), orderId(node), clientId(node),
+                        integer(node, "size", true, 1, Long.MAX_VALUE));
+            }
             case "amend" -> {
                 allow(node, "type", "account", "nonce", "order", "clientOrderId", "price", "size");
                 long price = integer(node, "price", false);
@@ -116,6 +121,10 @@ public final class TxJson {
                 if (c.market() != 0) {
                     n.put("market", c.market());
                 }
+            }
+            case Tx.Reduce r -> {
+                putOrderRef(n, r.orderId(), r.clientOrderId());
+                n.put("size", r.size());
             }
             case Tx.Amend a -> {
                 putOrderRef(n, a.orderId(), a.clientOrderId());
