@@ -81,6 +81,7 @@ public final class JsonViews {
             case Tx.Place p -> order(n, r);
             case Tx.Cancel c -> order(n, r);
             case Tx.Amend a -> order(n, r);
+            case Tx.Reduce x -> order(n, r);
             case Tx.CancelAll c -> n.put("cancelled", r.remaining());
             case Tx.CreateMarket c -> n.put("market", Integer.toUnsignedLong(c.params().marketId()));
             case Tx.Deposit d -> n.put("account", d.account());
