@@ -24,7 +24,7 @@ import picocli.CommandLine.Spec;
         description = "Sign a transaction (place, cancel, deposit, ...) and submit it to a running node.",
         subcommands = {
             TxCommand.Place.class, TxCommand.Cancel.class, TxCommand.CancelAll.class, TxCommand.Amend.class,
-            TxCommand.Deposit.class, TxCommand.Withdraw.class
+            TxCommand.Reduce.class, TxCommand.Deposit.class, TxCommand.Withdraw.class
         })
 public final class TxCommand implements Runnable {
     private static final ObjectMapper MAPPER = new ObjectMapper();
@@ -116,7 +116,7 @@ public final class TxCommand implements Runnable {
         StringBuilder sb = new StringBuilder("accepted in block ").append(j.path("height").asLong()).append(": ");
         String type = j.path("type").asText();
         switch (type) {
-            case "place", "cancel", "amend" -> {
+            case "place", "cancel", "amend", "reduce" -> {
                 sb.append("order ").append(j.path("orderId").asLong()).append(' ').append(j.path("status").asText())
                         .append(", remaining ").append(j.path("remaining").asLong());
                 JsonNode fills = j.path("fills");
@@ -239,6 +239,23 @@ public final class TxCommand implements Runnable {
             if (size != null) {
                 n.put("size", size);
             }
+            return n;
+        }
+    }
+
+    @Command(name = "reduce", mixinStandardHelpOptions = true, description = "Lower an order's remaining size, keeping its priority.")
+    static final class Reduce extends Base {
+        @ArgGroup(exclusive = true, multiplicity = "1")
+        OrderRef ref;
+
+        @Option(names = "--size", required = true, description = "New remaining size (smaller than now).")
+        long size;
+
+        @Override
+        ObjectNode payload(Signer signer) {
+            ObjectNode n = MAPPER.createObjectNode().put("type", "reduce");
+            ref.put(n);
+            n.put("size", size);
             return n;
         }
     }

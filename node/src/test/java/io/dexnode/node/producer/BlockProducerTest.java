@@ -1,0 +1,101 @@
+package io.dexnode.node.producer;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.dexnode.engine.Engine;
+import io.dexnode.engine.schema.MarketParams;
+import io.dexnode.engine.tx.Tx;
+import io.dexnode.node.health.NodeHealth;
+import io.dexnode.node.metrics.NodeMetrics;
+import io.dexnode.state.InMemoryStateStore;
+import io.dexnode.state.StateProof;
+import io.dexnode.state.StateStore;
+import io.dexnode.state.WriteSet;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.BiConsumer;
+import org.junit.jupiter.api.Test;
+
+/** The producer without HTTP: group commit answers, and a failing commit halts the node. */
+class BlockProducerTest {
+
+    /** An in-memory store whose commits start failing when told to (a disk that went away). */
+    static final class FailingStore implements StateStore {
+        final InMemoryStateStore inner = new InMemoryStateStore();
+        final AtomicBoolean fail = new AtomicBoolean();
+
+        @Override
+        public byte[] commit(long version, WriteSet writes, WriteSet extras) {
+            if (fail.get()) {
+                throw new IllegalStateException("simulated I/O error");
+            }
+            return inner.commit(version, writes, extras);
+        }
+
+        @Override public long latestVersion() { return inner.latestVersion(); }
+        @Override public byte[] latestRoot() { return inner.latestRoot(); }
+        @Override public byte[] rootAt(long version) { return inner.rootAt(version); }
+        @Override public byte[] get(byte[] key) { return inner.get(key); }
+        @Override public byte[] get(byte[] key, long version) { return inner.get(key, version); }
+        @Override public List<byte[]> multiGet(List<byte[]> keys) { return inner.multiGet(keys); }
+        @Override public void scanPrefix(byte[] prefix, BiConsumer<byte[], byte[]> v) { inner.scanPrefix(prefix, v); }
+        @Override public StateProof getWithProof(byte[] key, long version) { return inner.getWithProof(key, version); }
+        @Override public List<byte[]> changedKeys(long from, long to) { return inner.changedKeys(from, to); }
+        @Override public byte[] getExtra(byte[] key) { return inner.getExtra(key); }
+        @Override public void scanExtras(byte[] prefix, BiConsumer<byte[], byte[]> v) { inner.scanExtras(prefix, v); }
+        @Override public long oldestRetainedVersion() { return inner.oldestRetainedVersion(); }
+        @Override public void close() { inner.close(); }
+    }
+
+    private record Rig(FailingStore store, Engine engine, NodeHealth health, BlockProducer producer, CountDownLatch halted) {
+    }
+
+    private static Rig rig() {
+        FailingStore store = new FailingStore();
+        Engine engine = new Engine(store);
+        engine.rebuildOrderbookFromState();
+        engine.executeBlock(1, 0, List.of(new Tx.CreateMarket(null, 0, new MarketParams(1, "T", 1, 1, 1, 0, 0, 1000, 500))));
+        MarketDataPublisher publisher = new MarketDataPublisher(engine);
+        publisher.publishAll();
+        NodeHealth health = new NodeHealth();
+        health.recovered();
+        CountDownLatch halted = new CountDownLatch(1);
+        NodeMetrics metrics = new NodeMetrics(() -> 0, List::of);
+        BlockProducer producer = new BlockProducer(engine, 1, 100, 100, 10, publisher, e -> { }, health, metrics,
+                ProducerHook.NONE, halted::countDown);
+        producer.start();
+        return new Rig(store, engine, health, producer, halted);
+    }
+
+    @Test
+    void acceptedTransactionsAreAnsweredWithTheirCommittedHeight() throws Exception {
+        Rig r = rig();
+        TxOutcome a = r.producer().submit(new Tx.Deposit("alice", 0, 10)).get();
+        TxOutcome b = r.producer().submit(new Tx.Deposit("alice", 0, 5)).get();
+        assertThat(a.result().accepted()).isTrue();
+        assertThat(b.height()).isGreaterThan(a.height());
+        assertThat(r.store().latestVersion()).isEqualTo(b.height());
+        assertThat(b.time()).isGreaterThanOrEqualTo(a.time());
+        r.producer().stop();
+    }
+
+    @Test
+    void aFailedCommitFailsTheWaitingRequestsMarksTheNodeHaltedAndStops() throws Exception {
+        Rig r = rig();
+        assertThat(r.producer().submit(new Tx.Deposit("alice", 0, 10)).get().result().accepted()).isTrue();
+        r.store().fail.set(true);
+        CompletableFuture<TxOutcome> doomed = r.producer().submit(new Tx.Deposit("alice", 0, 10));
+        assertThatThrownBy(doomed::get).isInstanceOf(ExecutionException.class)
+                .hasCauseInstanceOf(NodeUnavailableException.class).hasMessageContaining("halted");
+        r.halted().await();
+        assertThat(r.health().isHalted()).isTrue();
+        assertThat(r.health().ready()).isFalse();
+        assertThat(r.engine().isHalted()).isTrue();
+        assertThatThrownBy(() -> r.producer().submit(new Tx.Deposit("alice", 0, 1))).isInstanceOf(NodeUnavailableException.class);
+        r.producer().stop();
+    }
+}
