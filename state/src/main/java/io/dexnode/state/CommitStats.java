@@ -7,6 +7,7 @@ package io.dexnode.state;
  *
  * @param commits number of commits
  * @param keyWrites raw-key puts and deletes committed
+ * @param nodesLoaded tree nodes the commits had to read from RocksDB (cache misses)
  * @param readNanos time loading the nodes the update reads (the prefetch walk)
  * @param treeNanos time in the JMT update
  * @param encodeNanos time building the write batch
@@ -14,12 +15,12 @@ package io.dexnode.state;
  * @param batchBytes total size of the write batches
  * @param batchEntries total number of records in the write batches
  */
-public record CommitStats(long commits, long keyWrites, long readNanos, long treeNanos, long encodeNanos, long writeNanos,
+public record CommitStats(long commits, long keyWrites, long nodesLoaded, long readNanos, long treeNanos, long encodeNanos, long writeNanos,
                           long batchBytes, long batchEntries) {
 
     /** The difference {@code this - earlier}, for one measured interval. */
     public CommitStats minus(CommitStats earlier) {
-        return new CommitStats(commits - earlier.commits, keyWrites - earlier.keyWrites, readNanos - earlier.readNanos,
+        return new CommitStats(commits - earlier.commits, keyWrites - earlier.keyWrites, nodesLoaded - earlier.nodesLoaded, readNanos - earlier.readNanos,
                 treeNanos - earlier.treeNanos, encodeNanos - earlier.encodeNanos, writeNanos - earlier.writeNanos,
                 batchBytes - earlier.batchBytes, batchEntries - earlier.batchEntries);
     }

@@ -8,14 +8,17 @@ package io.dexnode.state;
  *              acknowledged block is never lost)
  * @param blockCacheBytes size of the LRU block cache shared by all column families
  * @param pruning how much history to keep
- * @param nodeCacheEntries how many decoded tree nodes to keep in memory (the upper levels of the
- *                         tree are read by every commit)
+ * @param nodeCacheEntries how many tree nodes to keep in memory: up to this many leaves in a packed
+ *                         table (~80 bytes each, grown on demand) and an eighth as many decoded
+ *                         internal nodes. Every commit reads the path to each updated key; with the
+ *                         whole tree cached, commits read nothing from disk. Size it to the number of
+ *                         keys for the best commit rate.
  */
 public record StateConfig(boolean fsync, long blockCacheBytes, PruningConfig pruning, int nodeCacheEntries) {
     /** Default block cache: 256 MiB. */
     public static final long DEFAULT_BLOCK_CACHE_BYTES = 256L << 20;
-    /** Default node cache: enough for every internal node of a tree of a few million keys. */
-    public static final int DEFAULT_NODE_CACHE_ENTRIES = 1 << 18;
+    /** Default node cache: every node of a tree of about two million keys (at most ~200 MiB). */
+    public static final int DEFAULT_NODE_CACHE_ENTRIES = 1 << 21;
 
     public StateConfig {
         if (blockCacheBytes < 0) {

@@ -2,6 +2,7 @@ package io.dexnode.state;
 
 import io.dexnode.jmt.JellyfishMerkleTree;
 import io.dexnode.jmt.KeyHash;
+import io.dexnode.jmt.LeafNode;
 import io.dexnode.jmt.Node;
 import io.dexnode.jmt.NodeCodec;
 import io.dexnode.jmt.NodeKey;
@@ -94,6 +95,10 @@ public final class StateManager implements StateStore {
     private final WriteOptions commitWrite;
     private final WriteOptions pruneWrite;
     private final NodeCache nodeCache;
+    /** Leaves for the committing thread (guarded by {@link #commitLock}). */
+    private final LeafCache leafCache;
+    /** Nodes read from RocksDB by the commit in progress (guarded by {@link #commitLock}). */
+    private long nodesLoaded;
     private final Reader reader = new Reader();
     private final Object commitLock = new Object();
 
@@ -110,7 +115,7 @@ public final class StateManager implements StateStore {
     /** The horizon the last finished pruning pass reached (pruner thread only). */
     private long prunedThrough;
     private volatile String injectedFailure;
-    private volatile CommitStats stats = new CommitStats(0, 0, 0, 0, 0, 0, 0, 0);
+    private volatile CommitStats stats = new CommitStats(0, 0, 0, 0, 0, 0, 0, 0, 0);
 
     private StateManager(Path dir, StateConfig cfg, RocksDB db, DBOptions dbOptions, List<ColumnFamilyOptions> cfOptions,
                          LRUCache blockCache, List<ColumnFamilyHandle> handles) {
@@ -137,7 +142,8 @@ public final class StateManager implements StateStore {
         this.metaId = metaCf.getID();
         this.commitWrite = new WriteOptions().setSync(cfg.fsync());
         this.pruneWrite = new WriteOptions().setSync(false);
-        this.nodeCache = new NodeCache(cfg.nodeCacheEntries());
+        this.nodeCache = new NodeCache(cfg.nodeCacheEntries() / 8);
+        this.leafCache = new LeafCache(cfg.nodeCacheEntries());
         this.pruner = cfg.pruning().mode() == PruningMode.KEEP_LAST
                 ? Executors.newSingleThreadExecutor(r -> {
                     Thread t = new Thread(r, "state-pruner");
@@ -322,6 +328,7 @@ public final class StateManager implements StateStore {
             usable();
             Versions.checkNext(version, latestVersion);
             long t0 = System.nanoTime();
+            nodesLoaded = 0;
             TreeCommit.Hashed hashed = TreeCommit.hash(writes);
             TreeReader overlay = reader;
             if (latestVersion != NO_VERSION && hashed.keys().length > 0) {
@@ -368,12 +375,22 @@ public final class StateManager implements StateStore {
                 write(wb, version);
                 long t3 = System.nanoTime();
                 CommitStats s = stats;
-                stats = new CommitStats(s.commits() + 1, s.keyWrites() + keys.length, s.readNanos() + (tRead - t0),
+                stats = new CommitStats(s.commits() + 1, s.keyWrites() + keys.length, s.nodesLoaded() + nodesLoaded, s.readNanos() + (tRead - t0),
                         s.treeNanos() + (t1 - tRead), s.encodeNanos() + (t2 - t1), s.writeNanos() + (t3 - t2),
                         s.batchBytes() + bb.sizeInBytes(), s.batchEntries() + bb.count());
             }
+            // The caches serve the latest tree: what this version made stale leaves them.
+            for (io.dexnode.jmt.StaleNodeIndex stale : p.stale()) {
+                leafCache.remove(stale.nodeKey());
+                nodeCache.remove(stale.nodeKey());
+            }
             for (int i = 0; i < batch.nodeCount(); i++) {
-                cacheIfInternal(batch.nodeKey(i), batch.node(i));
+                Node n = batch.node(i);
+                if (n instanceof LeafNode leaf) {
+                    leafCache.put(batch.nodeKey(i), leaf);
+                } else {
+                    nodeCache.put(batch.nodeKey(i), n);
+                }
             }
             if (latestVersion == NO_VERSION) {
                 readableFrom = version;
@@ -784,12 +801,13 @@ public final class StateManager implements StateStore {
     }
 
     /**
-     * Internal nodes are few (about a fifteenth of the leaves) and on every path, so they are worth
-     * keeping; leaves are as many as keys and each is read about once per update, so they are
-     * fetched in bulk by {@link TreePrefetcher} instead of crowding internal nodes out of the cache.
+     * Internal nodes are few (about a fifteenth of the leaves) and on every path: they go to the
+     * shared LRU. Leaves are as many as keys; readers other than the committer (proofs) read them
+     * from RocksDB rather than let them crowd internal nodes out; the committer has its own
+     * {@link LeafCache}.
      */
     private void cacheIfInternal(NodeKey key, Node node) {
-        if (!(node instanceof io.dexnode.jmt.LeafNode)) {
+        if (!(node instanceof LeafNode)) {
             nodeCache.put(key, node);
         }
     }
@@ -806,7 +824,8 @@ public final class StateManager implements StateStore {
     private final TreePrefetcher.Source prefetchSource = new TreePrefetcher.Source() {
         @Override
         public Node cached(NodeKey key) {
-            return nodeCache.get(key);
+            Node n = nodeCache.get(key);
+            return n != null ? n : leafCache.get(key);
         }
 
         @Override
@@ -815,6 +834,7 @@ public final class StateManager implements StateStore {
             for (NodeKey k : keys) {
                 encoded.add(k.encode());
             }
+            nodesLoaded += keys.size();
             List<byte[]> values;
             try {
                 values = db.multiGetAsList(Collections.nCopies(keys.size(), nodesCf), encoded);
@@ -825,8 +845,10 @@ public final class StateManager implements StateStore {
             for (int i = 0; i < keys.size(); i++) {
                 byte[] v = values.get(i);
                 Node n = v == null ? null : decode(keys.get(i), v);
-                if (n != null) {
-                    cacheIfInternal(keys.get(i), n);
+                if (n instanceof LeafNode leaf) {
+                    leafCache.put(keys.get(i), leaf);
+                } else if (n != null) {
+                    nodeCache.put(keys.get(i), n);
                 }
                 out.add(n);
             }

@@ -159,26 +159,12 @@ public final class StateBench {
         Path stateDir = tmp.resolve("state");
         Path rawDir = tmp.resolve("raw");
         double fillRate;
-        log.printf("filling a state of %,d keys (%d-byte values, batches of %,d, fsync off for the fill)%n",
-                o.keys(), VALUE_BYTES, FILL_BATCH);
+        log.printf("filling a state of %,d keys (%d-byte values, commits of %,d keys)%n", o.keys(), VALUE_BYTES, FILL_BATCH);
         SplittableRandom fillRandom = new SplittableRandom(o.seed());
-        long t0 = System.nanoTime();
-        long version = 0;
-        try (StateManager sm = StateManager.open(stateDir, cfg.withFsync(false))) {
-            for (long id = 0; id < o.keys(); id += FILL_BATCH) {
-                WriteSet ws = new WriteSet();
-                for (long k = id; k < Math.min(o.keys(), id + FILL_BATCH); k++) {
-                    ws.put(key(k), value(fillRandom));
-                }
-                sm.commit(version++, ws, null);
-            }
-            sm.awaitPruning();
-        }
-        fillRate = o.keys() / seconds(t0);
-        log.printf("  state fill: %,.0f keys/s%n", fillRate);
-
         RocksDB.loadLibrary();
         List<CommitRun> runs = new ArrayList<>();
+        long version = 0;
+        // One store for the fill and the measurement, as in a running node: its caches are warm.
         try (LRUCache cache = new LRUCache(cfg.blockCacheBytes());
              BloomFilter bloom = new BloomFilter(10, false);
              Options rawOptions = new Options().setCreateIfMissing(true)
@@ -188,6 +174,17 @@ public final class StateBench {
              WriteOptions noSync = new WriteOptions().setSync(false);
              WriteOptions sync = new WriteOptions().setSync(true);
              StateManager sm = StateManager.open(stateDir, cfg)) {
+            long t0 = System.nanoTime();
+            for (long id = 0; id < o.keys(); id += FILL_BATCH) {
+                WriteSet ws = new WriteSet();
+                for (long k = id; k < Math.min(o.keys(), id + FILL_BATCH); k++) {
+                    ws.put(key(k), value(fillRandom));
+                }
+                sm.commit(version++, ws, null);
+            }
+            sm.awaitPruning();
+            fillRate = o.keys() / seconds(t0);
+            log.printf("  state fill: %,.0f keys/s%n", fillRate);
             SplittableRandom rawFill = new SplittableRandom(o.seed());
             for (long id = 0; id < o.keys(); id += FILL_BATCH) {
                 try (WriteBatch wb = new WriteBatch()) {
@@ -229,9 +226,10 @@ public final class StateBench {
                 }
                 double stateSecs = seconds(s0);
                 io.dexnode.state.CommitStats st = sm.commitStats().minus(before);
-                log.printf("    per commit: read %.2f ms, tree %.2f ms, encode %.2f ms, write %.2f ms; %,d records, %,d bytes%n",
+                log.printf("    per commit: read %.2f ms, tree %.2f ms, encode %.2f ms, write %.2f ms; %,d records, %,d bytes; %,d nodes loaded%n",
                         st.readNanos() / 1e6 / st.commits(), st.treeNanos() / 1e6 / st.commits(), st.encodeNanos() / 1e6 / st.commits(),
-                        st.writeNanos() / 1e6 / st.commits(), st.batchEntries() / st.commits(), st.batchBytes() / st.commits());
+                        st.writeNanos() / 1e6 / st.commits(), st.batchEntries() / st.commits(), st.batchBytes() / st.commits(),
+                        st.nodesLoaded() / st.commits());
                 for (int c = 0; c < warmup; c++) {
                     rawWrite(raw, sync, ids.get(c), vals.get(c));
                 }
