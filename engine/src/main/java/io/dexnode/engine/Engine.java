@@ -968,6 +968,29 @@ public final class Engine {
         return height;
     }
 
+    /**
+     * The health check: every book equals its ActiveOrder index (count and digest of id,
+     * remaining, priority) and the books hold as many orders as state counts as resting (fewer
+     * would mean an Active order lost its index entry). Null when consistent, else what differs.
+     * Call between blocks, on the engine's thread.
+     */
+    public String consistencyProblem() {
+        String mismatch = OrderbookRecovery.verify(this);
+        if (mismatch != null) {
+            return mismatch;
+        }
+        long booked = 0;
+        for (MarketBook m : markets.values()) {
+            booked += m.book.orderCount();
+        }
+        long counted = counters().activeOrders();
+        if (booked != counted) {
+            return "books hold " + booked + " orders but state counts " + counted
+                    + " resting (an Active order may have lost its index entry)";
+        }
+        return null;
+    }
+
     /** Market parameters, by id. */
     public List<MarketParams> markets() {
         List<MarketParams> out = new ArrayList<>(markets.size());

@@ -29,7 +29,7 @@ import org.slf4j.LoggerFactory;
  * <p>Start: open the store, recover the books ({@link NodeStartup#recover}), on an empty store
  * commit block 1 with the genesis markets (time 0), publish, check consistency, then serve.
  * Close (also the SIGTERM path): refuse new transactions (503), let the producer finish every
- * queued one, call {@link NodeStartup#onShutdown}, stop serving, close RocksDB.
+ * queued one, write the warm book snapshot ({@link NodeStartup#snapshot}), stop serving, close RocksDB.
  */
 public final class Node implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Node.class);
@@ -68,8 +68,8 @@ public final class Node implements AutoCloseable {
             BlockProducer[] producerRef = new BlockProducer[1];
             this.metrics = new NodeMetrics(() -> producerRef[0] == null ? 0 : producerRef[0].queueDepth(), this::marketGauges);
             long t0 = System.nanoTime();
-            this.recovery = NodeStartup.recover(engine, config.strict());
-            metrics.recovered("rebuild", System.nanoTime() - t0, recovery);
+            this.recovery = NodeStartup.recover(engine, config.strict(), config.data());
+            metrics.recovered(recovery.method().metricName(), System.nanoTime() - t0, recovery);
             if (engine.height() < 0) {
                 commitGenesis();
             }
@@ -79,6 +79,7 @@ public final class Node implements AutoCloseable {
                     config.consistencyCheckBlocks(), marketData, stream::publish, health, metrics, options.hook(),
                     options.onHalt());
             producerRef[0] = producer;
+            producer.afterHealthyCheck(() -> NodeStartup.snapshot(engine, config.data()));
             producer.checkConsistency();
             health.recovered();
             producer.start();
@@ -154,7 +155,7 @@ public final class Node implements AutoCloseable {
             Thread.currentThread().interrupt();
         }
         if (!health.isHalted()) {
-            NodeStartup.onShutdown(engine, store);
+            NodeStartup.snapshot(engine, config.data());
         }
         api.close();
         stream.close();

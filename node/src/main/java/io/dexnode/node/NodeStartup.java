@@ -1,15 +1,19 @@
 package io.dexnode.node;
 
+import io.dexnode.engine.BookSnapshotWriter;
 import io.dexnode.engine.Engine;
+import io.dexnode.engine.RecoveryOptions;
+import io.dexnode.engine.RecoveryRefusedException;
 import io.dexnode.engine.RecoveryReport;
-import io.dexnode.state.StateStore;
+import java.nio.file.Path;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The node's two lifecycle seams around the books, each in exactly one place: rebuilding them at
- * start ({@link #recover}) and the hook at a clean shutdown ({@link #onShutdown}, where the warm
- * book snapshot goes).
+ * The node's lifecycle seams around the books, each in exactly one place: recovering them at start
+ * ({@link #recover}: warm snapshot with incremental catch-up when usable, else a rebuild from
+ * state that repairs inconsistencies), and writing the warm snapshot ({@link #snapshot}) at a
+ * clean shutdown and periodically after a passing consistency check.
  */
 public final class NodeStartup {
     private static final Logger LOG = LoggerFactory.getLogger(NodeStartup.class);
@@ -17,32 +21,41 @@ public final class NodeStartup {
     private NodeStartup() {
     }
 
+    /** Where a node keeps its warm book snapshots: inside its data directory. */
+    public static Path snapshotDir(Path data) {
+        return data.resolve(BookSnapshotWriter.DIRECTORY);
+    }
+
     /**
-     * Rebuilds every market's book from committed state. With {@code strict}, any inconsistency
-     * between the ActiveOrder index and the order records refuses the start.
+     * Recovers every market's book. With {@code strict}, any inconsistency between the ActiveOrder
+     * index and the order records refuses the start instead of being repaired.
      *
      * @throws IllegalStateException in strict mode when the state is inconsistent
      */
-    public static RecoveryReport recover(Engine engine, boolean strict) {
-        RecoveryReport report = engine.rebuildOrderbookFromState();
-        if (!report.clean()) {
-            String what = report.inconsistencies().toString();
-            if (strict) {
-                throw new IllegalStateException("--strict: recovery found " + report.totalInconsistencies()
-                        + " inconsistencies between the ActiveOrder index and the orders: " + what);
-            }
-            LOG.warn("recovery skipped {} inconsistent index entries: {}", report.totalInconsistencies(), what);
+    public static RecoveryReport recover(Engine engine, boolean strict, Path data) {
+        RecoveryReport report;
+        try {
+            report = engine.recover(RecoveryOptions.fromState().withStrict(strict).withSnapshots(snapshotDir(data)));
+        } catch (RecoveryRefusedException e) {
+            throw new IllegalStateException("--strict: " + e.getMessage(), e);
         }
-        LOG.info("recovered {} active orders at height {} ({})", report.totalOrders(), engine.height(),
-                report.ordersByMarket());
+        LOG.info("recovered {} active orders at height {} via {} in {} ms ({}){}", report.totalOrders(), engine.height(),
+                report.method().metricName(), report.nanos() / 1_000_000, report.ordersByMarket(),
+                report.clean() ? "" : "; repaired in block " + report.repairHeight() + ": " + report.describeInconsistencies());
         return report;
     }
 
     /**
-     * Called once at a clean shutdown, after the last block is committed and before the store
-     * closes, on the thread that owned the engine last. A placeholder for the warm snapshot.
+     * Writes the warm snapshot of the books as of the committed height; called between blocks on
+     * the thread that owns the engine. A failure is logged, not fatal: the next start rebuilds from state.
      */
-    public static void onShutdown(Engine engine, StateStore store) {
-        // Intentionally empty: the warm on-disk book snapshot of issue #6 is written here.
+    public static void snapshot(Engine engine, Path data) {
+        long t0 = System.nanoTime();
+        try {
+            Path file = BookSnapshotWriter.write(engine, snapshotDir(data));
+            LOG.info("wrote book snapshot {} in {} ms", file.getFileName(), (System.nanoTime() - t0) / 1_000_000);
+        } catch (RuntimeException e) {
+            LOG.warn("could not write the book snapshot: {}", e.toString());
+        }
     }
 }

@@ -49,6 +49,8 @@ public final class BlockProducer {
     private volatile boolean stopping;
     private long lastTime;
     private long blocksSinceCheck;
+    private Runnable afterHealthyCheck = () -> { };
+    private volatile boolean started;
 
     /**
      * @param onHalt called on the producer thread after the engine halted and every request was failed
@@ -72,6 +74,7 @@ public final class BlockProducer {
     }
 
     public void start() {
+        started = true;
         thread.start();
     }
 
@@ -196,6 +199,18 @@ public final class BlockProducer {
             LOG.error("consistency check failed: {}", problem);
         }
         health.consistencyChecked(problem);
+        if (problem == null && started) {
+            afterHealthyCheck.run();
+        }
+    }
+
+    /**
+     * What to do after a periodic consistency check passes (the node writes its warm book
+     * snapshot then, so a snapshot is only ever taken of books known to agree with state). Set
+     * before {@link #start}.
+     */
+    public void afterHealthyCheck(Runnable action) {
+        this.afterHealthyCheck = action;
     }
 
     private void halt(List<Submission> batch, EngineHaltedException e) {

@@ -1,0 +1,99 @@
+package io.dexnode.node;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.dexnode.engine.RecoveryReport;
+import io.dexnode.engine.schema.StateKey;
+import io.dexnode.node.client.NodeClient;
+import io.dexnode.node.crypto.Signer;
+import io.dexnode.state.StateConfig;
+import io.dexnode.state.StateManager;
+import io.dexnode.state.WriteSet;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** Recovery as the node runs it: the warm snapshot of a clean shutdown, repairs and their metrics, --strict. */
+class NodeRecoveryTest {
+    private Path dir;
+    private NodeConfig config;
+
+    @BeforeEach
+    void setUp() throws Exception {
+        dir = Files.createTempDirectory("dexnode-node-recovery");
+        config = NodeConfig.defaults(dir.resolve("data")).withPort(0).withDev(true)
+                .withGenesis(dir.resolve("absent.json")).withFsync(false);
+    }
+
+    @AfterEach
+    void tearDown() {
+        TestNode.deleteTree(dir);
+    }
+
+    private static String tx(Signer s, long nonce, String body) {
+        return "{\"account\":\"" + s.account() + "\",\"nonce\":" + nonce + "," + body + "}";
+    }
+
+    /** Places a bid and an ask that do not cross; returns the ask's order id. */
+    private long placeTwoOrders(Node node) throws Exception {
+        NodeClient c = new NodeClient(node.url());
+        Signer a = Signer.generate();
+        Signer b = Signer.generate();
+        assertThat(c.submit(a, tx(a, 1, "\"type\":\"deposit\",\"amount\":1000000")).ok()).isTrue();
+        assertThat(c.submit(b, tx(b, 1, "\"type\":\"deposit\",\"amount\":1000000")).ok()).isTrue();
+        assertThat(c.submit(a, tx(a, 2, "\"type\":\"place\",\"market\":1,\"side\":\"buy\",\"price\":99,\"size\":4")).ok()).isTrue();
+        NodeClient.Response ask = c.submit(b, tx(b, 2, "\"type\":\"place\",\"market\":1,\"side\":\"sell\",\"price\":101,\"size\":3"));
+        assertThat(ask.ok()).as(ask.body()).isTrue();
+        return ask.json().path("orderId").asLong();
+    }
+
+    private static String depth(Node node) throws Exception {
+        String body = new NodeClient(node.url()).get("/v1/markets/1/depth?levels=10").body();
+        return body.replaceAll("\"height\":\\d+,", "");
+    }
+
+    @Test
+    void cleanShutdownWritesAWarmSnapshotThatTheNextStartUses() throws Exception {
+        String before;
+        try (Node node = Node.start(config)) {
+            placeTwoOrders(node);
+            before = depth(node);
+        }
+        try (var files = Files.list(NodeStartup.snapshotDir(config.data()))) {
+            assertThat(files.filter(p -> p.toString().endsWith(".snap")).count()).isEqualTo(1);
+        }
+        try (Node node = Node.start(config)) {
+            assertThat(node.recovery().method()).isEqualTo(RecoveryReport.Method.SNAPSHOT);
+            assertThat(depth(node)).isEqualTo(before);
+            String metrics = new NodeClient(node.url()).get("/metrics").body();
+            assertThat(metrics).contains("orderbook_recovery_seconds_count{method=\"snapshot\"} 1");
+        }
+    }
+
+    @Test
+    void inconsistentStateIsRepairedAtStartAndCountedInMetricsOrRefusedWhenStrict() throws Exception {
+        long ask;
+        try (Node node = Node.start(config)) {
+            ask = placeTwoOrders(node);
+        }
+        TestNode.deleteTree(NodeStartup.snapshotDir(config.data()));
+        try (StateManager store = StateManager.open(config.data(), StateConfig.defaults().withFsync(false))) {
+            WriteSet ws = new WriteSet();
+            ws.delete(new StateKey.ActiveOrder(1, ask).encode());
+            store.commit(store.latestVersion() + 1, ws, null);
+        }
+        NodeConfig strict = new NodeConfig(config.data(), config.host(), 0, config.genesis(), true, config.blockMs(),
+                config.blockTxs(), config.queue(), true, false, config.consistencyCheckBlocks());
+        assertThatThrownBy(() -> Node.start(strict)).hasMessageContaining("orphaned_active_order");
+        try (Node node = Node.start(config)) {
+            assertThat(node.recovery().inconsistencies()).containsKey(RecoveryReport.Inconsistency.ORPHANED_ACTIVE_ORDER);
+            String metrics = new NodeClient(node.url()).get("/metrics").body();
+            assertThat(metrics).contains("recovery_repairs_total{kind=\"orphaned_active_order\"} 1.0");
+            assertThat(new NodeClient(node.url()).get("/health/ready").status()).isEqualTo(200);
+            assertThat(depth(node)).contains("\"asks\":[[101,3]]");
+        }
+    }
+}
