@@ -55,6 +55,15 @@ final class BatchBuilder {
         count++;
     }
 
+    /** Appends every record of {@code other}. */
+    void append(BatchBuilder other) {
+        int len = other.size - HEADER;
+        ensure(len);
+        System.arraycopy(other.buf, HEADER, buf, size, len);
+        size += len;
+        count += other.count;
+    }
+
     int count() {
         return count;
     }

@@ -99,6 +99,15 @@ public final class StateManager implements StateStore {
     private final LeafCache leafCache;
     /** Nodes read from RocksDB by the commit in progress (guarded by {@link #commitLock}). */
     private long nodesLoaded;
+    /** Nodes loaded and keys written by the previous commit, to decide whether to prefetch. */
+    private long lastCommitLoads;
+    private long lastCommitKeys;
+    /** Encodes a commit's value records while the tree is computed. */
+    private final ExecutorService encoder = Executors.newSingleThreadExecutor(r -> {
+        Thread t = new Thread(r, "state-encoder");
+        t.setDaemon(true);
+        return t;
+    });
     private final Reader reader = new Reader();
     private final Object commitLock = new Object();
 
@@ -330,44 +339,30 @@ public final class StateManager implements StateStore {
             long t0 = System.nanoTime();
             nodesLoaded = 0;
             TreeCommit.Hashed hashed = TreeCommit.hash(writes);
-            TreeReader overlay = reader;
-            if (latestVersion != NO_VERSION && hashed.keys().length > 0) {
-                overlay = new Overlay(TreePrefetcher.prefetch(prefetchSource, NodeKey.root(latestVersion),
-                        hashed.sortedHashes()));
+            byte[][] keys = hashed.keys();
+            // The value records do not depend on the tree: encode them on the helper thread meanwhile.
+            java.util.concurrent.Future<BatchBuilder> valueRecords = encoder.submit(() -> valueRecords(version, hashed, extras));
+            CommitReader treeReader = new CommitReader();
+            // Walk and multi-get ahead only when the caches missed a lot last time (cold start, tree
+            // larger than the cache); with a warm cache the walk would only repeat the tree's lookups.
+            if (latestVersion != NO_VERSION && keys.length > 0 && lastCommitLoads * 16 >= lastCommitKeys) {
+                treeReader.prefetched = TreePrefetcher.prefetch(prefetchSource, NodeKey.root(latestVersion),
+                        hashed.sortedHashes());
             }
             long tRead = System.nanoTime();
-            TreeCommit.Prepared p = TreeCommit.prepare(overlay, latestVersion, version, hashed);
+            TreeCommit.Prepared p = TreeCommit.prepare(treeReader, latestVersion, version, hashed);
             long t1 = System.nanoTime();
+            lastCommitLoads = nodesLoaded;
+            lastCommitKeys = keys.length;
             TreeUpdateBatch batch = p.batch();
-            byte[][] keys = p.keys();
-            BatchBuilder bb = new BatchBuilder(batch.nodeCount() * 400 + keys.length * 300 + 4096);
+            BatchBuilder bb = new BatchBuilder(batch.nodeCount() * 400 + 4096);
             for (int i = 0; i < batch.nodeCount(); i++) {
                 bb.put(nodesId, batch.nodeKey(i).encode(), NodeCodec.encode(batch.node(i)));
             }
             if (!p.stale().isEmpty()) {
                 bb.put(staleId, Versions.longBE(version), RecordCodec.encodeNodeKeys(p.stale()));
             }
-            for (int i = 0; i < keys.length; i++) {
-                byte[] value = p.values()[i];
-                if (value == null) {
-                    bb.delete(latestId, keys[i]);
-                } else {
-                    bb.put(latestId, keys[i], value);
-                }
-                bb.put(versionsId, RecordCodec.versionKey(p.keyHashes()[i], version), RecordCodec.versionValue(keys[i], value));
-            }
-            if (keys.length > 0) {
-                bb.put(changesId, Versions.longBE(version), RecordCodec.encodeKeys(keys));
-            }
-            if (extras != null) {
-                extras.forEach((k, v) -> {
-                    if (v == null) {
-                        bb.delete(blocksId, k);
-                    } else {
-                        bb.put(blocksId, k, v);
-                    }
-                });
-            }
+            bb.append(awaitRecords(valueRecords));
             bb.put(metaId, RecordCodec.rootKey(version), p.root());
             bb.put(metaId, RecordCodec.META_LATEST, Versions.longBE(version));
             try (WriteBatch wb = bb.toWriteBatch()) {
@@ -403,6 +398,45 @@ public final class StateManager implements StateStore {
             }
             schedulePruning();
             return p.root().clone();
+        }
+    }
+
+    /** Latest values, per-version values, the change record and the extras of one commit. */
+    private BatchBuilder valueRecords(long version, TreeCommit.Hashed h, WriteSet extras) {
+        byte[][] keys = h.keys();
+        BatchBuilder bb = new BatchBuilder(keys.length * 300 + 1024);
+        for (int i = 0; i < keys.length; i++) {
+            byte[] value = h.values()[i];
+            if (value == null) {
+                bb.delete(latestId, keys[i]);
+            } else {
+                bb.put(latestId, keys[i], value);
+            }
+            bb.put(versionsId, RecordCodec.versionKey(h.keyHashes()[i], version), RecordCodec.versionValue(keys[i], value));
+        }
+        if (keys.length > 0) {
+            bb.put(changesId, Versions.longBE(version), RecordCodec.encodeKeys(keys));
+        }
+        if (extras != null) {
+            extras.forEach((k, v) -> {
+                if (v == null) {
+                    bb.delete(blocksId, k);
+                } else {
+                    bb.put(blocksId, k, v);
+                }
+            });
+        }
+        return bb;
+    }
+
+    private static BatchBuilder awaitRecords(java.util.concurrent.Future<BatchBuilder> f) {
+        try {
+            return f.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new StateException("interrupted while encoding a commit", e);
+        } catch (ExecutionException e) {
+            throw new StateException("encoding a commit failed: " + e.getCause(), e.getCause());
         }
     }
 
@@ -776,6 +810,7 @@ public final class StateManager implements StateStore {
                 Thread.currentThread().interrupt();
             }
         }
+        encoder.shutdown();
         commitWrite.close();
         pruneWrite.close();
         closeAll(db, handles, dbOptions, cfOptions, blockCache);
@@ -856,23 +891,28 @@ public final class StateManager implements StateStore {
         }
     };
 
-    /** The tree's view during one commit: the prefetched nodes first, then the normal path. */
-    private final class Overlay implements TreeReader {
-        private final java.util.Map<NodeKey, Node> prefetched;
-
-        Overlay(java.util.Map<NodeKey, Node> prefetched) {
-            this.prefetched = prefetched;
-        }
+    /**
+     * The tree's view during one commit (committing thread only): prefetched nodes, then the
+     * caches (including the committer's leaf cache), then RocksDB, counting what it had to load.
+     */
+    private final class CommitReader implements TreeReader {
+        java.util.Map<NodeKey, Node> prefetched = java.util.Map.of();
 
         @Override
         public Node getNode(NodeKey key) {
             Node n = prefetched.get(key);
-            return n != null ? n : reader.getNode(key);
+            if (n == null) {
+                n = prefetchSource.cached(key);
+            }
+            if (n == null) {
+                n = prefetchSource.load(List.of(key)).get(0);
+            }
+            return n;
         }
 
         @Override
         public byte[] getValue(long maxVersion, KeyHash keyHash) {
-            return reader.getValue(maxVersion, keyHash);
+            return valueAt(keyHash, maxVersion);
         }
     }
 
