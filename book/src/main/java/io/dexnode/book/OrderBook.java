@@ -335,6 +335,22 @@ public final class OrderBook {
     }
 
     /**
+     * Up to {@code maxLevels} aggregated levels of one side, best first, as {@code [price, size]}
+     * pairs. Allocates: for queries and market data, not for the matching path.
+     */
+    public long[][] depthLevels(Side side, int maxLevels) {
+        int n = Math.min(maxLevels, levelCount(side));
+        long[] prices = new long[n];
+        long[] sizes = new long[n];
+        int got = depth(side, n, prices, sizes);
+        long[][] out = new long[got][];
+        for (int i = 0; i < got; i++) {
+            out[i] = new long[] {prices[i], sizes[i]};
+        }
+        return out;
+    }
+
+    /**
      * Up to maxLevels aggregated levels of one side, best first, into prices[i]/sizes[i] (sizes
      * saturate at Long.MAX_VALUE); returns the count written, bounded by the arrays' lengths.
      */

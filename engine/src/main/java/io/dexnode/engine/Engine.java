@@ -1010,19 +1010,8 @@ public final class Engine {
         if (m == null) {
             return null;
         }
-        return new Depth(marketId, store.latestVersion(), side(m.book, Side.BUY, levels), side(m.book, Side.SELL, levels));
-    }
-
-    private static long[][] side(OrderBook book, Side side, int levels) {
-        int n = Math.min(levels, book.levelCount(side));
-        long[] prices = new long[n];
-        long[] sizes = new long[n];
-        int got = book.depth(side, n, prices, sizes);
-        long[][] out = new long[got][];
-        for (int i = 0; i < got; i++) {
-            out[i] = new long[] {prices[i], sizes[i]};
-        }
-        return out;
+        return new Depth(marketId, store.latestVersion(), m.book.depthLevels(Side.BUY, levels),
+                m.book.depthLevels(Side.SELL, levels));
     }
 
     /** The committed record of an order, or null. */

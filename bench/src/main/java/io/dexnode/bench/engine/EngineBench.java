@@ -90,6 +90,9 @@ public final class EngineBench {
             CommitStats c = store.commitStats().minus(before);
             Report report = new Report(s, s.orders(), fills, blocks.size(), seconds, matching / 1e9, c.treeNanos() / 1e9,
                     (c.encodeNanos() + c.writeNanos()) / 1e9);
+            out.printf(Locale.ROOT, "engine: per block %,d state keys written, %,d RocksDB records, %,d KiB%n",
+                    c.keyWrites() / Math.max(1, c.commits()), c.batchEntries() / Math.max(1, c.commits()),
+                    c.batchBytes() / Math.max(1, c.commits()) / 1024);
             out.printf(Locale.ROOT, "engine: %,.0f orders/s (%,d fills) — %.2f s: matching+bookkeeping %.2f s, tree %.2f s, rocksdb %.2f s%n",
                     report.ordersPerSec(), fills, seconds, report.matchingSeconds(), report.treeSeconds(), report.rocksdbSeconds());
             return report;

@@ -100,18 +100,7 @@ public final class MarketDataPublisher {
 
     private MarketView view(MarketParams p, long height, List<Trade> recent) {
         OrderBook book = engine.book(p.marketId());
-        return new MarketView(p, height, side(book, Side.BUY), side(book, Side.SELL), book.orderCount(), recent);
-    }
-
-    private static long[][] side(OrderBook book, Side side) {
-        int n = book.levelCount(side);
-        long[] prices = new long[n];
-        long[] sizes = new long[n];
-        int got = book.depth(side, n, prices, sizes);
-        long[][] out = new long[got][];
-        for (int i = 0; i < got; i++) {
-            out[i] = new long[] {prices[i], sizes[i]};
-        }
-        return out;
+        return new MarketView(p, height, book.depthLevels(Side.BUY, Integer.MAX_VALUE),
+                book.depthLevels(Side.SELL, Integer.MAX_VALUE), book.orderCount(), recent);
     }
 }
