@@ -24,7 +24,10 @@ final class LeafCache {
     private static final int W = 10;
     private static final int PROBES = 8;
     private static final int MIN_SLOTS = 1 << 10;
-    /** Meta word of a removed entry; 0 is an empty slot, otherwise path length + 1. */
+    /**
+     * Meta word of a removed entry; 0 is an empty slot, otherwise path length + 1 in the low half
+     * and the node key's hash code in the high half, so a probe rarely compares paths.
+     */
     private static final long TOMBSTONE = -1;
 
     private final int maxSlots;
@@ -63,14 +66,14 @@ final class LeafCache {
             return null;
         }
         int s = slotOf(key, mask);
+        long m = metaOf(key);
         for (int p = 0; p < PROBES; p++) {
             int base = ((s + p) & mask) * W;
             long meta = table[base + 1];
             if (meta == 0) {
                 return null;
             }
-            if (meta != TOMBSTONE && table[base] == key.version() && (int) (meta - 1) == key.path().length()
-                    && pathMatches(base, key.path())) {
+            if (meta == m && table[base] == key.version() && pathMatches(base, key.path())) {
                 byte[] kh = new byte[KeyHash.LENGTH];
                 byte[] vh = new byte[KeyHash.LENGTH];
                 for (int i = 0; i < 4; i++) {
@@ -81,6 +84,10 @@ final class LeafCache {
             }
         }
         return null;
+    }
+
+    private static long metaOf(NodeKey key) {
+        return ((long) key.hashCode() << 32) | (key.path().length() + 1L);
     }
 
     private boolean pathMatches(int base, NibblePath path) {
@@ -100,14 +107,14 @@ final class LeafCache {
             return;
         }
         int s = slotOf(key, mask);
+        long m = metaOf(key);
         for (int p = 0; p < PROBES; p++) {
             int base = ((s + p) & mask) * W;
             long meta = table[base + 1];
             if (meta == 0) {
                 return;
             }
-            if (meta != TOMBSTONE && table[base] == key.version() && (int) (meta - 1) == key.path().length()
-                    && pathMatches(base, key.path())) {
+            if (meta == m && table[base] == key.version() && pathMatches(base, key.path())) {
                 table[base + 1] = TOMBSTONE;
                 count--;
                 return;
@@ -128,6 +135,7 @@ final class LeafCache {
 
     private void insert(long version, int pathLength, int hash, byte[] kh, byte[] vh, NodeKey key) {
         int s = slotOf(key, mask);
+        long m = metaOf(key);
         int target = -1;
         for (int p = 0; p < PROBES; p++) {
             int slot = (s + p) & mask;
@@ -140,7 +148,7 @@ final class LeafCache {
                 if (meta == 0) {
                     break;
                 }
-            } else if (table[base] == version && (int) (meta - 1) == pathLength && pathMatches(base, key.path())) {
+            } else if (meta == m && table[base] == version && pathMatches(base, key.path())) {
                 return; // already held: a node key is written once, so it is the same leaf
             }
         }
@@ -151,7 +159,7 @@ final class LeafCache {
         }
         int base = target * W;
         table[base] = version;
-        table[base + 1] = pathLength + 1L;
+        table[base + 1] = m;
         for (int i = 0; i < 4; i++) {
             table[base + 2 + i] = Versions.getLongBE(kh, i * 8);
             table[base + 6 + i] = Versions.getLongBE(vh, i * 8);
@@ -167,7 +175,7 @@ final class LeafCache {
             if (old[base + 1] == 0 || old[base + 1] == TOMBSTONE) {
                 continue;
             }
-            int len = (int) (old[base + 1] - 1);
+            int len = (int) (old[base + 1] & 0xFFFF_FFFFL) - 1;
             for (int i = 0; i < 4; i++) {
                 Versions.putLongBE(kh, i * 8, old[base + 2 + i]);
                 Versions.putLongBE(vh, i * 8, old[base + 6 + i]);

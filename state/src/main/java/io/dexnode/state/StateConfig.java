@@ -8,16 +8,17 @@ package io.dexnode.state;
  *              acknowledged block is never lost)
  * @param blockCacheBytes size of the LRU block cache shared by all column families
  * @param pruning how much history to keep
- * @param nodeCacheEntries how many tree nodes to keep in memory: up to this many leaves in a packed
- *                         table (~80 bytes each, grown on demand) and an eighth as many decoded
- *                         internal nodes. Every commit reads the path to each updated key; with the
+ * @param nodeCacheEntries how many nodes of the latest tree to keep in memory: up to this many
+ *                         leaves in a packed table (~160 bytes of table per leaf at its load factor,
+ *                         grown on demand) and half as many decoded internal nodes (a tree of N keys
+ *                         has about N/3). Every commit reads the path to each updated key; with the
  *                         whole tree cached, commits read nothing from disk. Size it to the number of
- *                         keys for the best commit rate.
+ *                         keys for the best commit rate; 0 turns caching off.
  */
 public record StateConfig(boolean fsync, long blockCacheBytes, PruningConfig pruning, int nodeCacheEntries) {
     /** Default block cache: 256 MiB. */
     public static final long DEFAULT_BLOCK_CACHE_BYTES = 256L << 20;
-    /** Default node cache: every node of a tree of about two million keys (at most ~200 MiB). */
+    /** Default node cache: the whole tree of up to about two million keys (~600 MiB when full). */
     public static final int DEFAULT_NODE_CACHE_ENTRIES = 1 << 21;
 
     public StateConfig {

@@ -94,8 +94,9 @@ public final class StateManager implements StateStore {
     private final int metaId;
     private final WriteOptions commitWrite;
     private final WriteOptions pruneWrite;
-    private final NodeCache nodeCache;
-    /** Leaves for the committing thread (guarded by {@link #commitLock}). */
+    /** Internal nodes of the latest tree: filled by the committer, read by everyone. */
+    private final InternalNodeCache nodeCache;
+    /** Leaves of the latest tree, for the committing thread (guarded by {@link #commitLock}). */
     private final LeafCache leafCache;
     /** Nodes read from RocksDB by the commit in progress (guarded by {@link #commitLock}). */
     private long nodesLoaded;
@@ -151,7 +152,7 @@ public final class StateManager implements StateStore {
         this.metaId = metaCf.getID();
         this.commitWrite = new WriteOptions().setSync(cfg.fsync());
         this.pruneWrite = new WriteOptions().setSync(false);
-        this.nodeCache = new NodeCache(cfg.nodeCacheEntries() / 8);
+        this.nodeCache = new InternalNodeCache(cfg.nodeCacheEntries() / 2);
         this.leafCache = new LeafCache(cfg.nodeCacheEntries());
         this.pruner = cfg.pruning().mode() == PruningMode.KEEP_LAST
                 ? Executors.newSingleThreadExecutor(r -> {
@@ -384,7 +385,7 @@ public final class StateManager implements StateStore {
                 if (n instanceof LeafNode leaf) {
                     leafCache.put(batch.nodeKey(i), leaf);
                 } else {
-                    nodeCache.put(batch.nodeKey(i), n);
+                    nodeCache.offer(batch.nodeKey(i), n);
                 }
             }
             if (latestVersion == NO_VERSION) {
@@ -692,7 +693,6 @@ public final class StateManager implements StateStore {
                     }
                     for (byte[] nodeKey : RecordCodec.decodeKeys(it.value())) {
                         wb.delete(nodesCf, nodeKey);
-                        nodeCache.remove(NodeKey.decode(nodeKey));
                     }
                     wb.delete(staleCf, k);
                     if (wb.count() >= PRUNE_CHUNK) {
@@ -835,18 +835,6 @@ public final class StateManager implements StateStore {
         cache.close();
     }
 
-    /**
-     * Internal nodes are few (about a fifteenth of the leaves) and on every path: they go to the
-     * shared LRU. Leaves are as many as keys; readers other than the committer (proofs) read them
-     * from RocksDB rather than let them crowd internal nodes out; the committer has its own
-     * {@link LeafCache}.
-     */
-    private void cacheIfInternal(NodeKey key, Node node) {
-        if (!(node instanceof LeafNode)) {
-            nodeCache.put(key, node);
-        }
-    }
-
     private Node decode(NodeKey key, byte[] bytes) {
         try {
             return NodeCodec.decode(bytes);
@@ -883,7 +871,7 @@ public final class StateManager implements StateStore {
                 if (n instanceof LeafNode leaf) {
                     leafCache.put(keys.get(i), leaf);
                 } else if (n != null) {
-                    nodeCache.put(keys.get(i), n);
+                    nodeCache.offer(keys.get(i), n);
                 }
                 out.add(n);
             }
@@ -928,9 +916,7 @@ public final class StateManager implements StateStore {
             if (bytes == null) {
                 return null;
             }
-            n = decode(key, bytes);
-            cacheIfInternal(key, n);
-            return n;
+            return decode(key, bytes);
         }
 
         @Override

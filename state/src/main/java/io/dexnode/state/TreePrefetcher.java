@@ -34,7 +34,10 @@ final class TreePrefetcher {
 
     private TreePrefetcher() {}
 
-    /** Every node on the paths to {@code sorted} (key hashes in ascending order) below {@code root}, by key. */
+    /**
+     * Loads every node on the paths to {@code sorted} (key hashes in ascending order) below
+     * {@code root}; returns the nodes it loaded (not those already cached), by key.
+     */
     static HashMap<NodeKey, Node> prefetch(Source source, NodeKey root, KeyHash[] sorted) {
         HashMap<NodeKey, Node> out = new HashMap<>(Math.max(16, sorted.length * 4));
         if (sorted.length == 0) {
@@ -58,6 +61,9 @@ final class TreePrefetcher {
                 List<Node> loaded = source.load(missing);
                 for (int m = 0; m < loaded.size(); m++) {
                     nodes[missingAt.get(m)] = loaded.get(m);
+                    if (loaded.get(m) != null) {
+                        out.put(missing.get(m), loaded.get(m));
+                    }
                 }
             }
             List<Pending> next = new ArrayList<>();
@@ -67,7 +73,6 @@ final class TreePrefetcher {
                 if (node == null) {
                     continue; // the update will report the missing node itself
                 }
-                out.put(p.key(), node);
                 if (node instanceof InternalNode in) {
                     expand(in, p, sorted, next);
                 }
