@@ -54,6 +54,20 @@ final class TreeCommit {
             java.util.Arrays.sort(sorted);
             return sorted;
         }
+
+        /** Indexes of the writes in key-hash order. */
+        int[] hashOrder() {
+            Integer[] order = new Integer[keys.length];
+            for (int i = 0; i < order.length; i++) {
+                order[i] = i;
+            }
+            java.util.Arrays.sort(order, (a, b) -> keyHashes[a].compareTo(keyHashes[b]));
+            int[] out = new int[order.length];
+            for (int i = 0; i < out.length; i++) {
+                out[i] = order[i];
+            }
+            return out;
+        }
     }
 
     /** Hashes every key of {@code writes}. */

@@ -286,9 +286,18 @@ public final class StateBench {
         }
     }
 
+    /**
+     * The baseline: the same keys and values as one batch, in key order (as the state store writes
+     * its records — sorted batches go into RocksDB's memtable about twice as fast), fsync.
+     */
     private static void rawWrite(RocksDB raw, WriteOptions sync, long[] ids, byte[][] vals) throws RocksDBException {
+        Integer[] order = new Integer[ids.length];
+        for (int i = 0; i < order.length; i++) {
+            order[i] = i;
+        }
+        java.util.Arrays.sort(order, (a, b) -> Long.compare(ids[a], ids[b]));
         try (WriteBatch wb = new WriteBatch()) {
-            for (int i = 0; i < ids.length; i++) {
+            for (int i : order) {
                 wb.put(key(ids[i]), vals[i]);
             }
             raw.write(sync, wb);
