@@ -34,6 +34,7 @@ final class LeafCache {
     private long[] table;
     private int mask;
     private int count;
+    private final byte[] scratch = new byte[KeyHash.LENGTH];
 
     LeafCache(int maxEntries) {
         int max = MIN_SLOTS;
@@ -101,10 +102,10 @@ final class LeafCache {
         return true;
     }
 
-    /** Forgets the leaf under {@code key}, if held (a key that is not a leaf's is ignored). */
-    void remove(NodeKey key) {
+    /** Forgets the leaf under {@code key}; false when it held none (e.g. an internal node's key). */
+    boolean remove(NodeKey key) {
         if (maxSlots == 0) {
-            return;
+            return false;
         }
         int s = slotOf(key, mask);
         long m = metaOf(key);
@@ -112,14 +113,15 @@ final class LeafCache {
             int base = ((s + p) & mask) * W;
             long meta = table[base + 1];
             if (meta == 0) {
-                return;
+                return false;
             }
             if (meta == m && table[base] == key.version() && pathMatches(base, key.path())) {
                 table[base + 1] = TOMBSTONE;
                 count--;
-                return;
+                return true;
             }
         }
+        return false;
     }
 
     /** Remembers {@code leaf} under {@code key}. */
@@ -130,7 +132,8 @@ final class LeafCache {
         if (count * 2 > mask && mask + 1 < maxSlots) {
             grow();
         }
-        insert(key.version(), key.path().length(), key.hashCode(), leaf.keyHash().bytes(), leaf.valueHash(), key);
+        leaf.keyHash().copyTo(scratch, 0);
+        insert(key.version(), key.path().length(), key.hashCode(), scratch, leaf.valueHash(), key);
     }
 
     private void insert(long version, int pathLength, int hash, byte[] kh, byte[] vh, NodeKey key) {

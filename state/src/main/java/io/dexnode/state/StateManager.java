@@ -357,13 +357,14 @@ public final class StateManager implements StateStore {
             lastCommitKeys = keys.length;
             TreeUpdateBatch batch = p.batch();
             BatchBuilder bb = new BatchBuilder(batch.nodeCount() * 400 + 4096);
-            Integer[] nodeOrder = new Integer[batch.nodeCount()];
-            for (int i = 0; i < nodeOrder.length; i++) {
-                nodeOrder[i] = i;
+            // In key order, like every family (see valueRecords); the tree emits children first.
+            NodeRecord[] nodeRecords = new NodeRecord[batch.nodeCount()];
+            for (int i = 0; i < nodeRecords.length; i++) {
+                nodeRecords[i] = new NodeRecord(batch.nodeKey(i).encode(), i);
             }
-            java.util.Arrays.sort(nodeOrder, (a, b) -> batch.nodeKey(a).compareTo(batch.nodeKey(b)));
-            for (int i : nodeOrder) {
-                bb.put(nodesId, batch.nodeKey(i).encode(), NodeCodec.encode(batch.node(i)));
+            java.util.Arrays.sort(nodeRecords);
+            for (NodeRecord r : nodeRecords) {
+                bb.put(nodesId, r.key(), NodeCodec.encode(batch.node(r.index())));
             }
             if (!p.stale().isEmpty()) {
                 bb.put(staleId, Versions.longBE(version), RecordCodec.encodeNodeKeys(p.stale()));
@@ -401,11 +402,20 @@ public final class StateManager implements StateStore {
         }
     }
 
+    /** A node's encoded key and its index in the batch, ordered by the key's bytes. */
+    private record NodeRecord(byte[] key, int index) implements Comparable<NodeRecord> {
+        @Override
+        public int compareTo(NodeRecord o) {
+            return Arrays.compareUnsigned(key, o.key);
+        }
+    }
+
     /** The caches serve the latest tree: what this version made stale leaves them, what it wrote joins. */
     private Void advanceCaches(TreeCommit.Prepared p) {
         for (io.dexnode.jmt.StaleNodeIndex stale : p.stale()) {
-            leafCache.remove(stale.nodeKey());
-            nodeCache.remove(stale.nodeKey());
+            if (!leafCache.remove(stale.nodeKey())) {
+                nodeCache.remove(stale.nodeKey());
+            }
         }
         TreeUpdateBatch batch = p.batch();
         for (int i = 0; i < batch.nodeCount(); i++) {
