@@ -136,12 +136,7 @@ public final class BenchApiCommand implements Callable<Integer> {
             out.println("sending orders...");
             ApiLoad.Report report = ApiLoad.run(txUrl, bodies, out);
             if (json != null) {
-                Path parent = json.toAbsolutePath().getParent();
-                if (parent != null) {
-                    Files.createDirectories(parent);
-                }
-                Files.writeString(json, report.toJson() + System.lineSeparator());
-                out.println("wrote " + json);
+                JsonReport.write(json, report.toJson(), out);
             }
             return 0;
         } finally {

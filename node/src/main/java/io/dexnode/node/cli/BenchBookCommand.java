@@ -4,7 +4,6 @@ import io.dexnode.bench.book.BookCommands;
 import io.dexnode.bench.book.BookThroughputBench;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.concurrent.Callable;
@@ -70,12 +69,7 @@ public final class BenchBookCommand implements Callable<Integer> {
                 + " (used heap after System.gc(), book built minus before)%n", r.bytesPerRestingOrder(), heapOrders);
         out.flush();
         if (json != null) {
-            Path parent = json.toAbsolutePath().getParent();
-            if (parent != null) {
-                Files.createDirectories(parent);
-            }
-            Files.writeString(json, toJson(r) + System.lineSeparator());
-            out.println("wrote " + json);
+            JsonReport.write(json, toJson(r), out);
         }
         return 0;
     }

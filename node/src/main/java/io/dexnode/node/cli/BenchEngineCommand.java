@@ -2,7 +2,6 @@ package io.dexnode.node.cli;
 
 import io.dexnode.bench.engine.EngineBench;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -50,12 +49,7 @@ public final class BenchEngineCommand implements Callable<Integer> {
         EngineBench.Report report = EngineBench.run(
                 new EngineBench.Settings(orders, markets, accounts, blockTxs, dir, seed, !noFsync), System.out);
         if (json != null) {
-            Path parent = json.toAbsolutePath().getParent();
-            if (parent != null) {
-                Files.createDirectories(parent);
-            }
-            Files.writeString(json, report.toJson() + System.lineSeparator());
-            System.out.println("wrote " + json);
+            JsonReport.write(json, report.toJson(), System.out);
         }
         return 0;
     }

@@ -2,7 +2,6 @@ package io.dexnode.node.cli;
 
 import io.dexnode.bench.recovery.RecoveryBench;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -47,12 +46,7 @@ public final class BenchRecoveryCommand implements Callable<Integer> {
         RecoveryBench.Report report = RecoveryBench.run(
                 new RecoveryBench.Settings(active, markets, history, repetitions, dir, seed), System.out);
         if (json != null) {
-            Path parent = json.toAbsolutePath().getParent();
-            if (parent != null) {
-                Files.createDirectories(parent);
-            }
-            Files.writeString(json, report.toJson() + System.lineSeparator());
-            System.out.println("wrote " + json);
+            JsonReport.write(json, report.toJson(), System.out);
         }
         return 0;
     }
