@@ -344,6 +344,10 @@ public final class StateManager implements StateStore {
             // The value records do not depend on the tree: encode them on the helper thread meanwhile.
             java.util.concurrent.Future<BatchBuilder> valueRecords = encoder.submit(() -> valueRecords(version, hashed, extras));
             CommitReader treeReader = new CommitReader();
+            if (latestVersion != NO_VERSION && cfg.nodeCacheEntries() > 0) {
+                Node root = nodeCache.get(NodeKey.root(latestVersion));
+                treeReader.resident = root != null && root.leafCount() <= cfg.nodeCacheEntries();
+            }
             // Walk and multi-get ahead only when the caches missed a lot last time (cold start, tree
             // larger than the cache); with a warm cache the walk would only repeat the tree's lookups.
             if (latestVersion != NO_VERSION && keys.length > 0 && lastCommitLoads * 16 >= lastCommitKeys) {
@@ -916,6 +920,18 @@ public final class StateManager implements StateStore {
      */
     private final class CommitReader implements TreeReader {
         java.util.Map<NodeKey, Node> prefetched = java.util.Map.of();
+        boolean resident;
+
+        /**
+         * When the whole latest tree fits the node budget, let the tree link parents to children:
+         * later commits then walk object links instead of looking every node up. The links only
+         * ever reach nodes of the latest tree (replaced nodes drop out with their parents), so
+         * memory stays about one tree; a tree larger than the budget gets no new links.
+         */
+        @Override
+        public boolean nodesStayResident() {
+            return resident;
+        }
 
         @Override
         public Node getNode(NodeKey key) {
