@@ -37,8 +37,13 @@ public final class StreamHub implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(StreamHub.class);
 
     /** One connection's subscriptions; touched only on the hub's thread. */
+    /** Messages a subscriber may have in flight before it counts as too slow and is disconnected. */
+    static final int MAX_PENDING_MESSAGES = 10_000;
+
     private static final class Subscriber {
         final WsContext ws;
+        /** Sent but not yet written to the socket: bounds the memory a slow client can hold. */
+        final java.util.concurrent.atomic.AtomicInteger pending = new java.util.concurrent.atomic.AtomicInteger();
         final TreeMap<Integer, Long> depth = new TreeMap<>();
         final TreeSet<Integer> trades = new TreeSet<>();
         final Map<String, Long> accounts = new LinkedHashMap<>();
@@ -262,7 +267,15 @@ public final class StreamHub implements AutoCloseable {
     private void send(Subscriber s, String text) {
         try {
             if (s.ws.session.isOpen()) {
-                s.ws.send(text);
+                if (s.pending.incrementAndGet() > MAX_PENDING_MESSAGES) {
+                    LOG.info("disconnecting stream subscriber {}: {} messages unread", s.ws.sessionId(), MAX_PENDING_MESSAGES);
+                    subscribers.remove(s.ws.sessionId());
+                    s.ws.session.close(1008, "too slow: more than " + MAX_PENDING_MESSAGES + " messages unread",
+                            org.eclipse.jetty.websocket.api.Callback.NOOP);
+                    return;
+                }
+                s.ws.session.sendText(text, org.eclipse.jetty.websocket.api.Callback.from(
+                        s.pending::decrementAndGet, failure -> s.pending.decrementAndGet()));
             } else {
                 subscribers.remove(s.ws.sessionId());
             }
