@@ -64,6 +64,38 @@ final class BatchBuilder {
         count += other.count;
     }
 
+    /** Empties the builder, keeping its buffer for the next batch. */
+    void clear() {
+        size = HEADER;
+        count = 0;
+    }
+
+    /**
+     * A per-version value record written in place (no intermediate arrays): key = key hash ‖
+     * BE(~version), value = tag ‖ varint length ‖ raw key ‖ value; see {@link RecordCodec}.
+     */
+    void putVersionRecord(int cf, io.dexnode.jmt.KeyHash kh, long version, byte[] rawKey, byte[] value) {
+        int vlen = value == null ? 0 : value.length;
+        int recordLength = 1 + RecordCodec.varintLength(rawKey.length) + rawKey.length + vlen;
+        ensure(1 + 5 + 1 + 40 + 5 + recordLength);
+        buf[size++] = TYPE_CF_VALUE;
+        size = RecordCodec.putVarint(buf, size, cf);
+        size = RecordCodec.putVarint(buf, size, 40);
+        kh.copyTo(buf, size);
+        Versions.putLongBE(buf, size + 32, ~version);
+        size += 40;
+        size = RecordCodec.putVarint(buf, size, recordLength);
+        buf[size++] = value == null ? RecordCodec.DELETED : RecordCodec.PUT;
+        size = RecordCodec.putVarint(buf, size, rawKey.length);
+        System.arraycopy(rawKey, 0, buf, size, rawKey.length);
+        size += rawKey.length;
+        if (value != null) {
+            System.arraycopy(value, 0, buf, size, vlen);
+            size += vlen;
+        }
+        count++;
+    }
+
     int count() {
         return count;
     }

@@ -41,10 +41,6 @@ final class RecordCodec {
         return out;
     }
 
-    static long versionOf(byte[] versionKey) {
-        return ~Versions.getLongBE(versionKey, KeyHash.LENGTH);
-    }
-
     static boolean sameHash(byte[] versionKey, byte[] prefix) {
         return versionKey.length == KeyHash.LENGTH + 8
                 && java.util.Arrays.equals(versionKey, 0, KeyHash.LENGTH, prefix, 0, KeyHash.LENGTH);

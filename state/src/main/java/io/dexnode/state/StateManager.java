@@ -103,6 +103,9 @@ public final class StateManager implements StateStore {
     /** Nodes loaded and keys written by the previous commit, to decide whether to prefetch. */
     private long lastCommitLoads;
     private long lastCommitKeys;
+    /** Reused batch buffers: the tree's records (committer) and the value records (helper thread). */
+    private final BatchBuilder treeRecords = new BatchBuilder(1 << 16);
+    private final BatchBuilder valueRecordsBuffer = new BatchBuilder(1 << 16);
     /** Encodes a commit's value records while the tree is computed. */
     private final ExecutorService encoder = Executors.newSingleThreadExecutor(r -> {
         Thread t = new Thread(r, "state-encoder");
@@ -360,7 +363,8 @@ public final class StateManager implements StateStore {
             lastCommitLoads = nodesLoaded;
             lastCommitKeys = keys.length;
             TreeUpdateBatch batch = p.batch();
-            BatchBuilder bb = new BatchBuilder(batch.nodeCount() * 400 + 4096);
+            BatchBuilder bb = treeRecords;
+            bb.clear();
             // In key order, like every family (see valueRecords); the tree emits children first.
             NodeRecord[] nodeRecords = new NodeRecord[batch.nodeCount()];
             for (int i = 0; i < nodeRecords.length; i++) {
@@ -436,7 +440,8 @@ public final class StateManager implements StateStore {
     /** Latest values, per-version values, the change record and the extras of one commit. */
     private BatchBuilder valueRecords(long version, TreeCommit.Hashed h, WriteSet extras) {
         byte[][] keys = h.keys();
-        BatchBuilder bb = new BatchBuilder(keys.length * 300 + 1024);
+        BatchBuilder bb = valueRecordsBuffer;
+        bb.clear();
         // Records go in key order within each column family: RocksDB inserts a sorted run into its
         // memtable about twice as fast as the same keys in random order. Raw keys arrive sorted.
         for (int i = 0; i < keys.length; i++) {
@@ -448,7 +453,7 @@ public final class StateManager implements StateStore {
             }
         }
         for (int i : h.hashOrder()) {
-            bb.put(versionsId, RecordCodec.versionKey(h.keyHashes()[i], version), RecordCodec.versionValue(keys[i], h.values()[i]));
+            bb.putVersionRecord(versionsId, h.keyHashes()[i], version, keys[i], h.values()[i]);
         }
         if (keys.length > 0) {
             bb.put(changesId, Versions.longBE(version), RecordCodec.encodeKeys(keys));

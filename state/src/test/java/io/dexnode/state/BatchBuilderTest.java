@@ -62,6 +62,17 @@ class BatchBuilderTest {
                     }
                 }
             }
+            // The in-place per-version record equals the record built from its parts.
+            byte[] rawKey = new byte[1 + r.nextInt(30)];
+            r.nextBytes(rawKey);
+            io.dexnode.jmt.KeyHash kh = io.dexnode.jmt.KeyHash.of(rawKey);
+            byte[] value = r.nextBoolean() ? null : new byte[1 + r.nextInt(200)];
+            if (value != null) {
+                r.nextBytes(value);
+            }
+            ColumnFamilyHandle versions = handles.get(3);
+            ours.putVersionRecord(versions.getID(), kh, 77, rawKey, value);
+            theirs.put(versions, RecordCodec.versionKey(kh, 77), RecordCodec.versionValue(rawKey, value));
             assertThat(ours.count()).isEqualTo(theirs.count());
             assertThat(ours.toBytes()).isEqualTo(theirs.data());
             try (WriteBatch rebuilt = ours.toWriteBatch()) {
