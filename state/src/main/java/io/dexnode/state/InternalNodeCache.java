@@ -37,6 +37,10 @@ final class InternalNodeCache {
         map.remove(key);
     }
 
+    void clear() {
+        map.clear();
+    }
+
     int size() {
         return map.size();
     }

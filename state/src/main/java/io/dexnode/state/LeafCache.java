@@ -188,6 +188,13 @@ final class LeafCache {
         }
     }
 
+    /** Forgets everything and gives the table's memory back. */
+    void clear() {
+        if (maxSlots > 0) {
+            allocate(MIN_SLOTS);
+        }
+    }
+
     /** Number of leaves held. */
     int size() {
         return count;

@@ -98,10 +98,17 @@ public final class StateManager implements StateStore {
     private final InternalNodeCache nodeCache;
     /** Leaves of the latest tree, for the committing thread (guarded by {@link #commitLock}). */
     private final LeafCache leafCache;
+    /** The latest root node (committer only; null until read). */
+    private Node latestRootNode;
+    /**
+     * Whether the tree runs linked (committer only): the whole latest tree fits the node budget,
+     * so parents hold their children as objects and the caches are left empty.
+     */
+    private boolean nodesLinked;
     /** Nodes read from RocksDB by the commit in progress (guarded by {@link #commitLock}). */
     private long nodesLoaded;
-    /** Nodes loaded and keys written by the previous commit, to decide whether to prefetch. */
-    private long lastCommitLoads;
+    /** Tree misses and keys written by the previous commit, to decide whether to prefetch. */
+    private long lastCommitMisses;
     private long lastCommitKeys;
     /** Reused batch buffers: the tree's records (committer) and the value records (helper thread). */
     private final BatchBuilder treeRecords = new BatchBuilder(1 << 16);
@@ -348,19 +355,27 @@ public final class StateManager implements StateStore {
             java.util.concurrent.Future<BatchBuilder> valueRecords = encoder.submit(() -> valueRecords(version, hashed, extras));
             CommitReader treeReader = new CommitReader();
             if (latestVersion != NO_VERSION && cfg.nodeCacheEntries() > 0) {
-                Node root = nodeCache.get(NodeKey.root(latestVersion));
-                treeReader.resident = root != null && root.leafCount() <= cfg.nodeCacheEntries();
+                if (latestRootNode == null) {
+                    latestRootNode = reader.getNode(NodeKey.root(latestVersion));
+                }
+                treeReader.resident = latestRootNode != null && latestRootNode.leafCount() <= cfg.nodeCacheEntries();
+                if (treeReader.resident && !nodesLinked) {
+                    // From now on the tree's own links hold it; the caches would only duplicate it.
+                    nodesLinked = true;
+                    nodeCache.clear();
+                    leafCache.clear();
+                }
             }
-            // Walk and multi-get ahead only when the caches missed a lot last time (cold start, tree
+            // Walk and multi-get ahead only when the tree missed a lot last time (cold start, tree
             // larger than the cache); with a warm cache the walk would only repeat the tree's lookups.
-            if (latestVersion != NO_VERSION && keys.length > 0 && lastCommitLoads * 16 >= lastCommitKeys) {
-                treeReader.prefetched = TreePrefetcher.prefetch(prefetchSource, NodeKey.root(latestVersion),
+            if (latestVersion != NO_VERSION && keys.length > 0 && lastCommitMisses * 16 >= lastCommitKeys) {
+                treeReader.prefetched = TreePrefetcher.prefetch(treeReader.source(), NodeKey.root(latestVersion),
                         hashed.sortedHashes());
             }
             long tRead = System.nanoTime();
             TreeCommit.Prepared p = TreeCommit.prepare(treeReader, latestVersion, version, hashed);
             long t1 = System.nanoTime();
-            lastCommitLoads = nodesLoaded;
+            lastCommitMisses = treeReader.misses;
             lastCommitKeys = keys.length;
             TreeUpdateBatch batch = p.batch();
             BatchBuilder bb = treeRecords;
@@ -383,7 +398,9 @@ public final class StateManager implements StateStore {
             try (WriteBatch wb = bb.toWriteBatch()) {
                 // While RocksDB writes, the helper thread moves the caches to the new tree (the
                 // committer is blocked in the write, so the leaf cache still has one user at a time).
-                java.util.concurrent.Future<?> caches = encoder.submit(() -> advanceCaches(p));
+                java.util.concurrent.Future<?> caches = treeReader.resident
+                        ? java.util.concurrent.CompletableFuture.completedFuture(null)
+                        : encoder.submit(() -> advanceCaches(p));
                 long t2 = System.nanoTime();
                 try {
                     write(wb, version);
@@ -400,6 +417,7 @@ public final class StateManager implements StateStore {
                 readableFrom = version;
             }
             latestRoot = p.root();
+            latestRootNode = newRootNode(p.batch());
             latestVersion = version;
             long horizon = cfg.pruning().horizon(version);
             if (horizon > readableFrom) {
@@ -416,6 +434,16 @@ public final class StateManager implements StateStore {
         public int compareTo(NodeRecord o) {
             return Arrays.compareUnsigned(key, o.key);
         }
+    }
+
+    /** The root node a batch wrote (every version writes its root last... or anywhere: find it). */
+    private static Node newRootNode(TreeUpdateBatch batch) {
+        for (int i = batch.nodeCount() - 1; i >= 0; i--) {
+            if (batch.nodeKey(i).path().length() == 0) {
+                return batch.node(i);
+            }
+        }
+        return null;
     }
 
     /** The caches serve the latest tree: what this version made stale leaves them, what it wrote joins. */
@@ -884,9 +912,23 @@ public final class StateManager implements StateStore {
         }
     }
 
-    private final TreePrefetcher.Source prefetchSource = new TreePrefetcher.Source() {
+    /**
+     * Where a commit's tree reads come from (committing thread only): the caches, unless the tree
+     * runs linked (then the caches stay empty and what is loaded is only handed to the tree, which
+     * links it), and RocksDB in multi-gets.
+     */
+    private final class CommitSource implements TreePrefetcher.Source {
+        private final boolean linked;
+
+        CommitSource(boolean linked) {
+            this.linked = linked;
+        }
+
         @Override
         public Node cached(NodeKey key) {
+            if (linked) {
+                return null;
+            }
             Node n = nodeCache.get(key);
             return n != null ? n : leafCache.get(key);
         }
@@ -908,16 +950,18 @@ public final class StateManager implements StateStore {
             for (int i = 0; i < keys.size(); i++) {
                 byte[] v = values.get(i);
                 Node n = v == null ? null : decode(keys.get(i), v);
-                if (n instanceof LeafNode leaf) {
-                    leafCache.put(keys.get(i), leaf);
-                } else if (n != null) {
-                    nodeCache.offer(keys.get(i), n);
+                if (!linked) {
+                    if (n instanceof LeafNode leaf) {
+                        leafCache.put(keys.get(i), leaf);
+                    } else if (n != null) {
+                        nodeCache.offer(keys.get(i), n);
+                    }
                 }
                 out.add(n);
             }
             return out;
         }
-    };
+    }
 
     /**
      * The tree's view during one commit (committing thread only): prefetched nodes, then the
@@ -926,6 +970,16 @@ public final class StateManager implements StateStore {
     private final class CommitReader implements TreeReader {
         java.util.Map<NodeKey, Node> prefetched = java.util.Map.of();
         boolean resident;
+        /** Nodes the tree needed that were neither linked nor cached (prefetched or loaded). */
+        long misses;
+        private CommitSource source;
+
+        CommitSource source() {
+            if (source == null) {
+                source = new CommitSource(resident);
+            }
+            return source;
+        }
 
         /**
          * When the whole latest tree fits the node budget, let the tree link parents to children:
@@ -940,12 +994,18 @@ public final class StateManager implements StateStore {
 
         @Override
         public Node getNode(NodeKey key) {
-            Node n = prefetched.get(key);
-            if (n == null) {
-                n = prefetchSource.cached(key);
+            if (latestRootNode != null && key.path().length() == 0 && key.version() == latestVersion) {
+                return latestRootNode; // the object the last commit built, with its links
             }
+            Node n = prefetched.get(key);
+            if (n != null) {
+                misses++;
+                return n;
+            }
+            n = source().cached(key);
             if (n == null) {
-                n = prefetchSource.load(List.of(key)).get(0);
+                misses++;
+                n = source().load(List.of(key)).get(0);
             }
             return n;
         }
