@@ -62,7 +62,7 @@ public final class Engine {
     private final StateOverlay state;
     private final TreeMap<Integer, MarketBook> markets = new TreeMap<>();
     /** Derived from state (rebuilt by recovery): each account's active orders, by id. */
-    private final HashMap<Long, TreeSet<Long>> accountOrders = new HashMap<>();
+    private final AccountOrderIndex accountOrders = new AccountOrderIndex();
     /** Derived from state: each account's active client order ids. */
     private final HashMap<Long, HashMap<String, Long>> clientOrderIds = new HashMap<>();
     private final Matcher matcher = new Matcher();
@@ -279,7 +279,7 @@ public final class Engine {
             requireMarket(c.market());
         }
         putAccount(ctx, withNonce(acct, c.nonce()));
-        List<Long> ids = new ArrayList<>(accountOrders.getOrDefault(acct.accountId(), new TreeSet<>()));
+        long[] ids = accountOrders.sorted(acct.accountId());
         ctx.bookTouched = true;
         int cancelled = 0;
         for (long id : ids) {
@@ -760,17 +760,14 @@ public final class Engine {
     }
 
     private void indexActive(long accountId, long orderId, String clientOrderId) {
-        accountOrders.computeIfAbsent(accountId, k -> new TreeSet<>()).add(orderId);
+        accountOrders.add(accountId, orderId);
         if (clientOrderId != null) {
             clientOrderIds.computeIfAbsent(accountId, k -> new HashMap<>()).put(clientOrderId, orderId);
         }
     }
 
     private void unindexActive(OrderRecord o) {
-        TreeSet<Long> ids = accountOrders.get(o.accountId());
-        if (ids != null && ids.remove(o.orderId()) && ids.isEmpty()) {
-            accountOrders.remove(o.accountId());
-        }
+        accountOrders.remove(o.accountId(), o.orderId());
         if (o.clientOrderId() != null) {
             HashMap<String, Long> byClient = clientOrderIds.get(o.accountId());
             if (byClient != null && byClient.remove(o.clientOrderId(), o.orderId()) && byClient.isEmpty()) {
@@ -1041,8 +1038,11 @@ public final class Engine {
 
     /** Ids of an account's active orders, ascending. */
     public List<Long> activeOrderIds(long accountId) {
-        TreeSet<Long> ids = accountOrders.get(accountId);
-        return ids == null ? List.of() : List.copyOf(ids);
+        List<Long> ids = new ArrayList<>();
+        for (long id : accountOrders.sorted(accountId)) {
+            ids.add(id);
+        }
+        return ids;
     }
 
     // ---------------------------------------------------------------- lifecycle

@@ -172,7 +172,8 @@ public final class OrderbookRecovery {
         final LongList ids = new LongList();
         final LongList seqs = new LongList();
         final LongList remainings = new LongList();
-        final List<byte[]> records = new ArrayList<>();
+        /** The order record each entry names, decoded once (null: missing). */
+        OrderRecord[] records;
         List<RestingOrder> valid = new ArrayList<>();
 
         private MarketLoad(int marketId) {
@@ -183,23 +184,26 @@ public final class OrderbookRecovery {
             MarketLoad load = new MarketLoad(marketId);
             List<byte[]> keys = new ArrayList<>();
             store.scanPrefix(StateKey.ActiveOrder.marketPrefix(marketId), (k, v) -> {
-                StateKey.ActiveOrder entry = (StateKey.ActiveOrder) StateKey.decode(k);
-                ActiveOrderEntry e = ActiveOrderEntry.decode(v);
-                load.ids.add(entry.orderId());
-                load.seqs.add(e.prioritySeq());
-                load.remainings.add(e.remaining());
-                keys.add(new StateKey.Order(entry.orderId()).encode());
+                if (k.length != 13 || v.length != 17) {
+                    throw new IllegalStateException("malformed ActiveOrder entry of " + k.length + "/" + v.length + " bytes");
+                }
+                ActiveOrderEntry.checkFormat(v);
+                long id = longAt(k, 5);
+                load.ids.add(id);
+                load.seqs.add(longAt(v, 1));
+                load.remainings.add(longAt(v, 9));
+                keys.add(new StateKey.Order(id).encode());
             });
+            load.records = new OrderRecord[keys.size()];
+            int at = 0;
             for (int from = 0; from < keys.size(); from += MULTI_GET_CHUNK) {
-                load.records.addAll(store.multiGet(keys.subList(from, Math.min(keys.size(), from + MULTI_GET_CHUNK))));
+                for (byte[] raw : store.multiGet(keys.subList(from, Math.min(keys.size(), from + MULTI_GET_CHUNK)))) {
+                    load.records[at++] = raw == null ? null : OrderRecord.decode(raw);
+                }
             }
-            for (int i = 0; i < load.ids.size(); i++) {
-                byte[] raw = load.records.get(i);
-                if (raw != null) {
-                    OrderRecord o = OrderRecord.decode(raw);
-                    if (o.status() == OrderStatus.ACTIVE && o.remaining() > 0 && o.marketId() == marketId) {
-                        load.valid.add(RestingOrder.of(o));
-                    }
+            for (OrderRecord o : load.records) {
+                if (o != null && o.status() == OrderStatus.ACTIVE && o.remaining() > 0 && o.marketId() == marketId) {
+                    load.valid.add(RestingOrder.of(o));
                 }
             }
             load.valid.sort(Comparator.comparingLong(RestingOrder::prioritySeq));
@@ -211,13 +215,12 @@ public final class OrderbookRecovery {
             int validAt = 0;
             for (int i = 0; i < ids.size(); i++) {
                 long id = ids.get(i);
-                byte[] raw = records.get(i);
-                if (raw == null) {
+                OrderRecord o = records[i];
+                if (o == null) {
                     report.found(Inconsistency.MISSING_ORDER, id);
                     plan.deletes.add(new RepairPlan.EntryDelete(marketId, id));
                     continue;
                 }
-                OrderRecord o = OrderRecord.decode(raw);
                 Inconsistency problem = switch (o.status()) {
                     case FILLED -> Inconsistency.FILLED_ORDER;
                     case CANCELLED -> Inconsistency.CANCELLED_ORDER;
@@ -237,7 +240,7 @@ public final class OrderbookRecovery {
                     plan.touched.add(new RepairPlan.AccountMarket(o.accountId(), marketId));
                 }
             }
-            records.clear();
+            records = null;
             report.restored(marketId, valid.size());
         }
 
@@ -386,11 +389,23 @@ public final class OrderbookRecovery {
     static BookDigest indexDigest(StateStore store, int marketId) {
         BookDigest.Accumulator acc = new BookDigest.Accumulator();
         store.scanPrefix(StateKey.ActiveOrder.marketPrefix(marketId), (k, v) -> {
-            ActiveOrderEntry e = ActiveOrderEntry.decode(v);
-            long id = ((StateKey.ActiveOrder) StateKey.decode(k)).orderId();
-            acc.add(id, e.remaining(), e.prioritySeq());
+            // Fixed layouts (tag, market u32, order u64 / format, seq i64, remaining i64), read in place:
+            // this runs over every resting order after each recovery and in each health check.
+            if (k.length != 13 || v.length != 17) {
+                throw new IllegalStateException("malformed ActiveOrder entry of " + k.length + "/" + v.length + " bytes");
+            }
+            ActiveOrderEntry.checkFormat(v);
+            acc.add(longAt(k, 5), longAt(v, 9), longAt(v, 1));
         });
         return acc.result();
+    }
+
+    private static long longAt(byte[] b, int at) {
+        long x = 0;
+        for (int i = at; i < at + 8; i++) {
+            x = (x << 8) | (b[i] & 0xff);
+        }
+        return x;
     }
 
     private static RuntimeException rethrow(ExecutionException e) {

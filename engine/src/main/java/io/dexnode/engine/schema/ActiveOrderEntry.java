@@ -12,6 +12,14 @@ public record ActiveOrderEntry(long prioritySeq, long remaining) {
         return new ValueWriter(FORMAT).i64(prioritySeq).i64(remaining).bytes();
     }
 
+    /** Throws unless {@code value} starts with this record's format byte. */
+    public static void checkFormat(byte[] value) {
+        if (value.length == 0 || value[0] != FORMAT) {
+            throw new IllegalStateException("active order record has format " + (value.length == 0 ? "none" : value[0])
+                    + ", expected " + FORMAT);
+        }
+    }
+
     public static ActiveOrderEntry decode(byte[] value) {
         ValueReader r = new ValueReader(value, "active order", FORMAT);
         ActiveOrderEntry e = new ActiveOrderEntry(r.i64(), r.i64());
