@@ -113,6 +113,7 @@ public final class StateManager implements StateStore {
     /** Reused batch buffers: the tree's records (committer) and the value records (helper thread). */
     private final BatchBuilder treeRecords = new BatchBuilder(1 << 16);
     private final BatchBuilder valueRecordsBuffer = new BatchBuilder(1 << 16);
+    private final BatchBuilder nodeRecordsTail = new BatchBuilder(1 << 16);
     /** Encodes a commit's value records while the tree is computed. */
     private final ExecutorService encoder = Executors.newSingleThreadExecutor(r -> {
         Thread t = new Thread(r, "state-encoder");
@@ -386,9 +387,12 @@ public final class StateManager implements StateStore {
                 nodeRecords[i] = new NodeRecord(batch.nodeKey(i).encode(), i);
             }
             java.util.Arrays.sort(nodeRecords);
-            for (NodeRecord r : nodeRecords) {
-                bb.put(nodesId, r.key(), NodeCodec.encode(batch.node(r.index())));
-            }
+            // The helper encodes the second half of the nodes (after the value records) meanwhile.
+            int half = nodeRecords.length / 2;
+            java.util.concurrent.Future<BatchBuilder> tail = encoder.submit(
+                    () -> encodeNodes(nodeRecordsTail, batch, nodeRecords, half, nodeRecords.length));
+            encodeNodes(bb, batch, nodeRecords, 0, half);
+            bb.append(awaitRecords(tail));
             if (!p.stale().isEmpty()) {
                 bb.put(staleId, Versions.longBE(version), RecordCodec.encodeNodeKeys(p.stale()));
             }
@@ -426,6 +430,16 @@ public final class StateManager implements StateStore {
             schedulePruning();
             return p.root().clone();
         }
+    }
+
+    private BatchBuilder encodeNodes(BatchBuilder out, TreeUpdateBatch batch, NodeRecord[] records, int from, int to) {
+        if (out != treeRecords) {
+            out.clear();
+        }
+        for (int i = from; i < to; i++) {
+            out.put(nodesId, records[i].key(), NodeCodec.encode(batch.node(records[i].index())));
+        }
+        return out;
     }
 
     /** A node's encoded key and its index in the batch, ordered by the key's bytes. */
