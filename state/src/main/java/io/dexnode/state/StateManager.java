@@ -122,6 +122,8 @@ public final class StateManager implements StateStore {
     });
     private final Reader reader = new Reader();
     private final Object commitLock = new Object();
+    /** Read side: any call using RocksDB; write side: close. */
+    private final java.util.concurrent.locks.ReentrantReadWriteLock lifecycle = new java.util.concurrent.locks.ReentrantReadWriteLock();
 
     private volatile long latestVersion;
     private volatile byte[] latestRoot;
@@ -342,93 +344,98 @@ public final class StateManager implements StateStore {
 
     @Override
     public byte[] commit(long version, WriteSet writes, WriteSet extras) {
-        if (writes == null) {
-            throw new IllegalArgumentException("commit needs a write set (it may be empty)");
-        }
-        synchronized (commitLock) {
-            usable();
-            Versions.checkNext(version, latestVersion);
-            long t0 = System.nanoTime();
-            nodesLoaded = 0;
-            TreeCommit.Hashed hashed = TreeCommit.hash(writes);
-            byte[][] keys = hashed.keys();
-            // The value records do not depend on the tree: encode them on the helper thread meanwhile.
-            java.util.concurrent.Future<BatchBuilder> valueRecords = encoder.submit(() -> valueRecords(version, hashed, extras));
-            CommitReader treeReader = new CommitReader();
-            if (latestVersion != NO_VERSION && cfg.nodeCacheEntries() > 0) {
-                if (latestRootNode == null) {
-                    latestRootNode = reader.getNode(NodeKey.root(latestVersion));
+        java.util.concurrent.locks.Lock lock = enter();
+        try {
+            if (writes == null) {
+                throw new IllegalArgumentException("commit needs a write set (it may be empty)");
+            }
+            synchronized (commitLock) {
+                usable();
+                Versions.checkNext(version, latestVersion);
+                long t0 = System.nanoTime();
+                nodesLoaded = 0;
+                TreeCommit.Hashed hashed = TreeCommit.hash(writes);
+                byte[][] keys = hashed.keys();
+                // The value records do not depend on the tree: encode them on the helper thread meanwhile.
+                java.util.concurrent.Future<BatchBuilder> valueRecords = encoder.submit(() -> valueRecords(version, hashed, extras));
+                CommitReader treeReader = new CommitReader();
+                if (latestVersion != NO_VERSION && cfg.nodeCacheEntries() > 0) {
+                    if (latestRootNode == null) {
+                        latestRootNode = reader.getNode(NodeKey.root(latestVersion));
+                    }
+                    treeReader.resident = latestRootNode != null && latestRootNode.leafCount() <= cfg.nodeCacheEntries();
+                    if (treeReader.resident && !nodesLinked) {
+                        // From now on the tree's own links hold it; the caches would only duplicate it.
+                        nodesLinked = true;
+                        nodeCache.clear();
+                        leafCache.clear();
+                    }
                 }
-                treeReader.resident = latestRootNode != null && latestRootNode.leafCount() <= cfg.nodeCacheEntries();
-                if (treeReader.resident && !nodesLinked) {
-                    // From now on the tree's own links hold it; the caches would only duplicate it.
-                    nodesLinked = true;
-                    nodeCache.clear();
-                    leafCache.clear();
+                // Walk and multi-get ahead only when the tree missed a lot last time (cold start, tree
+                // larger than the cache); with a warm cache the walk would only repeat the tree's lookups.
+                if (latestVersion != NO_VERSION && keys.length > 0 && lastCommitMisses * 16 >= lastCommitKeys) {
+                    treeReader.prefetched = TreePrefetcher.prefetch(treeReader.source(), NodeKey.root(latestVersion),
+                            hashed.sortedHashes());
                 }
-            }
-            // Walk and multi-get ahead only when the tree missed a lot last time (cold start, tree
-            // larger than the cache); with a warm cache the walk would only repeat the tree's lookups.
-            if (latestVersion != NO_VERSION && keys.length > 0 && lastCommitMisses * 16 >= lastCommitKeys) {
-                treeReader.prefetched = TreePrefetcher.prefetch(treeReader.source(), NodeKey.root(latestVersion),
-                        hashed.sortedHashes());
-            }
-            long tRead = System.nanoTime();
-            TreeCommit.Prepared p = TreeCommit.prepare(treeReader, latestVersion, version, hashed);
-            long t1 = System.nanoTime();
-            lastCommitMisses = treeReader.misses;
-            lastCommitKeys = keys.length;
-            TreeUpdateBatch batch = p.batch();
-            BatchBuilder bb = treeRecords;
-            bb.clear();
-            // In key order, like every family (see valueRecords); the tree emits children first.
-            NodeRecord[] nodeRecords = new NodeRecord[batch.nodeCount()];
-            for (int i = 0; i < nodeRecords.length; i++) {
-                nodeRecords[i] = new NodeRecord(batch.nodeKey(i).encode(), i);
-            }
-            java.util.Arrays.sort(nodeRecords);
-            // The helper encodes the second half of the nodes (after the value records) meanwhile.
-            int half = nodeRecords.length / 2;
-            java.util.concurrent.Future<BatchBuilder> tail = encoder.submit(
-                    () -> encodeNodes(nodeRecordsTail, batch, nodeRecords, half, nodeRecords.length));
-            encodeNodes(bb, batch, nodeRecords, 0, half);
-            bb.append(awaitRecords(tail));
-            if (!p.stale().isEmpty()) {
-                bb.put(staleId, Versions.longBE(version), RecordCodec.encodeNodeKeys(p.stale()));
-            }
-            bb.append(awaitRecords(valueRecords));
-            bb.put(metaId, RecordCodec.rootKey(version), p.root());
-            bb.put(metaId, RecordCodec.META_LATEST, Versions.longBE(version));
-            try (WriteBatch wb = bb.toWriteBatch()) {
-                // While RocksDB writes, the helper thread moves the caches to the new tree (the
-                // committer is blocked in the write, so the leaf cache still has one user at a time).
-                java.util.concurrent.Future<?> caches = treeReader.resident
-                        ? java.util.concurrent.CompletableFuture.completedFuture(null)
-                        : encoder.submit(() -> advanceCaches(p));
-                long t2 = System.nanoTime();
-                try {
-                    write(wb, version);
-                } finally {
-                    awaitRecords(caches);
+                long tRead = System.nanoTime();
+                TreeCommit.Prepared p = TreeCommit.prepare(treeReader, latestVersion, version, hashed);
+                long t1 = System.nanoTime();
+                lastCommitMisses = treeReader.misses;
+                lastCommitKeys = keys.length;
+                TreeUpdateBatch batch = p.batch();
+                BatchBuilder bb = treeRecords;
+                bb.clear();
+                // In key order, like every family (see valueRecords); the tree emits children first.
+                NodeRecord[] nodeRecords = new NodeRecord[batch.nodeCount()];
+                for (int i = 0; i < nodeRecords.length; i++) {
+                    nodeRecords[i] = new NodeRecord(batch.nodeKey(i).encode(), i);
                 }
-                long t3 = System.nanoTime();
-                CommitStats s = stats;
-                stats = new CommitStats(s.commits() + 1, s.keyWrites() + keys.length, s.nodesLoaded() + nodesLoaded,
-                        s.readNanos() + (tRead - t0), s.treeNanos() + (t1 - tRead), s.encodeNanos() + (t2 - t1),
-                        s.writeNanos() + (t3 - t2), s.batchBytes() + bb.sizeInBytes(), s.batchEntries() + bb.count());
+                java.util.Arrays.sort(nodeRecords);
+                // The helper encodes the second half of the nodes (after the value records) meanwhile.
+                int half = nodeRecords.length / 2;
+                java.util.concurrent.Future<BatchBuilder> tail = encoder.submit(
+                        () -> encodeNodes(nodeRecordsTail, batch, nodeRecords, half, nodeRecords.length));
+                encodeNodes(bb, batch, nodeRecords, 0, half);
+                bb.append(awaitRecords(tail));
+                if (!p.stale().isEmpty()) {
+                    bb.put(staleId, Versions.longBE(version), RecordCodec.encodeNodeKeys(p.stale()));
+                }
+                bb.append(awaitRecords(valueRecords));
+                bb.put(metaId, RecordCodec.rootKey(version), p.root());
+                bb.put(metaId, RecordCodec.META_LATEST, Versions.longBE(version));
+                try (WriteBatch wb = bb.toWriteBatch()) {
+                    // While RocksDB writes, the helper thread moves the caches to the new tree (the
+                    // committer is blocked in the write, so the leaf cache still has one user at a time).
+                    java.util.concurrent.Future<?> caches = treeReader.resident
+                            ? java.util.concurrent.CompletableFuture.completedFuture(null)
+                            : encoder.submit(() -> advanceCaches(p));
+                    long t2 = System.nanoTime();
+                    try {
+                        write(wb, version);
+                    } finally {
+                        awaitRecords(caches);
+                    }
+                    long t3 = System.nanoTime();
+                    CommitStats s = stats;
+                    stats = new CommitStats(s.commits() + 1, s.keyWrites() + keys.length, s.nodesLoaded() + nodesLoaded,
+                            s.readNanos() + (tRead - t0), s.treeNanos() + (t1 - tRead), s.encodeNanos() + (t2 - t1),
+                            s.writeNanos() + (t3 - t2), s.batchBytes() + bb.sizeInBytes(), s.batchEntries() + bb.count());
+                }
+                if (latestVersion == NO_VERSION) {
+                    readableFrom = version;
+                }
+                latestRoot = p.root();
+                latestRootNode = newRootNode(p.batch());
+                latestVersion = version;
+                long horizon = cfg.pruning().horizon(version);
+                if (horizon > readableFrom) {
+                    readableFrom = horizon;
+                }
+                schedulePruning();
+                return p.root().clone();
             }
-            if (latestVersion == NO_VERSION) {
-                readableFrom = version;
-            }
-            latestRoot = p.root();
-            latestRootNode = newRootNode(p.batch());
-            latestVersion = version;
-            long horizon = cfg.pruning().horizon(version);
-            if (horizon > readableFrom) {
-                readableFrom = horizon;
-            }
-            schedulePruning();
-            return p.root().clone();
+        } finally {
+            lock.unlock();
         }
     }
 
@@ -565,26 +572,38 @@ public final class StateManager implements StateStore {
 
     @Override
     public byte[] rootAt(long version) {
-        usable();
-        Versions.checkReadable(version, readableFrom, latestVersion);
-        byte[] root = dbGet(metaCf, RecordCodec.rootKey(version));
-        if (root == null) {
-            throw new StateException("version " + version + " is not committed (no root)");
+        java.util.concurrent.locks.Lock lock = enter();
+        try {
+            Versions.checkReadable(version, readableFrom, latestVersion);
+            byte[] root = dbGet(metaCf, RecordCodec.rootKey(version));
+            if (root == null) {
+                throw new StateException("version " + version + " is not committed (no root)");
+            }
+            return root;
+        } finally {
+            lock.unlock();
         }
-        return root;
     }
 
     @Override
     public byte[] get(byte[] key) {
-        usable();
-        return dbGet(latestCf, key);
+        java.util.concurrent.locks.Lock lock = enter();
+        try {
+            return dbGet(latestCf, key);
+        } finally {
+            lock.unlock();
+        }
     }
 
     @Override
     public byte[] get(byte[] key, long version) {
-        usable();
-        Versions.checkReadable(version, readableFrom, latestVersion);
-        return valueAt(KeyHash.of(key), version);
+        java.util.concurrent.locks.Lock lock = enter();
+        try {
+            Versions.checkReadable(version, readableFrom, latestVersion);
+            return valueAt(KeyHash.of(key), version);
+        } finally {
+            lock.unlock();
+        }
     }
 
     private byte[] valueAt(KeyHash kh, long version) {
@@ -601,27 +620,39 @@ public final class StateManager implements StateStore {
 
     @Override
     public List<byte[]> multiGet(List<byte[]> keys) {
-        usable();
-        if (keys.isEmpty()) {
-            return new ArrayList<>();
-        }
+        java.util.concurrent.locks.Lock lock = enter();
         try {
-            return new ArrayList<>(db.multiGetAsList(Collections.nCopies(keys.size(), latestCf), keys));
-        } catch (RocksDBException e) {
-            throw new StateException("state read failed: " + e.getMessage(), e);
+            if (keys.isEmpty()) {
+                return new ArrayList<>();
+            }
+            try {
+                return new ArrayList<>(db.multiGetAsList(Collections.nCopies(keys.size(), latestCf), keys));
+            } catch (RocksDBException e) {
+                throw new StateException("state read failed: " + e.getMessage(), e);
+            }
+        } finally {
+            lock.unlock();
         }
     }
 
     @Override
     public void scanPrefix(byte[] prefix, BiConsumer<byte[], byte[]> visitor) {
-        usable();
-        scan(latestCf, prefix, visitor);
+        java.util.concurrent.locks.Lock lock = enter();
+        try {
+            scan(latestCf, prefix, visitor);
+        } finally {
+            lock.unlock();
+        }
     }
 
     @Override
     public void scanExtras(byte[] prefix, BiConsumer<byte[], byte[]> visitor) {
-        usable();
-        scan(blocksCf, prefix, visitor);
+        java.util.concurrent.locks.Lock lock = enter();
+        try {
+            scan(blocksCf, prefix, visitor);
+        } finally {
+            lock.unlock();
+        }
     }
 
     private void scan(ColumnFamilyHandle cf, byte[] prefix, BiConsumer<byte[], byte[]> visitor) {
@@ -639,33 +670,46 @@ public final class StateManager implements StateStore {
 
     @Override
     public byte[] getExtra(byte[] key) {
-        usable();
-        return dbGet(blocksCf, key);
+        java.util.concurrent.locks.Lock lock = enter();
+        try {
+            return dbGet(blocksCf, key);
+        } finally {
+            lock.unlock();
+        }
     }
 
     @Override
     public StateProof getWithProof(byte[] key, long version) {
-        byte[] root = rootAt(version);
-        return Proofs.prove(reader, key, version, root);
+        java.util.concurrent.locks.Lock lock = enter();
+        try {
+            byte[] root = rootAt(version);
+            return Proofs.prove(reader, key, version, root);
+        } finally {
+            lock.unlock();
+        }
     }
 
     @Override
     public List<byte[]> changedKeys(long fromExclusive, long toInclusive) {
-        usable();
-        InMemoryStateStore.checkChangeRange(fromExclusive, toInclusive, readableFrom, latestVersion);
-        TreeSet<byte[]> out = new TreeSet<>(Arrays::compareUnsigned);
-        if (toInclusive > fromExclusive) {
-            try (RocksIterator it = db.newIterator(changesCf)) {
-                for (it.seek(Versions.longBE(Math.max(fromExclusive + 1, 0))); it.isValid(); it.next()) {
-                    if (Versions.getLongBE(it.key(), 0) > toInclusive) {
-                        break;
+        java.util.concurrent.locks.Lock lock = enter();
+        try {
+            InMemoryStateStore.checkChangeRange(fromExclusive, toInclusive, readableFrom, latestVersion);
+            TreeSet<byte[]> out = new TreeSet<>(Arrays::compareUnsigned);
+            if (toInclusive > fromExclusive) {
+                try (RocksIterator it = db.newIterator(changesCf)) {
+                    for (it.seek(Versions.longBE(Math.max(fromExclusive + 1, 0))); it.isValid(); it.next()) {
+                        if (Versions.getLongBE(it.key(), 0) > toInclusive) {
+                            break;
+                        }
+                        out.addAll(RecordCodec.decodeKeys(it.value()));
                     }
-                    out.addAll(RecordCodec.decodeKeys(it.value()));
+                    checkIterator(it);
                 }
-                checkIterator(it);
             }
+            return new ArrayList<>(out);
+        } finally {
+            lock.unlock();
         }
-        return new ArrayList<>(out);
     }
 
     @Override
@@ -690,6 +734,23 @@ public final class StateManager implements StateStore {
         }
     }
 
+    /**
+     * Enters a call that uses RocksDB: holds the read side of the lifecycle lock (so close() waits
+     * for calls in flight instead of freeing native handles under them) and checks the store is
+     * usable. The caller unlocks.
+     */
+    private java.util.concurrent.locks.Lock enter() {
+        java.util.concurrent.locks.Lock lock = lifecycle.readLock();
+        lock.lock();
+        try {
+            usable();
+        } catch (RuntimeException e) {
+            lock.unlock();
+            throw e;
+        }
+        return lock;
+    }
+
     private void usable() {
         if (closed) {
             throw new StateException("the state store at " + dir + " is closed");
@@ -707,14 +768,18 @@ public final class StateManager implements StateStore {
      * exist). It opens with {@link #open} as a complete store at the version committed when it was taken.
      */
     public void checkpoint(Path target) {
-        usable();
-        if (Files.exists(target)) {
-            throw new StateException("checkpoint target " + target + " already exists");
-        }
-        try (Checkpoint cp = Checkpoint.create(db)) {
-            cp.createCheckpoint(target.toString());
-        } catch (RocksDBException e) {
-            throw new StateException("checkpoint to " + target + " failed: " + e.getMessage(), e);
+        java.util.concurrent.locks.Lock lock = enter();
+        try {
+            if (Files.exists(target)) {
+                throw new StateException("checkpoint target " + target + " already exists");
+            }
+            try (Checkpoint cp = Checkpoint.create(db)) {
+                cp.createCheckpoint(target.toString());
+            } catch (RocksDBException e) {
+                throw new StateException("checkpoint to " + target + " failed: " + e.getMessage(), e);
+            }
+        } finally {
+            lock.unlock();
         }
     }
 
@@ -826,7 +891,7 @@ public final class StateManager implements StateStore {
 
     /** For tests: waits until background pruning has caught up with the latest commit. */
     public void awaitPruning() {
-        if (pruner == null) {
+        if (pruner == null || closed) {
             return;
         }
         try {
@@ -893,9 +958,15 @@ public final class StateManager implements StateStore {
             }
         }
         encoder.shutdown();
-        commitWrite.close();
-        pruneWrite.close();
-        closeAll(db, handles, dbOptions, cfOptions, blockCache);
+        // Calls in flight hold the read side; new ones see `closed` and refuse.
+        lifecycle.writeLock().lock();
+        try {
+            commitWrite.close();
+            pruneWrite.close();
+            closeAll(db, handles, dbOptions, cfOptions, blockCache);
+        } finally {
+            lifecycle.writeLock().unlock();
+        }
     }
 
     private static void closeAll(RocksDB db, List<ColumnFamilyHandle> handles, DBOptions dbo,

@@ -194,6 +194,40 @@ class StateManagerTest {
     }
 
     @Test
+    void closeWaitsForReadsInFlightAndLaterReadsAreRefused() throws Exception {
+        StateManager sm = StateManager.open(tmp.resolve("s"), CFG);
+        for (int i = 0; i < 200; i++) {
+            sm.commit(i, puts("k" + i, "v" + i), null);
+        }
+        java.util.concurrent.CountDownLatch scanning = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.atomic.AtomicInteger seen = new java.util.concurrent.atomic.AtomicInteger();
+        Thread reader = new Thread(() -> sm.scanPrefix(b("k"), (k, v) -> {
+            if (seen.getAndIncrement() == 0) {
+                scanning.countDown();
+                try {
+                    release.await();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+        }));
+        reader.start();
+        scanning.await();
+        Thread closer = new Thread(sm::close);
+        closer.start();
+        while (closer.getState() != Thread.State.WAITING && closer.isAlive()) {
+            Thread.onSpinWait();
+        }
+        assertThat(closer.isAlive()).as("close waits for the scan in flight").isTrue();
+        release.countDown();
+        reader.join();
+        closer.join();
+        assertThat(seen.get()).isEqualTo(200);
+        assertThatThrownBy(() -> sm.get(b("k1"))).isInstanceOf(StateException.class).hasMessageContaining("closed");
+    }
+
+    @Test
     void proofOfAnAbsentKeyInTheEmptyTreeIsTheEmptyRoot() {
         try (StateManager sm = StateManager.open(tmp.resolve("s"), CFG)) {
             sm.commit(0, new WriteSet(), null);
