@@ -374,14 +374,18 @@ public final class OrderbookRecovery {
      * priority); returns a description of the first disagreement, or null.
      */
     public static String verify(Engine engine) {
-        for (int m : engine.marketIds()) {
-            BookDigest fromIndex = indexDigest(engine.store(), m);
-            BookDigest.Accumulator book = new BookDigest.Accumulator();
-            engine.book(m).forEachOrder((id, owner, side, price, remaining, seq) -> book.add(id, remaining, seq));
-            if (!book.result().equals(fromIndex)) {
-                return "market " + m + ": book has " + book.count + " orders (digest " + Long.toHexString(book.digest)
-                        + "), index has " + fromIndex.count() + " (digest " + Long.toHexString(fromIndex.digest()) + ")";
-            }
+        // Markets are independent: compare them in parallel, report the lowest market id that differs.
+        return engine.marketIds().parallelStream().map(m -> verifyMarket(engine, m))
+                .filter(java.util.Objects::nonNull).findFirst().orElse(null);
+    }
+
+    private static String verifyMarket(Engine engine, int m) {
+        BookDigest fromIndex = indexDigest(engine.store(), m);
+        BookDigest.Accumulator book = new BookDigest.Accumulator();
+        engine.book(m).forEachOrder((id, owner, side, price, remaining, seq) -> book.add(id, remaining, seq));
+        if (!book.result().equals(fromIndex)) {
+            return "market " + m + ": book has " + book.count + " orders (digest " + Long.toHexString(book.digest)
+                    + "), index has " + fromIndex.count() + " (digest " + Long.toHexString(fromIndex.digest()) + ")";
         }
         return null;
     }
