@@ -27,8 +27,6 @@ public final class RecoveryProbe {
             RecoveryOptions options = RecoveryOptions.fromState();
             if (useSnapshot) {
                 options = options.withSnapshots(dir.resolve(BookSnapshotWriter.DIRECTORY));
-            } else {
-                options = options.withScanOrphans(true);
             }
             RecoveryReport r = engine.recover(options);
             Depth depth = engine.depth(1, 10);
