@@ -199,6 +199,9 @@ public final class StateManager implements StateStore {
                 .setCreateIfMissing(fresh)
                 .setCreateMissingColumnFamilies(fresh)
                 .setMaxBackgroundJobs(2)
+                // Sync the WAL in the background as it grows, so a commit's fsync has less left to flush.
+                .setWalBytesPerSync(1L << 20)
+                .setBytesPerSync(1L << 20)
                 .setParanoidChecks(true);
         List<ColumnFamilyHandle> handles = new ArrayList<>();
         RocksDB db;

@@ -170,6 +170,7 @@ public final class StateBench {
         try (LRUCache cache = new LRUCache(cfg.blockCacheBytes());
              BloomFilter bloom = new BloomFilter(10, false);
              Options rawOptions = new Options().setCreateIfMissing(true)
+                     .setWalBytesPerSync(1L << 20).setBytesPerSync(1L << 20) // as the state store
                      .setTableFormatConfig(new BlockBasedTableConfig().setBlockCache(cache).setFilterPolicy(bloom))
                      .setWriteBufferSize(64L << 20);
              RocksDB raw = RocksDB.open(rawOptions, rawDir.toString());
