@@ -47,11 +47,16 @@ import org.slf4j.LoggerFactory;
  * {@link WriteBatch} per version.
  *
  * <p>Column families, one job each: {@code nodes} (node key → encoded node), {@code stale}
- * (stale-node index: per version, the nodes it made stale), {@code latest} (raw key → latest value, for reads and prefix scans),
- * {@code versions} (every value at the version it was written, for reads at a version and for
- * proofs), {@code changes} (version → keys written, for incremental recovery), {@code blocks}
- * (the caller's unauthenticated extras) and {@code meta} (format, latest version, roots).
- * Layouts are in {@link RecordCodec}.
+ * (stale-node index: per version, the nodes it made stale), {@code latest} (raw key → latest
+ * value, for reads and prefix scans), {@code versions} (every value at the version it was
+ * written, for reads at a version and for proofs), {@code changes} (version → keys written, for
+ * incremental recovery), {@code blocks} (the caller's unauthenticated extras) and {@code meta}
+ * (format, latest version, roots). Layouts are in {@link RecordCodec}.
+ *
+ * <p>Commits read the latest tree from memory: while it fits {@link StateConfig#nodeCacheEntries()}
+ * the tree's nodes link to their children across commits; beyond that, bounded caches and a
+ * level-by-level multi-get of the paths ({@link TreePrefetcher}). A helper thread encodes records
+ * and keeps the caches while the committer computes the tree or waits for RocksDB.
  *
  * <p>Invariants: what is on disk is always a whole number of commits (one batch each); after a
  * failed write the store refuses everything, because memory and disk may disagree; pruning runs
@@ -369,10 +374,10 @@ public final class StateManager implements StateStore {
                     treeReader.resident = latestRootNode != null && latestRootNode.leafCount() <= cfg.nodeCacheEntries();
                     if (treeReader.resident && !nodesLinked) {
                         // From now on the tree's own links hold it; the caches would only duplicate it.
-                        nodesLinked = true;
                         nodeCache.clear();
                         leafCache.clear();
                     }
+                    nodesLinked = treeReader.resident;
                 }
                 // Walk and multi-get ahead only when the tree missed a lot last time (cold start, tree
                 // larger than the cache); with a warm cache the walk would only repeat the tree's lookups.
