@@ -2,7 +2,6 @@ package io.dexnode.node.cli;
 
 import io.dexnode.bench.state.StateBench;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -55,12 +54,7 @@ public final class BenchStateCommand implements Callable<Integer> {
         }
         StateBench.Report report = StateBench.run(new StateBench.Settings(keys, batches, updates, dir, seed, keepLast), System.out);
         if (json != null) {
-            Path parent = json.toAbsolutePath().getParent();
-            if (parent != null) {
-                Files.createDirectories(parent);
-            }
-            Files.writeString(json, report.toJson() + System.lineSeparator());
-            System.out.println("wrote " + json);
+            JsonReport.write(json, report.toJson(), System.out);
         }
         return 0;
     }
