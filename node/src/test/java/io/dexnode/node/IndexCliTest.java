@@ -6,28 +6,19 @@ import io.dexnode.engine.schema.StateKey;
 import io.dexnode.state.StateConfig;
 import io.dexnode.state.StateManager;
 import io.dexnode.state.WriteSet;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /** {@code dexnode index verify|rebuild} on a data directory whose index lost an entry. */
 class IndexCliTest {
     @TempDir
     Path tmp;
 
-    private record Run(int exit, String out, String err) {
-    }
-
-    private static Run cli(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        int exit = new CommandLine(new Main()).setOut(new PrintWriter(out)).setErr(new PrintWriter(err)).execute(args);
-        return new Run(exit, out.toString(), err.toString());
+    private static CliRun cli(String... args) {
+        return CliRun.of(args);
     }
 
     @Test
@@ -41,7 +32,7 @@ class IndexCliTest {
                         + "\"price\":100,\"size\":5},{\"type\":\"place\",\"account\":\"alice\",\"market\":1,\"side\":\"buy\","
                         + "\"price\":99,\"size\":5}]}"));
         assertThat(cli("replay", "--in", blocks.toString(), "--data", data.toString()).exit()).isZero();
-        Run clean = cli("index", "verify", "--data", data.toString());
+        CliRun clean = cli("index", "verify", "--data", data.toString());
         assertThat(clean.exit()).as(clean.err()).isZero();
         assertThat(clean.out()).contains("index consistent: 2 active orders");
 
@@ -50,11 +41,11 @@ class IndexCliTest {
             ws.delete(new StateKey.ActiveOrder(1, 2).encode());
             store.commit(store.latestVersion() + 1, ws, null);
         }
-        Run broken = cli("index", "verify", "--data", data.toString());
+        CliRun broken = cli("index", "verify", "--data", data.toString());
         assertThat(broken.exit()).isEqualTo(1);
         assertThat(broken.out()).contains("orphaned_active_order 1 order(s) [2]");
 
-        Run rebuilt = cli("index", "rebuild", "--data", data.toString());
+        CliRun rebuilt = cli("index", "rebuild", "--data", data.toString());
         assertThat(rebuilt.exit()).as(rebuilt.err()).isZero();
         assertThat(rebuilt.out()).contains("index rebuilt in block 4");
         assertThat(cli("index", "verify", "--data", data.toString()).exit()).isZero();

@@ -3,14 +3,11 @@ package io.dexnode.node;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /** {@code dexnode replay} and {@code dexnode book} on a real data directory. */
 class ReplayCliTest {
@@ -28,14 +25,8 @@ class ReplayCliTest {
     @TempDir
     Path tmp;
 
-    private record Run(int exit, String out, String err) {
-    }
-
-    private static Run cli(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        int exit = new CommandLine(new Main()).setOut(new PrintWriter(out)).setErr(new PrintWriter(err)).execute(args);
-        return new Run(exit, out.toString(), err.toString());
+    private static CliRun cli(String... args) {
+        return CliRun.of(args);
     }
 
     private Path file(String name, List<String> lines) throws IOException {
@@ -45,12 +36,12 @@ class ReplayCliTest {
     @Test
     void replayPrintsHeightAndRootPerBlockAndBookPrintsTheRecoveredDepth() throws IOException {
         Path in = file("blocks.jsonl", BLOCKS);
-        Run r = cli("replay", "--in", in.toString(), "--data", tmp.resolve("data").toString(), "--no-fsync");
+        CliRun r = cli("replay", "--in", in.toString(), "--data", tmp.resolve("data").toString(), "--no-fsync");
         assertThat(r.exit()).as(r.err()).isZero();
         List<String> lines = r.out().lines().toList();
         assertThat(lines).hasSize(3);
         assertThat(lines).allMatch(l -> l.matches("\\d+ [0-9a-f]{64}"));
-        Run book = cli("book", "--data", tmp.resolve("data").toString(), "--market", "1");
+        CliRun book = cli("book", "--data", tmp.resolve("data").toString(), "--market", "1");
         assertThat(book.exit()).as(book.err()).isZero();
         assertThat(book.out().trim()).isEqualTo("{\"market\":1,\"height\":3,\"bids\":[[100,3]],\"asks\":[[101,3]]}");
     }
@@ -58,10 +49,10 @@ class ReplayCliTest {
     @Test
     void replayOnADirectoryWithBlocksResumesAfterTheLastCommittedHeight() throws IOException {
         Path data = tmp.resolve("data");
-        Run full = cli("replay", "--in", file("all.jsonl", BLOCKS).toString(), "--data", tmp.resolve("ref").toString());
-        Run first = cli("replay", "--in", file("first.jsonl", BLOCKS.subList(0, 2)).toString(), "--data", data.toString());
+        CliRun full = cli("replay", "--in", file("all.jsonl", BLOCKS).toString(), "--data", tmp.resolve("ref").toString());
+        CliRun first = cli("replay", "--in", file("first.jsonl", BLOCKS.subList(0, 2)).toString(), "--data", data.toString());
         assertThat(first.exit()).isZero();
-        Run again = cli("replay", "--in", file("all2.jsonl", BLOCKS).toString(), "--data", data.toString());
+        CliRun again = cli("replay", "--in", file("all2.jsonl", BLOCKS).toString(), "--data", data.toString());
         assertThat(again.exit()).as(again.err()).isZero();
         assertThat(again.out()).isEqualTo(full.out());
     }
@@ -71,7 +62,7 @@ class ReplayCliTest {
         Path data = tmp.resolve("data");
         assertThat(cli("replay", "--in", file("a.jsonl", BLOCKS).toString(), "--data", data.toString()).exit()).isZero();
         List<String> changed = List.of(BLOCKS.get(0), BLOCKS.get(1).replace("\"size\":5", "\"size\":6"), BLOCKS.get(2));
-        Run r = cli("replay", "--in", file("b.jsonl", changed).toString(), "--data", data.toString());
+        CliRun r = cli("replay", "--in", file("b.jsonl", changed).toString(), "--data", data.toString());
         assertThat(r.exit()).isEqualTo(1);
         assertThat(r.err()).contains("line 2", "block 2 differs");
     }
@@ -80,7 +71,7 @@ class ReplayCliTest {
     void malformedLineIsReportedWithItsLineNumberAndNothingAfterItIsApplied() throws IOException {
         Path data = tmp.resolve("data");
         List<String> bad = List.of(BLOCKS.get(0), "{\"height\":2,\"time\":1,\"txs\":[{\"type\":\"teleport\"}]}");
-        Run r = cli("replay", "--in", file("bad.jsonl", bad).toString(), "--data", data.toString());
+        CliRun r = cli("replay", "--in", file("bad.jsonl", bad).toString(), "--data", data.toString());
         assertThat(r.exit()).isEqualTo(1);
         assertThat(r.err()).contains("line 2", "unknown transaction type");
         assertThat(r.out().lines()).hasSize(1);
@@ -91,7 +82,7 @@ class ReplayCliTest {
         assertThat(cli("book", "--data", tmp.resolve("nope").toString(), "--market", "1").err()).contains("no data directory");
         Path data = tmp.resolve("data");
         cli("replay", "--in", file("a.jsonl", BLOCKS).toString(), "--data", data.toString());
-        Run r = cli("book", "--data", data.toString(), "--market", "7");
+        CliRun r = cli("book", "--data", data.toString(), "--market", "7");
         assertThat(r.exit()).isEqualTo(1);
         assertThat(r.err()).contains("market 7 does not exist");
     }
