@@ -4,23 +4,48 @@ import java.util.Arrays;
 import java.util.HashMap;
 
 /**
- * Each account's active order ids, derived from state and rebuilt by recovery (for cancel_all and
- * account views). Per account an open-addressing set of primitive ids: adding and removing are
- * O(1) without boxing, which matters when recovery indexes a million orders; ids are sorted only
- * when asked for, so iteration order never depends on hashing.
+ * Each account's active orders, derived from state and rebuilt by recovery: the ids (for
+ * cancel_all and account views) and the client order ids (unique among an account's active
+ * orders, usable wherever an order id is). Per account an open-addressing set of primitive ids:
+ * adding and removing are O(1) without boxing, which matters when recovery indexes a million
+ * orders; ids are sorted only when asked for, so iteration order never depends on hashing.
  */
 final class AccountOrderIndex {
     private final HashMap<Long, LongSet> byAccount = new HashMap<>();
+    private final HashMap<Long, HashMap<String, Long>> byClientId = new HashMap<>();
+    private final HashMap<Long, String> clientIdOfOrder = new HashMap<>();
 
-    void add(long accountId, long orderId) {
+    void add(long accountId, long orderId, String clientOrderId) {
         byAccount.computeIfAbsent(accountId, k -> new LongSet()).add(orderId);
+        if (clientOrderId != null) {
+            byClientId.computeIfAbsent(accountId, k -> new HashMap<>()).put(clientOrderId, orderId);
+            clientIdOfOrder.put(orderId, clientOrderId);
+        }
     }
 
-    void remove(long accountId, long orderId) {
+    void remove(long accountId, long orderId, String clientOrderId) {
         LongSet set = byAccount.get(accountId);
         if (set != null && set.remove(orderId) && set.size == 0) {
             byAccount.remove(accountId);
         }
+        if (clientOrderId != null) {
+            HashMap<String, Long> ids = byClientId.get(accountId);
+            if (ids != null && ids.remove(clientOrderId, orderId) && ids.isEmpty()) {
+                byClientId.remove(accountId);
+            }
+            clientIdOfOrder.remove(orderId, clientOrderId);
+        }
+    }
+
+    /** The account's active order with this client order id, or null. */
+    Long byClientId(long accountId, String clientOrderId) {
+        HashMap<String, Long> ids = byClientId.get(accountId);
+        return ids == null ? null : ids.get(clientOrderId);
+    }
+
+    /** The client order id of an active order, or null. */
+    String clientIdOf(long orderId) {
+        return clientIdOfOrder.get(orderId);
     }
 
     /** The account's active order ids, ascending. */
@@ -36,6 +61,8 @@ final class AccountOrderIndex {
 
     void clear() {
         byAccount.clear();
+        byClientId.clear();
+        clientIdOfOrder.clear();
     }
 
     /** Linear-probing set of positive longs (0 marks an empty slot), backward-shift deletion. */

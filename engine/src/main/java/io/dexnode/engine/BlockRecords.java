@@ -39,16 +39,19 @@ public final class BlockRecords {
         ws.put(key(HEADER, height), ByteBuffer.allocate(13).put(FORMAT).putLong(time).putInt(0).array());
         StringBuilder sb = new StringBuilder();
         sb.append("{\"height\":").append(height).append(",\"time\":").append(time).append(",\"txs\":[],\"repair\":{");
-        boolean first = true;
+        String comma = "";
         for (var e : found.inconsistencies().entrySet()) {
-            if (!first) {
-                sb.append(',');
+            sb.append(comma).append('"').append(e.getKey().metricName()).append("\":[");
+            comma = ",";
+            String idComma = "";
+            for (long id : e.getValue()) {
+                sb.append(idComma).append(id);
+                idComma = ",";
             }
-            first = false;
-            sb.append('"').append(e.getKey().metricName()).append("\":").append(e.getValue());
+            sb.append(']');
         }
         sb.append("}}");
-        ws.put(key(BODY, height), sb.toString().replace(" ", "").getBytes(StandardCharsets.UTF_8));
+        ws.put(key(BODY, height), sb.toString().getBytes(StandardCharsets.UTF_8));
         return ws;
     }
 

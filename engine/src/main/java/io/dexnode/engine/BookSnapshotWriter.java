@@ -57,7 +57,7 @@ public final class BookSnapshotWriter {
                         out.writeLong(price);
                         out.writeLong(remaining);
                         out.writeLong(seq);
-                        String client = engine.clientOrderIdOf(owner, id);
+                        String client = engine.clientOrderIdOf(id);
                         if (client == null) {
                             out.writeShort(-1);
                         } else {

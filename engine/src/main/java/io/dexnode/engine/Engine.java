@@ -63,8 +63,6 @@ public final class Engine {
     private final TreeMap<Integer, MarketBook> markets = new TreeMap<>();
     /** Derived from state (rebuilt by recovery): each account's active orders, by id. */
     private final AccountOrderIndex accountOrders = new AccountOrderIndex();
-    /** Derived from state: each account's active client order ids. */
-    private final HashMap<Long, HashMap<String, Long>> clientOrderIds = new HashMap<>();
     private final Matcher matcher = new Matcher();
     private volatile EngineHaltedException halted;
 
@@ -132,7 +130,7 @@ public final class Engine {
     }
 
     private TxResult executeTx(BlockContext block, Tx tx) {
-        TxContext ctx = new TxContext(block, tx);
+        TxContext ctx = new TxContext(block);
         try {
             TxResult result = switch (tx) {
                 case Tx.CreateMarket c -> createMarket(ctx, c);
@@ -226,7 +224,7 @@ public final class Engine {
             if (p.clientOrderId().isEmpty() || p.clientOrderId().length() > MAX_CLIENT_ORDER_ID) {
                 throw reject(RejectCode.MALFORMED, "clientOrderId must be 1 to " + MAX_CLIENT_ORDER_ID + " characters");
             }
-            if (clientOrderIds.getOrDefault(acct.accountId(), new HashMap<>()).containsKey(p.clientOrderId())) {
+            if (accountOrders.byClientId(acct.accountId(), p.clientOrderId()) != null) {
                 throw reject(RejectCode.DUPLICATE_CLIENT_ORDER_ID,
                         "clientOrderId \"" + p.clientOrderId() + "\" is already used by an active order");
             }
@@ -639,7 +637,7 @@ public final class Engine {
     private OrderRecord requireOwnActiveOrder(AccountRecord acct, long orderId, String clientOrderId) {
         long id = orderId;
         if (id == 0) {
-            Long byClient = clientOrderIds.getOrDefault(acct.accountId(), new HashMap<>()).get(clientOrderId);
+            Long byClient = accountOrders.byClientId(acct.accountId(), clientOrderId);
             if (byClient == null) {
                 throw reject(RejectCode.UNKNOWN_ORDER, "no active order with clientOrderId \"" + clientOrderId + "\"");
             }
@@ -760,20 +758,11 @@ public final class Engine {
     }
 
     private void indexActive(long accountId, long orderId, String clientOrderId) {
-        accountOrders.add(accountId, orderId);
-        if (clientOrderId != null) {
-            clientOrderIds.computeIfAbsent(accountId, k -> new HashMap<>()).put(clientOrderId, orderId);
-        }
+        accountOrders.add(accountId, orderId, clientOrderId);
     }
 
     private void unindexActive(OrderRecord o) {
-        accountOrders.remove(o.accountId(), o.orderId());
-        if (o.clientOrderId() != null) {
-            HashMap<String, Long> byClient = clientOrderIds.get(o.accountId());
-            if (byClient != null && byClient.remove(o.clientOrderId(), o.orderId()) && byClient.isEmpty()) {
-                clientOrderIds.remove(o.accountId());
-            }
-        }
+        accountOrders.remove(o.accountId(), o.orderId(), o.clientOrderId());
     }
 
     // ---------------------------------------------------------------- per-block and per-tx context
@@ -825,7 +814,7 @@ public final class Engine {
         MarketParams newMarket;
         long[] newOrder;
 
-        TxContext(BlockContext block, Tx tx) {
+        TxContext(BlockContext block) {
             this.block = block;
             matcher.ctx = this;
         }
@@ -872,7 +861,6 @@ public final class Engine {
         state.reset();
         markets.clear();
         accountOrders.clear();
-        clientOrderIds.clear();
         store.scanPrefix(new byte[] {StateKey.TAG_MARKET}, (k, v) -> {
             MarketParams p = MarketParams.decode(v);
             markets.put(p.marketId(), new MarketBook(p, newBook()));
@@ -899,18 +887,9 @@ public final class Engine {
         }
     }
 
-    /** The client order id of an account's active order, or null. */
-    String clientOrderIdOf(long accountId, long orderId) {
-        HashMap<String, Long> byClient = clientOrderIds.get(accountId);
-        if (byClient == null) {
-            return null;
-        }
-        for (Map.Entry<String, Long> e : byClient.entrySet()) {
-            if (e.getValue() == orderId) {
-                return e.getKey();
-            }
-        }
-        return null;
+    /** The client order id of an active order, or null. */
+    String clientOrderIdOf(long orderId) {
+        return accountOrders.clientIdOf(orderId);
     }
 
     /**

@@ -202,12 +202,28 @@ public final class OrderbookRecovery {
                 }
             }
             for (OrderRecord o : load.records) {
-                if (o != null && o.status() == OrderStatus.ACTIVE && o.remaining() > 0 && o.marketId() == marketId) {
+                if (classify(o, marketId) == null) {
                     load.valid.add(RestingOrder.of(o));
                 }
             }
             load.valid.sort(Comparator.comparingLong(RestingOrder::prioritySeq));
             return load;
+        }
+
+        /**
+         * What is wrong with the order an entry of {@code marketId} names, judged by the record
+         * alone: null if it may rest (the entry's own fields are compared separately).
+         */
+        static Inconsistency classify(OrderRecord o, int marketId) {
+            if (o == null) {
+                return Inconsistency.MISSING_ORDER;
+            }
+            return switch (o.status()) {
+                case FILLED -> Inconsistency.FILLED_ORDER;
+                case CANCELLED -> Inconsistency.CANCELLED_ORDER;
+                case ACTIVE -> o.remaining() <= 0 ? Inconsistency.ZERO_REMAINING
+                        : o.marketId() != marketId ? Inconsistency.WRONG_MARKET : null;
+            };
         }
 
         /** Classifies every invalid entry into the report and the repair plan. */
@@ -216,17 +232,12 @@ public final class OrderbookRecovery {
             for (int i = 0; i < ids.size(); i++) {
                 long id = ids.get(i);
                 OrderRecord o = records[i];
-                if (o == null) {
-                    report.found(Inconsistency.MISSING_ORDER, id);
+                Inconsistency problem = classify(o, marketId);
+                if (problem == Inconsistency.MISSING_ORDER) {
+                    report.found(problem, id);
                     plan.deletes.add(new RepairPlan.EntryDelete(marketId, id));
                     continue;
                 }
-                Inconsistency problem = switch (o.status()) {
-                    case FILLED -> Inconsistency.FILLED_ORDER;
-                    case CANCELLED -> Inconsistency.CANCELLED_ORDER;
-                    case ACTIVE -> o.remaining() <= 0 ? Inconsistency.ZERO_REMAINING
-                            : o.marketId() != marketId ? Inconsistency.WRONG_MARKET : null;
-                };
                 if (problem != null) {
                     report.found(problem, id);
                     plan.deletes.add(new RepairPlan.EntryDelete(marketId, id));
