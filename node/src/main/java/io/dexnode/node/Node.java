@@ -61,7 +61,8 @@ public final class Node implements AutoCloseable {
     private Node(NodeConfig config, Options options) throws IOException {
         this.config = config;
         this.genesis = Genesis.load(config.genesis());
-        this.store = StateManager.open(config.data(), StateConfig.defaults().withFsync(config.fsync()));
+        this.store = StateManager.open(config.data(),
+                StateConfig.defaults().withFsync(config.fsync()).withPruning(config.pruning()));
         try {
             this.engine = new Engine(store);
             this.marketData = new MarketDataPublisher(engine);

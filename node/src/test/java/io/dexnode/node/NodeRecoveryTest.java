@@ -85,8 +85,7 @@ class NodeRecoveryTest {
             ws.delete(new StateKey.ActiveOrder(1, ask).encode());
             store.commit(store.latestVersion() + 1, ws, null);
         }
-        NodeConfig strict = new NodeConfig(config.data(), config.host(), 0, config.genesis(), true, config.blockMs(),
-                config.blockTxs(), config.queue(), true, false, config.consistencyCheckBlocks());
+        NodeConfig strict = config.withStrict(true);
         assertThatThrownBy(() -> Node.start(strict)).hasMessageContaining("orphaned_active_order");
         try (Node node = Node.start(config)) {
             assertThat(node.recovery().inconsistencies()).containsKey(RecoveryReport.Inconsistency.ORPHANED_ACTIVE_ORDER);
@@ -94,6 +93,27 @@ class NodeRecoveryTest {
             assertThat(metrics).contains("recovery_repairs_total{kind=\"orphaned_active_order\"} 1.0");
             assertThat(new NodeClient(node.url()).get("/health/ready").status()).isEqualTo(200);
             assertThat(depth(node)).contains("\"asks\":[[101,3]]");
+        }
+    }
+
+    @Test
+    void keepVersionsPrunesOldHeightsAndTheNodeStillRestartsWithItsBooks() throws Exception {
+        NodeConfig pruned = config.withKeepVersions(2);
+        String before;
+        try (Node node = Node.start(pruned)) {
+            placeTwoOrders(node);
+            before = depth(node);
+        }
+        try (StateManager store = StateManager.open(config.data(),
+                StateConfig.defaults().withFsync(false).withPruning(pruned.pruning()))) {
+            store.awaitPruning();
+            long latest = store.latestVersion();
+            assertThat(latest).isGreaterThanOrEqualTo(5);
+            assertThat(store.oldestRetainedVersion()).isEqualTo(latest - 1);
+            assertThatThrownBy(() -> store.rootAt(latest - 3)).hasMessageContaining("pruned");
+        }
+        try (Node node = Node.start(pruned)) {
+            assertThat(depth(node)).isEqualTo(before);
         }
     }
 }

@@ -76,7 +76,7 @@ public final class BenchApiCommand implements Callable<Integer> {
             if (url == null) {
                 dir = Files.createTempDirectory("dexnode-bench-api");
                 NodeConfig cfg = new NodeConfig(dir.resolve("data"), "127.0.0.1", 0, dir.resolve("genesis.json"), true, blockMs,
-                        blockTxs, Math.max(10_000, 2 * connections), false, !noFsync, 1000);
+                        blockTxs, Math.max(10_000, 2 * connections), false, !noFsync, 1000, 0);
                 started = Node.start(cfg);
                 url = started.url();
                 out.printf("started an in-process node at %s (--dev, block-ms %d, block-txs %d, fsync %s) in %s%n", url, blockMs,

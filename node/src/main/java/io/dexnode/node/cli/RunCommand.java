@@ -46,6 +46,11 @@ public final class RunCommand implements Callable<Integer> {
     @Option(names = "--no-fsync", description = "Do not fsync each block (faster; a machine crash may lose the last blocks).")
     boolean noFsync;
 
+    @Option(names = "--keep-versions", defaultValue = "0", paramLabel = "N",
+            description = "Keep the last N state versions readable (proofs and reads at old heights); older ones are pruned"
+                    + " in the background. 0 keeps every version (default: ${DEFAULT-VALUE}).")
+    long keepVersions;
+
     @Option(names = "--check-every", defaultValue = "1000", paramLabel = "BLOCKS",
             description = "Run the book-vs-index consistency check every this many blocks (default: ${DEFAULT-VALUE}).")
     int checkEvery;
@@ -60,7 +65,7 @@ public final class RunCommand implements Callable<Integer> {
         NodeConfig config;
         try {
             config = new NodeConfig(data, http.substring(0, colon), Integer.parseInt(http.substring(colon + 1)), genesis, dev,
-                    blockMs, blockTxs, queue, strict, !noFsync, checkEvery);
+                    blockMs, blockTxs, queue, strict, !noFsync, checkEvery, keepVersions);
         } catch (IllegalArgumentException e) {
             spec.commandLine().getErr().println("dexnode run: " + e.getMessage());
             return 2;
