@@ -3,7 +3,6 @@ package io.dexnode.engine;
 import io.dexnode.book.Side;
 import io.dexnode.state.StateStore;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

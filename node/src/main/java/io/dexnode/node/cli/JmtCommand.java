@@ -6,7 +6,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.dexnode.jmt.InMemoryTreeStore;
 import io.dexnode.jmt.JellyfishMerkleTree;
 import io.dexnode.jmt.JmtException;
-import io.dexnode.jmt.KeyHash;
 import io.dexnode.jmt.TreeUpdateResult;
 import io.dexnode.jmt.ValueUpdate;
 import io.dexnode.jmt.ics23.Ics23Json;
