@@ -94,6 +94,22 @@ class BookSnapshotTest {
     }
 
     @Test
+    void catchUpWhereAMarketOnlyLostOrdersSinceTheSnapshot() {
+        try (StateManager store = StateManager.open(data(), CFG)) {
+            EngineFixture f = new EngineFixture(store).withMarketAndMoney("alice");
+            long id = f.one(EngineFixture.gtc("alice", io.dexnode.book.Side.BUY, 90, 1)).orderId();
+            f.one(EngineFixture.gtc("alice", io.dexnode.book.Side.BUY, 91, 1));
+            BookSnapshotWriter.write(f.engine, snaps());
+            f.one(EngineFixture.cancel("alice", id));
+        }
+        Map<Integer, List<String>> viaSnapshot = new TreeMap<>();
+        RecoveryReport r = fromSnapshot(viaSnapshot);
+        assertThat(r.method()).isEqualTo(Method.SNAPSHOT_INCREMENTAL);
+        assertThat(viaSnapshot).isEqualTo(fromState());
+        assertThat(viaSnapshot.get(EngineFixture.BTC)).hasSize(1);
+    }
+
+    @Test
     void damagedSnapshotIsIgnoredWithAReasonAndRecoveryFallsBackToState() throws IOException {
         run(data(), snaps(), 5, 1, 120, 119);
         Path file;
