@@ -79,28 +79,41 @@ public final class OrderbookRecovery {
         long[][] activeByMarket;
         ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, Math.min(options.threads(), markets.size() + 1)));
         try {
+            boolean scanAll = scansOrders(options, engine.counters());
             List<Future<MarketLoad>> futures = new ArrayList<>();
             for (int m : markets) {
-                futures.add(pool.submit(() -> MarketLoad.load(store, m)));
+                futures.add(pool.submit(() -> scanAll ? MarketLoad.indexOnly(store, m) : MarketLoad.load(store, m)));
             }
             for (Future<MarketLoad> f : futures) {
                 MarketLoad load = f.get();
                 loads.put(load.marketId, load);
             }
-            for (MarketLoad load : loads.values()) {
-                load.report(report, plan);
-            }
-            // The full pass over order history runs when asked, or when the index disagrees with
-            // the count of resting orders kept in state (an Active order may have lost its entry).
-            long indexed = 0;
-            for (MarketLoad load : loads.values()) {
-                indexed += load.valid.size();
-            }
-            boolean scan = options.scanOrphans() || !plan.isEmpty() || indexed != engine.counters().activeOrders();
-            Map<Integer, long[]> active = scan ? activeOrderIds(store) : Map.of();
-            if (scan) {
+            Map<Integer, long[]> active = Map.of();
+            if (scanAll) {
+                Map<Integer, List<OrderRecord>> resting = restingOrders(store, engine.counters().nextOrderId() - 1, pool,
+                        options.threads());
                 for (MarketLoad load : loads.values()) {
-                    load.addOrphans(store, active.getOrDefault(load.marketId, new long[0]), report, plan);
+                    load.attach(store, resting.getOrDefault(load.marketId, List.of()));
+                    load.report(report, plan);
+                    load.addOrphans(report, plan);
+                }
+                active = idsByMarket(resting);
+            } else {
+                for (MarketLoad load : loads.values()) {
+                    load.report(report, plan);
+                }
+                // The full pass over order history runs when asked, or when the index disagrees with
+                // the count of resting orders kept in state (an Active order may have lost its entry).
+                long indexed = 0;
+                for (MarketLoad load : loads.values()) {
+                    indexed += load.valid.size();
+                }
+                boolean scan = options.scanOrphans() || !plan.isEmpty() || indexed != engine.counters().activeOrders();
+                active = scan ? activeOrderIds(store) : Map.of();
+                if (scan) {
+                    for (MarketLoad load : loads.values()) {
+                        load.addOrphans(store, active.getOrDefault(load.marketId, new long[0]), report, plan);
+                    }
                 }
             }
             for (Map.Entry<Integer, long[]> e : active.entrySet()) {
@@ -152,6 +165,76 @@ public final class OrderbookRecovery {
         }
     }
 
+    /**
+     * Whether to read the order records by one pass over all of them rather than by key: when
+     * asked, or (AUTO) when there are enough orders for the pass to pay and history is at most a
+     * few times the resting orders (the pass reads every order; lookups read only resting ones,
+     * but at random).
+     */
+    private static boolean scansOrders(RecoveryOptions options, io.dexnode.engine.schema.CountersRecord counters) {
+        long total = counters.nextOrderId() - 1;
+        return switch (options.reads()) {
+            case SCAN -> true;
+            case LOOKUP -> false;
+            case AUTO -> total >= 65_536 && total <= 6 * Math.max(1, counters.activeOrders());
+        };
+    }
+
+    /**
+     * Every Active order with remaining &gt; 0, per market, ascending by id: the order keys up to
+     * {@code maxId} are cut into prefix ranges scanned in parallel, and records are checked in
+     * place before any is decoded.
+     */
+    private static Map<Integer, List<OrderRecord>> restingOrders(StateStore store, long maxId, ExecutorService pool,
+                                                                 int threads) throws InterruptedException, ExecutionException {
+        int shift = 0;
+        for (int s = 56; s >= 0; s -= 8) {
+            if ((maxId >>> s) + 1 >= 16) {
+                shift = s;
+                break;
+            }
+        }
+        long chunks = (maxId >>> shift) + 1;
+        int prefixBytes = 8 - shift / 8;
+        int tasks = (int) Math.max(1, Math.min(Math.max(1, threads) * 4L, chunks));
+        List<Future<TreeMap<Integer, List<OrderRecord>>>> parts = new ArrayList<>();
+        for (int t = 0; t < tasks; t++) {
+            long from = chunks * t / tasks;
+            long to = chunks * (t + 1) / tasks;
+            final int sh = shift;
+            parts.add(pool.submit(() -> {
+                TreeMap<Integer, List<OrderRecord>> out = new TreeMap<>();
+                for (long c = from; c < to; c++) {
+                    byte[] prefix = new byte[1 + prefixBytes];
+                    prefix[0] = StateKey.TAG_ORDER;
+                    long start = c << sh;
+                    for (int i = 0; i < prefixBytes; i++) {
+                        prefix[1 + i] = (byte) (start >>> (56 - 8 * i));
+                    }
+                    store.scanPrefix(prefix, (k, v) -> {
+                        if (OrderRecord.isResting(v)) {
+                            OrderRecord o = OrderRecord.decode(v);
+                            out.computeIfAbsent(o.marketId(), x -> new ArrayList<>()).add(o);
+                        }
+                    });
+                }
+                return out;
+            }));
+        }
+        TreeMap<Integer, List<OrderRecord>> all = new TreeMap<>();
+        for (Future<TreeMap<Integer, List<OrderRecord>>> part : parts) {
+            part.get().forEach((m, orders) -> all.computeIfAbsent(m, x -> new ArrayList<>()).addAll(orders));
+        }
+        return all;
+    }
+
+    /** The ids of resting orders per market (checked below against the markets that exist). */
+    private static Map<Integer, long[]> idsByMarket(Map<Integer, List<OrderRecord>> resting) {
+        Map<Integer, long[]> ids = new TreeMap<>();
+        resting.forEach((m, orders) -> ids.put(m, orders.stream().mapToLong(OrderRecord::orderId).toArray()));
+        return ids;
+    }
+
     /** The ids of every Active order with remaining &gt; 0, per market, ascending. */
     private static Map<Integer, long[]> activeOrderIds(StateStore store) {
         TreeMap<Integer, LongList> byMarket = new TreeMap<>();
@@ -174,6 +257,8 @@ public final class OrderbookRecovery {
         final LongList remainings = new LongList();
         /** The order record each entry names, decoded once (null: missing). */
         OrderRecord[] records;
+        /** Resting orders of this market without an index entry (found by the pass over all records). */
+        final List<OrderRecord> orphans = new ArrayList<>();
         List<RestingOrder> valid = new ArrayList<>();
 
         private MarketLoad(int marketId) {
@@ -181,19 +266,11 @@ public final class OrderbookRecovery {
         }
 
         static MarketLoad load(StateStore store, int marketId) {
-            MarketLoad load = new MarketLoad(marketId);
-            List<byte[]> keys = new ArrayList<>();
-            store.scanPrefix(StateKey.ActiveOrder.marketPrefix(marketId), (k, v) -> {
-                if (k.length != 13 || v.length != 17) {
-                    throw new IllegalStateException("malformed ActiveOrder entry of " + k.length + "/" + v.length + " bytes");
-                }
-                ActiveOrderEntry.checkFormat(v);
-                long id = longAt(k, 5);
-                load.ids.add(id);
-                load.seqs.add(longAt(v, 1));
-                load.remainings.add(longAt(v, 9));
-                keys.add(new StateKey.Order(id).encode());
-            });
+            MarketLoad load = indexOnly(store, marketId);
+            List<byte[]> keys = new ArrayList<>(load.ids.size());
+            for (int i = 0; i < load.ids.size(); i++) {
+                keys.add(new StateKey.Order(load.ids.get(i)).encode());
+            }
             load.records = new OrderRecord[keys.size()];
             int at = 0;
             for (int from = 0; from < keys.size(); from += MULTI_GET_CHUNK) {
@@ -201,13 +278,78 @@ public final class OrderbookRecovery {
                     load.records[at++] = raw == null ? null : OrderRecord.decode(raw);
                 }
             }
-            for (OrderRecord o : load.records) {
-                if (classify(o, marketId) == null) {
-                    load.valid.add(RestingOrder.of(o));
+            load.collectValid();
+            return load;
+        }
+
+        /** The market's index entries only; the records come from {@link #attach}. */
+        static MarketLoad indexOnly(StateStore store, int marketId) {
+            MarketLoad load = new MarketLoad(marketId);
+            store.scanPrefix(StateKey.ActiveOrder.marketPrefix(marketId), (k, v) -> {
+                if (k.length != 13 || v.length != 17) {
+                    throw new IllegalStateException("malformed ActiveOrder entry of " + k.length + "/" + v.length + " bytes");
+                }
+                ActiveOrderEntry.checkFormat(v);
+                load.ids.add(longAt(k, 5));
+                load.seqs.add(longAt(v, 1));
+                load.remainings.add(longAt(v, 9));
+            });
+            return load;
+        }
+
+        /**
+         * Joins the index entries with the market's resting orders from the pass over all records
+         * (both ascending by id): entries whose order does not rest are read by key to say why;
+         * resting orders without an entry are orphans.
+         */
+        void attach(StateStore store, List<OrderRecord> resting) {
+            records = new OrderRecord[ids.size()];
+            List<byte[]> missingKeys = new ArrayList<>();
+            List<Integer> missingAt = new ArrayList<>();
+            int j = 0;
+            for (int i = 0; i < ids.size(); i++) {
+                long id = ids.get(i);
+                while (j < resting.size() && resting.get(j).orderId() < id) {
+                    orphans.add(resting.get(j++));
+                }
+                if (j < resting.size() && resting.get(j).orderId() == id) {
+                    records[i] = resting.get(j++);
+                } else {
+                    missingKeys.add(new StateKey.Order(id).encode());
+                    missingAt.add(i);
                 }
             }
-            load.valid.sort(Comparator.comparingLong(RestingOrder::prioritySeq));
-            return load;
+            while (j < resting.size()) {
+                orphans.add(resting.get(j++));
+            }
+            List<byte[]> raws = missingKeys.isEmpty() ? List.of() : store.multiGet(missingKeys);
+            for (int k = 0; k < raws.size(); k++) {
+                records[missingAt.get(k)] = raws.get(k) == null ? null : OrderRecord.decode(raws.get(k));
+            }
+            collectValid();
+        }
+
+        private void collectValid() {
+            for (OrderRecord o : records) {
+                if (classify(o, marketId) == null) {
+                    valid.add(RestingOrder.of(o));
+                }
+            }
+            valid.sort(Comparator.comparingLong(RestingOrder::prioritySeq));
+        }
+
+        /** The orphans {@link #attach} found: re-index and restore them. */
+        void addOrphans(RecoveryReport.Builder report, RepairPlan plan) {
+            for (OrderRecord o : orphans) {
+                report.found(Inconsistency.ORPHANED_ACTIVE_ORDER, o.orderId());
+                plan.puts.add(new RepairPlan.EntryPut(marketId, o.orderId(), new ActiveOrderEntry(o.prioritySeq(), o.remaining())));
+                plan.touched.add(new RepairPlan.AccountMarket(o.accountId(), marketId));
+                valid.add(RestingOrder.of(o));
+            }
+            if (!orphans.isEmpty()) {
+                valid.sort(Comparator.comparingLong(RestingOrder::prioritySeq));
+                report.restored(marketId, orphans.size());
+            }
         }
 
         /**
@@ -339,7 +481,7 @@ public final class OrderbookRecovery {
                         kept.add(o);
                     }
                 }
-                List<RestingOrder> more = added.getOrDefault(e.getKey(), List.of());
+                List<RestingOrder> more = new ArrayList<>(added.getOrDefault(e.getKey(), List.of()));
                 more.sort(Comparator.comparingLong(RestingOrder::prioritySeq));
                 kept.addAll(more);
                 books.put(e.getKey(), kept);

@@ -10,21 +10,37 @@ import java.nio.file.Path;
  * @param threads       markets recovered in parallel
  * @param scanOrphans   always scan every order record for Active orders missing from the index (a full pass over
  *                      history); without it the scan runs only when the index disagrees with the resting-order count
+ * @param reads         how the order records behind the index are read
  */
-public record RecoveryOptions(boolean strict, Path snapshotDir, int threads, boolean scanOrphans) {
+public record RecoveryOptions(boolean strict, Path snapshotDir, int threads, boolean scanOrphans, OrderReads reads) {
+
+    /** How a rebuild from state reads the order records the ActiveOrder index names. */
+    public enum OrderReads {
+        /** Scan when history is at most a few times the resting orders, else look up. */
+        AUTO,
+        /** Multi-get each indexed order: cost grows with the resting orders. */
+        LOOKUP,
+        /** One parallel pass over every order record: sequential reads, and orphans found on the way. */
+        SCAN
+    }
+
     public static RecoveryOptions fromState() {
-        return new RecoveryOptions(false, null, Runtime.getRuntime().availableProcessors(), false);
+        return new RecoveryOptions(false, null, Runtime.getRuntime().availableProcessors(), false, OrderReads.AUTO);
     }
 
     public RecoveryOptions withStrict(boolean s) {
-        return new RecoveryOptions(s, snapshotDir, threads, scanOrphans);
+        return new RecoveryOptions(s, snapshotDir, threads, scanOrphans, reads);
     }
 
     public RecoveryOptions withSnapshots(Path dir) {
-        return new RecoveryOptions(strict, dir, threads, scanOrphans);
+        return new RecoveryOptions(strict, dir, threads, scanOrphans, reads);
     }
 
     public RecoveryOptions withScanOrphans(boolean scan) {
-        return new RecoveryOptions(strict, snapshotDir, threads, scan);
+        return new RecoveryOptions(strict, snapshotDir, threads, scan, reads);
+    }
+
+    public RecoveryOptions withOrderReads(OrderReads r) {
+        return new RecoveryOptions(strict, snapshotDir, threads, scanOrphans, r);
     }
 }

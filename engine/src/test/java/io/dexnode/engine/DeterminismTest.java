@@ -94,6 +94,24 @@ class DeterminismTest {
         }
     }
 
+    @Test
+    void rebuildingByLookupsAndByAPassOverAllOrdersGivesTheSameBooks() {
+        InMemoryStateStore store = new InMemoryStateStore();
+        Engine live = new Engine(store);
+        live.rebuildOrderbookFromState();
+        for (Block b : stream(13, 200)) {
+            live.executeBlock(b.height(), b.time(), b.txs());
+        }
+        for (RecoveryOptions.OrderReads reads : RecoveryOptions.OrderReads.values()) {
+            Engine rebuilt = new Engine(store);
+            RecoveryReport r = rebuilt.recover(RecoveryOptions.fromState().withOrderReads(reads));
+            assertThat(r.clean()).as(reads.name()).isTrue();
+            for (MarketParams m : live.markets()) {
+                assertThat(l3(rebuilt.book(m.marketId()))).as(reads.name()).isEqualTo(l3(live.book(m.marketId())));
+            }
+        }
+    }
+
     static List<String> l3(OrderBook book) {
         List<String> out = new ArrayList<>();
         book.forEachOrder((id, owner, side, price, remaining, seq) ->

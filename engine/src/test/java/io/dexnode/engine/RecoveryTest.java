@@ -21,14 +21,29 @@ import java.util.function.BiConsumer;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * Each kind of inconsistency between the ActiveOrder index and the order records, injected into a
  * real RocksDB state: a restart heals it with a committed repair block and counts it; strict
- * recovery refuses instead and changes nothing.
+ * recovery refuses instead and changes nothing. Runs once per way of reading the order records
+ * (lookups by key, and the pass over all records).
  */
+@ParameterizedClass
+@EnumSource(value = RecoveryOptions.OrderReads.class, names = {"LOOKUP", "SCAN"})
 class RecoveryTest {
     private static final StateConfig CFG = StateConfig.defaults().withFsync(false);
+
+    private final RecoveryOptions options;
+
+    RecoveryTest(RecoveryOptions.OrderReads reads) {
+        this.options = RecoveryOptions.fromState().withOrderReads(reads);
+    }
+
+    private RecoveryReport recover(Engine engine) {
+        return engine.recover(options);
+    }
 
     @TempDir
     Path dir;
@@ -68,7 +83,7 @@ class RecoveryTest {
         try (StateManager store = StateManager.open(dir, CFG)) {
             long before = store.latestVersion();
             Engine engine = new Engine(store);
-            report = engine.rebuildOrderbookFromState();
+            report = recover(engine);
             assertThat(report.inconsistencies()).containsKey(kind);
             assertThat(report.inconsistencies().get(kind)).contains(orderId);
             assertThat(report.repairHeight()).isEqualTo(before + 1);
@@ -77,7 +92,7 @@ class RecoveryTest {
             assertThat(OrderbookRecovery.verify(engine)).isNull();
         }
         try (StateManager store = StateManager.open(dir, CFG)) {
-            RecoveryReport again = new Engine(store).rebuildOrderbookFromState();
+            RecoveryReport again = recover(new Engine(store));
             assertThat(again.clean()).as("the repair is durable: %s", again.describeInconsistencies()).isTrue();
         }
         return report;
@@ -88,7 +103,7 @@ class RecoveryTest {
             long before = store.latestVersion();
             byte[] root = store.latestRoot();
             Engine engine = new Engine(store);
-            assertThatThrownBy(() -> engine.recover(RecoveryOptions.fromState().withStrict(true)))
+            assertThatThrownBy(() -> engine.recover(options.withStrict(true)))
                     .isInstanceOf(RecoveryRefusedException.class).hasMessageContaining(kind.metricName());
             assertThat(store.latestVersion()).isEqualTo(before);
             assertThat(store.latestRoot()).isEqualTo(root);
@@ -100,7 +115,7 @@ class RecoveryTest {
         try (StateManager store = StateManager.open(dir, CFG)) {
             long before = store.latestVersion();
             Engine engine = new Engine(store);
-            RecoveryReport r = engine.rebuildOrderbookFromState();
+            RecoveryReport r = recover(engine);
             assertThat(r.clean()).isTrue();
             assertThat(r.method()).isEqualTo(RecoveryReport.Method.STATE);
             assertThat(r.totalOrders()).isEqualTo(3);
@@ -123,7 +138,7 @@ class RecoveryTest {
         restartAndCheckHealed(Inconsistency.FILLED_ORDER, ask);
         try (StateManager store = StateManager.open(dir, CFG)) {
             Engine engine = new Engine(store);
-            engine.rebuildOrderbookFromState();
+            recover(engine);
             assertThat(engine.depth(BTC, 5).asks()).isEmpty();
             long bob = new StateQueries(store).accountByName("bob").accountId();
             PositionRecord p = new StateQueries(store).position(bob, BTC);
@@ -158,7 +173,7 @@ class RecoveryTest {
         restartAndCheckHealed(Inconsistency.WRONG_MARKET, ask);
         try (StateManager store = StateManager.open(dir, CFG)) {
             Engine engine = new Engine(store);
-            engine.rebuildOrderbookFromState();
+            recover(engine);
             assertThat(engine.depth(BTC, 5).asks()).isDeepEqualTo(new long[][] {{101, 5}});
             assertThat(engine.depth(2, 5).asks()).isEmpty();
         }
@@ -178,7 +193,7 @@ class RecoveryTest {
         restartAndCheckHealed(Inconsistency.ORPHANED_ACTIVE_ORDER, ask);
         try (StateManager store = StateManager.open(dir, CFG)) {
             Engine engine = new Engine(store);
-            engine.rebuildOrderbookFromState();
+            recover(engine);
             assertThat(engine.depth(BTC, 5).asks()).isDeepEqualTo(new long[][] {{101, 5}});
         }
     }
@@ -187,7 +202,7 @@ class RecoveryTest {
     void filledOrderIsNotRestored() {
         try (StateManager store = StateManager.open(dir, CFG)) {
             Engine engine = new Engine(store);
-            engine.rebuildOrderbookFromState();
+            recover(engine);
             assertThat(engine.book(BTC).contains(filled)).isFalse();
             assertThat(engine.book(BTC).contains(bid)).isTrue();
         }

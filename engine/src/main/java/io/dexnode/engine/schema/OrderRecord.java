@@ -41,6 +41,21 @@ public record OrderRecord(long orderId, int marketId, long accountId, Side side,
                 .i64(prioritySeq).i64(createdHeight).i64(updatedHeight).str(clientOrderId).bytes();
     }
 
+    /**
+     * Whether an encoded record is an Active order with remaining &gt; 0, read in place without
+     * decoding it (recovery's pass over all order history asks this of every record).
+     */
+    public static boolean isResting(byte[] value) {
+        if (value.length < 57 || value[0] != FORMAT) {
+            return false;
+        }
+        long remaining = 0;
+        for (int i = 38; i < 46; i++) {
+            remaining = (remaining << 8) | (value[i] & 0xff);
+        }
+        return remaining > 0 && value[56] == OrderStatus.ACTIVE.ordinal();
+    }
+
     public static OrderRecord decode(byte[] value) {
         ValueReader r = new ValueReader(value, "order", FORMAT);
         OrderRecord o = new OrderRecord(r.i64(), r.u32(), r.i64(), enumAt(Side.values(), r.u8()), r.i64(), r.i64(),
