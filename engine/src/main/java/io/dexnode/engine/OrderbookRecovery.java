@@ -213,9 +213,11 @@ public final class OrderbookRecovery {
                     for (int i = 0; i < prefixBytes; i++) {
                         prefix[1 + i] = (byte) (start >>> (56 - 8 * i));
                     }
-                    store.scanPrefix(prefix, (k, v) -> {
+                    store.scanPrefixInPlace(prefix, (k, v) -> {
                         if (OrderRecord.isResting(v)) {
-                            OrderRecord o = OrderRecord.decode(v);
+                            byte[] raw = new byte[v.limit()];
+                            v.get(0, raw);
+                            OrderRecord o = OrderRecord.decode(raw);
                             out.computeIfAbsent(o.marketId(), x -> new ArrayList<>()).add(o);
                         }
                     });

@@ -654,6 +654,52 @@ public final class StateManager implements StateStore {
     }
 
     @Override
+    public void scanPrefixInPlace(byte[] prefix, BiConsumer<java.nio.ByteBuffer, java.nio.ByteBuffer> visitor) {
+        java.util.concurrent.locks.Lock lock = enter();
+        // Direct buffers reused across entries: the iterator copies each key and value into them
+        // without allocating a Java array per entry.
+        java.nio.ByteBuffer key = java.nio.ByteBuffer.allocateDirect(64);
+        java.nio.ByteBuffer value = java.nio.ByteBuffer.allocateDirect(1024);
+        try (RocksIterator it = db.newIterator(latestCf)) {
+            for (it.seek(prefix); it.isValid(); it.next()) {
+                key = readInto(key, it, true);
+                if (!startsWith(key, prefix)) {
+                    return;
+                }
+                value = readInto(value, it, false);
+                visitor.accept(key, value);
+            }
+            checkIterator(it);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Copies the iterator's current key or value into {@code buf} (grown when too small); position 0, limit its length. */
+    private static java.nio.ByteBuffer readInto(java.nio.ByteBuffer buf, RocksIterator it, boolean key) {
+        buf.clear();
+        int length = key ? it.key(buf) : it.value(buf);
+        if (length > buf.capacity()) {
+            buf = java.nio.ByteBuffer.allocateDirect(Math.max(length, buf.capacity() * 2));
+            length = key ? it.key(buf) : it.value(buf);
+        }
+        buf.position(0).limit(length);
+        return buf;
+    }
+
+    private static boolean startsWith(java.nio.ByteBuffer key, byte[] prefix) {
+        if (key.limit() < prefix.length) {
+            return false;
+        }
+        for (int i = 0; i < prefix.length; i++) {
+            if (key.get(i) != prefix[i]) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    @Override
     public void scanExtras(byte[] prefix, BiConsumer<byte[], byte[]> visitor) {
         java.util.concurrent.locks.Lock lock = enter();
         try {

@@ -48,6 +48,16 @@ public interface StateStore extends AutoCloseable {
     /** Visits the latest entries whose key starts with {@code prefix}, in raw-key byte order. */
     void scanPrefix(byte[] prefix, BiConsumer<byte[], byte[]> visitor);
 
+    /**
+     * Like {@link #scanPrefix}, for long scans that look at most entries only briefly (recovery's
+     * pass over every order): the visitor gets the key and value in buffers (position 0, limit the
+     * length) that are valid only during the call and may be reused by the store, so an entry the
+     * visitor skips costs no allocation. Do not modify them; copy what you keep.
+     */
+    default void scanPrefixInPlace(byte[] prefix, BiConsumer<java.nio.ByteBuffer, java.nio.ByteBuffer> visitor) {
+        scanPrefix(prefix, (k, v) -> visitor.accept(java.nio.ByteBuffer.wrap(k), java.nio.ByteBuffer.wrap(v)));
+    }
+
     /** The value of {@code key} at {@code version} with its ICS23 proof of existence or absence. */
     StateProof getWithProof(byte[] key, long version);
 

@@ -45,15 +45,11 @@ public record OrderRecord(long orderId, int marketId, long accountId, Side side,
      * Whether an encoded record is an Active order with remaining &gt; 0, read in place without
      * decoding it (recovery's pass over all order history asks this of every record).
      */
-    public static boolean isResting(byte[] value) {
-        if (value.length < 57 || value[0] != FORMAT) {
+    public static boolean isResting(java.nio.ByteBuffer value) {
+        if (value.limit() < 57 || value.get(0) != FORMAT) {
             return false;
         }
-        long remaining = 0;
-        for (int i = 38; i < 46; i++) {
-            remaining = (remaining << 8) | (value[i] & 0xff);
-        }
-        return remaining > 0 && value[56] == OrderStatus.ACTIVE.ordinal();
+        return value.getLong(38) > 0 && value.get(56) == OrderStatus.ACTIVE.ordinal();
     }
 
     public static OrderRecord decode(byte[] value) {
