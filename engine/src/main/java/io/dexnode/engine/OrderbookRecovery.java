@@ -88,33 +88,31 @@ public final class OrderbookRecovery {
                 MarketLoad load = f.get();
                 loads.put(load.marketId, load);
             }
-            Map<Integer, long[]> active = Map.of();
-            if (scanAll) {
-                Map<Integer, List<OrderRecord>> resting = restingOrders(store, engine.counters().nextOrderId() - 1, pool,
-                        options.threads());
-                for (MarketLoad load : loads.values()) {
+            Map<Integer, List<OrderRecord>> resting = scanAll
+                    ? restingOrders(store, engine.counters().nextOrderId() - 1, pool, options.threads()) : null;
+            for (MarketLoad load : loads.values()) {
+                if (scanAll) {
                     load.attach(store, resting.getOrDefault(load.marketId, List.of()));
-                    load.report(report, plan);
-                    load.addOrphans(report, plan);
                 }
-                active = idsByMarket(resting);
-            } else {
-                for (MarketLoad load : loads.values()) {
-                    load.report(report, plan);
-                }
-                // The full pass over order history runs when asked, or when the index disagrees with
+                load.report(report, plan);
+            }
+            if (!scanAll) {
+                // The pass over all order records runs when asked, or when the index disagrees with
                 // the count of resting orders kept in state (an Active order may have lost its entry).
                 long indexed = 0;
                 for (MarketLoad load : loads.values()) {
                     indexed += load.valid.size();
                 }
-                boolean scan = options.scanOrphans() || !plan.isEmpty() || indexed != engine.counters().activeOrders();
-                active = scan ? activeOrderIds(store) : Map.of();
-                if (scan) {
-                    for (MarketLoad load : loads.values()) {
-                        load.addOrphans(store, active.getOrDefault(load.marketId, new long[0]), report, plan);
-                    }
+                if (options.scanOrphans() || !plan.isEmpty() || indexed != engine.counters().activeOrders()) {
+                    resting = restingOrders(store, engine.counters().nextOrderId() - 1, pool, options.threads());
                 }
+            }
+            Map<Integer, long[]> active = Map.of();
+            if (resting != null) {
+                for (MarketLoad load : loads.values()) {
+                    load.addOrphans(resting.getOrDefault(load.marketId, List.of()), report, plan);
+                }
+                active = idsByMarket(resting);
             }
             for (Map.Entry<Integer, long[]> e : active.entrySet()) {
                 if (!loads.containsKey(e.getKey())) {
@@ -239,20 +237,6 @@ public final class OrderbookRecovery {
         return ids;
     }
 
-    /** The ids of every Active order with remaining &gt; 0, per market, ascending. */
-    private static Map<Integer, long[]> activeOrderIds(StateStore store) {
-        TreeMap<Integer, LongList> byMarket = new TreeMap<>();
-        store.scanPrefix(new byte[] {StateKey.TAG_ORDER}, (k, v) -> {
-            OrderRecord o = OrderRecord.decode(v);
-            if (o.status() == OrderStatus.ACTIVE && o.remaining() > 0) {
-                byMarket.computeIfAbsent(o.marketId(), x -> new LongList()).add(o.orderId());
-            }
-        });
-        TreeMap<Integer, long[]> out = new TreeMap<>();
-        byMarket.forEach((m, ids) -> out.put(m, ids.toArray()));
-        return out;
-    }
-
     /** One market's index entries and the orders they name, validated. */
     private static final class MarketLoad {
         final int marketId;
@@ -270,8 +254,6 @@ public final class OrderbookRecovery {
             return acc.result();
         }
 
-        /** Resting orders of this market without an index entry (found by the pass over all records). */
-        final List<OrderRecord> orphans = new ArrayList<>();
         List<RestingOrder> valid = new ArrayList<>();
 
         private MarketLoad(int marketId) {
@@ -311,9 +293,8 @@ public final class OrderbookRecovery {
         }
 
         /**
-         * Joins the index entries with the market's resting orders from the pass over all records
-         * (both ascending by id): entries whose order does not rest are read by key to say why;
-         * resting orders without an entry are orphans.
+         * Takes the index entries' records from the market's resting orders of the pass over all
+         * records (both ascending by id); entries whose order does not rest are read by key to say why.
          */
         void attach(StateStore store, List<OrderRecord> resting) {
             records = new OrderRecord[ids.size()];
@@ -323,7 +304,7 @@ public final class OrderbookRecovery {
             for (int i = 0; i < ids.size(); i++) {
                 long id = ids.get(i);
                 while (j < resting.size() && resting.get(j).orderId() < id) {
-                    orphans.add(resting.get(j++));
+                    j++;
                 }
                 if (j < resting.size() && resting.get(j).orderId() == id) {
                     records[i] = resting.get(j++);
@@ -331,9 +312,6 @@ public final class OrderbookRecovery {
                     missingKeys.add(new StateKey.Order(id).encode());
                     missingAt.add(i);
                 }
-            }
-            while (j < resting.size()) {
-                orphans.add(resting.get(j++));
             }
             List<byte[]> raws = missingKeys.isEmpty() ? List.of() : store.multiGet(missingKeys);
             for (int k = 0; k < raws.size(); k++) {
@@ -351,17 +329,29 @@ public final class OrderbookRecovery {
             valid.sort(Comparator.comparingLong(RestingOrder::prioritySeq));
         }
 
-        /** The orphans {@link #attach} found: re-index and restore them. */
-        void addOrphans(RecoveryReport.Builder report, RepairPlan plan) {
-            for (OrderRecord o : orphans) {
+        /**
+         * The market's resting orders (ascending by id, from the pass over all records) that have
+         * no index entry here: orphans, re-indexed and restored.
+         */
+        void addOrphans(List<OrderRecord> resting, RecoveryReport.Builder report, RepairPlan plan) {
+            int found = 0;
+            int j = 0;
+            for (OrderRecord o : resting) {
+                while (j < ids.size() && ids.get(j) < o.orderId()) {
+                    j++;
+                }
+                if (j < ids.size() && ids.get(j) == o.orderId()) {
+                    continue;
+                }
                 report.found(Inconsistency.ORPHANED_ACTIVE_ORDER, o.orderId());
                 plan.puts.add(new RepairPlan.EntryPut(marketId, o.orderId(), new ActiveOrderEntry(o.prioritySeq(), o.remaining())));
                 plan.touched.add(new RepairPlan.AccountMarket(o.accountId(), marketId));
                 valid.add(RestingOrder.of(o));
+                found++;
             }
-            if (!orphans.isEmpty()) {
+            if (found > 0) {
                 valid.sort(Comparator.comparingLong(RestingOrder::prioritySeq));
-                report.restored(marketId, orphans.size());
+                report.restored(marketId, found);
             }
         }
 
@@ -408,32 +398,6 @@ public final class OrderbookRecovery {
             }
             records = null;
             report.restored(marketId, valid.size());
-        }
-
-        /** Active orders of this market that the index lacks: re-index and restore them. */
-        void addOrphans(StateStore store, long[] active, RecoveryReport.Builder report, RepairPlan plan) {
-            List<byte[]> keys = new ArrayList<>();
-            int j = 0;
-            for (long id : active) {
-                while (j < ids.size() && ids.get(j) < id) {
-                    j++;
-                }
-                if (j >= ids.size() || ids.get(j) != id) {
-                    keys.add(new StateKey.Order(id).encode());
-                }
-            }
-            if (keys.isEmpty()) {
-                return;
-            }
-            for (byte[] raw : store.multiGet(keys)) {
-                OrderRecord o = OrderRecord.decode(raw);
-                report.found(Inconsistency.ORPHANED_ACTIVE_ORDER, o.orderId());
-                plan.puts.add(new RepairPlan.EntryPut(marketId, o.orderId(), new ActiveOrderEntry(o.prioritySeq(), o.remaining())));
-                plan.touched.add(new RepairPlan.AccountMarket(o.accountId(), marketId));
-                valid.add(RestingOrder.of(o));
-            }
-            valid.sort(Comparator.comparingLong(RestingOrder::prioritySeq));
-            report.restored(marketId, keys.size());
         }
     }
 
