@@ -984,40 +984,6 @@ public final class Engine {
                 m.book.depthLevels(Side.SELL, levels));
     }
 
-    /** The committed record of an order, or null. */
-    public OrderRecord findOrder(long orderId) {
-        return order(orderId);
-    }
-
-    /** The committed record of an account by name, or null. */
-    public AccountRecord findAccountByName(String name) {
-        return findAccount(name);
-    }
-
-    /** The committed record of an account by id, or null. */
-    public AccountRecord findAccountById(long accountId) {
-        return account(accountId);
-    }
-
-    /** An account's position record in a market (the empty one if none). */
-    public PositionRecord findPosition(long accountId, int marketId) {
-        return position(accountId, marketId);
-    }
-
-    /** A market's statistics (last price is the mark). */
-    public MarketStatsRecord marketStats(int marketId) {
-        return stats(marketId);
-    }
-
-    /** Ids of an account's active orders, ascending. */
-    public List<Long> activeOrderIds(long accountId) {
-        List<Long> ids = new ArrayList<>();
-        for (long id : accountOrders.sorted(accountId)) {
-            ids.add(id);
-        }
-        return ids;
-    }
-
     // ---------------------------------------------------------------- lifecycle
 
     private void checkRunning() {
