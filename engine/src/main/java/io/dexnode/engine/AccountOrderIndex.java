@@ -2,6 +2,8 @@ package io.dexnode.engine;
 
 import java.util.Arrays;
 import java.util.HashMap;
+import java.util.List;
+import java.util.stream.IntStream;
 
 /**
  * Each account's active orders, derived from state and rebuilt by recovery: the ids (for
@@ -21,6 +23,62 @@ final class AccountOrderIndex {
             byClientId.computeIfAbsent(accountId, k -> new HashMap<>()).put(clientOrderId, orderId);
             clientIdOfOrder.put(orderId, clientOrderId);
         }
+    }
+
+    /**
+     * Adds many orders at once (recovery, into an empty index): accounts are split into shards
+     * filled in parallel, and each account's set is sized once for all its orders.
+     */
+    void addAll(List<List<RestingOrder>> orders) {
+        int shards = Math.max(1, Math.min(8, Runtime.getRuntime().availableProcessors()));
+        List<LongMap<LongSet>> built = IntStream.range(0, shards).parallel()
+                .mapToObj(shard -> shard(orders, shard, shards)).toList();
+        for (LongMap<LongSet> shard : built) {
+            shard.forEach((accountId, set) -> {
+                LongSet had = byAccount.putIfAbsent(accountId, set);
+                if (had != null) {
+                    set.forEach(had::add);
+                }
+            });
+        }
+        for (List<RestingOrder> list : orders) {
+            for (RestingOrder o : list) {
+                if (o.clientOrderId() != null) {
+                    byClientId.computeIfAbsent(o.accountId(), k -> new HashMap<>()).put(o.clientOrderId(), o.orderId());
+                    clientIdOfOrder.put(o.orderId(), o.clientOrderId());
+                }
+            }
+        }
+    }
+
+    /** The id sets of the accounts of one shard: counted first, so that no set grows. */
+    private static LongMap<LongSet> shard(List<List<RestingOrder>> orders, int shard, int shards) {
+        LongMap<int[]> counts = new LongMap<>();
+        for (List<RestingOrder> list : orders) {
+            for (RestingOrder o : list) {
+                if (shardOf(o.accountId(), shards) == shard) {
+                    int[] n = counts.get(o.accountId());
+                    if (n == null) {
+                        counts.put(o.accountId(), n = new int[1]);
+                    }
+                    n[0]++;
+                }
+            }
+        }
+        LongMap<LongSet> sets = new LongMap<>();
+        counts.forEach((accountId, n) -> sets.put(accountId, new LongSet(n[0])));
+        for (List<RestingOrder> list : orders) {
+            for (RestingOrder o : list) {
+                if (shardOf(o.accountId(), shards) == shard) {
+                    sets.get(o.accountId()).add(o.orderId());
+                }
+            }
+        }
+        return sets;
+    }
+
+    private static int shardOf(long accountId, int shards) {
+        return (int) ((BookDigest.mix(accountId) >>> 33) % shards);
     }
 
     void remove(long accountId, long orderId, String clientOrderId) {
@@ -67,8 +125,26 @@ final class AccountOrderIndex {
 
     /** Linear-probing set of positive longs (0 marks an empty slot), backward-shift deletion. */
     static final class LongSet {
-        private long[] slots = new long[8];
+        private long[] slots;
         int size;
+
+        LongSet() {
+            slots = new long[8];
+        }
+
+        /** A set that holds {@code expected} ids without growing. */
+        LongSet(int expected) {
+            // the smallest power of two that keeps the load at most one half
+            slots = new long[Math.max(8, Integer.highestOneBit(2 * (Math.max(0, expected) + 1) - 1) << 1)];
+        }
+
+        void forEach(java.util.function.LongConsumer action) {
+            for (long v : slots) {
+                if (v != 0) {
+                    action.accept(v);
+                }
+            }
+        }
 
         void add(long v) {
             if ((size + 1) * 2 > slots.length) {
@@ -135,6 +211,63 @@ final class AccountOrderIndex {
 
         private static int index(long v, int mask) {
             return (int) BookDigest.mix(v) & mask;
+        }
+    }
+
+    /** Linear-probing map from long keys to objects, for bulk loads without boxing; no removal. */
+    static final class LongMap<V> {
+        private long[] keys = new long[64];
+        private Object[] values = new Object[64];
+        private boolean[] used = new boolean[64];
+        private int size;
+
+        @SuppressWarnings("unchecked")
+        V get(long key) {
+            int mask = keys.length - 1;
+            for (int i = (int) BookDigest.mix(key) & mask; used[i]; i = (i + 1) & mask) {
+                if (keys[i] == key) {
+                    return (V) values[i];
+                }
+            }
+            return null;
+        }
+
+        @SuppressWarnings("unchecked")
+        void put(long key, V value) {
+            if ((size + 1) * 2 > keys.length) {
+                long[] oldKeys = keys;
+                Object[] oldValues = values;
+                boolean[] oldUsed = used;
+                keys = new long[oldKeys.length * 2];
+                values = new Object[oldKeys.length * 2];
+                used = new boolean[oldKeys.length * 2];
+                size = 0;
+                for (int i = 0; i < oldKeys.length; i++) {
+                    if (oldUsed[i]) {
+                        put(oldKeys[i], (V) oldValues[i]);
+                    }
+                }
+            }
+            int mask = keys.length - 1;
+            int i = (int) BookDigest.mix(key) & mask;
+            while (used[i] && keys[i] != key) {
+                i = (i + 1) & mask;
+            }
+            if (!used[i]) {
+                used[i] = true;
+                keys[i] = key;
+                size++;
+            }
+            values[i] = value;
+        }
+
+        @SuppressWarnings("unchecked")
+        void forEach(java.util.function.BiConsumer<Long, V> action) {
+            for (int i = 0; i < keys.length; i++) {
+                if (used[i]) {
+                    action.accept(keys[i], (V) values[i]);
+                }
+            }
         }
     }
 }

@@ -88,12 +88,19 @@ public final class OrderbookRecovery {
                 MarketLoad load = f.get();
                 loads.put(load.marketId, load);
             }
-            Map<Integer, List<OrderRecord>> resting = scanAll
+            Map<Integer, List<RestingOrder>> resting = scanAll
                     ? restingOrders(store, engine.counters().nextOrderId() - 1, pool, options.threads()) : null;
-            for (MarketLoad load : loads.values()) {
-                if (scanAll) {
-                    load.attach(store, resting.getOrDefault(load.marketId, List.of()));
+            if (scanAll) {
+                List<Future<?>> attached = new ArrayList<>();
+                for (MarketLoad load : loads.values()) {
+                    List<RestingOrder> mine = resting.getOrDefault(load.marketId, List.of());
+                    attached.add(pool.submit(() -> load.attach(store, mine)));
                 }
+                for (Future<?> f : attached) {
+                    f.get();
+                }
+            }
+            for (MarketLoad load : loads.values()) {
                 load.report(report, plan);
             }
             if (!scanAll) {
@@ -160,9 +167,7 @@ public final class OrderbookRecovery {
         for (Future<?> f : installs) {
             f.get();
         }
-        for (MarketLoad load : loads.values()) {
-            engine.indexRestored(load.valid);
-        }
+        engine.indexRestored(loads.values().stream().map(load -> load.valid).toList());
     }
 
     /**
@@ -185,7 +190,7 @@ public final class OrderbookRecovery {
      * {@code maxId} are cut into prefix ranges scanned in parallel, and records are checked in
      * place before any is decoded.
      */
-    private static Map<Integer, List<OrderRecord>> restingOrders(StateStore store, long maxId, ExecutorService pool,
+    private static Map<Integer, List<RestingOrder>> restingOrders(StateStore store, long maxId, ExecutorService pool,
                                                                  int threads) throws InterruptedException, ExecutionException {
         int shift = 0;
         for (int s = 56; s >= 0; s -= 8) {
@@ -197,13 +202,13 @@ public final class OrderbookRecovery {
         long chunks = (maxId >>> shift) + 1;
         int prefixBytes = 8 - shift / 8;
         int tasks = (int) Math.max(1, Math.min(Math.max(1, threads) * 4L, chunks));
-        List<Future<TreeMap<Integer, List<OrderRecord>>>> parts = new ArrayList<>();
+        List<Future<TreeMap<Integer, List<RestingOrder>>>> parts = new ArrayList<>();
         for (int t = 0; t < tasks; t++) {
             long from = chunks * t / tasks;
             long to = chunks * (t + 1) / tasks;
             final int sh = shift;
             parts.add(pool.submit(() -> {
-                TreeMap<Integer, List<OrderRecord>> out = new TreeMap<>();
+                ByMarket out = new ByMarket();
                 for (long c = from; c < to; c++) {
                     byte[] prefix = new byte[1 + prefixBytes];
                     prefix[0] = StateKey.TAG_ORDER;
@@ -213,27 +218,47 @@ public final class OrderbookRecovery {
                     }
                     store.scanPrefixInPlace(prefix, (k, v) -> {
                         if (OrderRecord.isResting(v)) {
-                            byte[] raw = new byte[v.limit()];
-                            v.get(0, raw);
-                            OrderRecord o = OrderRecord.decode(raw);
-                            out.computeIfAbsent(o.marketId(), x -> new ArrayList<>()).add(o);
+                            out.add(RestingOrder.of(v));
                         }
                     });
                 }
-                return out;
+                return out.lists;
             }));
         }
-        TreeMap<Integer, List<OrderRecord>> all = new TreeMap<>();
-        for (Future<TreeMap<Integer, List<OrderRecord>>> part : parts) {
+        TreeMap<Integer, List<RestingOrder>> all = new TreeMap<>();
+        for (Future<TreeMap<Integer, List<RestingOrder>>> part : parts) {
             part.get().forEach((m, orders) -> all.computeIfAbsent(m, x -> new ArrayList<>()).addAll(orders));
         }
         return all;
     }
 
+    /** Orders grouped by market; the list of the market last added to is kept at hand. */
+    private static final class ByMarket {
+        final TreeMap<Integer, List<RestingOrder>> lists = new TreeMap<>();
+        private final List<RestingOrder>[] byId = newLists(1024);
+
+        @SuppressWarnings("unchecked")
+        private static List<RestingOrder>[] newLists(int n) {
+            return (List<RestingOrder>[]) new List[n];
+        }
+
+        void add(RestingOrder o) {
+            int m = o.marketId();
+            List<RestingOrder> list = m >= 0 && m < byId.length ? byId[m] : null;
+            if (list == null) {
+                list = lists.computeIfAbsent(m, x -> new ArrayList<>());
+                if (m >= 0 && m < byId.length) {
+                    byId[m] = list;
+                }
+            }
+            list.add(o);
+        }
+    }
+
     /** The ids of resting orders per market (checked below against the markets that exist). */
-    private static Map<Integer, long[]> idsByMarket(Map<Integer, List<OrderRecord>> resting) {
+    private static Map<Integer, long[]> idsByMarket(Map<Integer, List<RestingOrder>> resting) {
         Map<Integer, long[]> ids = new TreeMap<>();
-        resting.forEach((m, orders) -> ids.put(m, orders.stream().mapToLong(OrderRecord::orderId).toArray()));
+        resting.forEach((m, orders) -> ids.put(m, orders.stream().mapToLong(RestingOrder::orderId).toArray()));
         return ids;
     }
 
@@ -243,8 +268,17 @@ public final class OrderbookRecovery {
         final LongList ids = new LongList();
         final LongList seqs = new LongList();
         final LongList remainings = new LongList();
-        /** The order record each entry names, decoded once (null: missing). */
+        /** Per entry, the order it names when that order may rest in this market, else null. */
+        RestingOrder[] candidates;
+        /** Per entry without a candidate, its order record, decoded to say what is wrong (null: missing). */
         OrderRecord[] records;
+        /** The candidates, ascending by priority. */
+        List<RestingOrder> valid = new ArrayList<>();
+
+        private MarketLoad(int marketId) {
+            this.marketId = marketId;
+        }
+
         /** The digest of the index entries as loaded. */
         BookDigest indexDigest() {
             BookDigest.Accumulator acc = new BookDigest.Accumulator();
@@ -254,49 +288,51 @@ public final class OrderbookRecovery {
             return acc.result();
         }
 
-        List<RestingOrder> valid = new ArrayList<>();
-
-        private MarketLoad(int marketId) {
-            this.marketId = marketId;
-        }
-
         static MarketLoad load(StateStore store, int marketId) {
             MarketLoad load = indexOnly(store, marketId);
             List<byte[]> keys = new ArrayList<>(load.ids.size());
             for (int i = 0; i < load.ids.size(); i++) {
                 keys.add(new StateKey.Order(load.ids.get(i)).encode());
             }
+            load.candidates = new RestingOrder[keys.size()];
             load.records = new OrderRecord[keys.size()];
             int at = 0;
             for (int from = 0; from < keys.size(); from += MULTI_GET_CHUNK) {
                 for (byte[] raw : store.multiGet(keys.subList(from, Math.min(keys.size(), from + MULTI_GET_CHUNK)))) {
-                    load.records[at++] = raw == null ? null : OrderRecord.decode(raw);
+                    load.take(at++, raw);
                 }
             }
             load.collectValid();
             return load;
         }
 
+        /** Entry {@code i}'s order record, read by key. */
+        private void take(int i, byte[] raw) {
+            OrderRecord o = raw == null ? null : OrderRecord.decode(raw);
+            if (classify(o, marketId) == null) {
+                candidates[i] = RestingOrder.of(o);
+            } else {
+                records[i] = o;
+            }
+        }
+
         /** The market's index entries only; the records come from {@link #attach}. */
         static MarketLoad indexOnly(StateStore store, int marketId) {
             MarketLoad load = new MarketLoad(marketId);
-            store.scanPrefix(StateKey.ActiveOrder.marketPrefix(marketId), (k, v) -> {
-                if (k.length != 13 || v.length != 17) {
-                    throw new IllegalStateException("malformed ActiveOrder entry of " + k.length + "/" + v.length + " bytes");
-                }
-                ActiveOrderEntry.checkFormat(v);
-                load.ids.add(longAt(k, 5));
-                load.seqs.add(longAt(v, 1));
-                load.remainings.add(longAt(v, 9));
+            scanIndex(store, marketId, (id, seq, remaining) -> {
+                load.ids.add(id);
+                load.seqs.add(seq);
+                load.remainings.add(remaining);
             });
             return load;
         }
 
         /**
-         * Takes the index entries' records from the market's resting orders of the pass over all
+         * Takes the index entries' orders from the market's resting orders of the pass over all
          * records (both ascending by id); entries whose order does not rest are read by key to say why.
          */
-        void attach(StateStore store, List<OrderRecord> resting) {
+        void attach(StateStore store, List<RestingOrder> resting) {
+            candidates = new RestingOrder[ids.size()];
             records = new OrderRecord[ids.size()];
             List<byte[]> missingKeys = new ArrayList<>();
             List<Integer> missingAt = new ArrayList<>();
@@ -307,7 +343,7 @@ public final class OrderbookRecovery {
                     j++;
                 }
                 if (j < resting.size() && resting.get(j).orderId() == id) {
-                    records[i] = resting.get(j++);
+                    candidates[i] = resting.get(j++);
                 } else {
                     missingKeys.add(new StateKey.Order(id).encode());
                     missingAt.add(i);
@@ -315,15 +351,16 @@ public final class OrderbookRecovery {
             }
             List<byte[]> raws = missingKeys.isEmpty() ? List.of() : store.multiGet(missingKeys);
             for (int k = 0; k < raws.size(); k++) {
-                records[missingAt.get(k)] = raws.get(k) == null ? null : OrderRecord.decode(raws.get(k));
+                take(missingAt.get(k), raws.get(k));
             }
             collectValid();
         }
 
         private void collectValid() {
-            for (OrderRecord o : records) {
-                if (classify(o, marketId) == null) {
-                    valid.add(RestingOrder.of(o));
+            valid = new ArrayList<>(candidates.length);
+            for (RestingOrder o : candidates) {
+                if (o != null) {
+                    valid.add(o);
                 }
             }
             valid.sort(Comparator.comparingLong(RestingOrder::prioritySeq));
@@ -333,10 +370,10 @@ public final class OrderbookRecovery {
          * The market's resting orders (ascending by id, from the pass over all records) that have
          * no index entry here: orphans, re-indexed and restored.
          */
-        void addOrphans(List<OrderRecord> resting, RecoveryReport.Builder report, RepairPlan plan) {
+        void addOrphans(List<RestingOrder> resting, RecoveryReport.Builder report, RepairPlan plan) {
             int found = 0;
             int j = 0;
-            for (OrderRecord o : resting) {
+            for (RestingOrder o : resting) {
                 while (j < ids.size() && ids.get(j) < o.orderId()) {
                     j++;
                 }
@@ -346,7 +383,7 @@ public final class OrderbookRecovery {
                 report.found(Inconsistency.ORPHANED_ACTIVE_ORDER, o.orderId());
                 plan.puts.add(new RepairPlan.EntryPut(marketId, o.orderId(), new ActiveOrderEntry(o.prioritySeq(), o.remaining())));
                 plan.touched.add(new RepairPlan.AccountMarket(o.accountId(), marketId));
-                valid.add(RestingOrder.of(o));
+                valid.add(o);
                 found++;
             }
             if (found > 0) {
@@ -373,29 +410,29 @@ public final class OrderbookRecovery {
 
         /** Classifies every invalid entry into the report and the repair plan. */
         void report(RecoveryReport.Builder report, RepairPlan plan) {
-            int validAt = 0;
             for (int i = 0; i < ids.size(); i++) {
                 long id = ids.get(i);
-                OrderRecord o = records[i];
-                Inconsistency problem = classify(o, marketId);
-                if (problem == Inconsistency.MISSING_ORDER) {
-                    report.found(problem, id);
-                    plan.deletes.add(new RepairPlan.EntryDelete(marketId, id));
+                RestingOrder c = candidates[i];
+                if (c != null) {
+                    if (c.prioritySeq() != seqs.get(i) || c.remaining() != remainings.get(i)) {
+                        report.found(Inconsistency.ENTRY_MISMATCH, id);
+                        plan.puts.add(new RepairPlan.EntryPut(marketId, id, new ActiveOrderEntry(c.prioritySeq(), c.remaining())));
+                        plan.touched.add(new RepairPlan.AccountMarket(c.accountId(), marketId));
+                    }
                     continue;
                 }
-                if (problem != null) {
-                    report.found(problem, id);
-                    plan.deletes.add(new RepairPlan.EntryDelete(marketId, id));
+                OrderRecord o = records[i];
+                Inconsistency problem = classify(o, marketId);
+                report.found(problem, id);
+                plan.deletes.add(new RepairPlan.EntryDelete(marketId, id));
+                if (problem != Inconsistency.MISSING_ORDER) {
                     plan.touched.add(new RepairPlan.AccountMarket(o.accountId(), o.marketId()));
                     if (problem == Inconsistency.ZERO_REMAINING) {
                         plan.orders.add(o.withStatus(OrderStatus.FILLED, o.updatedHeight()));
                     }
-                } else if (o.prioritySeq() != seqs.get(i) || o.remaining() != remainings.get(i)) {
-                    report.found(Inconsistency.ENTRY_MISMATCH, id);
-                    plan.puts.add(new RepairPlan.EntryPut(marketId, id, new ActiveOrderEntry(o.prioritySeq(), o.remaining())));
-                    plan.touched.add(new RepairPlan.AccountMarket(o.accountId(), marketId));
                 }
             }
+            candidates = null;
             records = null;
             report.restored(marketId, valid.size());
         }
@@ -489,8 +526,8 @@ public final class OrderbookRecovery {
         if (mismatch != null) {
             throw new SnapshotUnusableException("snapshot + catch-up disagrees with the ActiveOrder index: " + mismatch);
         }
+        engine.indexRestored(List.copyOf(books.values()));
         for (Map.Entry<Integer, List<RestingOrder>> e : books.entrySet()) {
-            engine.indexRestored(e.getValue());
             report.restored(e.getKey(), e.getValue().size());
         }
         report.method = method;
@@ -531,24 +568,28 @@ public final class OrderbookRecovery {
 
     static BookDigest indexDigest(StateStore store, int marketId) {
         BookDigest.Accumulator acc = new BookDigest.Accumulator();
-        store.scanPrefix(StateKey.ActiveOrder.marketPrefix(marketId), (k, v) -> {
-            // Fixed layouts (tag, market u32, order u64 / format, seq i64, remaining i64), read in place:
-            // this runs over every resting order after each recovery and in each health check.
-            if (k.length != 13 || v.length != 17) {
-                throw new IllegalStateException("malformed ActiveOrder entry of " + k.length + "/" + v.length + " bytes");
-            }
-            ActiveOrderEntry.checkFormat(v);
-            acc.add(longAt(k, 5), longAt(v, 9), longAt(v, 1));
-        });
+        scanIndex(store, marketId, (id, seq, remaining) -> acc.add(id, remaining, seq));
         return acc.result();
     }
 
-    private static long longAt(byte[] b, int at) {
-        long x = 0;
-        for (int i = at; i < at + 8; i++) {
-            x = (x << 8) | (b[i] & 0xff);
-        }
-        return x;
+    /** What an ActiveOrder entry says: its order, priority and remaining size. */
+    interface EntryVisitor {
+        void entry(long orderId, long prioritySeq, long remaining);
+    }
+
+    /**
+     * Visits a market's ActiveOrder entries in id order, read in place (fixed layouts: tag, market
+     * u32, order u64 / format, seq i64, remaining i64): this runs over every resting order in each
+     * recovery and each health check.
+     */
+    static void scanIndex(StateStore store, int marketId, EntryVisitor visitor) {
+        store.scanPrefixInPlace(StateKey.ActiveOrder.marketPrefix(marketId), (k, v) -> {
+            if (k.limit() != 13 || v.limit() != 17) {
+                throw new IllegalStateException("malformed ActiveOrder entry of " + k.limit() + "/" + v.limit() + " bytes");
+            }
+            ActiveOrderEntry.checkFormat(v);
+            visitor.entry(k.getLong(5), v.getLong(1), v.getLong(9));
+        });
     }
 
     private static RuntimeException rethrow(ExecutionException e) {

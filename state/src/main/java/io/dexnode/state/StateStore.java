@@ -52,7 +52,8 @@ public interface StateStore extends AutoCloseable {
      * Like {@link #scanPrefix}, for long scans that look at most entries only briefly (recovery's
      * pass over every order): the visitor gets the key and value in buffers (position 0, limit the
      * length) that are valid only during the call and may be reused by the store, so an entry the
-     * visitor skips costs no allocation. Do not modify them; copy what you keep.
+     * visitor skips costs no allocation. Do not modify them; copy what you keep. The blocks read
+     * are not added to the store's block cache (a bulk scan would evict the hot set and pay for it).
      */
     default void scanPrefixInPlace(byte[] prefix, BiConsumer<java.nio.ByteBuffer, java.nio.ByteBuffer> visitor) {
         scanPrefix(prefix, (k, v) -> visitor.accept(java.nio.ByteBuffer.wrap(k), java.nio.ByteBuffer.wrap(v)));

@@ -20,6 +20,14 @@ public record ActiveOrderEntry(long prioritySeq, long remaining) {
         }
     }
 
+    /** Throws unless {@code value} (read in place, from position 0) starts with this record's format byte. */
+    public static void checkFormat(java.nio.ByteBuffer value) {
+        if (value.limit() == 0 || value.get(0) != FORMAT) {
+            throw new IllegalStateException("active order record has format " + (value.limit() == 0 ? "none" : value.get(0))
+                    + ", expected " + FORMAT);
+        }
+    }
+
     public static ActiveOrderEntry decode(byte[] value) {
         ValueReader r = new ValueReader(value, "active order", FORMAT);
         ActiveOrderEntry e = new ActiveOrderEntry(r.i64(), r.i64());

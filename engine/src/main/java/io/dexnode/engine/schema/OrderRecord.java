@@ -52,11 +52,84 @@ public record OrderRecord(long orderId, int marketId, long accountId, Side side,
         return value.getLong(38) > 0 && value.get(56) == OrderStatus.ACTIVE.ordinal();
     }
 
+    /**
+     * The fields of an encoded record read in place (the layout of {@link #encode}), for
+     * recovery's pass over all orders: a record it keeps is checked whole by {@link #check} and
+     * read field by field, without decoding it into an object first.
+     */
+    public static final class InPlace {
+        private static final int MIN_LENGTH = 85;
+
+        private InPlace() {
+        }
+
+        /** Throws as {@link #decode} would on a malformed record (format, length, enum ordinals, trailing bytes). */
+        public static void check(java.nio.ByteBuffer v) {
+            if (v.limit() < MIN_LENGTH || v.get(0) != FORMAT) {
+                throw new IllegalStateException("order record of " + v.limit() + " bytes with format "
+                        + (v.limit() == 0 ? "none" : v.get(0)) + ", expected format " + FORMAT + " and at least " + MIN_LENGTH + " bytes");
+            }
+            enumAt(SIDES, v.get(21) & 0xff);
+            enumAt(TIFS, v.get(54) & 0xff);
+            enumAt(STPS, v.get(55) & 0xff);
+            enumAt(STATUSES, v.get(56) & 0xff);
+            int lengthPlusOne = v.getInt(81);
+            int expected = MIN_LENGTH + (lengthPlusOne == 0 ? 0 : lengthPlusOne - 1);
+            if (lengthPlusOne < 0 || v.limit() != expected) {
+                throw new IllegalStateException("order record of " + v.limit() + " bytes, expected " + expected);
+            }
+        }
+
+        public static long orderId(java.nio.ByteBuffer v) {
+            return v.getLong(1);
+        }
+
+        public static int marketId(java.nio.ByteBuffer v) {
+            return v.getInt(9);
+        }
+
+        public static long accountId(java.nio.ByteBuffer v) {
+            return v.getLong(13);
+        }
+
+        public static Side side(java.nio.ByteBuffer v) {
+            return SIDES[v.get(21)];
+        }
+
+        public static long price(java.nio.ByteBuffer v) {
+            return v.getLong(22);
+        }
+
+        public static long remaining(java.nio.ByteBuffer v) {
+            return v.getLong(38);
+        }
+
+        public static long prioritySeq(java.nio.ByteBuffer v) {
+            return v.getLong(57);
+        }
+
+        public static String clientOrderId(java.nio.ByteBuffer v) {
+            int lengthPlusOne = v.getInt(81);
+            if (lengthPlusOne == 0) {
+                return null;
+            }
+            byte[] utf8 = new byte[lengthPlusOne - 1];
+            v.get(MIN_LENGTH, utf8);
+            return new String(utf8, java.nio.charset.StandardCharsets.UTF_8);
+        }
+    }
+
+    // values() clones its array on every call; decoding a million orders should not.
+    private static final Side[] SIDES = Side.values();
+    private static final TimeInForce[] TIFS = TimeInForce.values();
+    private static final SelfTradePrevention[] STPS = SelfTradePrevention.values();
+    private static final OrderStatus[] STATUSES = OrderStatus.values();
+
     public static OrderRecord decode(byte[] value) {
         ValueReader r = new ValueReader(value, "order", FORMAT);
-        OrderRecord o = new OrderRecord(r.i64(), r.u32(), r.i64(), enumAt(Side.values(), r.u8()), r.i64(), r.i64(),
-                r.i64(), r.i64(), enumAt(TimeInForce.values(), r.u8()), enumAt(SelfTradePrevention.values(), r.u8()),
-                enumAt(OrderStatus.values(), r.u8()), r.i64(), r.i64(), r.i64(), r.str());
+        OrderRecord o = new OrderRecord(r.i64(), r.u32(), r.i64(), enumAt(SIDES, r.u8()), r.i64(), r.i64(),
+                r.i64(), r.i64(), enumAt(TIFS, r.u8()), enumAt(STPS, r.u8()),
+                enumAt(STATUSES, r.u8()), r.i64(), r.i64(), r.i64(), r.str());
         r.expectEnd();
         return o;
     }

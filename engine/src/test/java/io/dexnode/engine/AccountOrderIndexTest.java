@@ -1,0 +1,57 @@
+package io.dexnode.engine;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.dexnode.book.Side;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import org.junit.jupiter.api.Test;
+
+class AccountOrderIndexTest {
+
+    @Test
+    void bulkLoadIndexesExactlyWhatOneByOneAddsWouldAndStaysUsable() {
+        SplittableRandom rnd = new SplittableRandom(5);
+        List<List<RestingOrder>> byMarket = new ArrayList<>();
+        TreeMap<Long, TreeSet<Long>> model = new TreeMap<>();
+        long id = 0;
+        for (int m = 1; m <= 7; m++) {
+            List<RestingOrder> orders = new ArrayList<>();
+            int n = m == 3 ? 0 : rnd.nextInt(3_000);
+            for (int i = 0; i < n; i++) {
+                // a few accounts with many orders (set sizes across powers of two), many with few
+                long account = rnd.nextInt(4) == 0 ? 1 + rnd.nextInt(3) : 10 + rnd.nextInt(500);
+                id += 1 + rnd.nextInt(5);
+                String clientId = rnd.nextInt(10) == 0 ? "c" + id : null;
+                orders.add(new RestingOrder(m, id, account, Side.BUY, 100, 1, id, clientId));
+                model.computeIfAbsent(account, a -> new TreeSet<>()).add(id);
+            }
+            byMarket.add(orders);
+        }
+        AccountOrderIndex bulk = new AccountOrderIndex();
+        bulk.addAll(byMarket);
+        for (long account = 0; account < 600; account++) {
+            long[] expected = model.getOrDefault(account, new TreeSet<>()).stream().mapToLong(Long::longValue).toArray();
+            assertThat(bulk.sorted(account)).as("account %d", account).containsExactly(expected);
+        }
+        for (List<RestingOrder> orders : byMarket) {
+            for (RestingOrder o : orders) {
+                assertThat(bulk.clientIdOf(o.orderId())).isEqualTo(o.clientOrderId());
+                if (o.clientOrderId() != null) {
+                    assertThat(bulk.byClientId(o.accountId(), o.clientOrderId())).isEqualTo(o.orderId());
+                }
+            }
+        }
+        // sets sized by the bulk load still grow and shrink
+        long busy = 1;
+        long before = bulk.sorted(busy).length;
+        for (long extra = 1; extra <= 1_000; extra++) {
+            bulk.add(busy, 10_000_000 + extra, null);
+        }
+        bulk.remove(busy, bulk.sorted(busy)[0], null);
+        assertThat(bulk.sorted(busy)).hasSize((int) before + 999);
+    }
+}
