@@ -19,6 +19,7 @@ import io.dexnode.engine.schema.StateKey;
 import io.dexnode.engine.tx.RejectCode;
 import io.dexnode.engine.tx.RejectedException;
 import io.dexnode.engine.tx.Tx;
+import io.dexnode.state.PendingCommit;
 import io.dexnode.state.StateStore;
 import io.dexnode.state.WriteSet;
 import java.math.BigInteger;
@@ -87,12 +88,24 @@ public final class Engine {
 
     /**
      * Executes {@code txs} in order and commits them as block {@code height} (greater than the last
-     * committed height) in one atomic write. Rejected transactions are part of the block's record
-     * but change no state.
+     * committed height) in one atomic write, returning once it is durable. Rejected transactions are
+     * part of the block's record but change no state.
      *
      * @throws EngineHaltedException if the commit failed or an invariant broke; the engine is then unusable
      */
     public BlockResult executeBlock(long height, long time, List<Tx> txs) {
+        PendingBlock pending = executeBlockPipelined(height, time, txs);
+        pending.awaitDurable();
+        return pending.result();
+    }
+
+    /**
+     * Like {@link #executeBlock}, but returns once the block's root is computed, while its write may
+     * still be under way: the next block can execute meanwhile (it sees this block's state). Nothing
+     * of the block may be acknowledged before {@link PendingBlock#awaitDurable()} returns. A failed
+     * write halts the engine.
+     */
+    public PendingBlock executeBlockPipelined(long height, long time, List<Tx> txs) {
         checkRunning();
         long last = store.latestVersion();
         if (height <= last) {
@@ -110,17 +123,52 @@ public final class Engine {
         }
         long executed = System.nanoTime();
         WriteSet writes = state.toWriteSet();
-        byte[] root;
+        PendingCommit commit;
         try {
-            root = store.commit(height, writes, BlockRecords.extras(height, time, txs, block.newOrders));
+            commit = store.commitPipelined(height, writes, BlockRecords.extras(height, time, txs, block.newOrders));
             state.blockCommitted();
         } catch (RuntimeException e) {
             throw halt("commit of block " + height + " failed", e);
         }
+        commit.durable().whenComplete((ok, failed) -> {
+            if (failed != null) {
+                halt("commit of block " + height + " failed", failed);
+            }
+        });
         long committed = System.nanoTime();
-        BlockHeader header = new BlockHeader(height, time, root, txs.size());
-        return new BlockResult(header, results, block.fills, block.orderUpdates, block.balances(this),
-                executed - start, committed - executed);
+        BlockHeader header = new BlockHeader(height, time, commit.root(), txs.size());
+        return new PendingBlock(new BlockResult(header, results, block.fills, block.orderUpdates, block.balances(this),
+                executed - start, committed - executed), commit);
+    }
+
+    /** A block executed and committed whose write may still be under way. */
+    public final class PendingBlock {
+        private final BlockResult result;
+        private final PendingCommit commit;
+
+        private PendingBlock(BlockResult result, PendingCommit commit) {
+            this.result = result;
+            this.commit = commit;
+        }
+
+        /** The block's results; not to be acknowledged before {@link #awaitDurable()}. */
+        public BlockResult result() {
+            return result;
+        }
+
+        /** Completes when the block is durable (exceptionally when its write failed). */
+        public java.util.concurrent.CompletableFuture<Void> durable() {
+            return commit.durable();
+        }
+
+        /** Waits until the block is durable; a failed write halts the engine and is thrown as such. */
+        public void awaitDurable() {
+            try {
+                commit.awaitDurable();
+            } catch (RuntimeException e) {
+                throw halt("commit of block " + result.header().height() + " failed", e);
+            }
+        }
     }
 
     private TxResult executeTx(BlockContext block, Tx tx) {
@@ -1004,7 +1052,10 @@ public final class Engine {
         }
     }
 
-    private EngineHaltedException halt(String message, Throwable cause) {
+    private synchronized EngineHaltedException halt(String message, Throwable cause) {
+        if (halted != null) {
+            return halted; // the first cause stays the reason
+        }
         EngineHaltedException e = new EngineHaltedException(message + ": " + cause.getMessage(), cause);
         halted = e;
         return e;

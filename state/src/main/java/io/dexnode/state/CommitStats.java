@@ -24,4 +24,11 @@ public record CommitStats(long commits, long keyWrites, long nodesLoaded, long r
                 treeNanos - earlier.treeNanos, encodeNanos - earlier.encodeNanos, writeNanos - earlier.writeNanos,
                 batchBytes - earlier.batchBytes, batchEntries - earlier.batchEntries);
     }
+
+    /** The sum of two intervals. */
+    public CommitStats plus(CommitStats other) {
+        return new CommitStats(commits + other.commits, keyWrites + other.keyWrites, nodesLoaded + other.nodesLoaded, readNanos + other.readNanos,
+                treeNanos + other.treeNanos, encodeNanos + other.encodeNanos, writeNanos + other.writeNanos,
+                batchBytes + other.batchBytes, batchEntries + other.batchEntries);
+    }
 }

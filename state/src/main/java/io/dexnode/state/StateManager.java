@@ -128,6 +128,18 @@ public final class StateManager implements StateStore {
     });
     private final Reader reader = new Reader();
     private final Object commitLock = new Object();
+    private final Object statsLock = new Object();
+    private final Object inFlightLock = new Object();
+    /** Commits handed to the writer at most at once; the next waits for the oldest. */
+    private static final int MAX_IN_FLIGHT = 2;
+    /** Commits handed to the writer and not yet on disk, oldest first (replaced, never modified). */
+    private volatile List<InFlight> inFlight = List.of();
+    /** Writes commits to RocksDB one at a time, in version order. */
+    private final ExecutorService writer = Executors.newSingleThreadExecutor(r -> {
+        Thread t = new Thread(r, "state-writer");
+        t.setDaemon(true);
+        return t;
+    });
     /** Read side: any call using RocksDB; write side: close. */
     private final java.util.concurrent.locks.ReentrantReadWriteLock lifecycle = new java.util.concurrent.locks.ReentrantReadWriteLock();
 
@@ -169,7 +181,7 @@ public final class StateManager implements StateStore {
         this.changesId = changesCf.getID();
         this.blocksId = blocksCf.getID();
         this.metaId = metaCf.getID();
-        this.commitWrite = new WriteOptions().setSync(cfg.fsync());
+        this.commitWrite = new WriteOptions().setSync(cfg.fsync()).setMemtableInsertHintPerBatch(Boolean.getBoolean("x.hint"));
         this.pruneWrite = new WriteOptions().setSync(false);
         this.nodeCache = new InternalNodeCache(cfg.nodeCacheEntries() / 2);
         this.leafCache = new LeafCache(cfg.nodeCacheEntries());
@@ -326,7 +338,7 @@ public final class StateManager implements StateStore {
             prunedThrough = pruned == null ? NO_VERSION : readLong(pruned, "pruned version");
             oldest = Math.max(oldest, cfg.pruning().horizon(latestVersion));
             readableFrom = Math.min(oldest, latestVersion);
-            schedulePruning();
+            schedulePruning(latestVersion);
         } catch (RocksDBException e) {
             throw new StateException("cannot read the state at " + dir + ": " + e.getMessage(), e);
         }
@@ -353,6 +365,19 @@ public final class StateManager implements StateStore {
 
     @Override
     public byte[] commit(long version, WriteSet writes, WriteSet extras) {
+        PendingCommit pending = commitPipelined(version, writes, extras);
+        pending.awaitDurable();
+        return pending.root();
+    }
+
+    /**
+     * Computes the tree and encodes the batch on the caller's thread, then hands the write to the
+     * writer thread and returns: the next commit's tree overlaps this one's RocksDB write. When the
+     * latest tree is not held in memory (larger than the node budget), the next commit reads nodes
+     * from disk, so it first waits for the writes in flight.
+     */
+    @Override
+    public PendingCommit commitPipelined(long version, WriteSet writes, WriteSet extras) {
         java.util.concurrent.locks.Lock lock = enter();
         try {
             if (writes == null) {
@@ -379,6 +404,9 @@ public final class StateManager implements StateStore {
                         leafCache.clear();
                     }
                     nodesLinked = treeReader.resident;
+                }
+                if (!treeReader.resident) {
+                    awaitInFlight();
                 }
                 // Walk and multi-get ahead only when the tree missed a lot last time (cold start, tree
                 // larger than the cache); with a warm cache the walk would only repeat the tree's lookups.
@@ -412,23 +440,32 @@ public final class StateManager implements StateStore {
                 bb.append(awaitRecords(valueRecords));
                 bb.put(metaId, RecordCodec.rootKey(version), p.root());
                 bb.put(metaId, RecordCodec.META_LATEST, Versions.longBE(version));
-                try (WriteBatch wb = bb.toWriteBatch()) {
-                    // While RocksDB writes, the helper thread moves the caches to the new tree (the
-                    // committer is blocked in the write, so the leaf cache still has one user at a time).
+                WriteBatch wb = bb.toWriteBatch();
+                InFlight flight = new InFlight(version, keys, hashed.values(), new java.util.concurrent.CompletableFuture<>());
+                try {
+                    // While RocksDB writes, the helper thread moves the caches to the new tree; the
+                    // next commit waits for that below (a non-resident tree also waits for the write).
                     java.util.concurrent.Future<?> caches = treeReader.resident
                             ? java.util.concurrent.CompletableFuture.completedFuture(null)
                             : encoder.submit(() -> advanceCaches(p));
                     long t2 = System.nanoTime();
-                    try {
-                        write(wb, version);
-                    } finally {
-                        awaitRecords(caches);
+                    addStats(1, keys.length, nodesLoaded, tRead - t0, t1 - tRead, t2 - t1, 0, bb.sizeInBytes(), bb.count());
+                    // Bounded: with MAX_IN_FLIGHT writes queued, wait for the oldest (memory stays a few batches).
+                    List<InFlight> queued = inFlight;
+                    if (queued.size() >= MAX_IN_FLIGHT) {
+                        InFlight oldest = queued.get(queued.size() - MAX_IN_FLIGHT);
+                        new PendingCommit(oldest.version(), null, oldest.durable()).awaitDurable();
                     }
-                    long t3 = System.nanoTime();
-                    CommitStats s = stats;
-                    stats = new CommitStats(s.commits() + 1, s.keyWrites() + keys.length, s.nodesLoaded() + nodesLoaded,
-                            s.readNanos() + (tRead - t0), s.treeNanos() + (t1 - tRead), s.encodeNanos() + (t2 - t1),
-                            s.writeNanos() + (t3 - t2), s.batchBytes() + bb.sizeInBytes(), s.batchEntries() + bb.count());
+                    synchronized (inFlightLock) {
+                        List<InFlight> now = new ArrayList<>(inFlight);
+                        now.add(flight);
+                        inFlight = List.copyOf(now);
+                    }
+                    writer.execute(() -> writeInFlight(flight, wb));
+                    awaitRecords(caches);
+                } catch (RuntimeException | Error e) {
+                    wb.close();
+                    throw e;
                 }
                 if (latestVersion == NO_VERSION) {
                     readableFrom = version;
@@ -436,15 +473,66 @@ public final class StateManager implements StateStore {
                 latestRoot = p.root();
                 latestRootNode = newRootNode(p.batch());
                 latestVersion = version;
-                long horizon = cfg.pruning().horizon(version);
-                if (horizon > readableFrom) {
-                    readableFrom = horizon;
-                }
-                schedulePruning();
-                return p.root().clone();
+                return new PendingCommit(version, p.root().clone(), flight.durable());
             }
         } finally {
             lock.unlock();
+        }
+    }
+
+    /** A commit handed to the writer: its latest values stay readable here until they are on disk. */
+    private record InFlight(long version, byte[][] keys, byte[][] values, java.util.concurrent.CompletableFuture<Void> durable) {
+        /** The value this commit wrote for {@code key}: its index in {@code values}, or negative if it did not write it. */
+        int find(byte[] key) {
+            return Arrays.binarySearch(keys, key, Arrays::compareUnsigned);
+        }
+    }
+
+    /** Writer thread: writes one commit (in version order), then lets go of its in-memory values. */
+    private void writeInFlight(InFlight flight, WriteBatch wb) {
+        try (wb) {
+            String f = failure;
+            if (f != null) {
+                throw new StateException(f);
+            }
+            long t = System.nanoTime();
+            write(wb, flight.version());
+            addStats(0, 0, 0, 0, 0, 0, System.nanoTime() - t, 0, 0);
+            synchronized (inFlightLock) {
+                List<InFlight> now = new ArrayList<>(inFlight);
+                now.remove(flight);
+                inFlight = List.copyOf(now);
+            }
+            long horizon = cfg.pruning().horizon(flight.version());
+            if (horizon > readableFrom) {
+                readableFrom = horizon;
+            }
+            schedulePruning(flight.version());
+            flight.durable().complete(null);
+        } catch (Throwable e) {
+            if (failure == null) {
+                failure = "the commit of version " + flight.version() + " failed (" + e + "); the store refuses further use: restart to recover from disk";
+            }
+            flight.durable().completeExceptionally(e instanceof StateException ? e : new StateException(failure, e));
+        }
+    }
+
+    /** Waits until every commit handed to the writer is on disk (or throws its failure). */
+    private void awaitInFlight() {
+        List<InFlight> pending = inFlight;
+        if (!pending.isEmpty()) {
+            InFlight last = pending.get(pending.size() - 1);
+            new PendingCommit(last.version(), null, last.durable()).awaitDurable();
+        }
+    }
+
+    private void addStats(long commits, long keyWrites, long loaded, long read, long tree, long encode, long write,
+                          long bytes, long entries) {
+        synchronized (statsLock) {
+            CommitStats s = stats;
+            stats = new CommitStats(s.commits() + commits, s.keyWrites() + keyWrites, s.nodesLoaded() + loaded,
+                    s.readNanos() + read, s.treeNanos() + tree, s.encodeNanos() + encode, s.writeNanos() + write,
+                    s.batchBytes() + bytes, s.batchEntries() + entries);
         }
     }
 
@@ -581,7 +669,7 @@ public final class StateManager implements StateStore {
 
     @Override
     public byte[] rootAt(long version) {
-        java.util.concurrent.locks.Lock lock = enter();
+        java.util.concurrent.locks.Lock lock = enterDurable();
         try {
             Versions.checkReadable(version, readableFrom, latestVersion);
             byte[] root = dbGet(metaCf, RecordCodec.rootKey(version));
@@ -598,6 +686,16 @@ public final class StateManager implements StateStore {
     public byte[] get(byte[] key) {
         java.util.concurrent.locks.Lock lock = enter();
         try {
+            // A commit not yet on disk holds the latest value of what it wrote (newest first).
+            List<InFlight> pending = inFlight;
+            for (int i = pending.size() - 1; i >= 0; i--) {
+                InFlight f = pending.get(i);
+                int at = f.find(key);
+                if (at >= 0) {
+                    byte[] v = f.values()[at];
+                    return v == null ? null : v.clone();
+                }
+            }
             return dbGet(latestCf, key);
         } finally {
             lock.unlock();
@@ -606,7 +704,7 @@ public final class StateManager implements StateStore {
 
     @Override
     public byte[] get(byte[] key, long version) {
-        java.util.concurrent.locks.Lock lock = enter();
+        java.util.concurrent.locks.Lock lock = enterDurable();
         try {
             Versions.checkReadable(version, readableFrom, latestVersion);
             return valueAt(KeyHash.of(key), version);
@@ -629,7 +727,7 @@ public final class StateManager implements StateStore {
 
     @Override
     public List<byte[]> multiGet(List<byte[]> keys) {
-        java.util.concurrent.locks.Lock lock = enter();
+        java.util.concurrent.locks.Lock lock = enterDurable();
         try {
             if (keys.isEmpty()) {
                 return new ArrayList<>();
@@ -646,7 +744,7 @@ public final class StateManager implements StateStore {
 
     @Override
     public void scanPrefix(byte[] prefix, BiConsumer<byte[], byte[]> visitor) {
-        java.util.concurrent.locks.Lock lock = enter();
+        java.util.concurrent.locks.Lock lock = enterDurable();
         try {
             scan(latestCf, prefix, visitor);
         } finally {
@@ -656,7 +754,7 @@ public final class StateManager implements StateStore {
 
     @Override
     public void scanPrefixInPlace(byte[] prefix, BiConsumer<java.nio.ByteBuffer, java.nio.ByteBuffer> visitor) {
-        java.util.concurrent.locks.Lock lock = enter();
+        java.util.concurrent.locks.Lock lock = enterDurable();
         // Direct buffers reused across entries: the iterator copies each key and value into them
         // without allocating a Java array per entry.
         java.nio.ByteBuffer key = java.nio.ByteBuffer.allocateDirect(64);
@@ -705,7 +803,7 @@ public final class StateManager implements StateStore {
 
     @Override
     public void scanExtras(byte[] prefix, BiConsumer<byte[], byte[]> visitor) {
-        java.util.concurrent.locks.Lock lock = enter();
+        java.util.concurrent.locks.Lock lock = enterDurable();
         try {
             scan(blocksCf, prefix, visitor);
         } finally {
@@ -728,7 +826,7 @@ public final class StateManager implements StateStore {
 
     @Override
     public byte[] getExtra(byte[] key) {
-        java.util.concurrent.locks.Lock lock = enter();
+        java.util.concurrent.locks.Lock lock = enterDurable();
         try {
             return dbGet(blocksCf, key);
         } finally {
@@ -738,7 +836,7 @@ public final class StateManager implements StateStore {
 
     @Override
     public StateProof getWithProof(byte[] key, long version) {
-        java.util.concurrent.locks.Lock lock = enter();
+        java.util.concurrent.locks.Lock lock = enterDurable();
         try {
             byte[] root = rootAt(version);
             return Proofs.prove(reader, key, version, root);
@@ -749,7 +847,7 @@ public final class StateManager implements StateStore {
 
     @Override
     public List<byte[]> changedKeys(long fromExclusive, long toInclusive) {
-        java.util.concurrent.locks.Lock lock = enter();
+        java.util.concurrent.locks.Lock lock = enterDurable();
         try {
             InMemoryStateStore.checkChangeRange(fromExclusive, toInclusive, readableFrom, latestVersion);
             TreeSet<byte[]> out = new TreeSet<>(Arrays::compareUnsigned);
@@ -797,6 +895,13 @@ public final class StateManager implements StateStore {
      * for calls in flight instead of freeing native handles under them) and checks the store is
      * usable. The caller unlocks.
      */
+    /** {@link #enter()} once every pending commit is on disk: reads other than latest values see only durable state. */
+    private java.util.concurrent.locks.Lock enterDurable() {
+        usable();
+        awaitInFlight();
+        return enter();
+    }
+
     private java.util.concurrent.locks.Lock enter() {
         java.util.concurrent.locks.Lock lock = lifecycle.readLock();
         lock.lock();
@@ -826,7 +931,7 @@ public final class StateManager implements StateStore {
      * exist). It opens with {@link #open} as a complete store at the version committed when it was taken.
      */
     public void checkpoint(Path target) {
-        java.util.concurrent.locks.Lock lock = enter();
+        java.util.concurrent.locks.Lock lock = enterDurable();
         try {
             if (Files.exists(target)) {
                 throw new StateException("checkpoint target " + target + " already exists");
@@ -843,11 +948,11 @@ public final class StateManager implements StateStore {
 
     // ---------------------------------------------------------------- pruning
 
-    private void schedulePruning() {
+    private void schedulePruning(long durableVersion) {
         if (pruner == null) {
             return;
         }
-        long horizon = cfg.pruning().horizon(latestVersion);
+        long horizon = cfg.pruning().horizon(durableVersion);
         pruneTarget.accumulateAndGet(horizon, Math::max);
         if (pruneScheduled.compareAndSet(false, true)) {
             pruner.execute(this::runPruner);
@@ -1016,6 +1121,15 @@ public final class StateManager implements StateStore {
             }
         }
         encoder.shutdown();
+        // Commits handed to the writer are written before the database closes.
+        writer.shutdown();
+        try {
+            if (!writer.awaitTermination(5, java.util.concurrent.TimeUnit.MINUTES)) {
+                LOG.error("the state writer did not finish its pending commits within 5 minutes; closing anyway");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
         // Calls in flight hold the read side; new ones see `closed` and refuse.
         lifecycle.writeLock().lock();
         try {

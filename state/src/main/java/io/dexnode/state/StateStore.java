@@ -36,6 +36,19 @@ public interface StateStore extends AutoCloseable {
      */
     byte[] commit(long version, WriteSet writes, WriteSet extras);
 
+    /**
+     * Like {@link #commit}, but returns as soon as the root is computed, with the write possibly
+     * still under way ({@link PendingCommit#durable()} says when it is done), so that the next
+     * version can be prepared while this one is written. Until then, {@link #get(byte[])} and
+     * {@link #latestVersion()} already see the version; every other read waits for it to be durable.
+     * Writes land in version order; a failed write fails every later pending one and the store.
+     * The default commits synchronously.
+     */
+    default PendingCommit commitPipelined(long version, WriteSet writes, WriteSet extras) {
+        byte[] root = commit(version, writes, extras);
+        return new PendingCommit(version, root, java.util.concurrent.CompletableFuture.completedFuture(null));
+    }
+
     /** The latest value of {@code key}, or null. */
     byte[] get(byte[] key);
 

@@ -25,7 +25,7 @@ import java.util.stream.Stream;
 public final class EngineBench {
 
     /** What to run. */
-    public record Settings(int orders, int markets, int accounts, int blockTxs, Path dir, long seed, boolean fsync) {
+    public record Settings(int orders, int markets, int accounts, int blockTxs, Path dir, long seed, boolean fsync, boolean pipelined) {
     }
 
     /** What was measured. */
@@ -38,9 +38,9 @@ public final class EngineBench {
         public String toJson() {
             return String.format(Locale.ROOT,
                     "{\"orders\":%d,\"ordersPerSec\":%.0f,\"blockTxs\":%d,\"markets\":%d,\"accounts\":%d,\"blocks\":%d,"
-                            + "\"fills\":%d,\"fsync\":%b,\"seconds\":%.3f,\"secondsIn\":{\"matching\":%.3f,\"tree\":%.3f,\"rocksdb\":%.3f}}",
+                            + "\"fills\":%d,\"fsync\":%b,\"pipelined\":%b,\"seconds\":%.3f,\"secondsIn\":{\"matching\":%.3f,\"tree\":%.3f,\"rocksdb\":%.3f}}",
                     txs, ordersPerSec(), settings.blockTxs(), settings.markets(), settings.accounts(), blocks, fills,
-                    settings.fsync(), seconds, matchingSeconds, treeSeconds, rocksdbSeconds);
+                    settings.fsync(), settings.pipelined(), seconds, matchingSeconds, treeSeconds, rocksdbSeconds);
         }
     }
 
@@ -73,18 +73,34 @@ public final class EngineBench {
             Engine engine = new Engine(store);
             engine.rebuildOrderbookFromState();
             engine.executeBlock(1, 0, flow.genesis());
-            out.printf(Locale.ROOT, "engine: %,d order txs in %,d blocks of %,d, %d markets, %d accounts, fsync %b%n",
-                    s.orders(), blocks.size(), s.blockTxs(), s.markets(), s.accounts(), s.fsync());
+            out.printf(Locale.ROOT, "engine: %,d order txs in %,d blocks of %,d, %d markets, %d accounts, fsync %b, pipelined %b%n",
+                    s.orders(), blocks.size(), s.blockTxs(), s.markets(), s.accounts(), s.fsync(), s.pipelined());
             CommitStats before = store.commitStats();
             long matching = 0;
             long fills = 0;
             long height = 1;
             long start = System.nanoTime();
+            Engine.PendingBlock previous = null;
             for (List<Tx> txs : blocks) {
                 height++;
-                BlockResult r = engine.executeBlock(height, height, txs);
+                BlockResult r;
+                if (s.pipelined()) {
+                    // as the node runs: block N's write overlaps block N+1's execution and tree, and
+                    // N is durable (answerable) before N+2 starts
+                    Engine.PendingBlock pending = engine.executeBlockPipelined(height, height, txs);
+                    if (previous != null) {
+                        previous.awaitDurable();
+                    }
+                    previous = pending;
+                    r = pending.result();
+                } else {
+                    r = engine.executeBlock(height, height, txs);
+                }
                 matching += r.executeNanos();
                 fills += r.fills().size();
+            }
+            if (previous != null) {
+                previous.awaitDurable();
             }
             double seconds = (System.nanoTime() - start) / 1e9;
             CommitStats c = store.commitStats().minus(before);

@@ -60,9 +60,13 @@ public final class StateBench {
 
     /** One batch size's commit numbers. */
     public record CommitRun(int batch, int commits, double keyUpdatesPerSec, double rawRocksKeysPerSec,
-                            double stateCommitMs, double rawCommitMs) {
+                            double stateCommitMs, double rawCommitMs, double pipelinedKeyUpdatesPerSec) {
         public double slowdownVsRaw() {
             return rawRocksKeysPerSec / keyUpdatesPerSec;
+        }
+
+        public double pipelinedSlowdownVsRaw() {
+            return rawRocksKeysPerSec / pipelinedKeyUpdatesPerSec;
         }
     }
 
@@ -79,6 +83,8 @@ public final class StateBench {
                     .append(",\"keyUpdatesPerSec\":").append(round(main.keyUpdatesPerSec()))
                     .append(",\"rawRocksKeysPerSec\":").append(round(main.rawRocksKeysPerSec()))
                     .append(",\"slowdownVsRaw\":").append(String.format(java.util.Locale.ROOT, "%.3f", main.slowdownVsRaw()))
+                    .append(",\"pipelinedKeyUpdatesPerSec\":").append(round(main.pipelinedKeyUpdatesPerSec()))
+                    .append(",\"pipelinedSlowdownVsRaw\":").append(String.format(java.util.Locale.ROOT, "%.3f", main.pipelinedSlowdownVsRaw()))
                     .append(",\"fsync\":true")
                     .append(",\"fillKeysPerSec\":").append(round(fillKeysPerSec))
                     .append(",\"pointReadsPerSec\":").append(round(pointReadsPerSec))
@@ -96,6 +102,8 @@ public final class StateBench {
                         .append(",\"keyUpdatesPerSec\":").append(round(r.keyUpdatesPerSec()))
                         .append(",\"rawRocksKeysPerSec\":").append(round(r.rawRocksKeysPerSec()))
                         .append(",\"slowdownVsRaw\":").append(String.format(java.util.Locale.ROOT, "%.3f", r.slowdownVsRaw()))
+                        .append(",\"pipelinedKeyUpdatesPerSec\":").append(round(r.pipelinedKeyUpdatesPerSec()))
+                        .append(",\"pipelinedSlowdownVsRaw\":").append(String.format(java.util.Locale.ROOT, "%.3f", r.pipelinedSlowdownVsRaw()))
                         .append(",\"stateCommitMs\":").append(String.format(java.util.Locale.ROOT, "%.3f", r.stateCommitMs()))
                         .append(",\"rawCommitMs\":").append(String.format(java.util.Locale.ROOT, "%.3f", r.rawCommitMs()))
                         .append('}');
@@ -207,7 +215,9 @@ public final class StateBench {
                 List<WriteSet> sets = new ArrayList<>();
                 List<long[]> ids = new ArrayList<>();
                 List<byte[][]> vals = new ArrayList<>();
-                for (int g = 0; g < commits + warmup; g++) {
+                // the synchronous leg and the pipelined leg each get their own write sets
+                int perRound = Math.max(1, commits / ROUNDS);
+                for (int g = 0; g < warmup + 2 * perRound * ROUNDS; g++) {
                     WriteSet ws = new WriteSet();
                     long[] idList = new long[batch];
                     byte[][] valList = new byte[batch][];
@@ -226,8 +236,9 @@ public final class StateBench {
                 }
                 // Interleaved rounds (state, then raw on the same write sets), medians reported:
                 // the cores are shared, and a burst of someone else's work should hit both sides.
-                int perRound = Math.max(1, commits / ROUNDS);
                 double[] stateRates = new double[ROUNDS];
+                double[] pipelinedRates = new double[ROUNDS];
+                io.dexnode.state.CommitStats pipelinedStats = new io.dexnode.state.CommitStats(0, 0, 0, 0, 0, 0, 0, 0, 0);
                 double[] rawRates = new double[ROUNDS];
                 io.dexnode.state.CommitStats before = sm.commitStats();
                 int c = warmup;
@@ -247,6 +258,26 @@ public final class StateBench {
                     c += perRound;
                 }
                 io.dexnode.state.CommitStats st = sm.commitStats().minus(before);
+                // Pipelined: each commit's write overlaps the next one's tree; a commit is waited for
+                // (durable, as a node must before it answers) once the next one is prepared.
+                for (int round = 0; round < ROUNDS; round++) {
+                    io.dexnode.state.CommitStats roundStart = sm.commitStats();
+                    long p0 = System.nanoTime();
+                    long updates = 0;
+                    io.dexnode.state.PendingCommit previous = null;
+                    for (int k = 0; k < perRound; k++) {
+                        io.dexnode.state.PendingCommit now = sm.commitPipelined(version++, sets.get(c + k), null);
+                        updates += sets.get(c + k).size();
+                        if (previous != null) {
+                            previous.awaitDurable();
+                        }
+                        previous = now;
+                    }
+                    previous.awaitDurable();
+                    pipelinedRates[round] = updates / seconds(p0);
+                    c += perRound;
+                    pipelinedStats = pipelinedStats.plus(sm.commitStats().minus(roundStart));
+                }
                 log.printf("    per commit: read %.2f ms, tree %.2f ms, encode %.2f ms, write %.2f ms; %,d records, %,d bytes; %,d nodes loaded%n",
                         st.readNanos() / 1e6 / st.commits(), st.treeNanos() / 1e6 / st.commits(), st.encodeNanos() / 1e6 / st.commits(),
                         st.writeNanos() / 1e6 / st.commits(), st.batchEntries() / st.commits(), st.batchBytes() / st.commits(),
@@ -254,12 +285,17 @@ public final class StateBench {
                 double stateRate = median(stateRates);
                 double rawRate = median(rawRates);
                 CommitRun run = new CommitRun(batch, perRound * ROUNDS, stateRate, rawRate,
-                        batch * 1000.0 / stateRate, batch * 1000.0 / rawRate);
+                        batch * 1000.0 / stateRate, batch * 1000.0 / rawRate, median(pipelinedRates));
                 runs.add(run);
                 log.printf("  batch %,6d: state %,9.0f key updates/s (%.2f ms/commit, root per commit, fsync)  "
                                 + "raw RocksDB %,9.0f keys/s (%.2f ms/batch, fsync)  slowdown %.2fx%n",
                         batch, run.keyUpdatesPerSec(), run.stateCommitMs(), run.rawRocksKeysPerSec(), run.rawCommitMs(),
                         run.slowdownVsRaw());
+                log.printf("  batch %,6d: state %,9.0f key updates/s pipelined (each write overlapping the next commit's tree; durable before the next but one)  slowdown %.2fx%n",
+                        batch, run.pipelinedKeyUpdatesPerSec(), run.pipelinedSlowdownVsRaw());
+                log.printf("    per pipelined commit: tree %.2f ms, encode %.2f ms, write %.2f ms (on the writer thread)%n",
+                        pipelinedStats.treeNanos() / 1e6 / pipelinedStats.commits(), pipelinedStats.encodeNanos() / 1e6 / pipelinedStats.commits(),
+                        pipelinedStats.writeNanos() / 1e6 / pipelinedStats.commits());
             }
 
             SplittableRandom rr = new SplittableRandom(o.seed() + 99);

@@ -46,6 +46,8 @@ import org.slf4j.LoggerFactory;
  * block is committed. Never touches the engine.
  */
 public final class ApiServer implements AutoCloseable {
+    /** The largest request body the HTTP layer reads at all. */
+    private static final long MAX_REQUEST_BYTES = 1L << 20;
     private static final Logger LOG = LoggerFactory.getLogger(ApiServer.class);
     private static final String JSON = "application/json";
     /** Request attribute: a handler wrote the JSON answer (so the 404 fallback must not replace it). */
@@ -77,7 +79,7 @@ public final class ApiServer implements AutoCloseable {
         this.app = Javalin.create(cfg -> {
             cfg.startup.showJavalinBanner = false;
             cfg.startup.showOldJavalinVersionWarning = false;
-            cfg.http.maxRequestSize = 1L << 20;
+            cfg.http.maxRequestSize = MAX_REQUEST_BYTES;
             cfg.routes.post("/v1/tx", this::postTx);
             cfg.routes.get("/v1/markets", this::markets);
             cfg.routes.get("/v1/markets/{id}", this::market);
@@ -141,6 +143,11 @@ public final class ApiServer implements AutoCloseable {
     private void postTx(Context ctx) {
         String length = ctx.header("Content-Length");
         if (length != null && length.matches("\\d{1,18}") && Long.parseLong(length) > NodeConfig.MAX_TX_BODY_BYTES) {
+            if (Long.parseLong(length) <= MAX_REQUEST_BYTES) {
+                // Read what the client is still sending (bounded): answering first and closing would
+                // reset the connection under it, and it would see no answer at all.
+                ctx.bodyAsBytes();
+            }
             throw new ApiException(RejectCode.TOO_LARGE, "the body is larger than " + NodeConfig.MAX_TX_BODY_BYTES + " bytes");
         }
         byte[] body = ctx.bodyAsBytes();

@@ -28,6 +28,9 @@ public final class BenchEngineCommand implements Callable<Integer> {
     @Option(names = "--block-txs", paramLabel = "K", description = "transactions per block (default ${DEFAULT-VALUE})")
     int blockTxs = 1_000;
 
+    @Option(names = "--no-pipeline", description = "wait for each block's write before executing the next (default: the write overlaps the next block, as the node runs)")
+    boolean noPipeline;
+
     @Option(names = "--no-fsync", description = "do not fsync each commit")
     boolean noFsync;
 
@@ -47,7 +50,7 @@ public final class BenchEngineCommand implements Callable<Integer> {
             return 2;
         }
         EngineBench.Report report = EngineBench.run(
-                new EngineBench.Settings(orders, markets, accounts, blockTxs, dir, seed, !noFsync), System.out);
+                new EngineBench.Settings(orders, markets, accounts, blockTxs, dir, seed, !noFsync, !noPipeline), System.out);
         if (json != null) {
             JsonReport.write(json, report.toJson(), System.out);
         }

@@ -1,0 +1,121 @@
+package io.dexnode.state;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Pipelined commits: the next version is prepared while the previous one is written. Roots and
+ * reads must be exactly those of synchronous commits, nothing handed to the writer may be lost
+ * on close, and a failed write must fail the store and every later pending commit.
+ */
+class PipelinedCommitTest {
+    private static final StateConfig CFG = StateConfig.defaults().withFsync(false);
+
+    @TempDir
+    Path tmp;
+
+    private static byte[] b(String s) {
+        return s.getBytes(StandardCharsets.UTF_8);
+    }
+
+    @ParameterizedTest(name = "seed {0}")
+    @ValueSource(longs = {1, 2, 3})
+    void pipelinedCommitsGiveTheRootsAndReadsOfSynchronousOnesAndAllLandOnDisk(long seed) {
+        SplittableRandom rnd = new SplittableRandom(seed);
+        InMemoryStateStore model = new InMemoryStateStore();
+        Path dir = tmp.resolve("s");
+        List<PendingCommit> pending = new ArrayList<>();
+        int versions = 120;
+        try (StateManager sm = StateManager.open(dir, CFG)) {
+            for (int v = 0; v < versions; v++) {
+                WriteSet ws = new WriteSet();
+                int n = 1 + rnd.nextInt(40);
+                for (int i = 0; i < n; i++) {
+                    byte[] key = b("k" + rnd.nextInt(300));
+                    if (rnd.nextInt(5) == 0) {
+                        ws.delete(key);
+                    } else {
+                        ws.put(key, b("v" + v + "." + i));
+                    }
+                }
+                PendingCommit p = sm.commitPipelined(v, ws, null);
+                pending.add(p);
+                assertThat(p.root()).as("root of version %d", v).isEqualTo(model.commit(v, ws, null));
+                assertThat(sm.latestVersion()).isEqualTo(v);
+                // latest values are visible at once, whether or not the write has landed
+                for (int i = 0; i < 20; i++) {
+                    byte[] key = b("k" + rnd.nextInt(300));
+                    assertThat(sm.get(key)).isEqualTo(model.get(key));
+                }
+                if (v % 15 == 14) {
+                    // every other read waits for the writes in flight, then sees them
+                    byte[] key = b("k" + rnd.nextInt(300));
+                    assertThat(sm.multiGet(List.of(key)).get(0)).isEqualTo(model.get(key));
+                    assertThat(sm.get(key, v)).isEqualTo(model.get(key));
+                    assertThat(sm.rootAt(v)).isEqualTo(p.root());
+                    assertThat(pending.get(pending.size() - 1).durable()).isDone();
+                }
+            }
+            // closed without waiting: the writer finishes what it was handed
+        }
+        try (StateManager sm = StateManager.open(dir, CFG)) {
+            assertThat(sm.latestVersion()).isEqualTo(versions - 1);
+            assertThat(sm.latestRoot()).isEqualTo(model.latestRoot());
+            for (int k = 0; k < 300; k++) {
+                assertThat(sm.get(b("k" + k))).isEqualTo(model.get(b("k" + k)));
+            }
+            for (int v = 0; v < versions; v += 7) {
+                assertThat(sm.rootAt(v)).isEqualTo(pending.get(v).root());
+            }
+        }
+        for (PendingCommit p : pending) {
+            assertThat(p.durable()).isCompleted();
+        }
+    }
+
+    @Test
+    void aFailedPipelinedWriteFailsItsCommitEveryLaterOneAndTheStore() {
+        Path dir = tmp.resolve("s");
+        byte[] root;
+        try (StateManager sm = StateManager.open(dir, CFG)) {
+            WriteSet first = new WriteSet();
+            first.put(b("a"), b("1"));
+            root = sm.commit(0, first, null);
+            sm.injectWriteFailure("No space left on device");
+            WriteSet second = new WriteSet();
+            second.put(b("a"), b("2"));
+            PendingCommit failed = sm.commitPipelined(1, second, null);
+            PendingCommit later = null;
+            try {
+                WriteSet third = new WriteSet();
+                third.put(b("a"), b("3"));
+                later = sm.commitPipelined(2, third, null);
+            } catch (StateException refusedAtOnce) {
+                assertThat(refusedAtOnce).hasMessageContaining("refuses further use");
+            }
+            assertThatThrownBy(failed::awaitDurable).isInstanceOf(StateException.class).hasMessageContaining("No space left on device");
+            if (later != null) {
+                assertThatThrownBy(later::awaitDurable).isInstanceOf(StateException.class).hasMessageContaining("refuses further use");
+            }
+            WriteSet fourth = new WriteSet();
+            fourth.put(b("a"), b("4"));
+            assertThatThrownBy(() -> sm.commitPipelined(3, fourth, null)).isInstanceOf(StateException.class)
+                    .hasMessageContaining("refuses further use");
+        }
+        try (StateManager sm = StateManager.open(dir, CFG)) {
+            assertThat(sm.latestVersion()).isZero();
+            assertThat(sm.latestRoot()).isEqualTo(root);
+            assertThat(sm.get(b("a"))).isEqualTo(b("1"));
+        }
+    }
+}
