@@ -181,7 +181,7 @@ public final class StateManager implements StateStore {
         this.changesId = changesCf.getID();
         this.blocksId = blocksCf.getID();
         this.metaId = metaCf.getID();
-        this.commitWrite = new WriteOptions().setSync(cfg.fsync()).setMemtableInsertHintPerBatch(Boolean.getBoolean("x.hint"));
+        this.commitWrite = new WriteOptions().setSync(cfg.fsync());
         this.pruneWrite = new WriteOptions().setSync(false);
         this.nodeCache = new InternalNodeCache(cfg.nodeCacheEntries() / 2);
         this.leafCache = new LeafCache(cfg.nodeCacheEntries());
