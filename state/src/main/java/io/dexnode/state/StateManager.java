@@ -132,6 +132,7 @@ public final class StateManager implements StateStore {
     private final Object inFlightLock = new Object();
     /** Commits handed to the writer at most at once; the next waits for the oldest. */
     private static final int MAX_IN_FLIGHT = 2;
+    private volatile int writeDelayMillisForTest;
     /** Commits handed to the writer and not yet on disk, oldest first (replaced, never modified). */
     private volatile List<InFlight> inFlight = List.of();
     /** Writes commits to RocksDB one at a time, in version order. */
@@ -393,6 +394,7 @@ public final class StateManager implements StateStore {
                 // The value records do not depend on the tree: encode them on the helper thread meanwhile.
                 java.util.concurrent.Future<BatchBuilder> valueRecords = encoder.submit(() -> valueRecords(version, hashed, extras));
                 CommitReader treeReader = new CommitReader();
+                boolean wasLinked = nodesLinked;
                 if (latestVersion != NO_VERSION && cfg.nodeCacheEntries() > 0) {
                     if (latestRootNode == null) {
                         latestRootNode = reader.getNode(NodeKey.root(latestVersion));
@@ -405,7 +407,9 @@ public final class StateManager implements StateStore {
                     }
                     nodesLinked = treeReader.resident;
                 }
-                if (!treeReader.resident) {
+                if (!treeReader.resident || !wasLinked) {
+                    // The tree reads nodes from disk (a tree past the budget, or the first linked
+                    // commit, whose parents have no links yet): the writes in flight must have landed.
                     awaitInFlight();
                 }
                 // Walk and multi-get ahead only when the tree missed a lot last time (cold start, tree
@@ -494,6 +498,10 @@ public final class StateManager implements StateStore {
             String f = failure;
             if (f != null) {
                 throw new StateException(f);
+            }
+            int delay = writeDelayMillisForTest;
+            if (delay > 0) {
+                Thread.sleep(delay);
             }
             long t = System.nanoTime();
             write(wb, flight.version());
@@ -649,6 +657,11 @@ public final class StateManager implements StateStore {
     }
 
     /** For tests: makes the next commit's write fail as an I/O error would. */
+    /** Tests: the writer sleeps this long before each write, so that commits overlap their writes for sure. */
+    void delayWritesForTest(int millis) {
+        writeDelayMillisForTest = millis;
+    }
+
     void injectWriteFailure(String message) {
         injectedFailure = message;
     }

@@ -37,6 +37,8 @@ class PipelinedCommitTest {
         List<PendingCommit> pending = new ArrayList<>();
         int versions = 120;
         try (StateManager sm = StateManager.open(dir, CFG)) {
+            // slow writes: every commit is prepared while earlier ones are still being written
+            sm.delayWritesForTest(seed == 1 ? 20 : 0);
             for (int v = 0; v < versions; v++) {
                 WriteSet ws = new WriteSet();
                 int n = 1 + rnd.nextInt(40);
@@ -80,6 +82,28 @@ class PipelinedCommitTest {
         }
         for (PendingCommit p : pending) {
             assertThat(p.durable()).isCompleted();
+        }
+    }
+
+    @Test
+    void commitsPreparedWhileEarlierWritesAreSlowReadOnlyWhatIsInMemoryOrOnDisk() {
+        // The first commit builds an unlinked tree; the next would read its nodes from disk, so it
+        // must wait for that write (it once read them before they were there: "missing node").
+        InMemoryStateStore model = new InMemoryStateStore();
+        Path dir = tmp.resolve("s");
+        try (StateManager sm = StateManager.open(dir, CFG)) {
+            sm.delayWritesForTest(150);
+            for (int v = 0; v < 6; v++) {
+                WriteSet ws = new WriteSet();
+                for (int i = 0; i < 50; i++) {
+                    ws.put(b("k" + (i * 7 + v) % 100), b("v" + v));
+                }
+                assertThat(sm.commitPipelined(v, ws, null).root()).isEqualTo(model.commit(v, ws, null));
+            }
+        }
+        try (StateManager sm = StateManager.open(dir, CFG)) {
+            assertThat(sm.latestVersion()).isEqualTo(5);
+            assertThat(sm.latestRoot()).isEqualTo(model.latestRoot());
         }
     }
 

@@ -58,6 +58,7 @@ public final class ReplayCommand implements Callable<Integer> {
             engine.rebuildOrderbookFromState();
             String line;
             int lineNo = 0;
+            Engine.PendingBlock previous = null;
             while ((line = reader.readLine()) != null) {
                 lineNo++;
                 if (line.isBlank()) {
@@ -67,8 +68,15 @@ public final class ReplayCommand implements Callable<Integer> {
                 try {
                     block = BlockJson.parse(line);
                 } catch (RejectedException e) {
+                    if (previous != null) {
+                        print(previous, out);
+                    }
                     err.printf("dexnode replay: %s line %d: %s%n", in, lineNo, e.getMessage());
                     return 1;
+                }
+                if (previous != null && block.height() <= store.latestVersion()) {
+                    print(previous, out); // a stored block is compared against durable state
+                    previous = null;
                 }
                 if (block.height() <= store.latestVersion()) {
                     String stored = BlockRecords.body(store, block.height());
@@ -82,12 +90,37 @@ public final class ReplayCommand implements Callable<Integer> {
                     out.println(block.height() + " " + header.rootHex());
                     continue;
                 }
-                BlockResult result = engine.executeBlock(block.height(), block.time(), block.txs());
-                out.println(block.height() + " " + result.header().rootHex());
-                out.flush();
+                // Pipelined: this block executes while the previous one is written; a block is
+                // printed only once it is durable.
+                Engine.PendingBlock pending;
+                try {
+                    pending = engine.executeBlockPipelined(block.height(), block.time(), block.txs());
+                } catch (RuntimeException e) {
+                    if (previous != null) {
+                        try {
+                            print(previous, out); // its write is independent of this block's failure
+                        } catch (RuntimeException alsoFailed) {
+                            e.addSuppressed(alsoFailed);
+                        }
+                    }
+                    throw e;
+                }
+                if (previous != null) {
+                    print(previous, out);
+                }
+                previous = pending;
+            }
+            if (previous != null) {
+                print(previous, out);
             }
         }
         out.flush();
         return 0;
+    }
+
+    private static void print(Engine.PendingBlock block, PrintWriter out) {
+        block.awaitDurable();
+        out.println(block.result().header().height() + " " + block.result().header().rootHex());
+        out.flush();
     }
 }
