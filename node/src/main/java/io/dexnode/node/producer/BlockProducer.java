@@ -20,8 +20,10 @@ import org.slf4j.LoggerFactory;
 /**
  * The one thread that touches the engine. Transactions wait in a bounded queue; a block is cut
  * when {@code blockTxs} are waiting or {@code blockMs} after the first of them arrived (group
- * commit), executed and committed; then the market data is republished, each waiting request is
- * answered with its result, and the block's events go to the stream.
+ * commit), executed and committed; once it is durable the market data is republished, each waiting
+ * request is answered with its result, and the block's events go to the stream. Blocks are
+ * pipelined: block N's RocksDB write runs while block N+1 executes, and N is answered as soon as
+ * it is durable and N+1 has been cut (or at once, when nothing else waits).
  *
  * <p>Invariants: a request is answered only after its block is committed; a full queue refuses at
  * once (never drops silently); if the engine halts, every waiting request fails with 503 and the
@@ -51,6 +53,8 @@ public final class BlockProducer {
     private long blocksSinceCheck;
     private Runnable afterHealthyCheck = () -> { };
     private volatile boolean started;
+    /** Whether a halt was logged and {@code onHalt} run (producer thread only). */
+    private boolean haltHandled;
 
     /**
      * @param onHalt called on the producer thread after the engine halted and every request was failed
@@ -115,8 +119,15 @@ public final class BlockProducer {
         List<Submission> batch = new ArrayList<>(blockTxs);
         try {
             while (true) {
-                Submission first = queue.poll(50, TimeUnit.MILLISECONDS);
+                // With a block in flight, do not sit on its answers: finish it when nothing waits.
+                Submission first = pending == null ? queue.poll(50, TimeUnit.MILLISECONDS) : queue.poll();
                 if (first == null) {
+                    if (pending != null) {
+                        if (!finishPending()) {
+                            return;
+                        }
+                        continue;
+                    }
                     if (stopping) {
                         return;
                     }
@@ -127,10 +138,13 @@ public final class BlockProducer {
                 if (!cut(batch)) {
                     return;
                 }
-                batch.clear();
+                batch = new ArrayList<>(blockTxs);
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+            if (pending != null) {
+                failAll(pending.batch(), "the block producer was interrupted");
+            }
             failAll(batch, "the block producer was interrupted");
         }
     }
@@ -146,6 +160,14 @@ public final class BlockProducer {
             if (wait <= 0) {
                 return;
             }
+            if (pending != null) {
+                // About to wait for more transactions: answer the block in flight first.
+                if (!finishPending()) {
+                    failAll(batch, "the node halted");
+                    return;
+                }
+                continue;
+            }
             Submission next = queue.poll(wait, TimeUnit.NANOSECONDS);
             if (next == null) {
                 return;
@@ -154,8 +176,23 @@ public final class BlockProducer {
         }
     }
 
-    /** Executes and commits one block; false when the engine halted. */
+    /** A block executed and committed, its write possibly still under way, and the requests it answers. */
+    private record Pending(Engine.PendingBlock block, List<Submission> batch, long time) {
+    }
+
+    /** The block whose write is under way while the next one executes (producer thread only). */
+    private Pending pending;
+
+    /**
+     * Executes and commits one block, its write overlapping the next block's execution; the block
+     * before it is answered once durable. False when the engine halted.
+     */
     private boolean cut(List<Submission> batch) throws InterruptedException {
+        if (engine.isHalted()) {
+            finishPending(); // the block in flight failed its write: this halts the node
+            failAll(batch, "the node halted");
+            return false;
+        }
         long height = engine.height() + 1;
         hook.beforeBlock(height);
         // The block time: the one wall-clock read, and it goes into the block (never moves backwards).
@@ -165,24 +202,56 @@ public final class BlockProducer {
         for (Submission s : batch) {
             txs.add(s.tx());
         }
-        BlockResult result;
+        Engine.PendingBlock block;
         try {
-            result = engine.executeBlock(height, time, txs);
-        } catch (EngineHaltedException e) {
-            halt(batch, e);
-            return false;
+            block = engine.executeBlockPipelined(height, time, txs);
         } catch (RuntimeException e) {
-            halt(batch, new EngineHaltedException("block " + height + " failed: " + e.getMessage(), e));
+            // The block in flight does not depend on this one: answer it if it landed.
+            finishPending();
+            halt(batch, e instanceof EngineHaltedException h ? h
+                    : new EngineHaltedException("block " + height + " failed: " + e.getMessage(), e));
             return false;
         }
-        metrics.blockCommitted(txs.size(), result.executeNanos(), result.commitNanos());
+        boolean ok = finishPending();
+        pending = new Pending(block, batch, time);
+        if (!ok) {
+            failAll(batch, "the node halted");
+            pending = null;
+            return false;
+        }
+        if (stopping && queue.isEmpty()) {
+            return finishPending();
+        }
+        return true;
+    }
+
+    /**
+     * Waits until the block in flight is durable, then republishes market data, answers its
+     * requests, streams its events and runs the periodic check. False when its write failed (the
+     * engine is halted, its requests failed, the node stopping).
+     */
+    private boolean finishPending() {
+        Pending p = pending;
+        if (p == null) {
+            return true;
+        }
+        pending = null;
+        try {
+            p.block().awaitDurable();
+        } catch (EngineHaltedException e) {
+            halt(p.batch(), e);
+            return false;
+        }
+        BlockResult result = p.block().result();
+        long height = result.header().height();
+        metrics.blockCommitted(p.batch().size(), result.executeNanos(), result.commitNanos());
         BlockEvents events = publisher.publish(result);
-        for (int i = 0; i < batch.size(); i++) {
+        for (int i = 0; i < p.batch().size(); i++) {
             TxResult r = result.results().get(i);
             if (!r.accepted()) {
                 metrics.rejected(r.rejection().code());
             }
-            batch.get(i).answer().complete(new TxOutcome(height, time, r));
+            p.batch().get(i).answer().complete(new TxOutcome(height, p.time(), r));
         }
         stream.accept(events);
         if (++blocksSinceCheck >= checkEveryBlocks) {
@@ -214,6 +283,11 @@ public final class BlockProducer {
     }
 
     private void halt(List<Submission> batch, EngineHaltedException e) {
+        if (haltHandled) {
+            failAll(batch, "the node halted: " + e.getMessage());
+            return;
+        }
+        haltHandled = true;
         stopping = true;
         health.halted(e.getMessage());
         LOG.error("ENGINE HALTED at height {}: {}. Memory may be ahead of disk; the node stops now and a restart "

@@ -9,6 +9,8 @@ import io.dexnode.engine.tx.Tx;
 import io.dexnode.node.health.NodeHealth;
 import io.dexnode.node.metrics.NodeMetrics;
 import io.dexnode.state.InMemoryStateStore;
+import io.dexnode.state.PendingCommit;
+import io.dexnode.state.StateException;
 import io.dexnode.state.StateProof;
 import io.dexnode.state.StateStore;
 import io.dexnode.state.WriteSet;
@@ -16,6 +18,7 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.BiConsumer;
 import org.junit.jupiter.api.Test;
@@ -34,6 +37,30 @@ class BlockProducerTest {
                 throw new IllegalStateException("simulated I/O error");
             }
             return inner.commit(version, writes, extras);
+        }
+
+        /**
+         * With a delay, commits are pipelined as on RocksDB: the root at once, durability (or the
+         * simulated I/O error) that much later, on another thread.
+         */
+        volatile int writeDelayMs;
+
+        @Override
+        public PendingCommit commitPipelined(long version, WriteSet writes, WriteSet extras) {
+            if (writeDelayMs == 0) {
+                return StateStore.super.commitPipelined(version, writes, extras);
+            }
+            boolean failing = fail.get();
+            byte[] root = inner.commit(version, writes, extras);
+            CompletableFuture<Void> durable = new CompletableFuture<>();
+            CompletableFuture.delayedExecutor(writeDelayMs, TimeUnit.MILLISECONDS).execute(() -> {
+                if (failing) {
+                    durable.completeExceptionally(new StateException("simulated I/O error"));
+                } else {
+                    durable.complete(null);
+                }
+            });
+            return new PendingCommit(version, root, durable);
         }
 
         @Override public long latestVersion() { return inner.latestVersion(); }
@@ -55,7 +82,12 @@ class BlockProducerTest {
     }
 
     private static Rig rig() {
+        return rig(0);
+    }
+
+    private static Rig rig(int writeDelayMs) {
         FailingStore store = new FailingStore();
+        store.writeDelayMs = writeDelayMs;
         Engine engine = new Engine(store);
         engine.rebuildOrderbookFromState();
         engine.executeBlock(1, 0, List.of(new Tx.CreateMarket(null, 0, new MarketParams(1, "T", 1, 1, 1, 0, 0, 1000, 500))));
@@ -94,6 +126,43 @@ class BlockProducerTest {
         r.halted().await();
         assertThat(r.health().isHalted()).isTrue();
         assertThat(r.health().ready()).isFalse();
+        assertThat(r.engine().isHalted()).isTrue();
+        assertThatThrownBy(() -> r.producer().submit(new Tx.Deposit("alice", 0, 1))).isInstanceOf(NodeUnavailableException.class);
+        r.producer().stop();
+    }
+
+    @Test
+    void pipelinedBlocksAreAnsweredOnlyOnceDurableInOrderAndAllOfThem() throws Exception {
+        Rig r = rig(20);
+        List<CompletableFuture<TxOutcome>> answers = new java.util.ArrayList<>();
+        for (int i = 0; i < 60; i++) {
+            answers.add(r.producer().submit(new Tx.Deposit("trader" + (i % 7), 0, 1 + i)));
+            if (i % 10 == 9) {
+                Thread.sleep(15); // several blocks, cut while earlier ones are still being written
+            }
+        }
+        long lastHeight = 0;
+        for (CompletableFuture<TxOutcome> a : answers) {
+            TxOutcome o = a.get();
+            assertThat(o.result().accepted()).isTrue();
+            assertThat(o.height()).isGreaterThanOrEqualTo(lastHeight);
+            lastHeight = o.height();
+        }
+        assertThat(lastHeight).as("more than one block").isGreaterThan(2);
+        r.producer().stop();
+        assertThat(r.engine().isHalted()).isFalse();
+    }
+
+    @Test
+    void aPipelinedWriteThatFailsLaterFailsItsRequestsAndHaltsTheNode() throws Exception {
+        Rig r = rig(20);
+        assertThat(r.producer().submit(new Tx.Deposit("alice", 0, 10)).get().result().accepted()).isTrue();
+        r.store().fail.set(true);
+        CompletableFuture<TxOutcome> doomed = r.producer().submit(new Tx.Deposit("alice", 0, 10));
+        assertThatThrownBy(doomed::get).isInstanceOf(ExecutionException.class)
+                .hasCauseInstanceOf(NodeUnavailableException.class).hasMessageContaining("halted");
+        r.halted().await();
+        assertThat(r.health().isHalted()).isTrue();
         assertThat(r.engine().isHalted()).isTrue();
         assertThatThrownBy(() -> r.producer().submit(new Tx.Deposit("alice", 0, 1))).isInstanceOf(NodeUnavailableException.class);
         r.producer().stop();
