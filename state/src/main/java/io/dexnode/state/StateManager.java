@@ -446,10 +446,11 @@ public final class StateManager implements StateStore {
                 bb.put(metaId, RecordCodec.META_LATEST, Versions.longBE(version));
                 WriteBatch wb = bb.toWriteBatch();
                 InFlight flight = new InFlight(version, keys, hashed.values(), new java.util.concurrent.CompletableFuture<>());
+                java.util.concurrent.Future<?> caches;
                 try {
                     // While RocksDB writes, the helper thread moves the caches to the new tree; the
                     // next commit waits for that below (a non-resident tree also waits for the write).
-                    java.util.concurrent.Future<?> caches = treeReader.resident
+                    caches = treeReader.resident
                             ? java.util.concurrent.CompletableFuture.completedFuture(null)
                             : encoder.submit(() -> advanceCaches(p));
                     long t2 = System.nanoTime();
@@ -465,10 +466,19 @@ public final class StateManager implements StateStore {
                         now.add(flight);
                         inFlight = List.copyOf(now);
                     }
-                    writer.execute(() -> writeInFlight(flight, wb));
+                } catch (RuntimeException | Error e) {
+                    wb.close(); // not handed to the writer
+                    throw e;
+                }
+                // From here the writer owns the batch (and closes it); close() cannot run meanwhile,
+                // as it takes the commit lock held here.
+                writer.execute(() -> writeInFlight(flight, wb));
+                try {
                     awaitRecords(caches);
                 } catch (RuntimeException | Error e) {
-                    wb.close();
+                    // The version is being written but the caches did not follow it: refuse further use.
+                    failure = "the caches of version " + version + " could not be updated (" + e
+                            + "); the store refuses further use: restart to recover from disk";
                     throw e;
                 }
                 if (latestVersion == NO_VERSION) {
