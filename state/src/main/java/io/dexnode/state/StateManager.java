@@ -1090,6 +1090,39 @@ public final class StateManager implements StateStore {
         }
     }
 
+    /**
+     * Waits (up to {@code maxMillis}) until RocksDB has no flush or compaction running or pending:
+     * for benchmarks that should not charge one phase with the background work of the one before.
+     * Returns whether it got there.
+     */
+    public boolean awaitBackgroundWork(long maxMillis) {
+        long deadline = System.nanoTime() + maxMillis * 1_000_000L;
+        java.util.concurrent.locks.Lock lock = enterDurable();
+        try {
+            while (true) {
+                long busy = db.getLongProperty("rocksdb.num-running-compactions")
+                        + db.getLongProperty("rocksdb.num-running-flushes");
+                for (ColumnFamilyHandle cf : handles) {
+                    busy += db.getLongProperty(cf, "rocksdb.compaction-pending") + db.getLongProperty(cf, "rocksdb.mem-table-flush-pending");
+                }
+                if (busy == 0) {
+                    return true;
+                }
+                if (System.nanoTime() > deadline) {
+                    return false;
+                }
+                Thread.sleep(20);
+            }
+        } catch (RocksDBException e) {
+            throw new StateException("cannot read RocksDB's background state: " + e.getMessage(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        } finally {
+            lock.unlock();
+        }
+    }
+
     /** For tests: every node key in the {@code nodes} column family, in byte order. */
     List<NodeKey> storedNodeKeys() {
         List<NodeKey> out = new ArrayList<>();

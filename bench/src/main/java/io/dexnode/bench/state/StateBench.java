@@ -234,15 +234,25 @@ public final class StateBench {
                     sm.commit(version++, sets.get(c), null);
                     rawWrite(raw, sync, ids.get(c), vals.get(c));
                 }
-                // Interleaved rounds (state, then raw on the same write sets), medians reported:
-                // the cores are shared, and a burst of someone else's work should hit both sides.
+                // Each batch size starts with both databases' flushes and compactions settled, so it
+                // is not charged with the fill's or the previous batch size's background work (its own
+                // is part of its cost).
+                boolean settled = sm.awaitBackgroundWork(120_000) & awaitBackgroundWork(raw, 120_000);
+                if (!settled) {
+                    log.printf("    (background work still running after 2 minutes; measuring anyway)%n");
+                }
+                // Interleaved rounds (state, then raw on the same write sets, then state pipelined),
+                // medians reported: the cores are shared, and a burst of someone else's work (or of
+                // compaction) should hit every leg alike.
                 double[] stateRates = new double[ROUNDS];
                 double[] pipelinedRates = new double[ROUNDS];
                 io.dexnode.state.CommitStats pipelinedStats = new io.dexnode.state.CommitStats(0, 0, 0, 0, 0, 0, 0, 0, 0);
                 double[] rawRates = new double[ROUNDS];
-                io.dexnode.state.CommitStats before = sm.commitStats();
                 int c = warmup;
+                io.dexnode.state.CommitStats st = new io.dexnode.state.CommitStats(0, 0, 0, 0, 0, 0, 0, 0, 0);
                 for (int round = 0; round < ROUNDS; round++) {
+                    // Synchronous: each commit returns once durable.
+                    io.dexnode.state.CommitStats legStart = sm.commitStats();
                     long s0 = System.nanoTime();
                     long updates = 0;
                     for (int k = 0; k < perRound; k++) {
@@ -250,20 +260,19 @@ public final class StateBench {
                         updates += sets.get(c + k).size();
                     }
                     stateRates[round] = updates / seconds(s0);
+                    st = st.plus(sm.commitStats().minus(legStart));
                     long r0 = System.nanoTime();
                     for (int k = 0; k < perRound; k++) {
                         rawWrite(raw, sync, ids.get(c + k), vals.get(c + k));
                     }
                     rawRates[round] = (double) perRound * batch / seconds(r0);
                     c += perRound;
-                }
-                io.dexnode.state.CommitStats st = sm.commitStats().minus(before);
-                // Pipelined: each commit's write overlaps the next one's tree; a commit is waited for
-                // (durable, as a node must before it answers) once the next one is prepared.
-                for (int round = 0; round < ROUNDS; round++) {
-                    io.dexnode.state.CommitStats roundStart = sm.commitStats();
+                    // Pipelined, on write sets of its own: each commit's write overlaps the next one's
+                    // tree; a commit is waited for (durable, as a node must before it answers) once
+                    // the next one is prepared.
+                    legStart = sm.commitStats();
                     long p0 = System.nanoTime();
-                    long updates = 0;
+                    updates = 0;
                     io.dexnode.state.PendingCommit previous = null;
                     for (int k = 0; k < perRound; k++) {
                         io.dexnode.state.PendingCommit now = sm.commitPipelined(version++, sets.get(c + k), null);
@@ -276,7 +285,7 @@ public final class StateBench {
                     previous.awaitDurable();
                     pipelinedRates[round] = updates / seconds(p0);
                     c += perRound;
-                    pipelinedStats = pipelinedStats.plus(sm.commitStats().minus(roundStart));
+                    pipelinedStats = pipelinedStats.plus(sm.commitStats().minus(legStart));
                 }
                 log.printf("    per commit: read %.2f ms, tree %.2f ms, encode %.2f ms, write %.2f ms; %,d records, %,d bytes; %,d nodes loaded%n",
                         st.readNanos() / 1e6 / st.commits(), st.treeNanos() / 1e6 / st.commits(), st.encodeNanos() / 1e6 / st.commits(),
@@ -339,6 +348,24 @@ public final class StateBench {
      * The baseline: the same keys and values as one batch, in key order (as the state store writes
      * its records — sorted batches go into RocksDB's memtable about twice as fast), fsync.
      */
+    /** As {@code StateManager.awaitBackgroundWork}, for the raw database (one column family). */
+    private static boolean awaitBackgroundWork(RocksDB raw, long maxMillis) throws RocksDBException {
+        long deadline = System.nanoTime() + maxMillis * 1_000_000L;
+        while (raw.getLongProperty("rocksdb.num-running-compactions") + raw.getLongProperty("rocksdb.num-running-flushes")
+                + raw.getLongProperty("rocksdb.compaction-pending") + raw.getLongProperty("rocksdb.mem-table-flush-pending") > 0) {
+            if (System.nanoTime() > deadline) {
+                return false;
+            }
+            try {
+                Thread.sleep(20);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return false;
+            }
+        }
+        return true;
+    }
+
     private static void rawWrite(RocksDB raw, WriteOptions sync, long[] ids, byte[][] vals) throws RocksDBException {
         Integer[] order = new Integer[ids.length];
         for (int i = 0; i < order.length; i++) {
