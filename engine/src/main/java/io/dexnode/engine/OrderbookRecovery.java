@@ -232,7 +232,7 @@ public final class OrderbookRecovery {
         return all;
     }
 
-    /** Orders grouped by market; the list of the market last added to is kept at hand. */
+    /** Orders grouped by market: small market ids find their list by index, others (and the result) by map. */
     private static final class ByMarket {
         final TreeMap<Integer, List<RestingOrder>> lists = new TreeMap<>();
         private final List<RestingOrder>[] byId = newLists(1024);
