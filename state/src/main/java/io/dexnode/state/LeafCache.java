@@ -63,8 +63,23 @@ final class LeafCache {
 
     /** The leaf stored under {@code key}, or null. */
     LeafNode get(NodeKey key) {
-        if (maxSlots == 0) {
+        int base = find(key);
+        if (base < 0) {
             return null;
+        }
+        byte[] kh = new byte[KeyHash.LENGTH];
+        byte[] vh = new byte[KeyHash.LENGTH];
+        for (int i = 0; i < 4; i++) {
+            Versions.putLongBE(kh, i * 8, table[base + 2 + i]);
+            Versions.putLongBE(vh, i * 8, table[base + 6 + i]);
+        }
+        return new LeafNode(KeyHash.fromBytes(kh), vh);
+    }
+
+    /** The table offset of the entry under {@code key}, or -1. */
+    private int find(NodeKey key) {
+        if (maxSlots == 0) {
+            return -1;
         }
         int s = slotOf(key, mask);
         long m = metaOf(key);
@@ -72,19 +87,13 @@ final class LeafCache {
             int base = ((s + p) & mask) * W;
             long meta = table[base + 1];
             if (meta == 0) {
-                return null;
+                return -1;
             }
             if (meta == m && table[base] == key.version() && pathMatches(base, key.path())) {
-                byte[] kh = new byte[KeyHash.LENGTH];
-                byte[] vh = new byte[KeyHash.LENGTH];
-                for (int i = 0; i < 4; i++) {
-                    Versions.putLongBE(kh, i * 8, table[base + 2 + i]);
-                    Versions.putLongBE(vh, i * 8, table[base + 6 + i]);
-                }
-                return new LeafNode(KeyHash.fromBytes(kh), vh);
+                return base;
             }
         }
-        return null;
+        return -1;
     }
 
     private static long metaOf(NodeKey key) {
@@ -104,24 +113,13 @@ final class LeafCache {
 
     /** Forgets the leaf under {@code key}; false when it held none (e.g. an internal node's key). */
     boolean remove(NodeKey key) {
-        if (maxSlots == 0) {
+        int base = find(key);
+        if (base < 0) {
             return false;
         }
-        int s = slotOf(key, mask);
-        long m = metaOf(key);
-        for (int p = 0; p < PROBES; p++) {
-            int base = ((s + p) & mask) * W;
-            long meta = table[base + 1];
-            if (meta == 0) {
-                return false;
-            }
-            if (meta == m && table[base] == key.version() && pathMatches(base, key.path())) {
-                table[base + 1] = TOMBSTONE;
-                count--;
-                return true;
-            }
-        }
-        return false;
+        table[base + 1] = TOMBSTONE;
+        count--;
+        return true;
     }
 
     /** Remembers {@code leaf} under {@code key}. */

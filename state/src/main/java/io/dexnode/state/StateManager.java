@@ -458,8 +458,7 @@ public final class StateManager implements StateStore {
                     // Bounded: with MAX_IN_FLIGHT writes queued, wait for the oldest (memory stays a few batches).
                     List<InFlight> queued = inFlight;
                     if (queued.size() >= MAX_IN_FLIGHT) {
-                        InFlight oldest = queued.get(queued.size() - MAX_IN_FLIGHT);
-                        new PendingCommit(oldest.version(), null, oldest.durable()).awaitDurable();
+                        queued.get(queued.size() - MAX_IN_FLIGHT).awaitDurable();
                     }
                     synchronized (inFlightLock) {
                         List<InFlight> now = new ArrayList<>(inFlight);
@@ -500,6 +499,11 @@ public final class StateManager implements StateStore {
         int find(byte[] key) {
             return Arrays.binarySearch(keys, key, Arrays::compareUnsigned);
         }
+
+        /** Waits until this commit is on disk; rethrows its write's failure as a {@link StateException}. */
+        void awaitDurable() {
+            new PendingCommit(version, null, durable).awaitDurable();
+        }
     }
 
     /** Writer thread: writes one commit (in version order), then lets go of its in-memory values. */
@@ -539,8 +543,7 @@ public final class StateManager implements StateStore {
     private void awaitInFlight() {
         List<InFlight> pending = inFlight;
         if (!pending.isEmpty()) {
-            InFlight last = pending.get(pending.size() - 1);
-            new PendingCommit(last.version(), null, last.durable()).awaitDurable();
+            pending.get(pending.size() - 1).awaitDurable();
         }
     }
 

@@ -12,14 +12,6 @@ public record ActiveOrderEntry(long prioritySeq, long remaining) {
         return new ValueWriter(FORMAT).i64(prioritySeq).i64(remaining).bytes();
     }
 
-    /** Throws unless {@code value} starts with this record's format byte. */
-    public static void checkFormat(byte[] value) {
-        if (value.length == 0 || value[0] != FORMAT) {
-            throw new IllegalStateException("active order record has format " + (value.length == 0 ? "none" : value[0])
-                    + ", expected " + FORMAT);
-        }
-    }
-
     /** Throws unless {@code value} (read in place, from position 0) starts with this record's format byte. */
     public static void checkFormat(java.nio.ByteBuffer value) {
         if (value.limit() == 0 || value.get(0) != FORMAT) {
