@@ -29,43 +29,68 @@ public final class NodeCodec {
 
     /** The encoding of {@code node}. */
     public static byte[] encode(Node node) {
+        byte[] out = new byte[encodedLength(node)];
+        encodeInto(node, out, 0);
+        return out;
+    }
+
+    /** The length of {@link #encode}'s result for {@code node}. */
+    public static int encodedLength(Node node) {
         return switch (node) {
-            case NullNode n -> new byte[] {FORMAT, KIND_NULL};
-            case LeafNode leaf -> {
-                byte[] out = new byte[2 + 2 * HASH];
-                out[0] = FORMAT;
-                out[1] = KIND_LEAF;
-                leaf.copyKeyHashTo(out, 2);
-                leaf.copyValueHashTo(out, 2 + HASH);
-                yield out;
+            case NullNode n -> 2;
+            case LeafNode leaf -> 2 + 2 * HASH;
+            case InternalNode in -> {
+                long[] meta = in.metaRef();
+                int n = in.childCount();
+                int leaves = in.leafBitmap();
+                int size = 6;
+                int rank = 0;
+                for (int bits = in.existenceBitmap(); bits != 0; bits &= bits - 1, rank++) {
+                    size += varintLength(meta[rank]) + HASH;
+                    if ((leaves & Integer.lowestOneBit(bits)) == 0) {
+                        size += varintLength(meta[n + rank]);
+                    }
+                }
+                yield size;
             }
-            case InternalNode in -> encodeInternal(in);
         };
     }
 
-    private static byte[] encodeInternal(InternalNode node) {
+    /**
+     * Writes the encoding of {@code node} into {@code out} at {@code pos}, which must have room for
+     * {@link #encodedLength} bytes; returns the position after it.
+     */
+    public static int encodeInto(Node node, byte[] out, int pos) {
+        out[pos] = FORMAT;
+        switch (node) {
+            case NullNode n -> out[pos + 1] = KIND_NULL;
+            case LeafNode leaf -> {
+                out[pos + 1] = KIND_LEAF;
+                leaf.copyKeyHashTo(out, pos + 2);
+                leaf.copyValueHashTo(out, pos + 2 + HASH);
+                return pos + 2 + 2 * HASH;
+            }
+            case InternalNode in -> {
+                return encodeInternal(in, out, pos);
+            }
+        }
+        return pos + 2;
+    }
+
+    private static int encodeInternal(InternalNode node, byte[] out, int pos) {
         long[] meta = node.metaRef();
         int n = node.childCount();
         byte[] hashes = node.hashesRef();
         int leaves = node.leafBitmap();
-        int size = 6;
+        int existence = node.existenceBitmap();
+        out[pos + 1] = KIND_INTERNAL;
+        out[pos + 2] = (byte) (existence >>> 8);
+        out[pos + 3] = (byte) existence;
+        out[pos + 4] = (byte) (leaves >>> 8);
+        out[pos + 5] = (byte) leaves;
+        pos += 6;
         int rank = 0;
-        for (int bits = node.existenceBitmap(); bits != 0; bits &= bits - 1, rank++) {
-            size += varintLength(meta[rank]) + HASH;
-            if ((leaves & Integer.lowestOneBit(bits)) == 0) {
-                size += varintLength(meta[n + rank]);
-            }
-        }
-        byte[] out = new byte[size];
-        out[0] = FORMAT;
-        out[1] = KIND_INTERNAL;
-        out[2] = (byte) (node.existenceBitmap() >>> 8);
-        out[3] = (byte) node.existenceBitmap();
-        out[4] = (byte) (leaves >>> 8);
-        out[5] = (byte) leaves;
-        int pos = 6;
-        rank = 0;
-        for (int bits = node.existenceBitmap(); bits != 0; bits &= bits - 1, rank++) {
+        for (int bits = existence; bits != 0; bits &= bits - 1, rank++) {
             pos = putVarint(out, pos, meta[rank]);
             System.arraycopy(hashes, rank * HASH, out, pos, HASH);
             pos += HASH;
@@ -73,7 +98,7 @@ public final class NodeCodec {
                 pos = putVarint(out, pos, meta[n + rank]);
             }
         }
-        return out;
+        return pos;
     }
 
     /** The node encoded in {@code bytes}. */

@@ -35,7 +35,8 @@ public record NodeKey(long version, NibblePath path) implements Comparable<NodeK
         return out;
     }
 
-    void encodeInto(byte[] out, int offset) {
+    /** Writes {@link #encode()}'s bytes into {@code out} at {@code offset} ({@link #encodedLength()} of them). */
+    public void encodeInto(byte[] out, int offset) {
         Bytes.putLongBE(out, offset, version);
         out[offset + 8] = (byte) path.length();
         path.copyPackedTo(out, offset + 9);

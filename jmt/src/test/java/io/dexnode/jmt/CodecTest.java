@@ -46,6 +46,27 @@ class CodecTest {
     }
 
     @Test
+    void encodingInPlaceWritesExactlyTheEncodedBytesAtTheOffset() {
+        SplittableRandom rnd = new SplittableRandom(7);
+        List<Node> nodes = new ArrayList<>(List.of(NullNode.INSTANCE));
+        for (int i = 0; i < 200; i++) {
+            nodes.add(randomInternal(rnd));
+            nodes.add(new LeafNode(KeyHash.fromBytes(RandomizedTreeTest.randomBytes(rnd, 32)), RandomizedTreeTest.randomBytes(rnd, 32)));
+        }
+        for (Node node : nodes) {
+            byte[] expected = NodeCodec.encode(node);
+            assertThat(NodeCodec.encodedLength(node)).isEqualTo(expected.length);
+            byte[] buf = new byte[expected.length + 10];
+            Arrays.fill(buf, (byte) 0x5A);
+            assertThat(NodeCodec.encodeInto(node, buf, 3)).isEqualTo(3 + expected.length);
+            assertThat(Arrays.copyOfRange(buf, 3, 3 + expected.length)).isEqualTo(expected);
+            // nothing outside [3, 3 + length) is touched
+            assertThat(Arrays.copyOfRange(buf, 0, 3)).containsOnly((byte) 0x5A);
+            assertThat(Arrays.copyOfRange(buf, 3 + expected.length, buf.length)).containsOnly((byte) 0x5A);
+        }
+    }
+
+    @Test
     void malformedNodesAreRejected() {
         SplittableRandom rnd = new SplittableRandom(9);
         byte[] good = NodeCodec.encode(randomInternal(rnd));

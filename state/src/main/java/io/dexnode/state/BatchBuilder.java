@@ -96,6 +96,46 @@ final class BatchBuilder {
         count++;
     }
 
+    /** A tree node written in place: key = its {@link io.dexnode.jmt.NodeKey} encoding, value = its {@link io.dexnode.jmt.NodeCodec} encoding. */
+    void putNode(int cf, io.dexnode.jmt.NodeKey key, io.dexnode.jmt.Node node) {
+        int keyLength = key.encodedLength();
+        int valueLength = io.dexnode.jmt.NodeCodec.encodedLength(node);
+        ensure(1 + 5 + 5 + keyLength + 5 + valueLength);
+        buf[size++] = TYPE_CF_VALUE;
+        size = RecordCodec.putVarint(buf, size, cf);
+        size = RecordCodec.putVarint(buf, size, keyLength);
+        key.encodeInto(buf, size);
+        size += keyLength;
+        size = RecordCodec.putVarint(buf, size, valueLength);
+        size = io.dexnode.jmt.NodeCodec.encodeInto(node, buf, size);
+        count++;
+    }
+
+    /**
+     * One stale-index record written in place: value = varint count ‖ (varint length ‖ node key)*,
+     * as {@link RecordCodec#encodeNodeKeys} encodes it.
+     */
+    void putStale(int cf, byte[] key, java.util.List<io.dexnode.jmt.StaleNodeIndex> stale) {
+        int valueLength = RecordCodec.varintLength(stale.size());
+        for (io.dexnode.jmt.StaleNodeIndex s : stale) {
+            int n = s.nodeKey().encodedLength();
+            valueLength += RecordCodec.varintLength(n) + n;
+        }
+        ensure(1 + 5 + 5 + key.length + 5 + valueLength);
+        buf[size++] = TYPE_CF_VALUE;
+        size = RecordCodec.putVarint(buf, size, cf);
+        bytes(key);
+        size = RecordCodec.putVarint(buf, size, valueLength);
+        size = RecordCodec.putVarint(buf, size, stale.size());
+        for (io.dexnode.jmt.StaleNodeIndex s : stale) {
+            int n = s.nodeKey().encodedLength();
+            size = RecordCodec.putVarint(buf, size, n);
+            s.nodeKey().encodeInto(buf, size);
+            size += n;
+        }
+        count++;
+    }
+
     int count() {
         return count;
     }

@@ -73,6 +73,25 @@ class BatchBuilderTest {
             ColumnFamilyHandle versions = handles.get(3);
             ours.putVersionRecord(versions.getID(), kh, 77, rawKey, value);
             theirs.put(versions, RecordCodec.versionKey(kh, 77), RecordCodec.versionValue(rawKey, value));
+            // In-place node and stale-index records equal the records built from their encodings.
+            ColumnFamilyHandle nodes = handles.get(1);
+            List<io.dexnode.jmt.StaleNodeIndex> stale = new ArrayList<>();
+            for (int i = 0; i < 20; i++) {
+                byte[] hash = new byte[32];
+                r.nextBytes(hash);
+                io.dexnode.jmt.KeyHash nodeHash = io.dexnode.jmt.KeyHash.fromBytes(hash);
+                io.dexnode.jmt.NodeKey nodeKey = new io.dexnode.jmt.NodeKey(r.nextLong(),
+                        io.dexnode.jmt.NibblePath.prefixOf(nodeHash, r.nextInt(65)));
+                byte[] valueHash = new byte[32];
+                r.nextBytes(valueHash);
+                io.dexnode.jmt.Node node = new io.dexnode.jmt.LeafNode(nodeHash, valueHash);
+                ours.putNode(nodes.getID(), nodeKey, node);
+                theirs.put(nodes, nodeKey.encode(), io.dexnode.jmt.NodeCodec.encode(node));
+                stale.add(new io.dexnode.jmt.StaleNodeIndex(78, nodeKey));
+            }
+            ColumnFamilyHandle staleCf = handles.get(2);
+            ours.putStale(staleCf.getID(), Versions.longBE(78), stale);
+            theirs.put(staleCf, Versions.longBE(78), RecordCodec.encodeNodeKeys(stale));
             assertThat(ours.count()).isEqualTo(theirs.count());
             assertThat(ours.toBytes()).isEqualTo(theirs.data());
             try (WriteBatch rebuilt = ours.toWriteBatch()) {

@@ -111,6 +111,9 @@ public final class EngineBench {
                     c.batchBytes() / Math.max(1, c.commits()) / 1024);
             out.printf(Locale.ROOT, "engine: %,.0f orders/s (%,d fills) — %.2f s: matching+bookkeeping %.2f s, tree %.2f s, rocksdb %.2f s%n",
                     report.ordersPerSec(), fills, seconds, report.matchingSeconds(), report.treeSeconds(), report.rocksdbSeconds());
+            out.printf(Locale.ROOT, "engine: rocksdb = encoding the batch %.2f s (caller and helper) + writing it %.2f s (%s); reading nodes %.2f s%n",
+                    c.encodeNanos() / 1e9, c.writeNanos() / 1e9, s.pipelined() ? "writer thread" : "caller waits",
+                    c.readNanos() / 1e9);
             return report;
         } finally {
             deleteTree(dir);
