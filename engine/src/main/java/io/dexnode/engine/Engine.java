@@ -593,11 +593,13 @@ public final class Engine {
      * limit, so an accepted order never leaves its account below margin.
      */
     private void checkMargin(AccountRecord acct, Prospective order, String what) {
-        Margin m = exact(() -> margin(acct, order, 0), "margin arithmetic overflows");
+        String overflow = "margin arithmetic overflows";
+        MarginTerms terms = exact(() -> marginTerms(acct, order), overflow);
+        Margin m = exact(() -> terms.at(0), overflow);
         if (m.equity >= m.required && order != null && order.limitPrice > 0) {
-            m = exact(() -> margin(acct, order, order.limitPrice), "margin arithmetic overflows");
+            m = exact(() -> terms.at(order.limitPrice), overflow);
             if (m.equity >= m.required && order.bestOpposite > 0) {
-                m = exact(() -> margin(acct, order, order.bestOpposite), "margin arithmetic overflows");
+                m = exact(() -> terms.at(order.bestOpposite), overflow);
             }
         }
         if (m.equity < m.required) {
@@ -609,26 +611,77 @@ public final class Engine {
     private record Margin(long equity, long required) {
     }
 
-    /** Equity and required margin; {@code markOverride} (if &gt; 0) is the order's market's mark. */
-    private Margin margin(AccountRecord acct, Prospective order, long markOverride) {
-        long equity = acct.collateral();
-        long required = 0;
+    /**
+     * Each market's contribution to an account's equity and required margin, read from state once
+     * and then evaluated at up to three marks for the order's market (the others do not depend on
+     * it). Terms are summed in market order, as one pass over the markets would.
+     */
+    private final class MarginTerms {
+        private final long collateral;
+        private final Prospective order;
+        private final int[] markets;
+        private final long[] equity;
+        private final long[] required;
+        /** Index of the order's market in {@code markets}, or -1. */
+        private int ordered = -1;
+        private PositionRecord orderedPosition;
+        private long orderedLastPrice;
+
+        MarginTerms(long collateral, Prospective order, int[] markets) {
+            this.collateral = collateral;
+            this.order = order;
+            this.markets = markets;
+            this.equity = new long[markets.length];
+            this.required = new long[markets.length];
+        }
+
+        /** Equity and required margin with the order's market marked at {@code markOverride} (if &gt; 0). */
+        Margin at(long markOverride) {
+            long e = collateral;
+            long r = 0;
+            for (int i = 0; i < markets.length; i++) {
+                if (i == ordered) {
+                    PositionRecord p = orderedPosition;
+                    long mark = markOverride > 0 ? markOverride : orderedLastPrice;
+                    long exposure = Math.addExact(Math.multiplyExact(Math.abs(p.size()), mark),
+                            Math.addExact(p.openBuyNotional(), p.openSellNotional()));
+                    exposure = Math.addExact(exposure, Math.addExact(order.buyNotional, order.sellNotional));
+                    e = Math.subtractExact(e, order.maxFee);
+                    e = Math.addExact(e, Math.subtractExact(Math.multiplyExact(p.size(), mark), p.entryNotional()));
+                    r = Math.addExact(r, requiredFor(markets[i], exposure));
+                } else {
+                    e = Math.addExact(e, equity[i]);
+                    r = Math.addExact(r, required[i]);
+                }
+            }
+            return new Margin(e, r);
+        }
+    }
+
+    /** Reads the terms of {@link MarginTerms}: positions, marks and margin rates of the account's markets. */
+    private MarginTerms marginTerms(AccountRecord acct, Prospective order) {
         int[] ids = order == null || acct.hasMarket(order.market) ? acct.markets() : acct.withMarket(order.market).markets();
-        for (int marketId : ids) {
-            boolean ordered = order != null && marketId == order.market;
-            PositionRecord p = ordered && order.position != null ? order.position : position(acct.accountId(), marketId);
-            long mark = ordered && markOverride > 0 ? markOverride : stats(marketId).lastPrice();
+        MarginTerms t = new MarginTerms(acct.collateral(), order, ids);
+        for (int i = 0; i < ids.length; i++) {
+            int marketId = ids[i];
+            long mark = stats(marketId).lastPrice();
+            if (order != null && marketId == order.market) {
+                t.ordered = i;
+                t.orderedPosition = order.position != null ? order.position : position(acct.accountId(), marketId);
+                t.orderedLastPrice = mark;
+                continue;
+            }
+            PositionRecord p = position(acct.accountId(), marketId);
             long exposure = Math.addExact(Math.multiplyExact(Math.abs(p.size()), mark),
                     Math.addExact(p.openBuyNotional(), p.openSellNotional()));
-            if (ordered) {
-                exposure = Math.addExact(exposure, Math.addExact(order.buyNotional, order.sellNotional));
-                equity = Math.subtractExact(equity, order.maxFee);
-            }
-            equity = Math.addExact(equity, Math.subtractExact(Math.multiplyExact(p.size(), mark), p.entryNotional()));
-            required = Math.addExact(required,
-                    Math.ceilDiv(Math.multiplyExact(exposure, (long) markets.get(marketId).params.initialMarginBps()), BPS));
+            t.equity[i] = Math.subtractExact(Math.multiplyExact(p.size(), mark), p.entryNotional());
+            t.required[i] = requiredFor(marketId, exposure);
         }
-        return new Margin(equity, required);
+        return t;
+    }
+
+    private long requiredFor(int marketId, long exposure) {
+        return Math.ceilDiv(Math.multiplyExact(exposure, (long) markets.get(marketId).params.initialMarginBps()), BPS);
     }
 
     // ---------------------------------------------------------------- validation helpers
