@@ -1,6 +1,12 @@
 package io.dexnode.state;
 
+import io.dexnode.jmt.KeyHash;
+import io.dexnode.jmt.Node;
+import io.dexnode.jmt.NodeCodec;
+import io.dexnode.jmt.NodeKey;
+import io.dexnode.jmt.StaleNodeIndex;
 import java.util.Arrays;
+import java.util.List;
 import org.rocksdb.WriteBatch;
 
 /**
@@ -74,7 +80,7 @@ final class BatchBuilder {
      * A per-version value record written in place (no intermediate arrays): key = key hash ‖
      * BE(~version), value = tag ‖ varint length ‖ raw key ‖ value; see {@link RecordCodec}.
      */
-    void putVersionRecord(int cf, io.dexnode.jmt.KeyHash kh, long version, byte[] rawKey, byte[] value) {
+    void putVersionRecord(int cf, KeyHash kh, long version, byte[] rawKey, byte[] value) {
         int vlen = value == null ? 0 : value.length;
         int recordLength = 1 + RecordCodec.varintLength(rawKey.length) + rawKey.length + vlen;
         ensure(1 + 5 + 1 + 40 + 5 + recordLength);
@@ -96,10 +102,10 @@ final class BatchBuilder {
         count++;
     }
 
-    /** A tree node written in place: key = its {@link io.dexnode.jmt.NodeKey} encoding, value = its {@link io.dexnode.jmt.NodeCodec} encoding. */
-    void putNode(int cf, io.dexnode.jmt.NodeKey key, io.dexnode.jmt.Node node) {
+    /** A tree node written in place: key = its {@link NodeKey} encoding, value = its {@link NodeCodec} encoding. */
+    void putNode(int cf, NodeKey key, Node node) {
         int keyLength = key.encodedLength();
-        int valueLength = io.dexnode.jmt.NodeCodec.encodedLength(node);
+        int valueLength = NodeCodec.encodedLength(node);
         ensure(1 + 5 + 5 + keyLength + 5 + valueLength);
         buf[size++] = TYPE_CF_VALUE;
         size = RecordCodec.putVarint(buf, size, cf);
@@ -107,7 +113,7 @@ final class BatchBuilder {
         key.encodeInto(buf, size);
         size += keyLength;
         size = RecordCodec.putVarint(buf, size, valueLength);
-        size = io.dexnode.jmt.NodeCodec.encodeInto(node, buf, size);
+        size = NodeCodec.encodeInto(node, buf, size);
         count++;
     }
 
@@ -115,9 +121,9 @@ final class BatchBuilder {
      * One stale-index record written in place: value = varint count ‖ (varint length ‖ node key)*,
      * as {@link RecordCodec#encodeNodeKeys} encodes it.
      */
-    void putStale(int cf, byte[] key, java.util.List<io.dexnode.jmt.StaleNodeIndex> stale) {
+    void putStale(int cf, byte[] key, List<StaleNodeIndex> stale) {
         int valueLength = RecordCodec.varintLength(stale.size());
-        for (io.dexnode.jmt.StaleNodeIndex s : stale) {
+        for (StaleNodeIndex s : stale) {
             int n = s.nodeKey().encodedLength();
             valueLength += RecordCodec.varintLength(n) + n;
         }
@@ -127,7 +133,7 @@ final class BatchBuilder {
         bytes(key);
         size = RecordCodec.putVarint(buf, size, valueLength);
         size = RecordCodec.putVarint(buf, size, stale.size());
-        for (io.dexnode.jmt.StaleNodeIndex s : stale) {
+        for (StaleNodeIndex s : stale) {
             int n = s.nodeKey().encodedLength();
             size = RecordCodec.putVarint(buf, size, n);
             s.nodeKey().encodeInto(buf, size);

@@ -97,7 +97,7 @@ final class RecordCodec {
         return out.toByteArray();
     }
 
-    /** The node keys of stale-index entries, in the order given. */
+    /** The node keys of stale-index entries, in the order given (commits write the same bytes in place: {@link BatchBuilder#putStale}). */
     static byte[] encodeNodeKeys(List<io.dexnode.jmt.StaleNodeIndex> stale) {
         byte[][] keys = new byte[stale.size()][];
         for (int i = 0; i < keys.length; i++) {
