@@ -18,6 +18,12 @@ package io.dexnode.state;
 public record StateConfig(boolean fsync, long blockCacheBytes, PruningConfig pruning, int nodeCacheEntries) {
     /** Default block cache: 256 MiB. */
     public static final long DEFAULT_BLOCK_CACHE_BYTES = 256L << 20;
+    /**
+     * RocksDB memtable (write buffer) size of every column family: 8 MiB. A commit inserts tens of
+     * thousands of records, and a skiplist that stays in the CPU caches takes them about a third
+     * faster than a 64 MiB one (docs/BENCHMARKS.md, state store).
+     */
+    public static final long MEMTABLE_BYTES = 8L << 20;
     /** Default node cache: the whole tree of up to about two million keys (~600 MiB when full). */
     public static final int DEFAULT_NODE_CACHE_ENTRIES = 1 << 21;
 

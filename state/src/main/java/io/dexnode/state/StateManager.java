@@ -293,10 +293,7 @@ public final class StateManager implements StateStore {
                 .setPinL0FilterAndIndexBlocksInCache(true)
                 .setBlockSize(pointReads ? 4 * 1024 : 16 * 1024);
         ColumnFamilyOptions o = new ColumnFamilyOptions().setTableFormatConfig(table)
-                // Small memtables: a commit inserts tens of thousands of records, and a skiplist that
-                // stays in the CPU caches takes them about a third faster than a 64 MiB one (the
-                // engine bench's write stage: 3.5 s with 64 MiB, 2.3 s with 8 MiB, 2.6 s with 16 MiB).
-                .setWriteBufferSize(8L << 20)
+                .setWriteBufferSize(StateConfig.MEMTABLE_BYTES)
                 .setMaxWriteBufferNumber(4)
                 .setCompressionType(name.equals("nodes") ? CompressionType.NO_COMPRESSION : CompressionType.LZ4_COMPRESSION);
         return o;

@@ -180,7 +180,7 @@ public final class StateBench {
              Options rawOptions = new Options().setCreateIfMissing(true)
                      .setWalBytesPerSync(1L << 20).setBytesPerSync(1L << 20) // as the state store
                      .setTableFormatConfig(new BlockBasedTableConfig().setBlockCache(cache).setFilterPolicy(bloom))
-                     .setWriteBufferSize(64L << 20);
+                     .setWriteBufferSize(StateConfig.MEMTABLE_BYTES);
              RocksDB raw = RocksDB.open(rawOptions, rawDir.toString());
              WriteOptions noSync = new WriteOptions().setSync(false);
              WriteOptions sync = new WriteOptions().setSync(true);
@@ -234,16 +234,9 @@ public final class StateBench {
                     sm.commit(version++, sets.get(c), null);
                     rawWrite(raw, sync, ids.get(c), vals.get(c));
                 }
-                // Each batch size starts with both databases' flushes and compactions settled, so it
-                // is not charged with the fill's or the previous batch size's background work (its own
-                // is part of its cost).
-                boolean settled = sm.awaitBackgroundWork(120_000) & awaitBackgroundWork(raw, 120_000);
-                if (!settled) {
-                    log.printf("    (background work still running after 2 minutes; measuring anyway)%n");
-                }
                 // Interleaved rounds (state, then raw on the same write sets, then state pipelined),
-                // medians reported: the cores are shared, and a burst of someone else's work (or of
-                // compaction) should hit every leg alike.
+                // medians reported: the cores are shared, and a burst of someone else's work should
+                // hit every leg alike. Each leg starts with both databases settled (see settle).
                 double[] stateRates = new double[ROUNDS];
                 double[] pipelinedRates = new double[ROUNDS];
                 io.dexnode.state.CommitStats pipelinedStats = new io.dexnode.state.CommitStats(0, 0, 0, 0, 0, 0, 0, 0, 0);
@@ -252,6 +245,7 @@ public final class StateBench {
                 io.dexnode.state.CommitStats st = new io.dexnode.state.CommitStats(0, 0, 0, 0, 0, 0, 0, 0, 0);
                 for (int round = 0; round < ROUNDS; round++) {
                     // Synchronous: each commit returns once durable.
+                    settle(sm, raw, log);
                     io.dexnode.state.CommitStats legStart = sm.commitStats();
                     long s0 = System.nanoTime();
                     long updates = 0;
@@ -261,6 +255,7 @@ public final class StateBench {
                     }
                     stateRates[round] = updates / seconds(s0);
                     st = st.plus(sm.commitStats().minus(legStart));
+                    settle(sm, raw, log);
                     long r0 = System.nanoTime();
                     for (int k = 0; k < perRound; k++) {
                         rawWrite(raw, sync, ids.get(c + k), vals.get(c + k));
@@ -270,6 +265,7 @@ public final class StateBench {
                     // Pipelined, on write sets of its own: each commit's write overlaps the next one's
                     // tree; a commit is waited for (durable, as a node must before it answers) once
                     // the next one is prepared.
+                    settle(sm, raw, log);
                     legStart = sm.commitStats();
                     long p0 = System.nanoTime();
                     updates = 0;
@@ -364,6 +360,18 @@ public final class StateBench {
             }
         }
         return true;
+    }
+
+    /**
+     * Waits (off the clock) until both databases' flushes and compactions are done, so that the
+     * leg about to be timed is charged with the background work that runs during it and none of
+     * the previous leg's, whichever database that was.
+     */
+    private static void settle(StateManager sm, RocksDB raw, PrintStream log) throws RocksDBException {
+        boolean settled = sm.awaitBackgroundWork(120_000) & awaitBackgroundWork(raw, 120_000);
+        if (!settled) {
+            log.printf("    (background work still running after 2 minutes; measuring anyway)%n");
+        }
     }
 
     private static void rawWrite(RocksDB raw, WriteOptions sync, long[] ids, byte[][] vals) throws RocksDBException {
