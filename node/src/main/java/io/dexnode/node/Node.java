@@ -14,7 +14,6 @@ import io.dexnode.node.producer.BlockProducer;
 import io.dexnode.node.producer.MarketDataPublisher;
 import io.dexnode.node.producer.MarketView;
 import io.dexnode.node.producer.ProducerHook;
-import io.dexnode.state.StateConfig;
 import io.dexnode.state.StateManager;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -61,8 +60,7 @@ public final class Node implements AutoCloseable {
     private Node(NodeConfig config, Options options) throws IOException {
         this.config = config;
         this.genesis = Genesis.load(config.genesis());
-        this.store = StateManager.open(config.data(),
-                StateConfig.defaults().withFsync(config.fsync()).withPruning(config.pruning()));
+        this.store = StateManager.open(config.data(), config.stateConfig());
         try {
             this.engine = new Engine(store);
             this.marketData = new MarketDataPublisher(engine);

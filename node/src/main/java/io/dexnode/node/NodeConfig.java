@@ -1,5 +1,7 @@
 package io.dexnode.node;
 
+import io.dexnode.state.PruningConfig;
+import io.dexnode.state.StateConfig;
 import java.nio.file.Path;
 
 /**
@@ -18,12 +20,17 @@ import java.nio.file.Path;
  * @param consistencyCheckBlocks run the book-vs-index consistency check every this many blocks
  * @param keepVersions keep this many recent state versions readable (older tree nodes and per-version
  *                     values are pruned in the background); 0 keeps every version
+ * @param blockCacheMb RocksDB's block cache, in MiB
+ * @param nodeCacheKeys how many keys' worth of the latest tree to keep in memory (see
+ *                      {@link StateConfig#nodeCacheEntries()}); 0 reads every path from RocksDB
  */
 public record NodeConfig(Path data, String host, int port, Path genesis, boolean dev, int blockMs, int blockTxs,
                          int queue, boolean strict, boolean fsync, int consistencyCheckBlocks,
-                         long keepVersions) {
+                         long keepVersions, long blockCacheMb, int nodeCacheKeys) {
     /** The largest {@code POST /v1/tx} body accepted. */
     public static final int MAX_TX_BODY_BYTES = 64 * 1024;
+    /** The largest block cache {@code --block-cache-mb} accepts: 1 TiB, far past any machine this runs on. */
+    public static final long MAX_BLOCK_CACHE_MB = 1L << 20;
 
     public NodeConfig {
         if (blockMs < 0 || blockTxs < 1 || queue < 1 || port < 0 || port > 65535 || consistencyCheckBlocks < 1
@@ -31,48 +38,68 @@ public record NodeConfig(Path data, String host, int port, Path genesis, boolean
             throw new IllegalArgumentException(
                     "need --block-ms >= 0, --block-txs >= 1, --queue >= 1, 0 <= port <= 65535, --keep-versions >= 0");
         }
+        if (blockCacheMb < 1 || blockCacheMb > MAX_BLOCK_CACHE_MB || nodeCacheKeys < 0) {
+            throw new IllegalArgumentException("need 1 <= --block-cache-mb <= " + MAX_BLOCK_CACHE_MB
+                    + " and --node-cache-keys >= 0, got " + blockCacheMb + " and " + nodeCacheKeys);
+        }
     }
 
     public static NodeConfig defaults(Path data) {
         return new NodeConfig(data, "127.0.0.1", 8080, Path.of("config/genesis.json"), false, 5, 1000, 10_000,
-                false, true, 1000, 0);
+                false, true, 1000, 0, StateConfig.DEFAULT_BLOCK_CACHE_BYTES >> 20, StateConfig.DEFAULT_NODE_CACHE_ENTRIES);
     }
 
     public NodeConfig withPort(int p) {
-        return new NodeConfig(data, host, p, genesis, dev, blockMs, blockTxs, queue, strict, fsync, consistencyCheckBlocks, keepVersions);
+        return new NodeConfig(data, host, p, genesis, dev, blockMs, blockTxs, queue, strict, fsync, consistencyCheckBlocks, keepVersions, blockCacheMb, nodeCacheKeys);
     }
 
     public NodeConfig withDev(boolean d) {
-        return new NodeConfig(data, host, port, genesis, d, blockMs, blockTxs, queue, strict, fsync, consistencyCheckBlocks, keepVersions);
+        return new NodeConfig(data, host, port, genesis, d, blockMs, blockTxs, queue, strict, fsync, consistencyCheckBlocks, keepVersions, blockCacheMb, nodeCacheKeys);
     }
 
     public NodeConfig withQueue(int q) {
-        return new NodeConfig(data, host, port, genesis, dev, blockMs, blockTxs, q, strict, fsync, consistencyCheckBlocks, keepVersions);
+        return new NodeConfig(data, host, port, genesis, dev, blockMs, blockTxs, q, strict, fsync, consistencyCheckBlocks, keepVersions, blockCacheMb, nodeCacheKeys);
     }
 
     public NodeConfig withGenesis(Path g) {
-        return new NodeConfig(data, host, port, g, dev, blockMs, blockTxs, queue, strict, fsync, consistencyCheckBlocks, keepVersions);
+        return new NodeConfig(data, host, port, g, dev, blockMs, blockTxs, queue, strict, fsync, consistencyCheckBlocks, keepVersions, blockCacheMb, nodeCacheKeys);
     }
 
     public NodeConfig withFsync(boolean f) {
-        return new NodeConfig(data, host, port, genesis, dev, blockMs, blockTxs, queue, strict, f, consistencyCheckBlocks, keepVersions);
+        return new NodeConfig(data, host, port, genesis, dev, blockMs, blockTxs, queue, strict, f, consistencyCheckBlocks, keepVersions, blockCacheMb, nodeCacheKeys);
     }
 
     public NodeConfig withKeepVersions(long n) {
-        return new NodeConfig(data, host, port, genesis, dev, blockMs, blockTxs, queue, strict, fsync, consistencyCheckBlocks, n);
+        return new NodeConfig(data, host, port, genesis, dev, blockMs, blockTxs, queue, strict, fsync, consistencyCheckBlocks, n, blockCacheMb, nodeCacheKeys);
     }
 
     public NodeConfig withStrict(boolean s) {
         return new NodeConfig(data, host, port, genesis, dev, blockMs, blockTxs, queue, s, fsync, consistencyCheckBlocks,
-                keepVersions);
+                keepVersions, blockCacheMb, nodeCacheKeys);
     }
 
     /** How the state store keeps old versions. */
-    public io.dexnode.state.PruningConfig pruning() {
-        return keepVersions == 0 ? io.dexnode.state.PruningConfig.keepAll() : io.dexnode.state.PruningConfig.keepLast(keepVersions);
+    public PruningConfig pruning() {
+        return keepVersions == 0 ? PruningConfig.keepAll() : PruningConfig.keepLast(keepVersions);
+    }
+
+    /** The state store's configuration: durability, history and memory as the flags say. */
+    public StateConfig stateConfig() {
+        return StateConfig.defaults().withFsync(fsync).withPruning(pruning())
+                .withBlockCacheBytes(blockCacheMb << 20).withNodeCacheEntries(nodeCacheKeys);
+    }
+
+    public NodeConfig withMemory(long cacheMb, int cacheKeys) {
+        return new NodeConfig(data, host, port, genesis, dev, blockMs, blockTxs, queue, strict, fsync, consistencyCheckBlocks,
+                keepVersions, cacheMb, cacheKeys);
+    }
+
+    public NodeConfig withBlocks(int ms, int txs) {
+        return new NodeConfig(data, host, port, genesis, dev, ms, txs, queue, strict, fsync, consistencyCheckBlocks,
+                keepVersions, blockCacheMb, nodeCacheKeys);
     }
 
     public NodeConfig withConsistencyCheckBlocks(int n) {
-        return new NodeConfig(data, host, port, genesis, dev, blockMs, blockTxs, queue, strict, fsync, n, keepVersions);
+        return new NodeConfig(data, host, port, genesis, dev, blockMs, blockTxs, queue, strict, fsync, n, keepVersions, blockCacheMb, nodeCacheKeys);
     }
 }

@@ -22,6 +22,29 @@ class CliTest {
     }
 
     @Test
+    void runRefusesMemoryFlagsOutOfRangeBeforeTouchingTheDataDirectory(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) {
+        java.nio.file.Path data = dir.resolve("data");
+        CliRun noCache = CliRun.of("run", "--data", data.toString(), "--block-cache-mb", "0");
+        assertThat(noCache.exit()).isEqualTo(2);
+        assertThat(noCache.err()).contains("--block-cache-mb");
+        CliRun negative = CliRun.of("run", "--data", data.toString(), "--node-cache-keys", "-1");
+        assertThat(negative.exit()).isEqualTo(2);
+        assertThat(negative.err()).contains("--node-cache-keys");
+        assertThat(data).doesNotExist();
+    }
+
+    @Test
+    void memoryFlagsReachTheStateStoreConfig() {
+        NodeConfig config = NodeConfig.defaults(java.nio.file.Path.of("data")).withMemory(64, 1000);
+        assertThat(config.stateConfig().blockCacheBytes()).isEqualTo(64L << 20);
+        assertThat(config.stateConfig().nodeCacheEntries()).isEqualTo(1000);
+        // the defaults are the state store's own
+        io.dexnode.state.StateConfig defaults = NodeConfig.defaults(java.nio.file.Path.of("data")).stateConfig();
+        assertThat(defaults.blockCacheBytes()).isEqualTo(io.dexnode.state.StateConfig.DEFAULT_BLOCK_CACHE_BYTES);
+        assertThat(defaults.nodeCacheEntries()).isEqualTo(io.dexnode.state.StateConfig.DEFAULT_NODE_CACHE_ENTRIES);
+    }
+
+    @Test
     void helpListsEveryCommand() {
         String help = captureOut(() -> assertThat(Main.execute("--help")).isZero());
         assertThat(help).contains("run", "replay", "book", "index", "jmt", "bench", "keygen", "tx");

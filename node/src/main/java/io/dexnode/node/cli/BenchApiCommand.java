@@ -75,8 +75,9 @@ public final class BenchApiCommand implements Callable<Integer> {
             String url = node;
             if (url == null) {
                 dir = Files.createTempDirectory("dexnode-bench-api");
-                NodeConfig cfg = new NodeConfig(dir.resolve("data"), "127.0.0.1", 0, dir.resolve("genesis.json"), true, blockMs,
-                        blockTxs, Math.max(10_000, 2 * connections), false, !noFsync, 1000, 0);
+                NodeConfig cfg = NodeConfig.defaults(dir.resolve("data")).withPort(0).withGenesis(dir.resolve("genesis.json"))
+                        .withDev(true).withBlocks(blockMs, blockTxs).withQueue(Math.max(10_000, 2 * connections))
+                        .withFsync(!noFsync);
                 started = Node.start(cfg);
                 url = started.url();
                 out.printf("started an in-process node at %s (--dev, block-ms %d, block-txs %d, fsync %s) in %s%n", url, blockMs,

@@ -2,6 +2,7 @@ package io.dexnode.node.cli;
 
 import io.dexnode.node.Node;
 import io.dexnode.node.NodeConfig;
+import io.dexnode.state.StateConfig;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -55,6 +56,16 @@ public final class RunCommand implements Callable<Integer> {
             description = "Run the book-vs-index consistency check every this many blocks (default: ${DEFAULT-VALUE}).")
     int checkEvery;
 
+    @Option(names = "--block-cache-mb", paramLabel = "MIB",
+            description = "RocksDB block cache for state reads, in MiB (default: ${DEFAULT-VALUE}).")
+    long blockCacheMb = StateConfig.DEFAULT_BLOCK_CACHE_BYTES >> 20;
+
+    @Option(names = "--node-cache-keys", paramLabel = "N",
+            description = "Keep the latest state tree in memory while it has up to N keys (about 300 bytes of heap per key):"
+                    + " commits then read nothing from disk. Past N, commits read tree paths from RocksDB. 0 turns it off"
+                    + " (default: ${DEFAULT-VALUE}).")
+    int nodeCacheKeys = StateConfig.DEFAULT_NODE_CACHE_ENTRIES;
+
     @Override
     public Integer call() throws Exception {
         int colon = http.lastIndexOf(':');
@@ -65,7 +76,7 @@ public final class RunCommand implements Callable<Integer> {
         NodeConfig config;
         try {
             config = new NodeConfig(data, http.substring(0, colon), Integer.parseInt(http.substring(colon + 1)), genesis, dev,
-                    blockMs, blockTxs, queue, strict, !noFsync, checkEvery, keepVersions);
+                    blockMs, blockTxs, queue, strict, !noFsync, checkEvery, keepVersions, blockCacheMb, nodeCacheKeys);
         } catch (IllegalArgumentException e) {
             spec.commandLine().getErr().println("dexnode run: " + e.getMessage());
             return 2;
