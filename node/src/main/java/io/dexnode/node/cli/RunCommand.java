@@ -62,7 +62,7 @@ public final class RunCommand implements Callable<Integer> {
 
     @Option(names = "--node-cache-keys", paramLabel = "N",
             description = "Keep the latest state tree in memory while it has up to N keys (about 300 bytes of heap per key):"
-                    + " commits then read nothing from disk. Past N, commits read tree paths from RocksDB. 0 turns it off"
+                    + " commits then read nothing from disk. Past N, commits read the paths this cache misses from RocksDB. 0 turns it off"
                     + " (default: ${DEFAULT-VALUE}).")
     int nodeCacheKeys = StateConfig.DEFAULT_NODE_CACHE_ENTRIES;
 
