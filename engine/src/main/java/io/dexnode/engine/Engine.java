@@ -641,13 +641,11 @@ public final class Engine {
             long r = 0;
             for (int i = 0; i < markets.length; i++) {
                 if (i == ordered) {
-                    PositionRecord p = orderedPosition;
                     long mark = markOverride > 0 ? markOverride : orderedLastPrice;
-                    long exposure = Math.addExact(Math.multiplyExact(Math.abs(p.size()), mark),
-                            Math.addExact(p.openBuyNotional(), p.openSellNotional()));
-                    exposure = Math.addExact(exposure, Math.addExact(order.buyNotional, order.sellNotional));
+                    long exposure = Math.addExact(exposure(orderedPosition, mark),
+                            Math.addExact(order.buyNotional, order.sellNotional));
                     e = Math.subtractExact(e, order.maxFee);
-                    e = Math.addExact(e, Math.subtractExact(Math.multiplyExact(p.size(), mark), p.entryNotional()));
+                    e = Math.addExact(e, unrealizedPnl(orderedPosition, mark));
                     r = Math.addExact(r, requiredFor(markets[i], exposure));
                 } else {
                     e = Math.addExact(e, equity[i]);
@@ -672,12 +670,20 @@ public final class Engine {
                 continue;
             }
             PositionRecord p = position(acct.accountId(), marketId);
-            long exposure = Math.addExact(Math.multiplyExact(Math.abs(p.size()), mark),
-                    Math.addExact(p.openBuyNotional(), p.openSellNotional()));
-            t.equity[i] = Math.subtractExact(Math.multiplyExact(p.size(), mark), p.entryNotional());
-            t.required[i] = requiredFor(marketId, exposure);
+            t.equity[i] = unrealizedPnl(p, mark);
+            t.required[i] = requiredFor(marketId, exposure(p, mark));
         }
         return t;
+    }
+
+    /** |position| at {@code mark} plus the notional of the position's open orders. */
+    private static long exposure(PositionRecord p, long mark) {
+        return Math.addExact(Math.multiplyExact(Math.abs(p.size()), mark),
+                Math.addExact(p.openBuyNotional(), p.openSellNotional()));
+    }
+
+    private static long unrealizedPnl(PositionRecord p, long mark) {
+        return Math.subtractExact(Math.multiplyExact(p.size(), mark), p.entryNotional());
     }
 
     private long requiredFor(int marketId, long exposure) {
