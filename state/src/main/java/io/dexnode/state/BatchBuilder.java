@@ -61,15 +61,6 @@ final class BatchBuilder {
         count++;
     }
 
-    /** Appends every record of {@code other}. */
-    void append(BatchBuilder other) {
-        int len = other.size - HEADER;
-        ensure(len);
-        System.arraycopy(other.buf, HEADER, buf, size, len);
-        size += len;
-        count += other.count;
-    }
-
     /** Empties the builder, keeping its buffer for the next batch. */
     void clear() {
         size = HEADER;
@@ -152,12 +143,38 @@ final class BatchBuilder {
 
     /** The serialized batch. */
     byte[] toBytes() {
-        byte[] out = Arrays.copyOf(buf, size);
+        return join(this);
+    }
+
+    /**
+     * One serialized batch holding the records of every part, in the order given, each copied
+     * once into an array of exactly the batch's size (what {@link WriteBatch#WriteBatch(byte[])}
+     * takes): a commit's parts are built on different threads, and appending them to one builder
+     * and then trimming its buffer would copy most bytes twice more.
+     */
+    static byte[] join(BatchBuilder... parts) {
+        long length = HEADER;
+        long records = 0;
+        for (BatchBuilder b : parts) {
+            length += b.size - HEADER;
+            records += b.count;
+        }
+        if (length > Integer.MAX_VALUE - 8 || records > 0xFFFF_FFFFL) {
+            throw new IllegalStateException("a write batch of " + length + " bytes and " + records
+                    + " records is past RocksDB's limits");
+        }
+        byte[] out = new byte[(int) length];
+        int pos = HEADER;
+        for (BatchBuilder b : parts) {
+            System.arraycopy(b.buf, HEADER, out, pos, b.size - HEADER);
+            pos += b.size - HEADER;
+        }
         // sequence (fixed64) stays 0; count is fixed32 little-endian
-        out[8] = (byte) count;
-        out[9] = (byte) (count >>> 8);
-        out[10] = (byte) (count >>> 16);
-        out[11] = (byte) (count >>> 24);
+        int n = (int) records;
+        out[8] = (byte) n;
+        out[9] = (byte) (n >>> 8);
+        out[10] = (byte) (n >>> 16);
+        out[11] = (byte) (n >>> 24);
         return out;
     }
 

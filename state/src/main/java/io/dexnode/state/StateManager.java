@@ -295,7 +295,10 @@ public final class StateManager implements StateStore {
         ColumnFamilyOptions o = new ColumnFamilyOptions().setTableFormatConfig(table)
                 .setWriteBufferSize(StateConfig.MEMTABLE_BYTES)
                 .setMaxWriteBufferNumber(4)
-                .setCompressionType(name.equals("nodes") ? CompressionType.NO_COMPRESSION : CompressionType.LZ4_COMPRESSION);
+                .setCompressionType(CompressionType.NO_COMPRESSION);
+        if (!name.equals("nodes")) {
+            o.setBottommostCompressionType(CompressionType.LZ4_COMPRESSION);
+        }
         return o;
     }
 
@@ -433,41 +436,37 @@ public final class StateManager implements StateStore {
                 java.util.concurrent.Future<BatchBuilder> tail = encoder.submit(
                         () -> encodeNodes(nodeRecordsTail, batch, order, half, order.length));
                 encodeNodes(bb, batch, order, 0, half);
-                bb.append(awaitRecords(tail));
                 if (!p.stale().isEmpty()) {
                     bb.putStale(staleId, Versions.longBE(version), p.stale());
                 }
-                bb.append(awaitRecords(valueRecords));
                 bb.put(metaId, RecordCodec.rootKey(version), p.root());
                 bb.put(metaId, RecordCodec.META_LATEST, Versions.longBE(version));
-                WriteBatch wb = bb.toWriteBatch();
+                // The nodes' two halves stay consecutive in the nodes family (key order); the writer
+                // thread turns the bytes into RocksDB's batch, off this thread.
+                BatchBuilder tailRecords = awaitRecords(tail);
+                BatchBuilder valueParts = awaitRecords(valueRecords);
+                int recordCount = bb.count() + tailRecords.count() + valueParts.count();
+                byte[] data = BatchBuilder.join(bb, tailRecords, valueParts);
                 InFlight flight = new InFlight(version, keys, hashed.values(), new java.util.concurrent.CompletableFuture<>());
-                java.util.concurrent.Future<?> caches;
-                try {
-                    // While RocksDB writes, the helper thread moves the caches to the new tree; the
-                    // next commit waits for that below (a non-resident tree also waits for the write).
-                    caches = treeReader.resident
-                            ? java.util.concurrent.CompletableFuture.completedFuture(null)
-                            : encoder.submit(() -> advanceCaches(p));
-                    long t2 = System.nanoTime();
-                    addStats(1, keys.length, nodesLoaded, tRead - t0, t1 - tRead, t2 - t1, 0, bb.sizeInBytes(), bb.count());
-                    // Bounded: with MAX_IN_FLIGHT writes queued, wait for the oldest (memory stays a few batches).
-                    List<InFlight> queued = inFlight;
-                    if (queued.size() >= MAX_IN_FLIGHT) {
-                        queued.get(queued.size() - MAX_IN_FLIGHT).awaitDurable();
-                    }
-                    synchronized (inFlightLock) {
-                        List<InFlight> now = new ArrayList<>(inFlight);
-                        now.add(flight);
-                        inFlight = List.copyOf(now);
-                    }
-                } catch (RuntimeException | Error e) {
-                    wb.close(); // not handed to the writer
-                    throw e;
+                // While RocksDB writes, the helper thread moves the caches to the new tree; the
+                // next commit waits for that below (a non-resident tree also waits for the write).
+                java.util.concurrent.Future<?> caches = treeReader.resident
+                        ? java.util.concurrent.CompletableFuture.completedFuture(null)
+                        : encoder.submit(() -> advanceCaches(p));
+                long t2 = System.nanoTime();
+                addStats(1, keys.length, nodesLoaded, tRead - t0, t1 - tRead, t2 - t1, 0, data.length, recordCount);
+                // Bounded: with MAX_IN_FLIGHT writes queued, wait for the oldest (memory stays a few batches).
+                List<InFlight> queued = inFlight;
+                if (queued.size() >= MAX_IN_FLIGHT) {
+                    queued.get(queued.size() - MAX_IN_FLIGHT).awaitDurable();
                 }
-                // From here the writer owns the batch (and closes it); close() cannot run meanwhile,
-                // as it takes the commit lock held here.
-                writer.execute(() -> writeInFlight(flight, wb));
+                synchronized (inFlightLock) {
+                    List<InFlight> now = new ArrayList<>(inFlight);
+                    now.add(flight);
+                    inFlight = List.copyOf(now);
+                }
+                // close() cannot run before the writer has the batch: it takes the commit lock held here.
+                writer.execute(() -> writeInFlight(flight, data));
                 try {
                     awaitRecords(caches);
                 } catch (RuntimeException | Error e) {
@@ -503,8 +502,8 @@ public final class StateManager implements StateStore {
     }
 
     /** Writer thread: writes one commit (in version order), then lets go of its in-memory values. */
-    private void writeInFlight(InFlight flight, WriteBatch wb) {
-        try (wb) {
+    private void writeInFlight(InFlight flight, byte[] data) {
+        try (WriteBatch wb = new WriteBatch(data)) {
             String f = failure;
             if (f != null) {
                 throw new StateException(f);
@@ -657,12 +656,30 @@ public final class StateManager implements StateStore {
         return stats;
     }
 
-    /** For tests: makes the next commit's write fail as an I/O error would. */
+    /**
+     * A RocksDB property of one column family, for diagnostics (e.g. {@code rocksdb.cfstats}: its
+     * flushes and compactions). Null if RocksDB does not know the property.
+     *
+     * @throws IllegalArgumentException if {@code family} is not one of the store's column families
+     */
+    public String rocksProperty(String family, String property) {
+        int i = FAMILIES.indexOf(family);
+        if (i < 0) {
+            throw new IllegalArgumentException("no column family " + family + "; the store has " + FAMILIES);
+        }
+        try {
+            return db.getProperty(handles.get(i), property);
+        } catch (RocksDBException e) {
+            return null;
+        }
+    }
+
     /** Tests: the writer sleeps this long before each write, so that commits overlap their writes for sure. */
     void delayWritesForTest(int millis) {
         writeDelayMillisForTest = millis;
     }
 
+    /** For tests: makes the next commit's write fail as an I/O error would. */
     void injectWriteFailure(String message) {
         injectedFailure = message;
     }

@@ -102,4 +102,31 @@ class BatchBuilderTest {
             handles.forEach(ColumnFamilyHandle::close);
         }
     }
+
+    @ParameterizedTest(name = "seed {0}")
+    @ValueSource(longs = {1, 2, 3})
+    void joinedPartsEqualOneBatchOfTheSameRecordsInOrder(long seed) {
+        SplittableRandom r = new SplittableRandom(seed);
+        BatchBuilder[] parts = {new BatchBuilder(16), new BatchBuilder(16), new BatchBuilder(16), new BatchBuilder(16)};
+        // one builder given every record in the same order (the test above checks a builder against RocksJava)
+        BatchBuilder all = new BatchBuilder(16);
+        for (int p = 0; p < parts.length; p++) {
+            // part 2 stays empty: joining an empty part adds nothing
+            int records = p == 2 ? 0 : 1 + r.nextInt(200);
+            for (int i = 0; i < records; i++) {
+                byte[] key = new byte[1 + r.nextInt(40)];
+                r.nextBytes(key);
+                byte[] value = new byte[r.nextInt(r.nextBoolean() ? 30 : 3_000)];
+                r.nextBytes(value);
+                int cf = 1 + r.nextInt(3);
+                parts[p].put(cf, key, value);
+                all.put(cf, key, value);
+            }
+        }
+        byte[] joined = BatchBuilder.join(parts);
+        assertThat(joined).isEqualTo(all.toBytes());
+        try (WriteBatch rebuilt = new WriteBatch(joined)) {
+            assertThat(rebuilt.count()).isEqualTo(all.count());
+        }
+    }
 }
