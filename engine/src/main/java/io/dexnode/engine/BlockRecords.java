@@ -1,9 +1,13 @@
 package io.dexnode.engine;
 
+import com.fasterxml.jackson.core.JsonGenerator;
 import io.dexnode.engine.tx.Tx;
 import io.dexnode.engine.tx.TxJson;
 import io.dexnode.state.StateStore;
 import io.dexnode.state.WriteSet;
+import java.io.IOException;
+import java.io.StringWriter;
+import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
@@ -57,15 +61,21 @@ public final class BlockRecords {
 
     /** The canonical JSON line of a block: {@code {"height":h,"time":ms,"txs":[…]}}. */
     public static String blockJson(long height, long time, List<Tx> txs) {
-        StringBuilder sb = new StringBuilder(64 + txs.size() * 96);
-        sb.append("{\"height\":").append(height).append(",\"time\":").append(time).append(",\"txs\":[");
-        for (int i = 0; i < txs.size(); i++) {
-            if (i > 0) {
-                sb.append(',');
+        StringWriter out = new StringWriter(64 + txs.size() * 128);
+        try (JsonGenerator g = TxJson.generator(out)) {
+            g.writeStartObject();
+            g.writeNumberField("height", height);
+            g.writeNumberField("time", time);
+            g.writeArrayFieldStart("txs");
+            for (Tx tx : txs) {
+                TxJson.write(g, tx);
             }
-            sb.append(TxJson.toJsonString(txs.get(i)));
+            g.writeEndArray();
+            g.writeEndObject();
+        } catch (IOException e) {
+            throw new UncheckedIOException("writing JSON to memory failed", e);
         }
-        return sb.append("]}").toString();
+        return out.toString();
     }
 
     /** The header of committed block {@code height}, or null if there is none. */

@@ -1,13 +1,17 @@
 package io.dexnode.engine.tx;
 
+import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.dexnode.book.SelfTradePrevention;
 import io.dexnode.book.Side;
 import io.dexnode.book.TimeInForce;
 import io.dexnode.engine.schema.MarketParams;
+import java.io.IOException;
+import java.io.StringWriter;
+import java.io.UncheckedIOException;
+import java.io.Writer;
 import java.util.Iterator;
 import java.util.Locale;
 import java.util.Set;
@@ -88,59 +92,85 @@ public final class TxJson {
         };
     }
 
-    /** The canonical JSON of a transaction (the field order of DESIGN.md §8; absent optionals omitted). */
-    public static ObjectNode toJson(Tx tx) {
-        ObjectNode n = MAPPER.createObjectNode();
-        n.put("type", tx.type());
+    /**
+     * Writes the canonical JSON of a transaction (the field order of DESIGN.md §8; absent optionals
+     * omitted). Streamed, not built as a tree: a block stores the JSON of every transaction it holds.
+     */
+    public static void write(JsonGenerator g, Tx tx) throws IOException {
+        g.writeStartObject();
+        g.writeStringField("type", tx.type());
         if (tx.account() != null) {
-            n.put("account", tx.account());
+            g.writeStringField("account", tx.account());
         }
         if (tx.nonce() != 0) {
-            n.put("nonce", tx.nonce());
+            g.writeNumberField("nonce", tx.nonce());
         }
         switch (tx) {
             case Tx.CreateMarket c -> {
                 MarketParams p = c.params();
-                n.put("market", Integer.toUnsignedLong(p.marketId())).put("symbol", p.symbol()).put("tickSize", p.tickSize())
-                        .put("lotSize", p.lotSize()).put("minSize", p.minSize()).put("makerFeeBps", p.makerFeeBps())
-                        .put("takerFeeBps", p.takerFeeBps()).put("initialMarginBps", p.initialMarginBps())
-                        .put("maintenanceMarginBps", p.maintenanceMarginBps());
+                g.writeNumberField("market", Integer.toUnsignedLong(p.marketId()));
+                g.writeStringField("symbol", p.symbol());
+                g.writeNumberField("tickSize", p.tickSize());
+                g.writeNumberField("lotSize", p.lotSize());
+                g.writeNumberField("minSize", p.minSize());
+                g.writeNumberField("makerFeeBps", p.makerFeeBps());
+                g.writeNumberField("takerFeeBps", p.takerFeeBps());
+                g.writeNumberField("initialMarginBps", p.initialMarginBps());
+                g.writeNumberField("maintenanceMarginBps", p.maintenanceMarginBps());
             }
-            case Tx.Deposit d -> n.put("amount", d.amount());
-            case Tx.Withdraw w -> n.put("amount", w.amount());
+            case Tx.Deposit d -> g.writeNumberField("amount", d.amount());
+            case Tx.Withdraw w -> g.writeNumberField("amount", w.amount());
             case Tx.Place p -> {
-                n.put("market", p.market()).put("side", sideName(p.side())).put("price", p.price()).put("size", p.size())
-                        .put("tif", tifName(p.tif()));
+                g.writeNumberField("market", p.market());
+                g.writeStringField("side", sideName(p.side()));
+                g.writeNumberField("price", p.price());
+                g.writeNumberField("size", p.size());
+                g.writeStringField("tif", tifName(p.tif()));
                 if (p.clientOrderId() != null) {
-                    n.put("clientOrderId", p.clientOrderId());
+                    g.writeStringField("clientOrderId", p.clientOrderId());
                 }
-                n.put("stp", stpName(p.stp()));
+                g.writeStringField("stp", stpName(p.stp()));
             }
-            case Tx.Cancel c -> putOrderRef(n, c.orderId(), c.clientOrderId());
+            case Tx.Cancel c -> writeOrderRef(g, c.orderId(), c.clientOrderId());
             case Tx.CancelAll c -> {
                 if (c.market() != 0) {
-                    n.put("market", c.market());
+                    g.writeNumberField("market", c.market());
                 }
             }
             case Tx.Reduce r -> {
-                putOrderRef(n, r.orderId(), r.clientOrderId());
-                n.put("size", r.size());
+                writeOrderRef(g, r.orderId(), r.clientOrderId());
+                g.writeNumberField("size", r.size());
             }
             case Tx.Amend a -> {
-                putOrderRef(n, a.orderId(), a.clientOrderId());
+                writeOrderRef(g, a.orderId(), a.clientOrderId());
                 if (a.price() != 0) {
-                    n.put("price", a.price());
+                    g.writeNumberField("price", a.price());
                 }
                 if (a.size() != 0) {
-                    n.put("size", a.size());
+                    g.writeNumberField("size", a.size());
                 }
             }
         }
-        return n;
+        g.writeEndObject();
     }
 
+    /**
+     * A generator of compact JSON into characters (a byte generator would escape characters
+     * outside the BMP as surrogate pairs, where the stored blocks have them as they are).
+     */
+    public static JsonGenerator generator(Writer out) throws IOException {
+        return MAPPER.getFactory().createGenerator(out);
+    }
+
+    /** The canonical JSON of a transaction as a string (see {@link #write}). */
     public static String toJsonString(Tx tx) {
-        return toJson(tx).toString();
+        StringWriter out = new StringWriter(128);
+        try (JsonGenerator g = generator(out)) {
+            write(g, tx);
+        } catch (IOException e) {
+            throw new UncheckedIOException("writing JSON to memory failed", e);
+        }
+        return out.toString();
     }
 
     public static String sideName(Side side) {
@@ -155,11 +185,11 @@ public final class TxJson {
         return stp.name().toLowerCase(Locale.ROOT);
     }
 
-    private static void putOrderRef(ObjectNode n, long orderId, String clientOrderId) {
+    private static void writeOrderRef(JsonGenerator g, long orderId, String clientOrderId) throws IOException {
         if (orderId != 0) {
-            n.put("order", orderId);
+            g.writeNumberField("order", orderId);
         } else {
-            n.put("clientOrderId", clientOrderId);
+            g.writeStringField("clientOrderId", clientOrderId);
         }
     }
 
