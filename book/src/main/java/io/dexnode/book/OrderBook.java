@@ -9,9 +9,9 @@ import java.util.Objects;
  * queries the engine and the snapshot writer need.
  *
  * <p>Invariants kept after every command: the book is not crossed (best bid &lt; best ask); every
- * resting order has remaining &gt; 0 and sits in exactly one level of its side, queued by arrival
- * (or, for {@link #restore}, by priority sequence); a level exists iff it holds an order; a level's
- * total equals the sum of its orders' remaining sizes.
+ * resting order has remaining &gt; 0 and sits in exactly one level of its side, queued by priority
+ * sequence on place and restore (equal sequences in arrival order), at the back on amend; a level
+ * exists iff it holds an order; a level's total equals the sum of its orders' remaining sizes.
  *
  * <p>Why it looks the way it does: orders live in one {@code long[]} (eight fields per order, no
  * object per order), found by id through a primitive hash map (O(1) cancel), linked into their
@@ -77,11 +77,12 @@ public final class OrderBook {
     // ------------------------------------------------------------------ commands
 
     /**
-     * Limit order. {@code prioritySeq} is its time priority if it rests (callers give increasing
-     * sequences). Refusals, in this order of checks: price &le; 0 (INVALID_PRICE), size &le; 0
-     * (INVALID_SIZE), id already resting (DUPLICATE_ORDER_ID), then FOK_NOT_FILLABLE or
-     * POST_ONLY_WOULD_CROSS; a refusal's {@code remaining} is {@code max(size, 0)}. A null
-     * {@code stp} means the default, {@link SelfTradePrevention#CANCEL_RESTING}.
+     * Limit order. {@code prioritySeq} is its time priority if it rests: the remainder joins its
+     * level's queue in sequence order (callers give increasing sequences, so that is the back).
+     * Refusals, in this order of checks: price &le; 0 (INVALID_PRICE), size &le; 0 (INVALID_SIZE),
+     * id already resting (DUPLICATE_ORDER_ID), then FOK_NOT_FILLABLE or POST_ONLY_WOULD_CROSS; a
+     * refusal's {@code remaining} is {@code max(size, 0)}. A null {@code stp} means the default,
+     * {@link SelfTradePrevention#CANCEL_RESTING}.
      */
     public void place(long orderId, long owner, Side side, long price, long size,
                       TimeInForce tif, SelfTradePrevention stp, long prioritySeq) {
@@ -118,7 +119,7 @@ public final class OrderBook {
             int slot = allocate();
             writeOrder(slot, orderId, owner, price, remaining, prioritySeq);
             index.put(orderId, slot);
-            append(side == Side.BUY ? bids : asks, slot, price);
+            enqueueBySeq(side == Side.BUY ? bids : asks, slot, price, prioritySeq);
             listener.onRested(orderId, owner, side, price, remaining, prioritySeq);
         } else {
             listener.onDone(orderId, owner, DoneStatus.CANCELLED, BookReason.IOC_REMAINDER, remaining);
@@ -264,14 +265,7 @@ public final class OrderBook {
         int slot = allocate();
         writeOrder(slot, orderId, owner, price, remaining, prioritySeq);
         index.put(orderId, slot);
-        PriceLevels levels = side == Side.BUY ? bids : asks;
-        int lvl = levels.findOrCreate(price);
-        long[] o = orders;
-        int after = levels.tail[lvl];
-        while (after != NIL && o[after * STRIDE + SEQ] > prioritySeq) {
-            after = (int) o[after * STRIDE + PREV];
-        }
-        insertAfter(levels, lvl, slot, after, side);
+        enqueueBySeq(side == Side.BUY ? bids : asks, slot, price, prioritySeq);
     }
 
     /** Removes every order and level, without events. */
@@ -339,7 +333,7 @@ public final class OrderBook {
      * pairs. Allocates: for queries and market data, not for the matching path.
      */
     public long[][] depthLevels(Side side, int maxLevels) {
-        int n = Math.min(maxLevels, levelCount(side));
+        int n = Math.max(0, Math.min(maxLevels, levelCount(side)));
         long[] prices = new long[n];
         long[] sizes = new long[n];
         int got = depth(side, n, prices, sizes);
@@ -590,6 +584,21 @@ public final class OrderBook {
     private void append(PriceLevels levels, int slot, long price) {
         int lvl = levels.findOrCreate(price);
         insertAfter(levels, lvl, slot, levels.tail[lvl], levels.side);
+    }
+
+    /**
+     * Links a slot (its fields written) into the level at price after the last order whose sequence
+     * is not above seq, creating the level: the queue stays ordered by priority sequence, as
+     * recovery rebuilds it. With increasing sequences that is the tail, found in one step.
+     */
+    private void enqueueBySeq(PriceLevels levels, int slot, long price, long seq) {
+        int lvl = levels.findOrCreate(price);
+        long[] o = orders;
+        int after = levels.tail[lvl];
+        while (after != NIL && o[after * STRIDE + SEQ] > seq) {
+            after = (int) o[after * STRIDE + PREV];
+        }
+        insertAfter(levels, lvl, slot, after, levels.side);
     }
 
     /** Links slot into lvl's queue after {@code after} (NIL: at the head). */

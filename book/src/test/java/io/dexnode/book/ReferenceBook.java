@@ -88,7 +88,7 @@ final class ReferenceBook {
         } else if (out.selfTrade) {
             listener.onDone(id, owner, DoneStatus.CANCELLED, BookReason.SELF_TRADE, out.remaining);
         } else if (tif == TimeInForce.GTC || tif == TimeInForce.POST_ONLY) {
-            rest(new Order(id, owner, side, price, out.remaining, seq));
+            rest(new Order(id, owner, side, price, out.remaining, seq), true);
         } else {
             listener.onDone(id, owner, DoneStatus.CANCELLED, BookReason.IOC_REMAINDER, out.remaining);
         }
@@ -146,8 +146,14 @@ final class ReferenceBook {
         return new Outcome(remaining, false);
     }
 
-    private void rest(Order o) {
-        book(o.side).computeIfAbsent(o.price, p -> new ArrayList<>()).add(o);
+    /** A placed order joins its level in sequence order (equal sequences by arrival); an amended one at the back. */
+    private void rest(Order o, boolean bySeq) {
+        List<Order> queue = book(o.side).computeIfAbsent(o.price, p -> new ArrayList<>());
+        int at = queue.size();
+        while (bySeq && at > 0 && queue.get(at - 1).seq > o.seq) {
+            at--;
+        }
+        queue.add(at, o);
         byId.put(o.id, o);
         listener.onRested(o.id, o.owner, o.side, o.price, o.remaining, o.seq);
     }
@@ -196,7 +202,7 @@ final class ReferenceBook {
         } else if (out.selfTrade) {
             listener.onDone(id, o.owner, DoneStatus.CANCELLED, BookReason.SELF_TRADE, out.remaining);
         } else {
-            rest(new Order(id, o.owner, o.side, newPrice, out.remaining, newSeq));
+            rest(new Order(id, o.owner, o.side, newPrice, out.remaining, newSeq), false);
         }
         return true;
     }
@@ -296,6 +302,21 @@ final class ReferenceBook {
             }
         }
         return out;
+    }
+
+    /** The orders of one level in queue order; empty if there is no such level. */
+    List<BookEvent.Resting> level(Side side, long price) {
+        List<BookEvent.Resting> out = new ArrayList<>();
+        for (Order o : book(side).getOrDefault(price, List.of())) {
+            out.add(new BookEvent.Resting(o.id, o.owner, o.side, o.price, o.remaining, o.seq));
+        }
+        return out;
+    }
+
+    /** A resting order as a walk sees it, or null. */
+    BookEvent.Resting resting(long id) {
+        Order o = byId.get(id);
+        return o == null ? null : new BookEvent.Resting(o.id, o.owner, o.side, o.price, o.remaining, o.seq);
     }
 
     /** Ids currently resting, in L3 order (deterministic, unlike the HashMap's). */

@@ -209,7 +209,11 @@ public final class Engine {
         if (p.tickSize() <= 0 || p.lotSize() <= 0 || p.minSize() <= 0) {
             throw reject(RejectCode.INVALID_MARKET, "tickSize, lotSize and minSize must be positive");
         }
-        if (p.initialMarginBps() <= 0 || p.maintenanceMarginBps() <= 0 || p.maintenanceMarginBps() > p.initialMarginBps()) {
+        if (p.makerFeeBps() < 0 || p.makerFeeBps() > BPS || p.takerFeeBps() < 0 || p.takerFeeBps() > BPS) {
+            throw reject(RejectCode.INVALID_MARKET, "makerFeeBps and takerFeeBps must be 0 to 10000");
+        }
+        if (p.initialMarginBps() <= 0 || p.maintenanceMarginBps() <= 0 || p.maintenanceMarginBps() > p.initialMarginBps()
+                || p.initialMarginBps() > BPS) {
             throw reject(RejectCode.INVALID_MARKET, "need 0 < maintenanceMarginBps <= initialMarginBps <= 10000");
         }
         if (markets.containsKey(p.marketId()) || state.get(new StateKey.Market(p.marketId())) != null) {
@@ -338,9 +342,10 @@ public final class Engine {
 
     private TxResult reduce(TxContext ctx, Tx.Reduce r) {
         AccountRecord acct = requireAccount(r.account());
+        checkNonce(acct, r.nonce()); // first, as for every transaction: a replayed reduce is a stale nonce
         OrderRecord order = requireOwnActiveOrder(acct, r.orderId(), r.clientOrderId());
-        if (r.size() >= order.remaining()) {
-            throw reject(RejectCode.BAD_SIZE, "reduce needs a size below the remaining " + order.remaining() + ", got " + r.size());
+        if (r.size() <= 0 || r.size() >= order.remaining()) {
+            throw reject(RejectCode.BAD_SIZE, "reduce needs a positive size below the remaining " + order.remaining() + ", got " + r.size());
         }
         return amend(ctx, new Tx.Amend(r.account(), r.nonce(), order.orderId(), null, order.price(), r.size()), r);
     }

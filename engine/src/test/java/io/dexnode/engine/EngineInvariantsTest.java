@@ -8,6 +8,9 @@ import io.dexnode.engine.schema.PositionRecord;
 import io.dexnode.engine.tx.Block;
 import io.dexnode.engine.tx.Tx;
 import io.dexnode.state.InMemoryStateStore;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -17,23 +20,66 @@ class EngineInvariantsTest {
     @ParameterizedTest(name = "seed {0}")
     @ValueSource(longs = {1, 2, 3, 4, 5, 6, 7, 8})
     void indexStatusBookConservationAndNettingHoldAfterEveryBlock(long seed) {
+        checkInvariantsAlong(new RandomBlocks(seed, 6, 12));
+    }
+
+    @ParameterizedTest(name = "seed {0}")
+    @ValueSource(longs = {21, 22, 23})
+    void invariantsHoldWithReduceTransactionsOfRestingOrdersInTheStream(long seed) {
+        long reduces = checkInvariantsAlong(new RandomBlocks(seed, 6, 12), new SplittableRandom(seed));
+        assertThat(reduces).as("accepted reduce transactions").isGreaterThan(50);
+    }
+
+    private static long checkInvariantsAlong(RandomBlocks blocks) {
+        return checkInvariantsAlong(blocks, null);
+    }
+
+    /**
+     * Runs 250 blocks, checking after each; with {@code reducer}, each block also reduces up to two
+     * resting orders (by their owners, to a random size that may be invalid). Returns how many
+     * reduce transactions were accepted.
+     */
+    private static long checkInvariantsAlong(RandomBlocks blocks, SplittableRandom reducer) {
         InMemoryStateStore store = new InMemoryStateStore();
         Engine engine = new Engine(store);
         engine.rebuildOrderbookFromState();
+        StateQueries q = new StateQueries(store);
         InvariantChecker checker = new InvariantChecker();
-        RandomBlocks blocks = new RandomBlocks(seed, 6, 12);
         int accepted = 0;
         int fills = 0;
+        long reduces = 0;
         for (int i = 0; i < 250; i++) {
             Block b = blocks.next();
-            BlockResult r = engine.executeBlock(b.height(), b.time(), b.txs());
+            List<Tx> txs = new ArrayList<>(b.txs());
+            if (reducer != null) {
+                txs.addAll(reducer.nextInt(txs.size() + 1), reducesOfRestingOrders(engine, q, reducer));
+            }
+            BlockResult r = engine.executeBlock(b.height(), b.time(), txs);
             checker.observe(r);
             checker.check(engine, store);
             accepted += (int) r.results().stream().filter(TxResult::accepted).count();
             fills += r.fills().size();
+            reduces += r.results().stream().filter(t -> t.accepted() && t.tx() instanceof Tx.Reduce).count();
         }
         assertThat(accepted).as("the stream is not all rejections").isGreaterThan(500);
         assertThat(fills).as("the stream trades").isGreaterThan(100);
+        return reduces;
+    }
+
+    private static List<Tx> reducesOfRestingOrders(Engine engine, StateQueries q, SplittableRandom rnd) {
+        List<long[]> resting = new ArrayList<>(); // market, order id, owner, remaining
+        for (MarketParams m : engine.markets()) {
+            engine.book(m.marketId()).forEachOrder((id, owner, side, price, remaining, seq) ->
+                    resting.add(new long[] {m.marketId(), id, owner, remaining}));
+        }
+        List<Tx> out = new ArrayList<>();
+        for (int n = 0; n < 2 && !resting.isEmpty(); n++) {
+            long[] o = resting.get(rnd.nextInt(resting.size()));
+            long lot = q.market((int) o[0]).lotSize();
+            long size = rnd.nextInt(4) == 0 ? o[3] : lot * (1 + rnd.nextLong(Math.max(1, o[3] / lot)));
+            out.add(new Tx.Reduce(q.account(o[2]).name(), 0, o[1], null, size));
+        }
+        return out;
     }
 
     @ParameterizedTest(name = "seed {0}")
