@@ -283,9 +283,10 @@ public final class Engine {
                 && book.fillableSize(p.side(), p.price(), acct.accountId(), p.stp(), p.size()) < p.size()) {
             throw reject(RejectCode.FOK_NOT_FILLABLE, "fill-or-kill order of " + p.size() + " cannot fill completely");
         }
+        boolean takes = wouldCross(book, p.side(), p.price());
         checkMargin(acct, new Prospective(p.market(), p.side() == Side.BUY ? notional : 0,
-                p.side() == Side.SELL ? notional : 0, p.price(), bestOpposite(book, p.side()),
-                feeOf(notional, params.takerFeeBps()), null), "order");
+                p.side() == Side.SELL ? notional : 0, takes ? p.price() : 0, takes ? bestOpposite(book, p.side()) : 0,
+                takes ? feeOf(notional, params.takerFeeBps()) : 0, null), "order");
         CountersRecord counters = counters();
         long orderId = counters.nextOrderId();
         long seq = counters.nextPrioritySeq();
@@ -393,9 +394,10 @@ public final class Engine {
         PositionRecord pos = position(acct.accountId(), order.marketId());
         PositionRecord swapped = pos.withOpen(pos.openBuySize(), pos.openBuyNotional() - (buy ? oldNotional : 0),
                 pos.openSellSize(), pos.openSellNotional() - (buy ? 0 : oldNotional));
-        checkMargin(acct, new Prospective(order.marketId(), buy ? newNotional : 0, buy ? 0 : newNotional, newPrice,
-                bestOpposite(market.book, order.side()), feeOf(newNotional, params.takerFeeBps()), swapped),
-                "amended order");
+        boolean takes = wouldCross(market.book, order.side(), newPrice);
+        checkMargin(acct, new Prospective(order.marketId(), buy ? newNotional : 0, buy ? 0 : newNotional,
+                takes ? newPrice : 0, takes ? bestOpposite(market.book, order.side()) : 0,
+                takes ? feeOf(newNotional, params.takerFeeBps()) : 0, swapped), "amended order");
         CountersRecord counters = counters();
         long seq = counters.nextPrioritySeq();
         // The order leaves the book here and counts as resting again only if it rests.
@@ -583,7 +585,9 @@ public final class Engine {
     /**
      * An order about to be added, for a margin check: its notional on one side of {@code market},
      * its limit price (a taker moves that market's mark at most to it), the largest taker fee it
-     * can pay, and optionally the market's position record to use instead of the stored one.
+     * can pay, and optionally the market's position record to use instead of the stored one. An
+     * order that does not cross the book trades nothing as it is placed: limit price, best opposite
+     * price and fee are then 0, and the check is the plain one at the last trade price.
      */
     private record Prospective(int market, long buyNotional, long sellNotional, long limitPrice, long bestOpposite,
                                long maxFee, PositionRecord position) {

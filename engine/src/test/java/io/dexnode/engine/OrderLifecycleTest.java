@@ -272,9 +272,29 @@ class OrderLifecycleTest {
 
     @Test
     void orderBeyondMarginIsRejected() {
-        // equity 1,000,000 less the largest taker fee, at 10% initial margin
+        // equity 1,000,000 at 10 % initial margin covers 10,000,000 of resting notional
         assertThat(f.one(gtc("alice", BUY, 100, 99_000)).accepted()).isTrue();
-        assertThat(f.one(gtc("alice", BUY, 100, 1_000)).rejection().code()).isEqualTo(RejectCode.INSUFFICIENT_MARGIN);
+        assertThat(f.one(gtc("alice", BUY, 100, 1_001)).rejection().code()).isEqualTo(RejectCode.INSUFFICIENT_MARGIN);
+    }
+
+    @Test
+    void aRestingOrderMayUseTheWholeEquityAsInitialMargin() {
+        // Nothing trades as it is placed, so no fee is set aside: 10 % of 100 × 100,000 is exactly
+        // the 1,000,000 deposited.
+        assertThat(f.one(gtc("alice", BUY, 100, 100_000)).accepted()).isTrue();
+        assertThat(f.one(gtc("alice", BUY, 100, 1)).rejection().code()).isEqualTo(RejectCode.INSUFFICIENT_MARGIN);
+        assertThat(f.one(place("alice", SELL, 200, 100_000, TimeInForce.POST_ONLY)).rejection().code())
+                .isEqualTo(RejectCode.INSUFFICIENT_MARGIN);
+    }
+
+    @Test
+    void aCrossingOrderMustAlsoCoverItsTakerFee() {
+        f.one(gtc("bob", SELL, 100, 100_000));
+        // It would trade as a taker and pay 5 bps out of the same equity: 99,000 needs 990,000 of
+        // margin and 4,950 of fee; 99,600 would need 996,000 and 4,980.
+        assertThat(f.one(gtc("alice", BUY, 100, 100_000)).rejection().code()).isEqualTo(RejectCode.INSUFFICIENT_MARGIN);
+        assertThat(f.one(gtc("alice", BUY, 100, 99_600)).rejection().code()).isEqualTo(RejectCode.INSUFFICIENT_MARGIN);
+        assertThat(f.one(gtc("alice", BUY, 100, 99_000)).accepted()).isTrue();
     }
 
     @Test

@@ -234,9 +234,9 @@ class TransactionRulesTest {
     void marginOfAnotherMarketCountsForPlacement() {
         f.one(new Tx.CreateMarket(null, 0, new MarketParams(ETH, "ETH-USD", 1, 1, 1, 0, 0, 1000, 500)));
         f.one(new Tx.Place("alice", 0, ETH, BUY, 100, 90_000, TimeInForce.GTC, null, SelfTradePrevention.ALLOW));
-        // 900,000 of margin is used in ETH; 100,000 left covers 1,000,000 of notional less fees in BTC
-        assertRejectedWithoutEffect(gtc("alice", BUY, 100, 10_000), RejectCode.INSUFFICIENT_MARGIN);
-        assertThat(f.one(gtc("alice", BUY, 100, 9_000)).accepted()).isTrue();
+        // 900,000 of margin is used in ETH; the 100,000 left covers 1,000,000 of resting notional in BTC
+        assertRejectedWithoutEffect(gtc("alice", BUY, 100, 10_001), RejectCode.INSUFFICIENT_MARGIN);
+        assertThat(f.one(gtc("alice", BUY, 100, 10_000)).accepted()).isTrue();
     }
 
     // ---------------------------------------------------------------- rejections change nothing
