@@ -20,12 +20,14 @@ import java.util.stream.Stream;
 /**
  * Orders per second through the whole engine — matching, state bookkeeping, a JMT root and one
  * fsynced RocksDB write per block — on a fresh store in a temporary directory. The workload is
- * generated before timing starts; the split says where the time went.
+ * generated before timing starts, and its first {@code warmupOrders} run and commit untimed (the
+ * JIT compiles the hot paths, the store fills); the split says where the time went.
  */
 public final class EngineBench {
 
     /** What to run. */
-    public record Settings(int orders, int markets, int accounts, int blockTxs, Path dir, long seed, boolean fsync, boolean pipelined) {
+    public record Settings(int orders, int warmupOrders, int markets, int accounts, int blockTxs, Path dir, long seed,
+                           boolean fsync, boolean pipelined) {
     }
 
     /** What was measured. */
@@ -37,9 +39,9 @@ public final class EngineBench {
 
         public String toJson() {
             return String.format(Locale.ROOT,
-                    "{\"orders\":%d,\"ordersPerSec\":%.0f,\"blockTxs\":%d,\"markets\":%d,\"accounts\":%d,\"blocks\":%d,"
+                    "{\"orders\":%d,\"warmupOrders\":%d,\"ordersPerSec\":%.0f,\"blockTxs\":%d,\"markets\":%d,\"accounts\":%d,\"blocks\":%d,"
                             + "\"fills\":%d,\"fsync\":%b,\"pipelined\":%b,\"seconds\":%.3f,\"secondsIn\":{\"matching\":%.3f,\"tree\":%.3f,\"rocksdb\":%.3f}}",
-                    txs, ordersPerSec(), settings.blockTxs(), settings.markets(), settings.accounts(), blocks, fills,
+                    txs, settings.warmupOrders(), ordersPerSec(), settings.blockTxs(), settings.markets(), settings.accounts(), blocks, fills,
                     settings.fsync(), settings.pipelined(), seconds, matchingSeconds, treeSeconds, rocksdbSeconds);
         }
     }
@@ -49,18 +51,8 @@ public final class EngineBench {
 
     public static Report run(Settings s, PrintStream out) {
         OrderFlow flow = new OrderFlow(s.seed(), s.markets(), s.accounts());
-        List<List<Tx>> blocks = new ArrayList<>();
-        List<Tx> current = new ArrayList<>(s.blockTxs());
-        for (int i = 0; i < s.orders(); i++) {
-            current.add(flow.next());
-            if (current.size() == s.blockTxs()) {
-                blocks.add(current);
-                current = new ArrayList<>(s.blockTxs());
-            }
-        }
-        if (!current.isEmpty()) {
-            blocks.add(current);
-        }
+        List<List<Tx>> warmupBlocks = blocksOf(flow, s.warmupOrders(), s.blockTxs());
+        List<List<Tx>> blocks = blocksOf(flow, s.orders(), s.blockTxs());
         Path dir;
         try {
             Path parent = s.dir() == null ? Path.of(System.getProperty("java.io.tmpdir")) : s.dir();
@@ -73,12 +65,16 @@ public final class EngineBench {
             Engine engine = new Engine(store);
             engine.rebuildOrderbookFromState();
             engine.executeBlock(1, 0, flow.genesis());
-            out.printf(Locale.ROOT, "engine: %,d order txs in %,d blocks of %,d, %d markets, %d accounts, fsync %b, pipelined %b%n",
-                    s.orders(), blocks.size(), s.blockTxs(), s.markets(), s.accounts(), s.fsync(), s.pipelined());
+            out.printf(Locale.ROOT, "engine: %,d order txs in %,d blocks of %,d (after %,d untimed), %d markets, %d accounts, fsync %b, pipelined %b%n",
+                    s.orders(), blocks.size(), s.blockTxs(), s.warmupOrders(), s.markets(), s.accounts(), s.fsync(), s.pipelined());
+            long height = 1;
+            for (List<Tx> txs : warmupBlocks) {
+                height++;
+                engine.executeBlock(height, height, txs);
+            }
             CommitStats before = store.commitStats();
             long matching = 0;
             long fills = 0;
-            long height = 1;
             long start = System.nanoTime();
             Engine.PendingBlock previous = null;
             for (List<Tx> txs : blocks) {
@@ -118,6 +114,23 @@ public final class EngineBench {
         } finally {
             deleteTree(dir);
         }
+    }
+
+    /** The next {@code orders} transactions of the flow, in blocks of {@code blockTxs} (the last may be short). */
+    private static List<List<Tx>> blocksOf(OrderFlow flow, int orders, int blockTxs) {
+        List<List<Tx>> blocks = new ArrayList<>();
+        List<Tx> current = new ArrayList<>(blockTxs);
+        for (int i = 0; i < orders; i++) {
+            current.add(flow.next());
+            if (current.size() == blockTxs) {
+                blocks.add(current);
+                current = new ArrayList<>(blockTxs);
+            }
+        }
+        if (!current.isEmpty()) {
+            blocks.add(current);
+        }
+        return blocks;
     }
 
     private static void deleteTree(Path dir) {

@@ -19,6 +19,10 @@ public final class BenchEngineCommand implements Callable<Integer> {
     @Option(names = "--orders", paramLabel = "N", description = "order transactions (default ${DEFAULT-VALUE})")
     int orders = 500_000;
 
+    @Option(names = "--warmup", paramLabel = "W", description = "order transactions executed and committed the same way "
+            + "before timing starts, so that the JIT has compiled the hot paths and the store is not empty (default ${DEFAULT-VALUE})")
+    int warmup = 100_000;
+
     @Option(names = "--markets", paramLabel = "M", description = "markets (default ${DEFAULT-VALUE})")
     int markets = 10;
 
@@ -49,8 +53,12 @@ public final class BenchEngineCommand implements Callable<Integer> {
             spec.commandLine().getErr().println("dexnode bench engine: --orders, --markets, --accounts and --block-txs must be positive");
             return 2;
         }
+        if (warmup < 0) {
+            spec.commandLine().getErr().println("dexnode bench engine: --warmup must be 0 or more");
+            return 2;
+        }
         EngineBench.Report report = EngineBench.run(
-                new EngineBench.Settings(orders, markets, accounts, blockTxs, dir, seed, !noFsync, !noPipeline), System.out);
+                new EngineBench.Settings(orders, warmup, markets, accounts, blockTxs, dir, seed, !noFsync, !noPipeline), System.out);
         if (json != null) {
             JsonReport.write(json, report.toJson(), System.out);
         }
