@@ -13,44 +13,15 @@ import static io.dexnode.book.TimeInForce.POST_ONLY;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.dexnode.book.BookEvent.Done;
-import io.dexnode.book.BookEvent.Fill;
 import io.dexnode.book.BookEvent.Rested;
 import io.dexnode.book.BookEvent.Resting;
-import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
 /** The edge cases of the book's rules: boundaries, refusals without side effects, and odd inputs. */
-class OrderBookEdgeCaseTest {
-    private static final long ALICE = 1;
-    private static final long BOB = 2;
-    private static final long CAROL = 3;
-
-    private final RecordingListener events = new RecordingListener();
-    private final OrderBook book = new OrderBook(events);
-    private long seq = 1;
-
-    private void gtc(long id, long owner, Side side, long price, long size) {
-        book.place(id, owner, side, price, size, GTC, CANCEL_RESTING, seq++);
-    }
-
-    private List<Long> queue(Side side, long price) {
-        List<Long> ids = new ArrayList<>();
-        book.forEachOrderAtLevel(side, price, (id, owner, s, p, remaining, prioritySeq) -> ids.add(id));
-        return ids;
-    }
-
-    private List<Resting> l3() {
-        return OrderBookRandomizedTest.l3(book);
-    }
-
-    private static Fill fill(long maker, long makerOwner, long taker, long takerOwner, Side takerSide,
-                             long price, long size, long makerRemaining, long takerRemaining) {
-        return new Fill(maker, makerOwner, taker, takerOwner, takerSide, price, size, makerRemaining, takerRemaining);
-    }
-
+class OrderBookEdgeCaseTest extends BookRulesFixture {
     @Test
     void fillOrKillWithCancelRestingFillsFromLiquidityBehindOwnOrders() {
         gtc(1, ALICE, SELL, 100, 3);

@@ -14,38 +14,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.dexnode.book.BookEvent.Done;
-import io.dexnode.book.BookEvent.Fill;
 import io.dexnode.book.BookEvent.Rested;
 import io.dexnode.book.BookEvent.Resting;
-import java.util.ArrayList;
-import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /** One test per rule of the book; each names the rule it checks. */
-class OrderBookTest {
-    private static final long ALICE = 1;
-    private static final long BOB = 2;
-    private static final long CAROL = 3;
-
-    private final RecordingListener events = new RecordingListener();
-    private final OrderBook book = new OrderBook(events);
-    private long seq = 1;
-
-    private void gtc(long id, long owner, Side side, long price, long size) {
-        book.place(id, owner, side, price, size, GTC, CANCEL_RESTING, seq++);
-    }
-
-    private List<Long> queue(Side side, long price) {
-        List<Long> ids = new ArrayList<>();
-        book.forEachOrderAtLevel(side, price, (id, owner, s, p, remaining, prioritySeq) -> ids.add(id));
-        return ids;
-    }
-
-    private static Fill fill(long maker, long makerOwner, long taker, long takerOwner, Side takerSide,
-                             long price, long size, long makerRemaining, long takerRemaining) {
-        return new Fill(maker, makerOwner, taker, takerOwner, takerSide, price, size, makerRemaining, takerRemaining);
-    }
-
+class OrderBookTest extends BookRulesFixture {
     @Test
     void ordersAtOneLevelFillFirstInFirstOut() {
         gtc(1, ALICE, SELL, 100, 5);

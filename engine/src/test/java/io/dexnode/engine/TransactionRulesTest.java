@@ -139,10 +139,7 @@ class TransactionRulesTest {
         f.one(gtc("alice", BUY, 100, 10)); // alice long 10 @ 100
         f.one(gtc("carol", BUY, 90, 4));
         f.one(gtc("alice", SELL, 90, 4)); // closes 4 at 90: −40
-        PositionRecord p = q.position(id("alice"), BTC);
-        assertThat(p.size()).isEqualTo(6);
-        assertThat(p.entryNotional()).isEqualTo(600);
-        assertThat(p.realizedPnl()).isEqualTo(-40);
+        assertPosition("alice", 6, 600, -40);
     }
 
     @Test
@@ -151,10 +148,7 @@ class TransactionRulesTest {
         f.one(gtc("alice", SELL, 100, 10)); // alice short 10 @ 100
         f.one(gtc("carol", SELL, 90, 4));
         f.one(gtc("alice", BUY, 90, 4)); // buys back 4 at 90: +40
-        PositionRecord p = q.position(id("alice"), BTC);
-        assertThat(p.size()).isEqualTo(-6);
-        assertThat(p.entryNotional()).isEqualTo(-600);
-        assertThat(p.realizedPnl()).isEqualTo(40);
+        assertPosition("alice", -6, -600, 40);
     }
 
     @Test
@@ -164,10 +158,7 @@ class TransactionRulesTest {
         f.one(gtc("carol", BUY, 120, 15));
         long before = q.accountByName("alice").collateral();
         TxResult sell = f.one(gtc("alice", SELL, 120, 15)); // closes 10 (+200), opens short 5 @ 120
-        PositionRecord p = q.position(id("alice"), BTC);
-        assertThat(p.size()).isEqualTo(-5);
-        assertThat(p.entryNotional()).isEqualTo(-600);
-        assertThat(p.realizedPnl()).isEqualTo(200);
+        assertPosition("alice", -5, -600, 200);
         long fee = sell.fills().get(0).takerFee();
         assertThat(q.accountByName("alice").collateral()).as("realized PnL is paid into collateral, less the fee")
                 .isEqualTo(before + 200 - fee);
@@ -182,10 +173,7 @@ class TransactionRulesTest {
         f.one(gtc("alice", SELL, 100, 10)); // alice short 10 @ 100
         f.one(gtc("carol", SELL, 120, 15));
         f.one(gtc("alice", BUY, 120, 15)); // closes 10 (−200), opens long 5 @ 120
-        PositionRecord p = q.position(id("alice"), BTC);
-        assertThat(p.size()).isEqualTo(5);
-        assertThat(p.entryNotional()).isEqualTo(600);
-        assertThat(p.realizedPnl()).isEqualTo(-200);
+        assertPosition("alice", 5, 600, -200);
     }
 
     // ---------------------------------------------------------------- fees
@@ -401,5 +389,12 @@ class TransactionRulesTest {
         TxResult sell = restarted.one(gtc("bob", SELL, 90, 3));
         assertThat(sell.fills()).extracting(Fill::makerOrderId)
                 .containsExactly(first.orderId(), third.orderId()); // bob's own bid is cancelled (self-trade)
+    }
+
+    private void assertPosition(String account, long size, long entryNotional, long realizedPnl) {
+        PositionRecord p = q.position(id(account), BTC);
+        assertThat(p.size()).as("size").isEqualTo(size);
+        assertThat(p.entryNotional()).as("entry notional").isEqualTo(entryNotional);
+        assertThat(p.realizedPnl()).as("realized PnL").isEqualTo(realizedPnl);
     }
 }
