@@ -28,6 +28,7 @@ import io.dexnode.state.StateProof;
 import io.dexnode.state.StateStore;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
+import io.javalin.http.HandlerType;
 import io.javalin.http.HttpResponseException;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -94,6 +95,7 @@ public final class ApiServer implements AutoCloseable {
             cfg.routes.get("/metrics", ctx -> ctx.contentType(metrics.contentType()).result(metrics.scrape()));
             cfg.routes.get("/health/live", ctx -> json(ctx, 200, "{\"status\":\"live\"}"));
             cfg.routes.get("/health/ready", this::ready);
+            cfg.routes.get("/health", this::ready); // DESIGN.md §8 names the bare path: it answers as readiness
             cfg.routes.ws("/v1/stream", ws -> {
                 ws.onConnect(stream::connected);
                 ws.onMessage(ctx -> stream.message(ctx, ctx.message()));
@@ -171,8 +173,11 @@ public final class ApiServer implements AutoCloseable {
         }));
     }
 
+    /** Answers a refusal; only refused transactions count as rejections, not failed reads. */
     private void reject(Context ctx, RejectCode code, String message) {
-        metrics.rejected(code);
+        if (ctx.method() == HandlerType.POST && ctx.path().equals("/v1/tx")) {
+            metrics.rejected(code);
+        }
         json(ctx, code.httpStatus(), JsonViews.error(code.jsonName(), message));
     }
 
@@ -226,12 +231,13 @@ public final class ApiServer implements AutoCloseable {
         return new ApiException(RejectCode.UNKNOWN_MARKET, "market " + ctx.pathParam("id") + " does not exist");
     }
 
+    /** A market id is a u32 (DESIGN.md §5); the engine creates only ids up to 2^31 - 1, so larger ones are unknown. */
     private static int marketId(Context ctx) {
         String id = ctx.pathParam("id");
-        if (!id.matches("\\d{1,9}")) {
-            throw new ApiException(RejectCode.MALFORMED, "a market id is a positive integer, not \"" + id + "\"");
+        if (!id.matches("\\d{1,10}") || Long.parseLong(id) > 0xffff_ffffL) {
+            throw new ApiException(RejectCode.MALFORMED, "a market id is an integer from 1 to 4294967295, not \"" + id + "\"");
         }
-        return Integer.parseInt(id);
+        return (int) Long.parseLong(id);
     }
 
     // ---------------------------------------------------------------- orders and accounts

@@ -52,6 +52,13 @@ public final class NodeMetrics {
         repairs = Counter.builder().name("recovery_repairs_total")
                 .help("Inconsistencies between the ActiveOrder index and the order records found at recovery, by kind.")
                 .labelNames("kind").register(registry);
+        // Every code and kind is exposed from the start (at 0), so the documented series exist before the first event.
+        for (RejectCode code : RejectCode.values()) {
+            rejections.initLabelValues(code.jsonName());
+        }
+        for (RecoveryReport.Inconsistency kind : RecoveryReport.Inconsistency.values()) {
+            repairs.initLabelValues(kind.metricName());
+        }
         GaugeWithCallback.builder().name("dexnode_queue_depth").help("Transactions waiting for a block.")
                 .callback(cb -> cb.call(queueDepth.getAsInt())).register(registry);
         GaugeWithCallback.builder().name("active_orders").help("Orders resting in a market's in-memory book.")
