@@ -8,6 +8,7 @@ import io.dexnode.node.cli.KeygenCommand;
 import io.dexnode.node.cli.ReplayCommand;
 import io.dexnode.node.cli.RunCommand;
 import io.dexnode.node.cli.TxCommand;
+import io.dexnode.state.StateException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -42,7 +43,23 @@ public final class Main implements Runnable {
 
     /** Runs the CLI without exiting the JVM; tests call this. */
     public static int execute(String... args) {
-        return new CommandLine(new Main()).execute(args);
+        return commandLine().execute(args);
+    }
+
+    /**
+     * The command line. A state store that cannot be opened or read (held by a running node,
+     * corrupt, written by a newer format) is a one-line error and exit status 1, not a stack
+     * trace: the message says what is wrong. Anything else propagates as picocli reports it.
+     */
+    static CommandLine commandLine() {
+        return new CommandLine(new Main()).setExecutionExceptionHandler((e, cmd, parsed) -> {
+            if (e instanceof StateException) {
+                cmd.getErr().println("dexnode " + cmd.getCommandName() + ": " + e.getMessage());
+                cmd.getErr().flush();
+                return 1;
+            }
+            throw e;
+        });
     }
 
     @Override

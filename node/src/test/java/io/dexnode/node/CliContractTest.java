@@ -125,4 +125,30 @@ class CliContractTest {
         assertThat(r.out().lines().map(l -> l.split(" ")[0]).toList()).containsExactly("1", "2");
         assertThat(r.err()).contains("line 3", "block 2").doesNotContain("Exception");
     }
+
+    @Test
+    void bookOnAnEmptyDirectoryRefusesAndCreatesNothing() throws IOException {
+        Path empty = Files.createDirectories(tmp.resolve("empty"));
+        CliRun r = CliRun.of("book", "--data", empty.toString(), "--market", "1");
+        assertThat(r.exit()).isEqualTo(1);
+        assertThat(r.err()).contains("no state in");
+        try (var left = Files.list(empty)) {
+            assertThat(left).isEmpty();
+        }
+    }
+
+    @Test
+    void toolsOnAStoreHeldByARunningNodeFailWithOneLine() throws IOException {
+        Path data = tmp.resolve("data");
+        Path in = Files.write(tmp.resolve("blocks.jsonl"), List.of("{\"height\":1,\"time\":1000,\"txs\":[" + MARKET + "]}"));
+        try (io.dexnode.state.StateManager held = io.dexnode.state.StateManager.open(data,
+                io.dexnode.state.StateConfig.defaults().withFsync(false))) {
+            for (CliRun r : List.of(CliRun.of("book", "--data", data.toString(), "--market", "1"),
+                    CliRun.of("replay", "--in", in.toString(), "--data", data.toString()))) {
+                assertThat(r.exit()).isEqualTo(1);
+                assertThat(r.err()).startsWith("dexnode ").contains(data.toString()).doesNotContain("\tat ");
+                assertThat(r.err().lines().count()).isEqualTo(1);
+            }
+        }
+    }
 }

@@ -5,9 +5,12 @@ import io.dexnode.engine.Engine;
 import io.dexnode.node.api.JsonViews;
 import io.dexnode.state.StateConfig;
 import io.dexnode.state.StateManager;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
+import java.util.stream.Stream;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -31,8 +34,9 @@ public final class BookCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        if (!Files.isDirectory(data)) {
-            spec.commandLine().getErr().println("dexnode book: no data directory at " + data);
+        if (!Files.isDirectory(data) || isEmpty(data)) {
+            // reading must not create a store where there is none
+            spec.commandLine().getErr().println("dexnode book: no state in " + data);
             return 1;
         }
         if (levels <= 0) {
@@ -51,5 +55,13 @@ public final class BookCommand implements Callable<Integer> {
             spec.commandLine().getOut().flush();
         }
         return 0;
+    }
+
+    private static boolean isEmpty(Path dir) {
+        try (Stream<Path> entries = Files.list(dir)) {
+            return entries.findAny().isEmpty();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot list " + dir, e);
+        }
     }
 }
