@@ -201,7 +201,7 @@ public final class Engine {
     private TxResult createMarket(TxContext ctx, Tx.CreateMarket c) {
         MarketParams p = c.params();
         if (p.marketId() <= 0) {
-            throw reject(RejectCode.INVALID_MARKET, "market id must be positive");
+            throw reject(RejectCode.INVALID_MARKET, "market id must be from 1 to " + Integer.MAX_VALUE);
         }
         if (p.symbol() == null || p.symbol().isBlank() || p.symbol().length() > 32) {
             throw reject(RejectCode.INVALID_MARKET, "symbol must be 1 to 32 characters");

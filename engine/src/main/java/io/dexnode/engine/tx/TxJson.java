@@ -46,7 +46,7 @@ public final class TxJson {
                 allow(node, "type", "account", "nonce", "market", "symbol", "tickSize", "lotSize", "minSize",
                         "makerFeeBps", "takerFeeBps", "initialMarginBps", "maintenanceMarginBps");
                 yield new Tx.CreateMarket(text(node, "account", false), nonce(node), new MarketParams(
-                        (int) integer(node, "market", true, 1, 0xffffffffL), text(node, "symbol", true),
+                        market(node, true), text(node, "symbol", true),
                         integer(node, "tickSize", true), integer(node, "lotSize", true), integer(node, "minSize", true),
                         (int) integer(node, "makerFeeBps", true, 0, 10_000), (int) integer(node, "takerFeeBps", true, 0, 10_000),
                         (int) integer(node, "initialMarginBps", true, 0, 10_000),

@@ -117,7 +117,7 @@ class TxJsonTest {
         String clientId = orderId == 0 ? pick(r) : null;
         return switch (r.nextInt(8)) {
             case 0 -> new Tx.CreateMarket(r.nextBoolean() ? null : account, nonce, new MarketParams(
-                    r.nextBoolean() ? 1 + r.nextInt(Integer.MAX_VALUE - 1) : (int) (0x8000_0000L + r.nextLong(0x7fff_ffffL)),
+                    1 + r.nextInt(Integer.MAX_VALUE - 1),
                     pick(r), 1 + r.nextLong(1_000_000), 1 + r.nextLong(1_000_000), 1 + r.nextLong(1_000_000),
                     r.nextInt(10_001), r.nextInt(10_001), r.nextInt(10_001), r.nextInt(10_001)));
             case 1 -> new Tx.Deposit(account, nonce, r.nextLong(Long.MAX_VALUE));
