@@ -34,7 +34,11 @@ public final class BookCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        if (!Files.isDirectory(data) || isEmpty(data)) {
+        if (!Files.isDirectory(data)) {
+            spec.commandLine().getErr().println("dexnode book: no data directory at " + data);
+            return 1;
+        }
+        if (isEmpty(data)) {
             // reading must not create a store where there is none
             spec.commandLine().getErr().println("dexnode book: no state in " + data);
             return 1;
