@@ -78,6 +78,9 @@ public final class InMemoryStateStore implements StateStore {
     @Override
     public synchronized byte[] commit(long version, WriteSet writes, WriteSet extraWrites) {
         open();
+        if (writes == null) {
+            throw new IllegalArgumentException("commit needs a write set (it may be empty)");
+        }
         Versions.checkNext(version, latestVersion);
         TreeCommit.Prepared p = TreeCommit.prepare(reader, latestVersion, version, writes);
         TreeUpdateBatch batch = p.batch();

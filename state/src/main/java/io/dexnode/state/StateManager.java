@@ -268,6 +268,12 @@ public final class StateManager implements StateStore {
         } catch (RocksDBException e) {
             throw new StateException("cannot read the state at " + dir + " (corrupt?): " + e.getMessage(), e);
         }
+        if (present.isEmpty()) {
+            // Every RocksDB database has at least "default": an empty list means RocksDB could not read
+            // the list (RocksJava reports a damaged CURRENT or a missing MANIFEST this way, not by throwing).
+            throw new StateException("cannot read the state at " + dir
+                    + " (corrupt: its CURRENT or MANIFEST file is damaged or missing)");
+        }
         List<String> names = new ArrayList<>();
         for (byte[] b : present) {
             names.add(new String(b, java.nio.charset.StandardCharsets.US_ASCII));
@@ -704,6 +710,7 @@ public final class StateManager implements StateStore {
         try {
             Versions.checkReadable(version, readableFrom, latestVersion);
             byte[] root = dbGet(metaCf, RecordCodec.rootKey(version));
+            checkStillRetained(version);
             if (root == null) {
                 throw new StateException("version " + version + " is not committed (no root)");
             }
@@ -738,7 +745,9 @@ public final class StateManager implements StateStore {
         java.util.concurrent.locks.Lock lock = enterDurable();
         try {
             Versions.checkReadable(version, readableFrom, latestVersion);
-            return valueAt(KeyHash.of(key), version);
+            byte[] value = valueAt(KeyHash.of(key), version);
+            checkStillRetained(version);
+            return value;
         } finally {
             lock.unlock();
         }
@@ -870,7 +879,15 @@ public final class StateManager implements StateStore {
         java.util.concurrent.locks.Lock lock = enterDurable();
         try {
             byte[] root = rootAt(version);
-            return Proofs.prove(reader, key, version, root);
+            StateProof proof;
+            try {
+                proof = Proofs.prove(reader, key, version, root);
+            } catch (RuntimeException e) {
+                checkStillRetained(version);
+                throw e;
+            }
+            checkStillRetained(version);
+            return proof;
         } finally {
             lock.unlock();
         }
@@ -893,6 +910,8 @@ public final class StateManager implements StateStore {
                     checkIterator(it);
                 }
             }
+            // Pruning may have removed change records while they were read.
+            InMemoryStateStore.checkChangeRange(fromExclusive, toInclusive, readableFrom, latestVersion);
             return new ArrayList<>(out);
         } finally {
             lock.unlock();
@@ -903,6 +922,19 @@ public final class StateManager implements StateStore {
     public long oldestRetainedVersion() {
         usable();
         return readableFrom;
+    }
+
+    /**
+     * Throws if pruning passed {@code version} while it was being read. Reads at a version check it
+     * is retained before reading and, since pruning runs alongside without blocking them, again
+     * after: the oldest retained version advances before pruning deletes anything below it, so a
+     * read that passes this check read nothing pruning removed.
+     */
+    private void checkStillRetained(long version) {
+        long oldest = readableFrom;
+        if (version < oldest) {
+            throw new StateException("version " + version + " pruned; oldest retained is " + oldest);
+        }
     }
 
     private byte[] dbGet(ColumnFamilyHandle cf, byte[] key) {
@@ -966,6 +998,15 @@ public final class StateManager implements StateStore {
         try {
             if (Files.exists(target)) {
                 throw new StateException("checkpoint target " + target + " already exists");
+            }
+            // RocksDB creates only the last directory; open() creates the whole path, and so does this.
+            Path parent = target.toAbsolutePath().getParent();
+            if (parent != null) {
+                try {
+                    Files.createDirectories(parent);
+                } catch (IOException e) {
+                    throw new StateException("checkpoint to " + target + " failed: cannot create " + parent + ": " + e.getMessage(), e);
+                }
             }
             try (Checkpoint cp = Checkpoint.create(db)) {
                 cp.createCheckpoint(target.toString());
@@ -1176,16 +1217,10 @@ public final class StateManager implements StateStore {
 
     private void closeQuietly() {
         closed = true;
-        if (pruner != null) {
-            pruner.shutdown();
-            try {
-                pruner.awaitTermination(1, java.util.concurrent.TimeUnit.MINUTES);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
         encoder.shutdown();
-        // Commits handed to the writer are written before the database closes.
+        // Commits handed to the writer are written before the database closes. The writer goes
+        // first: after each write it schedules pruning, which a pruner already shut down would
+        // refuse, failing a commit that is on disk.
         writer.shutdown();
         try {
             if (!writer.awaitTermination(5, java.util.concurrent.TimeUnit.MINUTES)) {
@@ -1193,6 +1228,14 @@ public final class StateManager implements StateStore {
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        }
+        if (pruner != null) {
+            pruner.shutdown();
+            try {
+                pruner.awaitTermination(1, java.util.concurrent.TimeUnit.MINUTES);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
         }
         // Calls in flight hold the read side; new ones see `closed` and refuse.
         lifecycle.writeLock().lock();
