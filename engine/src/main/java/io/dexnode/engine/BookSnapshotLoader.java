@@ -15,7 +15,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.stream.Stream;
-import java.util.zip.CRC32C;
 import net.jpountz.lz4.LZ4Exception;
 import net.jpountz.lz4.LZ4Factory;
 
@@ -95,6 +94,9 @@ public final class BookSnapshotLoader {
             throw new IllegalArgumentException("truncated or padded: header says " + compressedLength
                     + " compressed bytes, file has " + (all.length - BookSnapshotWriter.HEADER));
         }
+        if (BookSnapshotWriter.checksum(all, all, BookSnapshotWriter.HEADER, compressedLength) != crc) {
+            throw new IllegalArgumentException("checksum mismatch");
+        }
         long latest = store.latestVersion();
         if (version > latest) {
             throw new IllegalArgumentException("height " + version + " is newer than the committed state (" + latest + ")");
@@ -116,10 +118,8 @@ public final class BookSnapshotLoader {
         } catch (LZ4Exception e) {
             throw new IllegalArgumentException("corrupt compressed payload: " + e.getMessage());
         }
-        CRC32C check = new CRC32C();
-        check.update(payload);
-        if ((int) check.getValue() != crc) {
-            throw new IllegalArgumentException("checksum mismatch");
+        if (payload.length != length) {
+            throw new IllegalArgumentException("payload is " + payload.length + " bytes, header says " + length);
         }
         try {
             return new BookSnapshot(version, root, parse(ByteBuffer.wrap(payload)));

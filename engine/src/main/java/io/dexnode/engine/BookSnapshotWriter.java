@@ -19,7 +19,9 @@ import net.jpountz.lz4.LZ4Factory;
 
 /**
  * Writes a warm snapshot of all books: {@code books-<height>.snap}, LZ4-compressed, with a CRC32C
- * of the uncompressed payload, stamped with the height and state root it shows. Written to a
+ * of every other byte of the file (header and compressed payload, so that any damaged bit, even
+ * one that LZ4 would decode to the same bytes or a length field, is caught before anything is
+ * decompressed), stamped with the height and state root it shows. Written to a
  * temporary file, fsynced and renamed, so a crash never leaves a half snapshot under the real
  * name; older snapshots beyond the newest two are deleted.
  *
@@ -31,7 +33,7 @@ public final class BookSnapshotWriter {
     /** The snapshot folder's name inside a node's data directory. */
     public static final String DIRECTORY = "book-snapshots";
     static final byte[] MAGIC = "DXBOOKS1".getBytes(StandardCharsets.US_ASCII);
-    static final int FORMAT = 1;
+    static final int FORMAT = 2;
     static final int HEADER = 8 + 4 + 8 + 32 + 4 + 4 + 4;
 
     private BookSnapshotWriter() {
@@ -77,12 +79,11 @@ public final class BookSnapshotWriter {
             throw new UncheckedIOException(e);
         }
         byte[] payload = bytes.toByteArray();
-        CRC32C crc = new CRC32C();
-        crc.update(payload);
         LZ4Compressor lz4 = LZ4Factory.fastestInstance().fastCompressor();
         byte[] compressed = lz4.compress(payload);
         ByteBuffer header = ByteBuffer.allocate(HEADER).put(MAGIC).putInt(FORMAT).putLong(version).put(root)
-                .putInt(payload.length).putInt(compressed.length).putInt((int) crc.getValue()).flip();
+                .putInt(payload.length).putInt(compressed.length);
+        header.putInt(checksum(header.array(), compressed, 0, compressed.length)).flip();
         try {
             Files.createDirectories(dir);
             Path target = dir.resolve(fileName(version));
@@ -108,6 +109,14 @@ public final class BookSnapshotWriter {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write book snapshot in " + dir + ": " + e.getMessage(), e);
         }
+    }
+
+    /** The CRC32C of a snapshot's header up to its checksum field, then its compressed payload. */
+    static int checksum(byte[] header, byte[] compressed, int offset, int length) {
+        CRC32C crc = new CRC32C();
+        crc.update(header, 0, HEADER - 4);
+        crc.update(compressed, offset, length);
+        return (int) crc.getValue();
     }
 
     static String fileName(long version) {

@@ -455,6 +455,9 @@ public final class OrderbookRecovery {
             books.put(m, snap.orders().getOrDefault(m, List.of()));
         }
         Method method = Method.SNAPSHOT;
+        // Orders whose record or index entry changed since the snapshot: checked below as a
+        // rebuild from state would check them, so a snapshot never hides an inconsistency.
+        Set<Long> touchedOrders = new HashSet<>();
         if (snap.version() < latest) {
             method = Method.SNAPSHOT_INCREMENTAL;
             List<byte[]> changed;
@@ -470,6 +473,9 @@ public final class OrderbookRecovery {
                     StateKey.ActiveOrder e = (StateKey.ActiveOrder) StateKey.decode(key);
                     changedIds.computeIfAbsent(e.marketId(), x -> new HashSet<>()).add(e.orderId());
                     nowKeys.add(key);
+                    touchedOrders.add(e.orderId());
+                } else if (key.length > 0 && key[0] == StateKey.TAG_ORDER) {
+                    touchedOrders.add(((StateKey.Order) StateKey.decode(key)).orderId());
                 }
             }
             List<byte[]> entries = store.multiGet(nowKeys);
@@ -500,6 +506,15 @@ public final class OrderbookRecovery {
                 kept.addAll(more);
                 books.put(e.getKey(), kept);
             }
+        }
+        checkTouched(store, books, touchedOrders);
+        long restored = 0;
+        for (List<RestingOrder> orders : books.values()) {
+            restored += orders.size();
+        }
+        if (restored != engine.counters().activeOrders()) {
+            throw new SnapshotUnusableException("snapshot + catch-up gives " + restored + " resting orders but state counts "
+                    + engine.counters().activeOrders() + " (an Active order may have lost its index entry)");
         }
         RecoveryReport.Builder report = new RecoveryReport.Builder();
         ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, Math.min(options.threads(), markets.size())));
@@ -532,6 +547,45 @@ public final class OrderbookRecovery {
         }
         report.method = method;
         return report.build(System.nanoTime() - start);
+    }
+
+    /**
+     * Each order whose record or index entry changed since the snapshot must be, by its record,
+     * exactly what the books now hold: resting there with the same fields (valid, in that market)
+     * if it is in them, and not an Active order with remaining &gt; 0 if it is not. Anything else
+     * is an inconsistency only a rebuild from state repairs.
+     */
+    private static void checkTouched(StateStore store, Map<Integer, List<RestingOrder>> books, Set<Long> touched) {
+        if (touched.isEmpty()) {
+            return;
+        }
+        Map<Long, RestingOrder> held = new java.util.HashMap<>();
+        for (List<RestingOrder> orders : books.values()) {
+            for (RestingOrder o : orders) {
+                if (touched.contains(o.orderId())) {
+                    held.put(o.orderId(), o);
+                }
+            }
+        }
+        List<Long> ids = touched.stream().sorted().toList();
+        for (int from = 0; from < ids.size(); from += MULTI_GET_CHUNK) {
+            List<Long> chunk = ids.subList(from, Math.min(ids.size(), from + MULTI_GET_CHUNK));
+            List<byte[]> raws = store.multiGet(chunk.stream().map(id -> new StateKey.Order(id).encode()).toList());
+            for (int i = 0; i < chunk.size(); i++) {
+                long id = chunk.get(i);
+                OrderRecord o = raws.get(i) == null ? null : OrderRecord.decode(raws.get(i));
+                RestingOrder inBook = held.get(id);
+                if (inBook != null) {
+                    Inconsistency problem = MarketLoad.classify(o, inBook.marketId());
+                    if (problem != null || !RestingOrder.of(o).equals(inBook)) {
+                        throw new SnapshotUnusableException("order " + id + " changed since the snapshot and its record "
+                                + "disagrees with the book (" + (problem == null ? "fields differ" : problem.metricName()) + ")");
+                    }
+                } else if (o != null && o.status() == OrderStatus.ACTIVE && o.remaining() > 0) {
+                    throw new SnapshotUnusableException("order " + id + " changed since the snapshot, is Active and rests in no book");
+                }
+            }
+        }
     }
 
     // ---------------------------------------------------------------- verification
