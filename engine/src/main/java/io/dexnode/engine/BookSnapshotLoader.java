@@ -26,7 +26,10 @@ import net.jpountz.lz4.LZ4Factory;
  */
 public final class BookSnapshotLoader {
 
-    /** Either a usable snapshot, or why none was used (null problem and null snapshot: none existed). */
+    /**
+     * A usable snapshot or null, and why the files skipped on the way (all of them, if none was
+     * usable) were not used; both null: no snapshot existed.
+     */
     public record Result(BookSnapshot snapshot, String problem) {
     }
 
@@ -44,6 +47,11 @@ public final class BookSnapshotLoader {
         }
     }
 
+    /**
+     * The newest usable snapshot in {@code dir}: files are tried newest first, so a damaged or
+     * foreign newest file does not hide an intact older one. The result's problem says why each
+     * skipped file was not used (null when none was skipped).
+     */
     public static Result loadLatest(Path dir, StateStore store) {
         List<Path> files;
         try {
@@ -51,15 +59,15 @@ public final class BookSnapshotLoader {
         } catch (IOException e) {
             return new Result(null, "cannot list snapshots in " + dir + ": " + e.getMessage());
         }
-        if (files.isEmpty()) {
-            return new Result(null, null);
+        List<String> skipped = new java.util.ArrayList<>();
+        for (Path file : files) {
+            try {
+                return new Result(load(file, store), skipped.isEmpty() ? null : String.join("; ", skipped));
+            } catch (IllegalArgumentException e) {
+                skipped.add(file.getFileName() + ": " + e.getMessage());
+            }
         }
-        Path file = files.get(0);
-        try {
-            return new Result(load(file, store), null);
-        } catch (IllegalArgumentException e) {
-            return new Result(null, file.getFileName() + ": " + e.getMessage());
-        }
+        return new Result(null, skipped.isEmpty() ? null : String.join("; ", skipped));
     }
 
     /** Reads and checks one snapshot file; any problem is an IllegalArgumentException saying what. */

@@ -13,6 +13,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.List;
+import java.util.stream.Stream;
 import java.util.zip.CRC32C;
 import net.jpountz.lz4.LZ4Compressor;
 import net.jpountz.lz4.LZ4Factory;
@@ -23,7 +24,7 @@ import net.jpountz.lz4.LZ4Factory;
  * one that LZ4 would decode to the same bytes or a length field, is caught before anything is
  * decompressed), stamped with the height and state root it shows. Written to a
  * temporary file, fsynced and renamed, so a crash never leaves a half snapshot under the real
- * name; older snapshots beyond the newest two are deleted.
+ * name; older snapshots beyond the newest two, and temporary files a crash left, are deleted.
  *
  * <p>Layout: magic {@code DXBOOKS1}, format u32, height u64, root[32], payload length u32,
  * compressed length u32, CRC32C u32, then the compressed payload: market count, and per market its
@@ -86,6 +87,12 @@ public final class BookSnapshotWriter {
         header.putInt(checksum(header.array(), compressed, 0, compressed.length)).flip();
         try {
             Files.createDirectories(dir);
+            // A crash mid-write leaves a temporary file behind; it never counts as a snapshot.
+            try (Stream<Path> files = Files.list(dir)) {
+                for (Path leftover : files.filter(p -> p.getFileName().toString().endsWith(".snap.tmp")).toList()) {
+                    Files.deleteIfExists(leftover);
+                }
+            }
             Path target = dir.resolve(fileName(version));
             Path tmp = dir.resolve(fileName(version) + ".tmp");
             try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,

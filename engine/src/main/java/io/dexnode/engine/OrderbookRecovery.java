@@ -45,6 +45,9 @@ public final class OrderbookRecovery {
         if (options.snapshotDir() != null) {
             BookSnapshotLoader.Result loaded = BookSnapshotLoader.loadLatest(options.snapshotDir(), engine.store());
             if (loaded.snapshot() != null) {
+                if (loaded.problem() != null) {
+                    LOG.warn("newer warm snapshots skipped: {}", loaded.problem());
+                }
                 try {
                     RecoveryReport r = fromSnapshot(engine, loaded.snapshot(), options, start);
                     LOG.info("books recovered from snapshot of height {} ({}): {} orders in {} ms",

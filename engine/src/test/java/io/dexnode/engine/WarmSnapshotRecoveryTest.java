@@ -292,4 +292,35 @@ class WarmSnapshotRecoveryTest {
             assertThat(engine.consistencyProblem()).isNull();
         }
     }
+
+    @Test
+    void aDamagedNewestSnapshotFallsBackToTheOlderIntactOne() throws IOException {
+        Path newest;
+        try (StateManager store = StateManager.open(data(), CFG)) {
+            EngineFixture f = new EngineFixture(store);
+            f.one(gtc("alice", BUY, 97, 3));
+            newest = BookSnapshotWriter.write(f.engine, snaps());
+        }
+        byte[] bytes = Files.readAllBytes(newest);
+        bytes[bytes.length - 1] ^= 1;
+        Files.write(newest, bytes);
+        Map<Integer, List<String>> expected = rebuiltFromState();
+        try (StateManager store = StateManager.open(data(), CFG)) {
+            Engine engine = new Engine(store);
+            RecoveryReport r = engine.recover(withSnapshots());
+            assertThat(r.method()).as("the older snapshot, caught up").isEqualTo(Method.SNAPSHOT_INCREMENTAL);
+            assertThat(books(engine)).isEqualTo(expected);
+        }
+    }
+
+    @Test
+    void temporaryFilesACrashLeftAreRemovedByTheNextSnapshot() throws IOException {
+        Path leftover = Files.writeString(snaps().resolve(BookSnapshotWriter.fileName(1) + ".tmp"), "half a snapshot");
+        try (StateManager store = StateManager.open(data(), CFG)) {
+            Engine engine = new Engine(store);
+            engine.recover(RecoveryOptions.fromState());
+            BookSnapshotWriter.write(engine, snaps());
+        }
+        assertThat(leftover).doesNotExist();
+    }
 }
