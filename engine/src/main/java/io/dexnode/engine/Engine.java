@@ -366,6 +366,8 @@ public final class Engine {
         checkPrice(params, newPrice);
         checkSize(params, newSize, false);
         exact(() -> Math.multiplyExact(Math.multiplyExact(newPrice, newSize), BPS), "price × size is too large");
+        // The record's size stays what was filled plus what remains: an amend sets the remaining size.
+        long totalSize = exact(() -> Math.addExact(order.filled(), newSize), "filled + new size is too large");
         ctx.market = market;
         if (newPrice == order.price() && newSize <= order.remaining()) {
             putAccount(ctx, withNonce(acct, a.nonce()));
@@ -376,7 +378,7 @@ public final class Engine {
                 }
                 long delta = order.remaining() - newSize;
                 addExposure(order.accountId(), order.marketId(), order.side(), -delta, -order.price() * delta);
-                OrderRecord after = order.withAmend(order.price(), newSize, newSize, order.prioritySeq(), ctx.block.height);
+                OrderRecord after = order.withAmend(order.price(), totalSize, newSize, order.prioritySeq(), ctx.block.height);
                 state.put(new StateKey.Order(order.orderId()), after);
                 state.put(new StateKey.ActiveOrder(order.marketId(), order.orderId()),
                         new ActiveOrderEntry(order.prioritySeq(), newSize));
@@ -405,7 +407,7 @@ public final class Engine {
                 counters.activeOrders() - 1));
         putAccount(ctx, withNonce(acct, a.nonce()));
         addExposure(order.accountId(), order.marketId(), order.side(), -order.remaining(), -oldNotional);
-        ctx.taker = order.withAmend(newPrice, newSize, newSize, seq, ctx.block.height);
+        ctx.taker = order.withAmend(newPrice, totalSize, newSize, seq, ctx.block.height);
         ctx.amending = true;
         ctx.bookTouched = true;
         if (!market.book.amend(order.orderId(), newPrice, newSize, seq, order.stp())) {

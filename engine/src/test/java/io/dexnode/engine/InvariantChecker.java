@@ -57,6 +57,7 @@ final class InvariantChecker {
             assertThat(index.containsKey(o.orderId())).as("index entry of order %s (%s)", o.orderId(), o)
                     .isEqualTo(shouldIndex);
             assertThat(o.remaining()).as("remaining of %s", o).isBetween(0L, o.size());
+            assertThat(o.filled() + o.remaining()).as("size of %s is what filled and what remains", o).isEqualTo(o.size());
             if (o.status() == OrderStatus.FILLED) {
                 assertThat(o.remaining()).isZero();
             }
