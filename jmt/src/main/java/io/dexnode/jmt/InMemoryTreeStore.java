@@ -94,6 +94,10 @@ public final class InMemoryTreeStore implements TreeReader, TreeWriter, Preimage
             // Root(v) may be pruned while this node lives on unchanged in later versions. The
             // versions holding it form an interval and the oldest retained root is in it if any is.
             var later = roots.higherEntry(key.version());
+            if (later == null && key.version() == -1L) {
+                // The pre-genesis version u64::MAX precedes version 0 (spec §2.4): wrap around.
+                later = roots.firstEntry();
+            }
             node = later == null ? null : later.getValue();
         }
         for (int i = 0; i < path.length() && node != null; i++) {

@@ -80,12 +80,17 @@ public final class JmtCommand implements Runnable {
     }
 
     /** Prints the ICS23 proof of a key at a version as JSON. */
-    @Command(name = "prove", mixinStandardHelpOptions = true,
+    // No standard help mixin: its -V/--version would clash with --version (the tree version), and
+    // picocli then drops the whole mixin, -h/--help included.
+    @Command(name = "prove",
             description = {"Print the ICS23 CommitmentProof (JSON) of a raw key at a version of OPS.jsonl:",
                 "{\"root\":\"<hex>\",\"exist\":{...}} or {\"root\":\"<hex>\",\"nonexist\":{...}}."})
     static final class Prove implements Callable<Integer> {
         @Spec
         CommandSpec spec;
+
+        @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help message and exit.")
+        boolean help;
 
         @Option(names = "--in", required = true, paramLabel = "OPS.jsonl", description = "The file of operations.")
         Path in;
