@@ -6,7 +6,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.dexnode.engine.RecoveryReport;
 import io.dexnode.engine.schema.StateKey;
 import io.dexnode.node.client.NodeClient;
-import io.dexnode.node.crypto.Signer;
 import io.dexnode.state.StateConfig;
 import io.dexnode.state.StateManager;
 import io.dexnode.state.WriteSet;
@@ -24,30 +23,12 @@ class NodeRecoveryTest {
     @BeforeEach
     void setUp() throws Exception {
         dir = Files.createTempDirectory("dexnode-node-recovery");
-        config = NodeConfig.defaults(dir.resolve("data")).withPort(0).withDev(true)
-                .withGenesis(dir.resolve("absent.json")).withFsync(false);
+        config = NodeRecoveryFixture.devConfig(dir);
     }
 
     @AfterEach
     void tearDown() {
         TestNode.deleteTree(dir);
-    }
-
-    private static String tx(Signer s, long nonce, String body) {
-        return "{\"account\":\"" + s.account() + "\",\"nonce\":" + nonce + "," + body + "}";
-    }
-
-    /** Places a bid and an ask that do not cross; returns the ask's order id. */
-    private long placeTwoOrders(Node node) throws Exception {
-        NodeClient c = new NodeClient(node.url());
-        Signer a = Signer.generate();
-        Signer b = Signer.generate();
-        assertThat(c.submit(a, tx(a, 1, "\"type\":\"deposit\",\"amount\":1000000")).ok()).isTrue();
-        assertThat(c.submit(b, tx(b, 1, "\"type\":\"deposit\",\"amount\":1000000")).ok()).isTrue();
-        assertThat(c.submit(a, tx(a, 2, "\"type\":\"place\",\"market\":1,\"side\":\"buy\",\"price\":99,\"size\":4")).ok()).isTrue();
-        NodeClient.Response ask = c.submit(b, tx(b, 2, "\"type\":\"place\",\"market\":1,\"side\":\"sell\",\"price\":101,\"size\":3"));
-        assertThat(ask.ok()).as(ask.body()).isTrue();
-        return ask.json().path("orderId").asLong();
     }
 
     private static String depth(Node node) throws Exception {
@@ -59,7 +40,7 @@ class NodeRecoveryTest {
     void cleanShutdownWritesAWarmSnapshotThatTheNextStartUses() throws Exception {
         String before;
         try (Node node = Node.start(config)) {
-            placeTwoOrders(node);
+            NodeRecoveryFixture.placeBidAndAsk(node);
             before = depth(node);
         }
         try (var files = Files.list(NodeStartup.snapshotDir(config.data()))) {
@@ -77,7 +58,7 @@ class NodeRecoveryTest {
     void inconsistentStateIsRepairedAtStartAndCountedInMetricsOrRefusedWhenStrict() throws Exception {
         long ask;
         try (Node node = Node.start(config)) {
-            ask = placeTwoOrders(node);
+            ask = NodeRecoveryFixture.placeBidAndAsk(node);
         }
         TestNode.deleteTree(NodeStartup.snapshotDir(config.data()));
         try (StateManager store = StateManager.open(config.data(), StateConfig.defaults().withFsync(false))) {
@@ -101,7 +82,7 @@ class NodeRecoveryTest {
         NodeConfig pruned = config.withKeepVersions(2);
         String before;
         try (Node node = Node.start(pruned)) {
-            placeTwoOrders(node);
+            NodeRecoveryFixture.placeBidAndAsk(node);
             before = depth(node);
         }
         try (StateManager store = StateManager.open(config.data(),

@@ -8,7 +8,6 @@ import io.dexnode.engine.schema.OrderRecord;
 import io.dexnode.engine.schema.OrderStatus;
 import io.dexnode.engine.schema.StateKey;
 import io.dexnode.node.client.NodeClient;
-import io.dexnode.node.crypto.Signer;
 import io.dexnode.state.StateConfig;
 import io.dexnode.state.StateManager;
 import io.dexnode.state.WriteSet;
@@ -31,8 +30,7 @@ class NodeWarmSnapshotRecoveryTest {
     @BeforeEach
     void setUp() throws Exception {
         dir = Files.createTempDirectory("dexnode-node-warm-snapshot");
-        config = NodeConfig.defaults(dir.resolve("data")).withPort(0).withDev(true)
-                .withGenesis(dir.resolve("absent.json")).withFsync(false);
+        config = NodeRecoveryFixture.devConfig(dir);
     }
 
     @AfterEach
@@ -40,22 +38,10 @@ class NodeWarmSnapshotRecoveryTest {
         TestNode.deleteTree(dir);
     }
 
-    private static String tx(Signer s, long nonce, String body) {
-        return "{\"account\":\"" + s.account() + "\",\"nonce\":" + nonce + "," + body + "}";
-    }
-
     /** Places a bid at 99 and an ask at 101, then shuts down cleanly (writing the warm snapshot); returns the ask's id. */
     private long placeTwoOrdersAndStop() throws Exception {
         try (Node node = Node.start(config)) {
-            NodeClient c = new NodeClient(node.url());
-            Signer a = Signer.generate();
-            Signer b = Signer.generate();
-            assertThat(c.submit(a, tx(a, 1, "\"type\":\"deposit\",\"amount\":1000000")).ok()).isTrue();
-            assertThat(c.submit(b, tx(b, 1, "\"type\":\"deposit\",\"amount\":1000000")).ok()).isTrue();
-            assertThat(c.submit(a, tx(a, 2, "\"type\":\"place\",\"market\":1,\"side\":\"buy\",\"price\":99,\"size\":4")).ok()).isTrue();
-            NodeClient.Response ask = c.submit(b, tx(b, 2, "\"type\":\"place\",\"market\":1,\"side\":\"sell\",\"price\":101,\"size\":3"));
-            assertThat(ask.ok()).as(ask.body()).isTrue();
-            return ask.json().path("orderId").asLong();
+            return NodeRecoveryFixture.placeBidAndAsk(node);
         }
     }
 

@@ -1,5 +1,7 @@
 package io.dexnode.state;
 
+import static io.dexnode.state.Writes.b;
+import static io.dexnode.state.Writes.puts;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -22,18 +24,6 @@ class StateManagerTest {
 
     @TempDir
     Path tmp;
-
-    private static byte[] b(String s) {
-        return s.getBytes(StandardCharsets.UTF_8);
-    }
-
-    private static WriteSet puts(String... kv) {
-        WriteSet ws = new WriteSet();
-        for (int i = 0; i < kv.length; i += 2) {
-            ws.put(b(kv[i]), b(kv[i + 1]));
-        }
-        return ws;
-    }
 
     @Test
     void emptyStoreHasNoVersionAndTheEmptyRoot() {

@@ -1,5 +1,7 @@
 package io.dexnode.state;
 
+import static io.dexnode.state.Writes.b;
+import static io.dexnode.state.Writes.puts;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -38,18 +40,6 @@ class StateStoreEdgeCaseTest {
         return Stream.of(
                 Arguments.of("in-memory", (Kind) (dir, p) -> new InMemoryStateStore(p)),
                 Arguments.of("rocksdb", (Kind) (dir, p) -> StateManager.open(dir.resolve("db"), CFG.withPruning(p))));
-    }
-
-    private static byte[] b(String s) {
-        return s.getBytes(StandardCharsets.UTF_8);
-    }
-
-    private static WriteSet puts(String... kv) {
-        WriteSet ws = new WriteSet();
-        for (int i = 0; i < kv.length; i += 2) {
-            ws.put(b(kv[i]), b(kv[i + 1]));
-        }
-        return ws;
     }
 
     private static WriteSet deletes(String... keys) {
