@@ -283,10 +283,7 @@ public final class Engine {
                 && book.fillableSize(p.side(), p.price(), acct.accountId(), p.stp(), p.size()) < p.size()) {
             throw reject(RejectCode.FOK_NOT_FILLABLE, "fill-or-kill order of " + p.size() + " cannot fill completely");
         }
-        boolean takes = wouldCross(book, p.side(), p.price());
-        checkMargin(acct, new Prospective(p.market(), p.side() == Side.BUY ? notional : 0,
-                p.side() == Side.SELL ? notional : 0, takes ? p.price() : 0, takes ? bestOpposite(book, p.side()) : 0,
-                takes ? feeOf(notional, params.takerFeeBps()) : 0, null), "order");
+        checkMargin(acct, prospective(p.market(), p.side(), notional, p.price(), book, params, null), "order");
         CountersRecord counters = counters();
         long orderId = counters.nextOrderId();
         long seq = counters.nextPrioritySeq();
@@ -396,10 +393,8 @@ public final class Engine {
         PositionRecord pos = position(acct.accountId(), order.marketId());
         PositionRecord swapped = pos.withOpen(pos.openBuySize(), pos.openBuyNotional() - (buy ? oldNotional : 0),
                 pos.openSellSize(), pos.openSellNotional() - (buy ? 0 : oldNotional));
-        boolean takes = wouldCross(market.book, order.side(), newPrice);
-        checkMargin(acct, new Prospective(order.marketId(), buy ? newNotional : 0, buy ? 0 : newNotional,
-                takes ? newPrice : 0, takes ? bestOpposite(market.book, order.side()) : 0,
-                takes ? feeOf(newNotional, params.takerFeeBps()) : 0, swapped), "amended order");
+        checkMargin(acct, prospective(order.marketId(), order.side(), newNotional, newPrice, market.book, params, swapped),
+                "amended order");
         CountersRecord counters = counters();
         long seq = counters.nextPrioritySeq();
         // The order leaves the book here and counts as resting again only if it rests.
@@ -593,6 +588,15 @@ public final class Engine {
      */
     private record Prospective(int market, long buyNotional, long sellNotional, long limitPrice, long bestOpposite,
                                long maxFee, PositionRecord position) {
+    }
+
+    /** The prospective terms of an order of {@code notional} at {@code price} about to meet {@code book}. */
+    private static Prospective prospective(int market, Side side, long notional, long price, OrderBook book,
+                                           MarketParams params, PositionRecord position) {
+        boolean takes = wouldCross(book, side, price);
+        return new Prospective(market, side == Side.BUY ? notional : 0, side == Side.SELL ? notional : 0,
+                takes ? price : 0, takes ? bestOpposite(book, side) : 0, takes ? feeOf(notional, params.takerFeeBps()) : 0,
+                position);
     }
 
     /**
