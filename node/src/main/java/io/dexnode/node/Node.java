@@ -25,16 +25,24 @@ import org.slf4j.LoggerFactory;
  * A running node: the state store, the engine and its one producer thread, the published market
  * data, the stream and the HTTP server, started in that order and closed in reverse.
  *
- * <p>Start: open the store, recover the books ({@link NodeStartup#recover}), on an empty store
- * commit block 1 with the genesis markets (time 0), publish, check consistency, then serve.
+ * <p>Start: open the store, serve health and metrics (the rest answers 503 "recovering"), recover
+ * the books ({@link NodeStartup#recover}), on an empty store commit block 1 with the genesis
+ * markets (time 0), publish, check consistency, then serve everything.
  * Close (also the SIGTERM path): refuse new transactions (503), let the producer finish every
  * queued one, write the warm book snapshot ({@link NodeStartup#snapshot}), stop serving, close RocksDB.
  */
 public final class Node implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Node.class);
 
-    /** Test and embedding seams; production uses {@link #defaults()}. */
-    public record Options(ProducerHook hook, Runnable onHalt) {
+    /**
+     * Test and embedding seams; production uses {@link #defaults()}. {@code beforeRecovery} runs
+     * once the HTTP server answers and before the books are recovered.
+     */
+    public record Options(ProducerHook hook, Runnable onHalt, Runnable beforeRecovery) {
+        public Options(ProducerHook hook, Runnable onHalt) {
+            this(hook, onHalt, () -> { });
+        }
+
         public static Options defaults() {
             return new Options(ProducerHook.NONE, () -> {
                 System.err.println("dexnode: the engine halted; exiting (a restart recovers from the last committed block)");
@@ -61,11 +69,17 @@ public final class Node implements AutoCloseable {
         this.config = config;
         this.genesis = Genesis.load(config.genesis());
         this.store = StateManager.open(config.data(), config.stateConfig());
+        ApiServer server = null;
         try {
             this.engine = new Engine(store);
             this.marketData = new MarketDataPublisher(engine);
             BlockProducer[] producerRef = new BlockProducer[1];
             this.metrics = new NodeMetrics(() -> producerRef[0] == null ? 0 : producerRef[0].queueDepth(), this::marketGauges);
+            // Serve health and metrics while the books are recovered; everything else answers 503 until attach.
+            server = new ApiServer(store, new TxAdmission(genesis.admin(), config.dev()), metrics, health)
+                    .start(config.host(), config.port());
+            this.api = server;
+            options.beforeRecovery().run();
             long t0 = System.nanoTime();
             this.recovery = NodeStartup.recover(engine, config.strict(), config.data());
             metrics.recovered(recovery.method().metricName(), System.nanoTime() - t0, recovery);
@@ -80,11 +94,13 @@ public final class Node implements AutoCloseable {
             producerRef[0] = producer;
             producer.afterHealthyCheck(() -> NodeStartup.snapshot(engine, config.data()));
             producer.checkConsistency();
-            health.recovered();
             producer.start();
-            this.api = new ApiServer(store, new TxAdmission(genesis.admin(), config.dev()), producer, marketData, stream,
-                    metrics, health).start(config.host(), config.port());
+            api.attach(producer, marketData, stream);
+            health.recovered();
         } catch (RuntimeException | Error e) {
+            if (server != null) {
+                server.close();
+            }
             store.close();
             throw e;
         }

@@ -60,27 +60,40 @@ public final class ApiServer implements AutoCloseable {
     private final StateStore store;
     private final StateQueries queries;
     private final TxAdmission admission;
-    private final BlockProducer producer;
-    private final MarketDataPublisher marketData;
-    private final StreamHub stream;
     private final NodeMetrics metrics;
     private final NodeHealth health;
     private final Javalin app;
+    /** What the API serves from once the books are recovered ({@link #attach}); null until then. */
+    private volatile Serving serving;
 
-    public ApiServer(StateStore store, TxAdmission admission, BlockProducer producer, MarketDataPublisher marketData,
-                     StreamHub stream, NodeMetrics metrics, NodeHealth health) {
+    private record Serving(BlockProducer producer, MarketDataPublisher marketData, StreamHub stream) {
+    }
+
+    /**
+     * An API that answers health and metrics at once and everything else with 503 until
+     * {@link #attach} hands it the producer, the market data and the stream: the node serves
+     * while it recovers, so probes see it recovering rather than refusing connections.
+     */
+    public ApiServer(StateStore store, TxAdmission admission, NodeMetrics metrics, NodeHealth health) {
         this.store = store;
         this.queries = new StateQueries(store);
         this.admission = admission;
-        this.producer = producer;
-        this.marketData = marketData;
-        this.stream = stream;
         this.metrics = metrics;
         this.health = health;
         this.app = Javalin.create(cfg -> {
             cfg.startup.showJavalinBanner = false;
             cfg.startup.showOldJavalinVersionWarning = false;
             cfg.http.maxRequestSize = MAX_REQUEST_BYTES;
+            cfg.routes.beforeMatched(ctx -> {
+                if (serving == null && !ctx.path().equals("/metrics") && !ctx.path().startsWith("/health")) {
+                    throw recovering();
+                }
+            });
+            cfg.routes.wsBeforeUpgrade(ctx -> {
+                if (serving == null) {
+                    throw recovering();
+                }
+            });
             cfg.routes.post("/v1/tx", this::postTx);
             cfg.routes.get("/v1/markets", this::markets);
             cfg.routes.get("/v1/markets/{id}", this::market);
@@ -97,10 +110,10 @@ public final class ApiServer implements AutoCloseable {
             cfg.routes.get("/health/ready", this::ready);
             cfg.routes.get("/health", this::ready); // DESIGN.md §8 names the bare path: it answers as readiness
             cfg.routes.ws("/v1/stream", ws -> {
-                ws.onConnect(stream::connected);
-                ws.onMessage(ctx -> stream.message(ctx, ctx.message()));
-                ws.onClose(stream::closed);
-                ws.onError(stream::closed);
+                ws.onConnect(ctx -> serving().stream().connected(ctx));
+                ws.onMessage(ctx -> serving().stream().message(ctx, ctx.message()));
+                ws.onClose(ctx -> serving().stream().closed(ctx));
+                ws.onError(ctx -> serving().stream().closed(ctx));
             });
             cfg.routes.exception(ApiException.class, (e, ctx) -> reject(ctx, e.code(), e.getMessage()));
             cfg.routes.exception(NodeUnavailableException.class, (e, ctx) -> reject(ctx, RejectCode.OVERLOADED, e.getMessage()));
@@ -131,6 +144,23 @@ public final class ApiServer implements AutoCloseable {
         return this;
     }
 
+    /** From now on every route is served: the books are recovered and the producer runs. */
+    public void attach(BlockProducer producer, MarketDataPublisher marketData, StreamHub stream) {
+        serving = new Serving(producer, marketData, stream);
+    }
+
+    private Serving serving() {
+        Serving s = serving;
+        if (s == null) {
+            throw recovering();
+        }
+        return s;
+    }
+
+    private static ApiException recovering() {
+        return new ApiException(RejectCode.OVERLOADED, "the node is recovering its order books; try again shortly");
+    }
+
     public int port() {
         return app.port();
     }
@@ -157,7 +187,7 @@ public final class ApiServer implements AutoCloseable {
             throw new ApiException(RejectCode.TOO_LARGE, "the body is larger than " + NodeConfig.MAX_TX_BODY_BYTES + " bytes");
         }
         Tx tx = admission.admit(body);
-        CompletableFuture<TxOutcome> answer = producer.submit(tx);
+        CompletableFuture<TxOutcome> answer = serving().producer().submit(tx);
         ctx.future(() -> answer.handle((outcome, failure) -> {
             if (failure != null) {
                 Throwable cause = failure instanceof java.util.concurrent.CompletionException && failure.getCause() != null
@@ -220,7 +250,7 @@ public final class ApiServer implements AutoCloseable {
     }
 
     private MarketView view(Context ctx) {
-        MarketView view = marketData.current().market(marketId(ctx));
+        MarketView view = serving().marketData().current().market(marketId(ctx));
         if (view == null) {
             throw unknownMarket(ctx);
         }

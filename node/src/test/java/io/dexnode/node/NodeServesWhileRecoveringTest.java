@@ -1,0 +1,85 @@
+package io.dexnode.node;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.dexnode.node.client.NodeClient;
+import io.dexnode.node.crypto.Signer;
+import io.dexnode.node.producer.ProducerHook;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * While the books are recovered the node already answers: live, not ready (reason "recovering"),
+ * metrics served, every other route 503 with a typed error; once recovered it serves everything.
+ */
+class NodeServesWhileRecoveringTest {
+    private Path dir;
+
+    @BeforeEach
+    void setUp() throws Exception {
+        dir = Files.createTempDirectory("dexnode-node-recovering");
+    }
+
+    @AfterEach
+    void tearDown() {
+        TestNode.deleteTree(dir);
+    }
+
+    @Test
+    void healthAndMetricsAnswerDuringRecoveryAndTheRestSaysRecovering() throws Exception {
+        int port;
+        try (ServerSocket probe = new ServerSocket(0)) {
+            port = probe.getLocalPort();
+        }
+        NodeConfig config = NodeRecoveryFixture.devConfig(dir).withPort(port);
+        CountDownLatch recovering = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        Node.Options options = new Node.Options(ProducerHook.NONE, () -> { }, () -> {
+            recovering.countDown();
+            try {
+                release.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        CompletableFuture<Node> started = CompletableFuture.supplyAsync(() -> {
+            try {
+                return Node.start(config, options);
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        try {
+            assertThat(recovering.await(30, TimeUnit.SECONDS)).as("recovery reached").isTrue();
+            NodeClient c = new NodeClient("http://127.0.0.1:" + port);
+            assertThat(c.get("/health/live").status()).isEqualTo(200);
+            NodeClient.Response ready = c.get("/health/ready");
+            assertThat(ready.status()).isEqualTo(503);
+            assertThat(ready.json().path("reason").asText()).isEqualTo("recovering");
+            assertThat(c.get("/health").status()).isEqualTo(503);
+            assertThat(c.get("/metrics").status()).isEqualTo(200);
+            NodeClient.Response markets = c.get("/v1/markets");
+            assertThat(markets.status()).isEqualTo(503);
+            assertThat(markets.json().path("code").asText()).isEqualTo("overloaded");
+            assertThat(markets.json().path("message").asText()).contains("recovering");
+            Signer s = Signer.generate();
+            NodeClient.Response tx = c.submit(s, "{\"account\":\"" + s.account() + "\",\"nonce\":1,\"type\":\"deposit\",\"amount\":5}");
+            assertThat(tx.status()).isEqualTo(503);
+        } finally {
+            release.countDown();
+        }
+        try (Node node = started.get(60, TimeUnit.SECONDS)) {
+            NodeClient c = new NodeClient(node.url());
+            assertThat(c.get("/health/ready").status()).isEqualTo(200);
+            assertThat(c.get("/v1/markets").status()).isEqualTo(200);
+            assertThat(NodeRecoveryFixture.placeBidAndAsk(node)).isPositive();
+        }
+    }
+}
