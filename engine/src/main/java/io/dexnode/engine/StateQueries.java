@@ -15,7 +15,8 @@ import java.util.List;
 /**
  * Read-only views of committed state, decoded, for API threads. Safe to use concurrently with the
  * engine's thread (the store is), and independent of the engine's in-memory caches: it answers
- * from what is committed, never from a block in flight.
+ * from what is committed and durable, never from a block in flight (single-key reads wait for it:
+ * {@link StateStore#getDurable}).
  */
 public final class StateQueries {
     private final StateStore store;
@@ -25,32 +26,32 @@ public final class StateQueries {
     }
 
     public OrderRecord order(long orderId) {
-        byte[] raw = store.get(new StateKey.Order(orderId).encode());
+        byte[] raw = store.getDurable(new StateKey.Order(orderId).encode());
         return raw == null ? null : OrderRecord.decode(raw);
     }
 
     public AccountRecord account(long accountId) {
-        byte[] raw = store.get(new StateKey.Account(accountId).encode());
+        byte[] raw = store.getDurable(new StateKey.Account(accountId).encode());
         return raw == null ? null : AccountRecord.decode(raw);
     }
 
     public AccountRecord accountByName(String name) {
-        byte[] raw = store.get(new StateKey.AccountName(name).encode());
+        byte[] raw = store.getDurable(new StateKey.AccountName(name).encode());
         return raw == null ? null : account(AccountIdValue.decode(raw).accountId());
     }
 
     public PositionRecord position(long accountId, int marketId) {
-        byte[] raw = store.get(new StateKey.Position(accountId, marketId).encode());
+        byte[] raw = store.getDurable(new StateKey.Position(accountId, marketId).encode());
         return raw == null ? PositionRecord.EMPTY : PositionRecord.decode(raw);
     }
 
     public MarketStatsRecord marketStats(int marketId) {
-        byte[] raw = store.get(new StateKey.MarketStats(marketId).encode());
+        byte[] raw = store.getDurable(new StateKey.MarketStats(marketId).encode());
         return raw == null ? MarketStatsRecord.EMPTY : MarketStatsRecord.decode(raw);
     }
 
     public MarketParams market(int marketId) {
-        byte[] raw = store.get(new StateKey.Market(marketId).encode());
+        byte[] raw = store.getDurable(new StateKey.Market(marketId).encode());
         return raw == null ? null : MarketParams.decode(raw);
     }
 

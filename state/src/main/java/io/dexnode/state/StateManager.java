@@ -741,6 +741,16 @@ public final class StateManager implements StateStore {
     }
 
     @Override
+    public byte[] getDurable(byte[] key) {
+        java.util.concurrent.locks.Lock lock = enterDurable();
+        try {
+            return dbGet(latestCf, key);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    @Override
     public byte[] get(byte[] key, long version) {
         java.util.concurrent.locks.Lock lock = enterDurable();
         try {

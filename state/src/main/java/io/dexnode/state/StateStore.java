@@ -52,6 +52,15 @@ public interface StateStore extends AutoCloseable {
     /** The latest value of {@code key}, or null. */
     byte[] get(byte[] key);
 
+    /**
+     * The latest durable value of {@code key}, or null: like {@link #get(byte[])}, but it first
+     * waits for the commits in flight, so it never shows what a crash could still take back. For
+     * readers other than the committing thread (an API answering clients).
+     */
+    default byte[] getDurable(byte[] key) {
+        return multiGet(List.of(key)).get(0);
+    }
+
     /** The value of {@code key} as of {@code version} (a retained version), or null. */
     byte[] get(byte[] key, long version);
 

@@ -138,4 +138,21 @@ class PipelinedCommitTest {
             assertThat(sm.get(b("a"))).isEqualTo(b("1"));
         }
     }
+
+    @Test
+    void aDurableReadWaitsForTheCommitInFlightWhileThePlainReadSeesItAtOnce() {
+        try (StateManager sm = StateManager.open(tmp.resolve("s"), CFG)) {
+            WriteSet first = new WriteSet();
+            first.put(b("k"), b("v0"));
+            sm.commit(0, first, null);
+            sm.delayWritesForTest(300);
+            WriteSet second = new WriteSet();
+            second.put(b("k"), b("v1"));
+            PendingCommit p = sm.commitPipelined(1, second, null);
+            assertThat(sm.get(b("k"))).as("the committing side reads its own version at once").isEqualTo(b("v1"));
+            assertThat(p.durable()).isNotDone();
+            assertThat(sm.getDurable(b("k"))).isEqualTo(b("v1"));
+            assertThat(p.durable()).as("the durable read waited for the write").isDone();
+        }
+    }
 }
