@@ -12,15 +12,23 @@ import io.dexnode.node.producer.MarketData;
 import io.dexnode.node.producer.MarketView;
 import io.dexnode.node.producer.Trade;
 import io.javalin.websocket.WsContext;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import org.eclipse.jetty.websocket.api.Callback;
+import org.eclipse.jetty.websocket.api.Session;
+import org.eclipse.jetty.websocket.api.StatusCode;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -32,24 +40,59 @@ import org.slf4j.LoggerFactory;
  * carries {@code height} and {@code prevHeight} (the height of the previous depth message this
  * subscriber got for that market): a client that sees {@code prevHeight} differ from its book's
  * height has missed a message and should resubscribe.
+ *
+ * <p>One connection holds a bounded amount of the node: requests of at most
+ * {@link #MAX_REQUEST_BYTES} bytes, at most {@link #MAX_QUEUED_REQUESTS} of them waiting for
+ * the stream thread, at most {@link #MAX_SUBSCRIPTIONS} subscriptions, and at most
+ * {@link #MAX_PENDING_MESSAGES} messages or {@link #MAX_PENDING_CHARS} characters sent but not yet
+ * written to its socket. A connection past a queue bound is closed (1008, with the reason); a
+ * subscription past its bound is refused with an error. Closing a connection drops all it holds.
  */
 public final class StreamHub implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(StreamHub.class);
 
-    /** One connection's subscriptions; touched only on the hub's thread. */
-    /** Messages a subscriber may have in flight before it counts as too slow and is disconnected. */
+    /** The largest client message in bytes (a subscription is about 100); Jetty closes on a larger one (1009). */
+    static final int MAX_REQUEST_BYTES = 4 * 1024;
+    /** Client messages a connection may have waiting for the stream thread before it is closed (1008). */
+    static final int MAX_QUEUED_REQUESTS = 256;
+    /** Subscriptions (depth, trades and orders together) one connection may hold. */
+    static final int MAX_SUBSCRIPTIONS = 256;
+    /** Messages a connection may have sent but unwritten before it counts as too slow and is closed (1008). */
     static final int MAX_PENDING_MESSAGES = 10_000;
+    /**
+     * Characters a connection may have sent but unwritten before it counts as too slow. Checked
+     * before each message, so one message larger than this (a deep book's snapshot) still goes out.
+     */
+    static final long MAX_PENDING_CHARS = 4L << 20;
+    /**
+     * How long a closed connection may make no progress before Jetty ends it, freeing what it still
+     * has queued (instead of the 30 s idle timeout): a client that reads gets its close frame.
+     */
+    static final Duration DROP_GRACE = Duration.ofSeconds(5);
 
+    /**
+     * One connection. The subscriptions are touched only on the hub's thread; the counters by
+     * Jetty's threads too.
+     */
     private static final class Subscriber {
         final WsContext ws;
+        final String id;
+        /** Client messages handed to the hub's thread and not yet handled. */
+        final AtomicInteger queuedRequests = new AtomicInteger();
         /** Sent but not yet written to the socket: bounds the memory a slow client can hold. */
-        final java.util.concurrent.atomic.AtomicInteger pending = new java.util.concurrent.atomic.AtomicInteger();
+        final AtomicInteger pendingMessages = new AtomicInteger();
+        final AtomicLong pendingChars = new AtomicLong();
         final TreeMap<Integer, Long> depth = new TreeMap<>();
         final TreeSet<Integer> trades = new TreeSet<>();
         final Map<String, Long> accounts = new LinkedHashMap<>();
 
         Subscriber(WsContext ws) {
             this.ws = ws;
+            this.id = ws.sessionId();
+        }
+
+        int subscriptions() {
+            return depth.size() + trades.size() + accounts.size();
         }
     }
 
@@ -59,7 +102,8 @@ public final class StreamHub implements AutoCloseable {
         t.setDaemon(true);
         return t;
     });
-    private final Map<String, Subscriber> subscribers = new LinkedHashMap<>();
+    /** Open connections by session id; a closed or dropped connection is removed at once. */
+    private final ConcurrentMap<String, Subscriber> subscribers = new ConcurrentHashMap<>();
     private MarketData latest;
 
     public StreamHub(MarketData initial, StateQueries queries) {
@@ -67,17 +111,34 @@ public final class StreamHub implements AutoCloseable {
         this.queries = queries;
     }
 
+    /** A new connection, on Jetty's thread before any of its messages: bounds what it may send. */
     public void connected(WsContext ws) {
-        thread.execute(() -> subscribers.put(ws.sessionId(), new Subscriber(ws)));
+        ws.session.setMaxTextMessageSize(MAX_REQUEST_BYTES);
+        ws.session.setMaxBinaryMessageSize(MAX_REQUEST_BYTES);
+        subscribers.put(ws.sessionId(), new Subscriber(ws));
     }
 
+    /** The connection closed or failed: everything it held is released (called once or twice). */
     public void closed(WsContext ws) {
-        thread.execute(() -> subscribers.remove(ws.sessionId()));
+        subscribers.remove(ws.sessionId());
     }
 
     /** A client message: {@code {"op":"subscribe"|"unsubscribe","channel":"depth"|"trades"|"orders",…}}. */
     public void message(WsContext ws, String text) {
-        thread.execute(() -> handle(ws, text));
+        Subscriber s = subscribers.get(ws.sessionId());
+        if (s == null) {
+            return; // closed or dropped: nothing to answer
+        }
+        if (s.queuedRequests.incrementAndGet() > MAX_QUEUED_REQUESTS) {
+            drop(s, "too many requests: more than " + MAX_QUEUED_REQUESTS + " waiting");
+            return;
+        }
+        thread.execute(() -> {
+            s.queuedRequests.decrementAndGet();
+            if (subscribers.get(s.id) == s) {
+                handle(s, text);
+            }
+        });
     }
 
     /** A committed block's events, from the producer. */
@@ -85,8 +146,17 @@ public final class StreamHub implements AutoCloseable {
         thread.execute(() -> broadcast(events));
     }
 
-    private void handle(WsContext ws, String text) {
-        Subscriber s = subscribers.computeIfAbsent(ws.sessionId(), k -> new Subscriber(ws));
+    /** Open connections (for tests). */
+    int connections() {
+        return subscribers.size();
+    }
+
+    /** Subscriptions held by all open connections, counted on the hub's thread (for tests). */
+    int subscriptions() throws InterruptedException, java.util.concurrent.ExecutionException {
+        return thread.submit(() -> subscribers.values().stream().mapToInt(Subscriber::subscriptions).sum()).get();
+    }
+
+    private void handle(Subscriber s, String text) {
         JsonNode msg;
         try {
             msg = JsonViews.MAPPER.readTree(text);
@@ -118,6 +188,10 @@ public final class StreamHub implements AutoCloseable {
                     sendError(s, RejectCode.UNKNOWN_MARKET, "market " + market + " does not exist");
                     return;
                 }
+                boolean held = channel.equals("trades") ? s.trades.contains(market) : s.depth.containsKey(market);
+                if (subscribe && !held && refuseIfFull(s)) {
+                    return;
+                }
                 if (channel.equals("trades")) {
                     if (subscribe) {
                         s.trades.add(market);
@@ -141,6 +215,9 @@ public final class StreamHub implements AutoCloseable {
                     return;
                 }
                 if (subscribe) {
+                    if (!s.accounts.containsKey(account) && refuseIfFull(s)) {
+                        return;
+                    }
                     AccountRecord a = queries.accountByName(account);
                     s.accounts.put(account, a == null ? -1L : a.accountId());
                 } else {
@@ -150,6 +227,16 @@ public final class StreamHub implements AutoCloseable {
             }
             default -> sendError(s, RejectCode.MALFORMED, "\"channel\" must be \"depth\", \"trades\" or \"orders\"");
         }
+    }
+
+    /** Refuses a new subscription (with an error, changing nothing) when the connection holds the most it may. */
+    private boolean refuseIfFull(Subscriber s) {
+        if (s.subscriptions() < MAX_SUBSCRIPTIONS) {
+            return false;
+        }
+        sendError(s, RejectCode.NOT_ALLOWED, "a connection holds at most " + MAX_SUBSCRIPTIONS
+                + " subscriptions: unsubscribe from one first, or open another connection");
+        return true;
     }
 
     private void broadcast(BlockEvents e) {
@@ -163,7 +250,7 @@ public final class StreamHub implements AutoCloseable {
         }
         TreeMap<Integer, String> tradeMessages = new TreeMap<>();
         e.trades().forEach((market, list) -> tradeMessages.put(market, tradesMessage(market, e.height(), list)));
-        for (Subscriber s : List.copyOf(subscribers.values())) {
+        for (Subscriber s : subscribers.values()) {
             for (Map.Entry<Integer, Long> d : s.depth.entrySet()) {
                 BlockEvents.DepthChange change = e.depth().get(d.getKey());
                 if (change == null || d.getValue() >= e.height()) {
@@ -177,6 +264,9 @@ public final class StreamHub implements AutoCloseable {
                 if (m != null) {
                     send(s, m);
                 }
+            }
+            if (updatesByAccount.isEmpty()) {
+                continue; // no order updates: nothing to send, and no account not yet known worth a state read
             }
             for (Map.Entry<String, Long> a : s.accounts.entrySet()) {
                 if (a.getValue() < 0) {
@@ -264,24 +354,46 @@ public final class StreamHub implements AutoCloseable {
         send(s, n.toString());
     }
 
+    /** Sends unless the connection is closed or already holds too much unwritten; then drops it. */
     private void send(Subscriber s, String text) {
+        if (subscribers.get(s.id) != s) {
+            return; // closed or dropped
+        }
+        Session session = s.ws.session;
+        if (!session.isOpen()) {
+            subscribers.remove(s.id, s);
+            return;
+        }
+        if (s.pendingMessages.get() >= MAX_PENDING_MESSAGES || s.pendingChars.get() > MAX_PENDING_CHARS) {
+            drop(s, "too slow: more than " + MAX_PENDING_MESSAGES + " messages or " + MAX_PENDING_CHARS
+                    + " characters unread");
+            return;
+        }
+        int chars = text.length();
+        s.pendingMessages.incrementAndGet();
+        s.pendingChars.addAndGet(chars);
+        Runnable written = () -> {
+            s.pendingMessages.decrementAndGet();
+            s.pendingChars.addAndGet(-chars);
+        };
         try {
-            if (s.ws.session.isOpen()) {
-                if (s.pending.incrementAndGet() > MAX_PENDING_MESSAGES) {
-                    LOG.info("disconnecting stream subscriber {}: {} messages unread", s.ws.sessionId(), MAX_PENDING_MESSAGES);
-                    subscribers.remove(s.ws.sessionId());
-                    s.ws.session.close(1008, "too slow: more than " + MAX_PENDING_MESSAGES + " messages unread",
-                            org.eclipse.jetty.websocket.api.Callback.NOOP);
-                    return;
-                }
-                s.ws.session.sendText(text, org.eclipse.jetty.websocket.api.Callback.from(
-                        s.pending::decrementAndGet, failure -> s.pending.decrementAndGet()));
-            } else {
-                subscribers.remove(s.ws.sessionId());
-            }
+            session.sendText(text, Callback.from(written, failure -> written.run()));
         } catch (RuntimeException e) {
-            LOG.debug("dropping stream subscriber {}: {}", s.ws.sessionId(), e.toString());
-            subscribers.remove(s.ws.sessionId());
+            LOG.debug("dropping stream subscriber {}: {}", s.id, e.toString());
+            subscribers.remove(s.id, s);
+        }
+    }
+
+    /**
+     * Closes a connection that broke a bound (1008, with the reason) and releases its subscriptions
+     * at once. What it already has queued is written ahead of the close frame, or discarded once the
+     * connection has made no progress for {@link #DROP_GRACE}.
+     */
+    private void drop(Subscriber s, String reason) {
+        if (subscribers.remove(s.id, s)) {
+            LOG.info("closing stream connection {}: {}", s.id, reason);
+            s.ws.session.setIdleTimeout(DROP_GRACE);
+            s.ws.session.close(StatusCode.POLICY_VIOLATION, reason, Callback.NOOP);
         }
     }
 

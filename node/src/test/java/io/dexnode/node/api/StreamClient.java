@@ -6,15 +6,27 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.WebSocket;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
-/** A WebSocket client of {@code /v1/stream} that queues every JSON message it receives. */
+/**
+ * A WebSocket client of {@code /v1/stream} that queues every JSON message it receives. It can stop
+ * reading (a slow consumer: no demand, so the socket backs up) and records how the server closed it.
+ */
 final class StreamClient implements AutoCloseable {
     private static final ObjectMapper MAPPER = new ObjectMapper();
+
+    /** How the server closed the connection. */
+    record Closed(int code, String reason) {
+    }
+
     private final BlockingQueue<JsonNode> messages = new LinkedBlockingQueue<>();
+    private final CompletableFuture<Closed> closed = new CompletableFuture<>();
     private final WebSocket ws;
+    private volatile boolean paused;
 
     StreamClient(String httpUrl) {
         URI uri = URI.create(httpUrl.replaceFirst("^http", "ws") + "/v1/stream");
@@ -32,14 +44,38 @@ final class StreamClient implements AutoCloseable {
                     }
                     partial.setLength(0);
                 }
-                socket.request(1);
+                if (!paused) {
+                    socket.request(1);
+                }
                 return null;
+            }
+
+            @Override
+            public CompletionStage<?> onClose(WebSocket socket, int statusCode, String reason) {
+                closed.complete(new Closed(statusCode, reason));
+                return null;
+            }
+
+            @Override
+            public void onError(WebSocket socket, Throwable error) {
+                closed.completeExceptionally(error);
             }
         }).join();
     }
 
     void send(String json) {
         ws.sendText(json, true).join();
+    }
+
+    /** Stops asking for messages: the server's writes back up once the socket buffers are full. */
+    void pauseReading() {
+        paused = true;
+    }
+
+    /** Reads again, from where it stopped. */
+    void resumeReading() {
+        paused = false;
+        ws.request(1);
     }
 
     /** The next message; fails the test if none arrives within a generous bound (a hang, not a timing check). */
@@ -61,8 +97,31 @@ final class StreamClient implements AutoCloseable {
         }
     }
 
+    /** Messages received and not yet taken. */
+    int received() {
+        return messages.size();
+    }
+
+    /** Waits for the server's close frame (reading everything before it); fails the test after 30 s. */
+    Closed awaitClosed() throws Exception {
+        return closed.get(30, TimeUnit.SECONDS);
+    }
+
+    /** Drops the TCP connection without a close frame. */
+    void abort() {
+        ws.abort();
+    }
+
     @Override
     public void close() {
-        ws.sendClose(WebSocket.NORMAL_CLOSURE, "bye").join();
+        if (ws.isOutputClosed() || ws.isInputClosed()) {
+            ws.abort();
+            return;
+        }
+        try {
+            ws.sendClose(WebSocket.NORMAL_CLOSURE, "bye").join();
+        } catch (CompletionException e) {
+            ws.abort(); // the server closed first
+        }
     }
 }

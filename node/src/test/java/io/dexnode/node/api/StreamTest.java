@@ -173,4 +173,70 @@ class StreamTest {
             assertThat(stream.next().path("code").asText()).isEqualTo("malformed");
         }
     }
+
+    @Test
+    void subscriptionsPastTheBoundAreRefusedWithAnErrorAndChangeNothing() throws Exception {
+        try (StreamClient stream = new StreamClient(node.url())) {
+            for (int i = 0; i < StreamHub.MAX_SUBSCRIPTIONS; i++) {
+                stream.send("{\"op\":\"subscribe\",\"channel\":\"orders\",\"account\":\"watcher-" + i + "\"}");
+                assertThat(stream.next().path("op").asText()).isEqualTo("subscribed");
+            }
+            stream.send("{\"op\":\"subscribe\",\"channel\":\"orders\",\"account\":\"one-too-many\"}");
+            JsonNode e = stream.next();
+            assertThat(e.path("op").asText()).isEqualTo("error");
+            assertThat(e.path("code").asText()).isEqualTo("not_allowed");
+            assertThat(e.path("message").asText()).contains("at most " + StreamHub.MAX_SUBSCRIPTIONS + " subscriptions");
+            stream.send("{\"op\":\"subscribe\",\"channel\":\"depth\",\"market\":1}");
+            assertThat(stream.next().path("code").asText()).as("the bound counts every channel").isEqualTo("not_allowed");
+            // Subscribing again to one it holds is not a new subscription.
+            stream.send("{\"op\":\"subscribe\",\"channel\":\"orders\",\"account\":\"watcher-0\"}");
+            assertThat(stream.next().path("op").asText()).isEqualTo("subscribed");
+        }
+    }
+
+    @Test
+    void unsubscribingMakesRoomForAnotherSubscription() throws Exception {
+        Signer maker = node.funded(10_000_000);
+        try (StreamClient stream = new StreamClient(node.url())) {
+            for (int i = 0; i < StreamHub.MAX_SUBSCRIPTIONS; i++) {
+                stream.send("{\"op\":\"subscribe\",\"channel\":\"orders\",\"account\":\"watcher-" + i + "\"}");
+                assertThat(stream.next().path("op").asText()).isEqualTo("subscribed");
+            }
+            stream.send("{\"op\":\"unsubscribe\",\"channel\":\"orders\",\"account\":\"watcher-7\"}");
+            assertThat(stream.next().path("op").asText()).isEqualTo("unsubscribed");
+            stream.send("{\"op\":\"subscribe\",\"channel\":\"orders\",\"account\":\"" + maker.account() + "\"}");
+            assertThat(stream.next().path("op").asText()).isEqualTo("subscribed");
+            NodeClient.Response rest = node.place(maker, "sell", 7_000, 1);
+            assertThat(stream.next("orders").path("height").asLong()).isEqualTo(rest.json().path("height").asLong());
+        }
+        node.tx(maker, "cancel_all");
+    }
+
+    @Test
+    void aMessageAtTheSizeBoundIsAnswered() throws Exception {
+        try (StreamClient stream = new StreamClient(node.url())) {
+            stream.send(padded("{\"op\":\"subscribe\",\"channel\":\"trades\",\"market\":1,\"pad\":\"", StreamHub.MAX_REQUEST_BYTES));
+            assertThat(stream.next().path("op").asText()).isEqualTo("subscribed");
+        }
+    }
+
+    @Test
+    void aMessageOverTheSizeBoundClosesTheConnectionWith1009() throws Exception {
+        try (StreamClient stream = new StreamClient(node.url())) {
+            stream.send(padded("{\"op\":\"subscribe\",\"channel\":\"trades\",\"market\":1,\"pad\":\"", StreamHub.MAX_REQUEST_BYTES + 1));
+            StreamClient.Closed closed = stream.awaitClosed();
+            assertThat(closed.code()).isEqualTo(1009);
+            assertThat(closed.reason()).containsIgnoringCase("too large");
+        }
+        // The node serves other connections as before.
+        try (StreamClient other = new StreamClient(node.url())) {
+            other.send("{\"op\":\"subscribe\",\"channel\":\"trades\",\"market\":1}");
+            assertThat(other.next().path("op").asText()).isEqualTo("subscribed");
+        }
+    }
+
+    /** {@code head} padded with x's and closed as a JSON string and object, {@code length} ASCII characters in all. */
+    private static String padded(String head, int length) {
+        return head + "x".repeat(length - head.length() - 2) + "\"}";
+    }
 }
