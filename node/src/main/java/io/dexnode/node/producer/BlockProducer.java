@@ -1,5 +1,7 @@
 package io.dexnode.node.producer;
 
+import io.dexnode.engine.BlockHeader;
+import io.dexnode.engine.BlockRecords;
 import io.dexnode.engine.BlockResult;
 import io.dexnode.engine.Engine;
 import io.dexnode.engine.EngineHaltedException;
@@ -49,6 +51,7 @@ public final class BlockProducer {
     private final Runnable onHalt;
     private final Thread thread;
     private volatile boolean stopping;
+    /** The last block's time: block times never move backwards, across restarts included. */
     private long lastTime;
     private long blocksSinceCheck;
     private Runnable afterHealthyCheck = () -> { };
@@ -75,6 +78,8 @@ public final class BlockProducer {
         this.hook = hook;
         this.onHalt = onHalt;
         this.thread = new Thread(this::run, "dexnode-block-producer");
+        BlockHeader last = engine.height() < 0 ? null : BlockRecords.header(engine.store(), engine.height());
+        this.lastTime = last == null ? 0 : last.time();
     }
 
     public void start() {

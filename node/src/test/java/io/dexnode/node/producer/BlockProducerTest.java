@@ -88,11 +88,16 @@ class BlockProducerTest {
     }
 
     private static Rig rig(int writeDelayMs) {
+        return rig(writeDelayMs, 0);
+    }
+
+    /** A producer over a store whose block 1 (the market) has time {@code firstBlockTime}. */
+    private static Rig rig(int writeDelayMs, long firstBlockTime) {
         FailingStore store = new FailingStore();
         store.writeDelayMs = writeDelayMs;
         Engine engine = new Engine(store);
         engine.rebuildOrderbookFromState();
-        engine.executeBlock(1, 0, List.of(new Tx.CreateMarket(null, 0, new MarketParams(1, "T", 1, 1, 1, 0, 0, 1000, 500))));
+        engine.executeBlock(1, firstBlockTime, List.of(new Tx.CreateMarket(null, 0, new MarketParams(1, "T", 1, 1, 1, 0, 0, 1000, 500))));
         MarketDataPublisher publisher = new MarketDataPublisher(engine);
         publisher.publishAll();
         NodeHealth health = new NodeHealth();
@@ -114,6 +119,17 @@ class BlockProducerTest {
         assertThat(b.height()).isGreaterThan(a.height());
         assertThat(r.store().latestVersion()).isEqualTo(b.height());
         assertThat(b.time()).isGreaterThanOrEqualTo(a.time());
+        r.producer().stop();
+    }
+
+    @Test
+    void aBlockIsNeverOlderThanTheLastCommittedOneEvenAfterARestart() throws Exception {
+        // As after a restart on a machine whose clock stepped back an hour.
+        long later = System.currentTimeMillis() + 3_600_000;
+        Rig r = rig(0, later);
+        TxOutcome o = r.producer().submit(new Tx.Deposit("alice", 0, 10)).get();
+        assertThat(o.height()).isEqualTo(2);
+        assertThat(o.time()).isGreaterThanOrEqualTo(later);
         r.producer().stop();
     }
 
