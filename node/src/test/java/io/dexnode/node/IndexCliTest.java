@@ -45,6 +45,14 @@ class IndexCliTest {
         assertThat(broken.exit()).isEqualTo(1);
         assertThat(broken.out()).contains("orphaned_active_order 1 order(s) [2]");
 
+        // book only reads: it reports the state needs repair and commits nothing
+        CliRun refused = cli("book", "--data", data.toString(), "--market", "1");
+        assertThat(refused.exit()).isEqualTo(1);
+        assertThat(refused.err()).contains("needs repair", "orphaned_active_order", "index rebuild");
+        try (StateManager store = StateManager.open(data, StateConfig.defaults())) {
+            assertThat(store.latestVersion()).as("no repair block from book").isEqualTo(3);
+        }
+
         CliRun rebuilt = cli("index", "rebuild", "--data", data.toString());
         assertThat(rebuilt.exit()).as(rebuilt.err()).isZero();
         assertThat(rebuilt.out()).contains("index rebuilt in block 4");

@@ -2,6 +2,8 @@ package io.dexnode.node.cli;
 
 import io.dexnode.engine.Depth;
 import io.dexnode.engine.Engine;
+import io.dexnode.engine.RecoveryOptions;
+import io.dexnode.engine.RecoveryRefusedException;
 import io.dexnode.node.api.JsonViews;
 import io.dexnode.state.StateConfig;
 import io.dexnode.state.StateManager;
@@ -16,7 +18,10 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-/** Recovers the books from a data directory, as the node does on start, and prints one market's depth. */
+/**
+ * Rebuilds the books from a data directory's state, as the node does on start, and prints one
+ * market's depth. Read-only: a state that needs repair is reported (exit 1), not repaired.
+ */
 @Command(name = "book", mixinStandardHelpOptions = true,
         description = "Recover a market's order book from a data directory and print its depth as JSON.")
 public final class BookCommand implements Callable<Integer> {
@@ -49,7 +54,15 @@ public final class BookCommand implements Callable<Integer> {
         }
         try (StateManager store = StateManager.open(data, StateConfig.defaults())) {
             Engine engine = new Engine(store);
-            engine.rebuildOrderbookFromState();
+            try {
+                // Read-only: an inconsistent state is reported, never repaired from here.
+                engine.recover(RecoveryOptions.fromState().withStrict(true));
+            } catch (RecoveryRefusedException e) {
+                spec.commandLine().getErr().println("dexnode book: the state in " + data + " needs repair ("
+                        + e.report().describeInconsistencies() + "); run `dexnode index rebuild --data " + data
+                        + "` or start the node, which repairs it");
+                return 1;
+            }
             Depth depth = engine.depth(market, levels);
             if (depth == null) {
                 spec.commandLine().getErr().println("dexnode book: market " + market + " does not exist in " + data);
