@@ -76,8 +76,12 @@ public final class TxCommand implements Runnable {
             Signer signer;
             try {
                 signer = Signer.read(common.key);
+            } catch (java.nio.file.NoSuchFileException e) {
+                err.println("dexnode tx: no key file at " + common.key + " (make one with: ./dexnode keygen --out "
+                        + common.key + ")");
+                return 2;
             } catch (java.io.IOException e) {
-                err.println("dexnode tx: " + e.getMessage());
+                err.println("dexnode tx: cannot read the key file " + common.key + ": " + e.getMessage());
                 return 2;
             }
             NodeClient client = new NodeClient(common.node);

@@ -88,4 +88,19 @@ class TxCliTest {
         assertThat(run("tx", "withdraw", "--key", key.toString(), "--amount", "1", "--node", "http://127.0.0.1:1").status())
                 .isEqualTo(2);
     }
+
+    @Test
+    void aMissingKeyFileIsAClearErrorThatSaysHowToMakeOne(@TempDir Path dir) {
+        PrintStream old = System.err;
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+        int status;
+        try {
+            status = Main.execute("tx", "withdraw", "--key", dir.resolve("absent.json").toString(), "--amount", "1");
+        } finally {
+            System.setErr(old);
+        }
+        assertThat(status).isEqualTo(2);
+        assertThat(err.toString(StandardCharsets.UTF_8)).contains("no key file at", "absent.json", "dexnode keygen --out");
+    }
 }
