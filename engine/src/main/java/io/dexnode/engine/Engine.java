@@ -38,9 +38,10 @@ import java.util.regex.Pattern;
  * <p>Invariants kept after every transaction: an {@code ActiveOrder(market, order)} entry exists
  * iff the order is Active with remaining &gt; 0, and then it rests in its market's book with that
  * remaining and priority; Σ collateral − Σ entry notional over all accounts equals deposits −
- * withdrawals; positions net to zero per market. A transaction is validated completely before the
- * book is touched, so a rejection changes nothing; an exception after that point is a broken
- * invariant and halts the engine.
+ * withdrawals; positions net to zero per market; every account's headroom sum (see
+ * {@code checkHeadroom}) fits in a long, so no fill can overflow its records. A transaction is
+ * validated completely before the book is touched, so a rejection changes nothing; an exception
+ * after that point is a broken invariant and halts the engine.
  *
  * <p>Not thread-safe: one thread executes blocks; readers use the query methods between blocks.
  */
@@ -203,8 +204,8 @@ public final class Engine {
         if (p.marketId() <= 0) {
             throw reject(RejectCode.INVALID_MARKET, "market id must be from 1 to " + Integer.MAX_VALUE);
         }
-        if (p.symbol() == null || p.symbol().isBlank() || p.symbol().length() > 32) {
-            throw reject(RejectCode.INVALID_MARKET, "symbol must be 1 to 32 characters");
+        if (p.symbol() == null || p.symbol().isBlank() || p.symbol().length() > 32 || !wellFormed(p.symbol())) {
+            throw reject(RejectCode.INVALID_MARKET, "symbol must be 1 to 32 characters of well-formed Unicode");
         }
         if (p.tickSize() <= 0 || p.lotSize() <= 0 || p.minSize() <= 0) {
             throw reject(RejectCode.INVALID_MARKET, "tickSize, lotSize and minSize must be positive");
@@ -237,6 +238,7 @@ public final class Engine {
         AccountRecord before = acct;
         long collateral = exact(() -> Math.addExact(before.collateral(), d.amount()), "deposit overflows the balance");
         AccountRecord updated = withNonce(acct, d.nonce()).withCollateral(collateral);
+        checkHeadroom(updated, null, "deposit");
         putAccount(ctx, updated);
         return new TxResult(d, null, acct.accountId(), 0, null, 0, List.of());
     }
@@ -270,6 +272,9 @@ public final class Engine {
             if (p.clientOrderId().isEmpty() || p.clientOrderId().length() > MAX_CLIENT_ORDER_ID) {
                 throw reject(RejectCode.MALFORMED, "clientOrderId must be 1 to " + MAX_CLIENT_ORDER_ID + " characters");
             }
+            if (!wellFormed(p.clientOrderId())) {
+                throw reject(RejectCode.MALFORMED, "clientOrderId must be well-formed Unicode (no unpaired surrogate)");
+            }
             if (accountOrders.byClientId(acct.accountId(), p.clientOrderId()) != null) {
                 throw reject(RejectCode.DUPLICATE_CLIENT_ORDER_ID,
                         "clientOrderId \"" + p.clientOrderId() + "\" is already used by an active order");
@@ -283,7 +288,10 @@ public final class Engine {
                 && book.fillableSize(p.side(), p.price(), acct.accountId(), p.stp(), p.size()) < p.size()) {
             throw reject(RejectCode.FOK_NOT_FILLABLE, "fill-or-kill order of " + p.size() + " cannot fill completely");
         }
-        checkMargin(acct, prospective(p.market(), p.side(), notional, p.price(), book, params, null), "order");
+        Prospective order = prospective(p.market(), p.side(), p.size(), notional, p.price(), book, params, null);
+        checkMargin(acct, order, "order");
+        checkHeadroom(acct, order, "order");
+        checkFillTotals(params, order, p.size());
         CountersRecord counters = counters();
         long orderId = counters.nextOrderId();
         long seq = counters.nextPrioritySeq();
@@ -393,8 +401,11 @@ public final class Engine {
         PositionRecord pos = position(acct.accountId(), order.marketId());
         PositionRecord swapped = pos.withOpen(pos.openBuySize(), pos.openBuyNotional() - (buy ? oldNotional : 0),
                 pos.openSellSize(), pos.openSellNotional() - (buy ? 0 : oldNotional));
-        checkMargin(acct, prospective(order.marketId(), order.side(), newNotional, newPrice, market.book, params, swapped),
-                "amended order");
+        Prospective amended = prospective(order.marketId(), order.side(), newSize, newNotional, newPrice, market.book,
+                params, swapped);
+        checkMargin(acct, amended, "amended order");
+        checkHeadroom(acct, amended, "amended order");
+        checkFillTotals(params, amended, newSize);
         CountersRecord counters = counters();
         long seq = counters.nextPrioritySeq();
         // The order leaves the book here and counts as resting again only if it rests.
@@ -554,11 +565,12 @@ public final class Engine {
         return BigInteger.valueOf(e).multiply(BigInteger.valueOf(part)).divide(BigInteger.valueOf(whole)).longValueExact();
     }
 
+    /** ⌈notional × bps / 10 000⌉, computed in two parts so that it cannot overflow for bps ≤ 10 000. */
     private static long feeOf(long notional, int bps) {
         if (bps == 0) {
             return 0;
         }
-        return Math.ceilDiv(Math.multiplyExact(notional, (long) bps), BPS);
+        return notional / BPS * bps + Math.ceilDiv(notional % BPS * bps, BPS);
     }
 
     private void addExposure(long accountId, int marketId, Side side, long size, long notional) {
@@ -590,13 +602,72 @@ public final class Engine {
                                long maxFee, PositionRecord position) {
     }
 
-    /** The prospective terms of an order of {@code notional} at {@code price} about to meet {@code book}. */
-    private static Prospective prospective(int market, Side side, long notional, long price, OrderBook book,
+    /**
+     * The prospective terms of an order of {@code size} and {@code notional} at {@code price} about to
+     * meet {@code book}. A buy fills at or below its limit, but a sell fills at the bids' prices, up to
+     * the best bid: a crossing sell counts as worth {@code size} × that bid (its fills, and its fee, can
+     * be that much), else an order limited far below the bid would need almost no margin.
+     */
+    private static Prospective prospective(int market, Side side, long size, long notional, long price, OrderBook book,
                                            MarketParams params, PositionRecord position) {
         boolean takes = wouldCross(book, side, price);
-        return new Prospective(market, side == Side.BUY ? notional : 0, side == Side.SELL ? notional : 0,
-                takes ? price : 0, takes ? bestOpposite(book, side) : 0, takes ? feeOf(notional, params.takerFeeBps()) : 0,
-                position);
+        long best = takes ? bestOpposite(book, side) : 0;
+        long worth = side == Side.SELL && best > price
+                ? exact(() -> Math.multiplyExact(size, best), "size × the best bid is too large") : notional;
+        return new Prospective(market, side == Side.BUY ? worth : 0, side == Side.SELL ? worth : 0,
+                takes ? price : 0, best, takes ? feeOf(worth, params.takerFeeBps()) : 0, position);
+    }
+
+    /**
+     * Refuses what could let a fill overflow the account's records. A fill never raises
+     * |collateral| + Σ over its markets of (|realized PnL| + 2 |entry notional| + 3 × open-order
+     * notional): it spends 3 × its notional of the open term (a taker: of the order's worth), more
+     * than its cash, fee (at most 100 %) and PnL can add. So if that sum fits in a long whenever an
+     * order is accepted or a deposit credited, no later fill, as maker or taker, can overflow the
+     * account's collateral, size, entry notional or realized PnL.
+     */
+    private void checkHeadroom(AccountRecord acct, Prospective order, String what) {
+        exact(() -> {
+            long h = Math.absExact(acct.collateral());
+            boolean seen = false;
+            for (int marketId : acct.markets()) {
+                boolean ordered = order != null && marketId == order.market;
+                seen |= ordered;
+                PositionRecord p = ordered && order.position != null ? order.position : position(acct.accountId(), marketId);
+                h = Math.addExact(h, headroomOf(p));
+            }
+            if (order != null) {
+                if (!seen && order.position != null) {
+                    h = Math.addExact(h, headroomOf(order.position));
+                }
+                h = Math.addExact(h, Math.multiplyExact(3, Math.addExact(order.buyNotional, order.sellNotional)));
+            }
+            return h;
+        }, what + " would let the account's balance, position or PnL overflow");
+    }
+
+    private static long headroomOf(PositionRecord p) {
+        return Math.addExact(Math.absExact(p.realizedPnl()), Math.addExact(Math.multiplyExact(2, Math.absExact(p.entryNotional())),
+                Math.multiplyExact(3, Math.addExact(p.openBuyNotional(), p.openSellNotional()))));
+    }
+
+    /**
+     * For an order that will trade: the market's volume grows by at most its size, and the fee
+     * account by at most both fees on its worth plus one atom per side per fill for rounding (a fill
+     * is at least one lot). Either overflowing refuses the order.
+     */
+    private void checkFillTotals(MarketParams params, Prospective order, long size) {
+        if (order.limitPrice == 0) {
+            return;
+        }
+        exact(() -> Math.addExact(stats(params.marketId()).volume(), size), "the market's traded volume would overflow");
+        if (params.makerFeeBps() > 0 || params.takerFeeBps() > 0) {
+            AccountRecord fees = account(FEE_ACCOUNT_ID);
+            long worth = order.buyNotional + order.sellNotional;
+            exact(() -> Math.addExact(fees == null ? 0 : fees.collateral(), Math.addExact(
+                    Math.addExact(feeOf(worth, params.makerFeeBps()), feeOf(worth, params.takerFeeBps())),
+                    Math.multiplyExact(2, size / params.lotSize()))), "the fee account's balance would overflow");
+        }
     }
 
     /**
@@ -738,6 +809,23 @@ public final class Engine {
         if (placement && size < params.minSize()) {
             throw reject(RejectCode.SIZE_TOO_SMALL, "size " + size + " is below the minimum " + params.minSize());
         }
+    }
+
+    /**
+     * Whether {@code s} has no unpaired surrogate. Records store strings as UTF-8, which turns one
+     * into '?': the id in memory would differ from the one in state (and in the stored block), so
+     * a node that restarted would judge the next transactions naming it differently.
+     */
+    private static boolean wellFormed(String s) {
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (Character.isHighSurrogate(c) && i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1))) {
+                i++;
+            } else if (Character.isSurrogate(c)) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private void checkNonce(AccountRecord acct, long nonce) {
