@@ -2,8 +2,11 @@ package io.dexnode.engine.tx;
 
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.StreamReadFeature;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
 import io.dexnode.book.SelfTradePrevention;
 import io.dexnode.book.Side;
 import io.dexnode.book.TimeInForce;
@@ -21,7 +24,14 @@ import java.util.Set;
  * unknown fields, missing fields and non-integer numbers are {@link RejectCode#MALFORMED}.
  */
 public final class TxJson {
-    private static final ObjectMapper MAPPER = new ObjectMapper();
+    /**
+     * Strict about the document as well: a repeated field or anything after the object is
+     * malformed, so one signed payload cannot be read as two different transactions.
+     */
+    private static final ObjectMapper MAPPER = JsonMapper.builder()
+            .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+            .build();
 
     private TxJson() {
     }
@@ -83,7 +93,11 @@ public final class TxJson {
                 allow(node, "type", "account", "nonce", "order", "clientOrderId", "price", "size");
                 long price = integer(node, "price", false);
                 long size = integer(node, "size", false);
-                if (!node.has("price") && !node.has("size")) {
+                // 0 means "keep" in Tx.Amend: an explicit 0 would be a silent no-op, not a new price or size.
+                if ((price == 0 && node.hasNonNull("price")) || (size == 0 && node.hasNonNull("size"))) {
+                    throw malformed("an amend's \"price\" and \"size\" are not 0; leave one out to keep it");
+                }
+                if (price == 0 && size == 0) {
                     throw malformed("amend needs a new \"price\" or \"size\"");
                 }
                 yield new Tx.Amend(text(node, "account", true), nonce(node), orderId(node), clientId(node), price, size);

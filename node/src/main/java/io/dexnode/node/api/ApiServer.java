@@ -30,6 +30,11 @@ import io.javalin.Javalin;
 import io.javalin.http.Context;
 import io.javalin.http.HandlerType;
 import io.javalin.http.HttpResponseException;
+import java.io.IOException;
+import java.net.URLDecoder;
+import java.nio.ByteBuffer;
+import java.nio.charset.Charset;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HexFormat;
@@ -37,6 +42,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.LongFunction;
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.http.HttpStatus;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.util.Callback;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -84,10 +94,15 @@ public final class ApiServer implements AutoCloseable {
             cfg.startup.showJavalinBanner = false;
             cfg.startup.showOldJavalinVersionWarning = false;
             cfg.http.maxRequestSize = MAX_REQUEST_BYTES;
+            // What Jetty refuses before any route sees it (a bad percent-escape or Content-Length,
+            // a request line or headers too long) gets the API's error shape, not an HTML page.
+            cfg.jetty.modifyServer(server -> server.setErrorHandler(new ServerJsonErrors()));
+            cfg.jetty.modifyServletContextHandler(handler -> handler.setErrorHandler(new ContextJsonErrors()));
             cfg.routes.beforeMatched(ctx -> {
                 if (serving == null && !ctx.path().equals("/metrics") && !ctx.path().startsWith("/health")) {
                     throw recovering();
                 }
+                requireDecodableQuery(ctx);
             });
             cfg.routes.wsBeforeUpgrade(ctx -> {
                 if (serving == null) {
@@ -126,6 +141,7 @@ public final class ApiServer implements AutoCloseable {
                     json(ctx, e.getStatus(), JsonViews.error("http_" + e.getStatus(), e.getMessage()));
                 }
             });
+            cfg.routes.exception(org.eclipse.jetty.http.HttpException.RuntimeException.class, ApiServer::refusedByJetty);
             cfg.routes.exception(Exception.class, (e, ctx) -> {
                 LOG.error("{} {} failed", ctx.method(), ctx.path(), e);
                 json(ctx, 500, JsonViews.error("internal", "internal error: " + e));
@@ -178,11 +194,11 @@ public final class ApiServer implements AutoCloseable {
             if (Long.parseLong(length) <= MAX_REQUEST_BYTES) {
                 // Read what the client is still sending (bounded): answering first and closing would
                 // reset the connection under it, and it would see no answer at all.
-                ctx.bodyAsBytes();
+                body(ctx);
             }
             throw new ApiException(RejectCode.TOO_LARGE, "the body is larger than " + NodeConfig.MAX_TX_BODY_BYTES + " bytes");
         }
-        byte[] body = ctx.bodyAsBytes();
+        byte[] body = body(ctx);
         if (body.length > NodeConfig.MAX_TX_BODY_BYTES) {
             throw new ApiException(RejectCode.TOO_LARGE, "the body is larger than " + NodeConfig.MAX_TX_BODY_BYTES + " bytes");
         }
@@ -201,6 +217,44 @@ public final class ApiServer implements AutoCloseable {
             }
             return null;
         }));
+    }
+
+    /**
+     * The request body. A body that ends before its Content-Length (the client stopped sending) is
+     * the client's fault: Jetty's EOF is an {@link IOException}, which Kotlin's {@code bodyAsBytes}
+     * throws undeclared, so it is caught here rather than answered as an internal error.
+     */
+    private static byte[] body(Context ctx) {
+        try {
+            return ctx.bodyAsBytes();
+        } catch (RuntimeException e) {
+            throw e;
+        } catch (Exception e) {
+            if (e instanceof IOException) {
+                throw new ApiException(RejectCode.MALFORMED, "the body could not be read: " + e.getMessage());
+            }
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /**
+     * Jetty refusing a request inside a route (a WebSocket upgrade without Sec-WebSocket-Key): the
+     * client's fault, answered with Jetty's status rather than logged as a bug and answered 500.
+     */
+    private static void refusedByJetty(org.eclipse.jetty.http.HttpException.RuntimeException e, Context ctx) {
+        if (e.getCode() >= 500) {
+            LOG.error("{} {} failed", ctx.method(), ctx.path(), e);
+        }
+        if (!"websocket".equalsIgnoreCase(ctx.header("Upgrade"))) {
+            json(ctx, e.getCode(), JsonViews.error(httpCode(e.getCode()), e.getMessage()));
+            return;
+        }
+        // Javalin writes no result for an upgrade request: the servlet's error page does (ContextJsonErrors).
+        try {
+            ctx.res().sendError(e.getCode(), e.getMessage());
+        } catch (IOException gone) {
+            LOG.debug("{} {}: the client left before its refusal", ctx.method(), ctx.path(), gone);
+        }
     }
 
     /** Answers a refusal; only refused transactions count as rejections, not failed reads. */
@@ -417,9 +471,70 @@ public final class ApiServer implements AutoCloseable {
 
     // ---------------------------------------------------------------- helpers
 
+    /**
+     * Jetty's own error answers as {@code {"code","message"}}: 400 malformed, 413/414/431 too_large.
+     * The server's handler answers what fails before routing (a request line Jetty cannot parse);
+     * the servlet context's, what fails inside it (a path that is not UTF-8).
+     */
+    private static final class ServerJsonErrors extends org.eclipse.jetty.server.handler.ErrorHandler {
+        @Override
+        protected void generateResponse(Request request, Response response, int status, String message, Throwable cause,
+                                        Callback callback) {
+            writeJsonError(response, status, message, callback);
+        }
+    }
+
+    /** {@link ServerJsonErrors} for the servlet context. */
+    private static final class ContextJsonErrors extends org.eclipse.jetty.ee10.servlet.ErrorHandler {
+        @Override
+        protected void generateResponse(Request request, Response response, int status, String message, Throwable cause,
+                                        Callback callback) {
+            writeJsonError(response, status, message, callback);
+        }
+
+        @Override
+        protected boolean generateAcceptableResponse(Request request, Response response, Callback callback, String contentType,
+                                                     List<Charset> charsets, int status, String message, Throwable cause) {
+            writeJsonError(response, status, message, callback);
+            return true;
+        }
+    }
+
+    private static void writeJsonError(Response response, int status, String message, Callback callback) {
+        String why = message == null || message.isBlank() ? HttpStatus.getMessage(status) : message;
+        response.getHeaders().put(HttpHeader.CONTENT_TYPE, JSON);
+        response.write(true, ByteBuffer.wrap(JsonViews.error(httpCode(status), why).getBytes(StandardCharsets.UTF_8)), callback);
+    }
+
+    /** The error code of a status Jetty chose. */
+    private static String httpCode(int status) {
+        return switch (status) {
+            case 400 -> RejectCode.MALFORMED.jsonName();
+            case 404 -> "not_found";
+            case 413, 414, 431 -> RejectCode.TOO_LARGE.jsonName();
+            default -> status >= 500 ? "internal" : "http_" + status;
+        };
+    }
+
     private static void json(Context ctx, int status, String body) {
         ctx.attribute(ANSWERED, Boolean.TRUE);
         ctx.status(status).contentType(JSON).result(body);
+    }
+
+    /**
+     * Javalin drops a query parameter whose value is not valid percent-encoding ({@code levels=%ZZ})
+     * as if it were absent, which would answer with the default instead of refusing the parameter.
+     */
+    private static void requireDecodableQuery(Context ctx) {
+        String query = ctx.queryString();
+        if (query == null) {
+            return;
+        }
+        try {
+            URLDecoder.decode(query, StandardCharsets.UTF_8);
+        } catch (IllegalArgumentException e) {
+            throw new ApiException(RejectCode.MALFORMED, "the query string is not valid percent-encoding: " + e.getMessage());
+        }
     }
 
     private static long longPath(Context ctx, String name, String what) {

@@ -1,8 +1,11 @@
 package io.dexnode.node.api;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.StreamReadFeature;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
 import io.dexnode.engine.tx.RejectCode;
 import io.dexnode.engine.tx.RejectedException;
 import io.dexnode.engine.tx.Tx;
@@ -22,7 +25,11 @@ import java.util.Locale;
  * Stateless and thread-safe.
  */
 public final class TxAdmission {
-    private static final ObjectMapper MAPPER = new ObjectMapper();
+    /** A repeated field or anything after the envelope is malformed: the body is one JSON object, read one way. */
+    private static final ObjectMapper MAPPER = JsonMapper.builder()
+            .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+            .build();
     private static final HexFormat HEX = HexFormat.of();
 
     private final String admin;
