@@ -168,4 +168,15 @@ class ApiContractTest {
             assertThat(next.path("height").asLong()).isEqualTo(hit.json().path("height").asLong());
         }
     }
+
+    @Test
+    void anAccountIsFoundByItsPublicKeyInEitherCase() {
+        Signer s = Signer.generate();
+        assertThat(node.tx(s, "deposit", "amount", 5).ok()).isTrue();
+        NodeClient.Response lower = node.getResponse("/v1/accounts/" + s.account());
+        NodeClient.Response upper = node.getResponse("/v1/accounts/" + s.account().toUpperCase(java.util.Locale.ROOT));
+        assertThat(lower.status()).isEqualTo(200);
+        assertThat(upper.status()).as(upper.body()).isEqualTo(200);
+        assertThat(upper.json().path("accountId").asLong()).isEqualTo(lower.json().path("accountId").asLong());
+    }
 }
