@@ -31,6 +31,7 @@ import io.javalin.http.Context;
 import io.javalin.http.HandlerType;
 import io.javalin.http.HttpResponseException;
 import java.io.IOException;
+import java.io.InputStream;
 import java.net.URLDecoder;
 import java.nio.ByteBuffer;
 import java.nio.charset.Charset;
@@ -59,6 +60,8 @@ import org.slf4j.LoggerFactory;
 public final class ApiServer implements AutoCloseable {
     /** The largest request body the HTTP layer reads at all. */
     private static final long MAX_REQUEST_BYTES = 1L << 20;
+    /** An oversized transaction body up to this size is read and discarded so its sender sees the 413. */
+    private static final long MAX_DRAINED_BYTES = 16L << 20;
     private static final Logger LOG = LoggerFactory.getLogger(ApiServer.class);
     private static final String JSON = "application/json";
     /** Request attribute: a handler wrote the JSON answer (so the 404 fallback must not replace it). */
@@ -189,19 +192,7 @@ public final class ApiServer implements AutoCloseable {
     // ---------------------------------------------------------------- writes
 
     private void postTx(Context ctx) {
-        String length = ctx.header("Content-Length");
-        if (length != null && length.matches("\\d{1,18}") && Long.parseLong(length) > NodeConfig.MAX_TX_BODY_BYTES) {
-            if (Long.parseLong(length) <= MAX_REQUEST_BYTES) {
-                // Read what the client is still sending (bounded): answering first and closing would
-                // reset the connection under it, and it would see no answer at all.
-                body(ctx);
-            }
-            throw new ApiException(RejectCode.TOO_LARGE, "the body is larger than " + NodeConfig.MAX_TX_BODY_BYTES + " bytes");
-        }
-        byte[] body = body(ctx);
-        if (body.length > NodeConfig.MAX_TX_BODY_BYTES) {
-            throw new ApiException(RejectCode.TOO_LARGE, "the body is larger than " + NodeConfig.MAX_TX_BODY_BYTES + " bytes");
-        }
+        byte[] body = txBody(ctx);
         Tx tx = admission.admit(body);
         CompletableFuture<TxOutcome> answer = serving().producer().submit(tx);
         ctx.future(() -> answer.handle((outcome, failure) -> {
@@ -220,21 +211,50 @@ public final class ApiServer implements AutoCloseable {
     }
 
     /**
-     * The request body. A body that ends before its Content-Length (the client stopped sending) is
-     * the client's fault: Jetty's EOF is an {@link IOException}, which Kotlin's {@code bodyAsBytes}
-     * throws undeclared, so it is caught here rather than answered as an internal error.
+     * The transaction body, at most {@link NodeConfig#MAX_TX_BODY_BYTES}, with or without a
+     * Content-Length. A larger body is refused as too large, but first the rest of it is read and
+     * discarded, up to {@link #MAX_DRAINED_BYTES}: answering and closing while the client still
+     * sends would reset the connection under it, and it could see no answer at all. A declared
+     * length past that bound, or a client waiting on Expect: 100-continue, is answered at once.
+     * A body that ends before its Content-Length (the client stopped sending) is malformed.
      */
-    private static byte[] body(Context ctx) {
-        try {
-            return ctx.bodyAsBytes();
-        } catch (RuntimeException e) {
-            throw e;
-        } catch (Exception e) {
-            if (e instanceof IOException) {
-                throw new ApiException(RejectCode.MALFORMED, "the body could not be read: " + e.getMessage());
-            }
-            throw new IllegalStateException(e);
+    private static byte[] txBody(Context ctx) {
+        long declared = ctx.req().getContentLengthLong();
+        boolean waitingToSend = "100-continue".equalsIgnoreCase(ctx.header("Expect"));
+        if (declared > NodeConfig.MAX_TX_BODY_BYTES && (declared > MAX_DRAINED_BYTES || waitingToSend)) {
+            throw tooLarge();
         }
+        byte[] body;
+        try {
+            body = ctx.req().getInputStream().readNBytes(NodeConfig.MAX_TX_BODY_BYTES + 1);
+        } catch (IOException e) {
+            throw new ApiException(RejectCode.MALFORMED, "the body could not be read: " + e.getMessage());
+        }
+        if (body.length > NodeConfig.MAX_TX_BODY_BYTES) {
+            discardRest(ctx);
+            throw tooLarge();
+        }
+        if (declared >= 0 && body.length < declared) {
+            throw new ApiException(RejectCode.MALFORMED, "the body ended after " + body.length + " of its " + declared + " bytes");
+        }
+        return body;
+    }
+
+    private static void discardRest(Context ctx) {
+        try {
+            InputStream in = ctx.req().getInputStream();
+            byte[] sink = new byte[8192];
+            long read = 0;
+            for (int n; read < MAX_DRAINED_BYTES && (n = in.read(sink)) >= 0; ) {
+                read += n;
+            }
+        } catch (IOException e) {
+            // The client stopped sending: the answer is written if the connection still takes it.
+        }
+    }
+
+    private static ApiException tooLarge() {
+        return new ApiException(RejectCode.TOO_LARGE, "the body is larger than " + NodeConfig.MAX_TX_BODY_BYTES + " bytes");
     }
 
     /**

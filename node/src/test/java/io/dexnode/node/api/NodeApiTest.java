@@ -309,6 +309,55 @@ class NodeApiTest {
     }
 
     @Test
+    void anOversizedBodyIsReadOffBeforeThe413SoTheSenderIsNotReset() throws Exception {
+        // Answering before the body is read and then closing resets the connection under a client
+        // still sending, and it can lose the answer: bodies up to 16 MiB are read off first.
+        URI uri = URI.create(node.url());
+        for (boolean chunked : new boolean[] {false, true}) {
+            try (java.net.Socket s = new java.net.Socket(uri.getHost(), uri.getPort())) {
+                s.setSoTimeout(10_000);
+                java.io.OutputStream out = s.getOutputStream();
+                int size = 3 << 20;
+                out.write(("POST /v1/tx HTTP/1.1\r\nHost: x\r\nConnection: close\r\n"
+                        + (chunked ? "Transfer-Encoding: chunked" : "Content-Length: " + size) + "\r\n\r\n")
+                        .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+                byte[] piece = new byte[64 * 1024];
+                for (int sent = 0; sent < size; sent += piece.length) {
+                    if (chunked) {
+                        out.write((Integer.toHexString(piece.length) + "\r\n").getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+                    }
+                    out.write(piece); // throws if the node reset the connection under the sender
+                    if (sent == 0) {
+                        out.flush();
+                        Thread.sleep(300); // a slow sender: the node has all the time it needs to answer early
+                    }
+                    if (chunked) {
+                        out.write("\r\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+                    }
+                }
+                if (chunked) {
+                    out.write("0\r\n\r\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+                }
+                out.flush();
+                String answer = new String(s.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.ISO_8859_1);
+                assertThat(answer).as(chunked ? "chunked" : "with its length").startsWith("HTTP/1.1 413").contains("\"too_large\"");
+            }
+        }
+    }
+
+    @Test
+    void aClientExpectingContinueGetsThe413BeforeSendingItsBody() throws Exception {
+        HttpRequest request = HttpRequest.newBuilder(URI.create(node.url() + "/v1/tx"))
+                .version(HttpClient.Version.HTTP_1_1).expectContinue(true)
+                .POST(HttpRequest.BodyPublishers.ofByteArray(new byte[64 << 20])).build();
+        try (HttpClient http = HttpClient.newHttpClient()) {
+            HttpResponse<String> r = http.send(request, HttpResponse.BodyHandlers.ofString());
+            assertThat(r.statusCode()).isEqualTo(413);
+            assertThat(NodeClient.parse(r.body()).path("code").asText()).isEqualTo("too_large");
+        }
+    }
+
+    @Test
     void orderBeyondTheMarginIs422() {
         int m = newMarket();
         Signer alice = node.funded(1_000);
