@@ -141,7 +141,7 @@ public final class ApiServer implements AutoCloseable {
                 } else if (e.getStatus() == 404) {
                     json(ctx, 404, JsonViews.error("not_found", "no such endpoint: " + ctx.method() + " " + ctx.path()));
                 } else {
-                    json(ctx, e.getStatus(), JsonViews.error("http_" + e.getStatus(), e.getMessage()));
+                    json(ctx, e.getStatus(), JsonViews.error(httpCode(e.getStatus()), e.getMessage()));
                 }
             });
             cfg.routes.exception(org.eclipse.jetty.http.HttpException.RuntimeException.class, ApiServer::refusedByJetty);
@@ -531,6 +531,7 @@ public final class ApiServer implements AutoCloseable {
     }
 
     /** The error code of a status Jetty chose. */
+    /** The error code of an answer the router or Jetty gives by status alone: one mapping for both. */
     private static String httpCode(int status) {
         return switch (status) {
             case 400 -> RejectCode.MALFORMED.jsonName();
