@@ -7,18 +7,26 @@ import java.util.stream.IntStream;
 
 /**
  * Each account's active orders, derived from state and rebuilt by recovery: the ids (for
- * cancel_all and account views) and the client order ids (unique among an account's active
+ * cancel_all and account views), how many rest in each market (for the per-market cap,
+ * {@code MarketParams.maxOpenOrders}) and the client order ids (unique among an account's active
  * orders, usable wherever an order id is). Per account an open-addressing set of primitive ids:
  * adding and removing are O(1) without boxing, which matters when recovery indexes a million
  * orders; ids are sorted only when asked for, so iteration order never depends on hashing.
+ *
+ * <p>The counts are a function of committed state (the ActiveOrder entries of the account's
+ * orders), like everything here, so every node and every replay judges the cap alike. Invariant:
+ * {@code openOrders(a, m)} is the number of ids of {@code a} whose order rests in market {@code m}.
  */
 final class AccountOrderIndex {
-    private final HashMap<Long, LongSet> byAccount = new HashMap<>();
+    private final HashMap<Long, AccountOrders> byAccount = new HashMap<>();
     private final HashMap<Long, HashMap<String, Long>> byClientId = new HashMap<>();
     private final HashMap<Long, String> clientIdOfOrder = new HashMap<>();
 
-    void add(long accountId, long orderId, String clientOrderId) {
-        byAccount.computeIfAbsent(accountId, k -> new LongSet()).add(orderId);
+    void add(long accountId, int marketId, long orderId, String clientOrderId) {
+        AccountOrders orders = byAccount.computeIfAbsent(accountId, k -> new AccountOrders(new LongSet()));
+        if (orders.ids.add(orderId)) {
+            orders.count(marketId, 1);
+        }
         if (clientOrderId != null) {
             byClientId.computeIfAbsent(accountId, k -> new HashMap<>()).put(clientOrderId, orderId);
             clientIdOfOrder.put(orderId, clientOrderId);
@@ -31,13 +39,16 @@ final class AccountOrderIndex {
      */
     void addAll(List<List<RestingOrder>> orders) {
         int shards = Math.max(1, Math.min(8, Runtime.getRuntime().availableProcessors()));
-        List<LongMap<LongSet>> built = IntStream.range(0, shards).parallel()
+        List<LongMap<AccountOrders>> built = IntStream.range(0, shards).parallel()
                 .mapToObj(shard -> shard(orders, shard, shards)).toList();
-        for (LongMap<LongSet> shard : built) {
-            shard.forEach((accountId, set) -> {
-                LongSet had = byAccount.putIfAbsent(accountId, set);
+        for (LongMap<AccountOrders> shard : built) {
+            shard.forEach((accountId, loaded) -> {
+                AccountOrders had = byAccount.putIfAbsent(accountId, loaded);
                 if (had != null) {
-                    set.forEach(had::add);
+                    loaded.ids.forEach(had.ids::add);
+                    for (int i = 0; i < loaded.markets.length; i++) {
+                        had.count(loaded.markets[i], loaded.counts[i]);
+                    }
                 }
             });
         }
@@ -51,8 +62,8 @@ final class AccountOrderIndex {
         }
     }
 
-    /** The id sets of the accounts of one shard: counted first, so that no set grows. */
-    private static LongMap<LongSet> shard(List<List<RestingOrder>> orders, int shard, int shards) {
+    /** The orders of the accounts of one shard: counted first, so that no set grows. */
+    private static LongMap<AccountOrders> shard(List<List<RestingOrder>> orders, int shard, int shards) {
         LongMap<int[]> counts = new LongMap<>();
         for (List<RestingOrder> list : orders) {
             for (RestingOrder o : list) {
@@ -65,12 +76,15 @@ final class AccountOrderIndex {
                 }
             }
         }
-        LongMap<LongSet> sets = new LongMap<>();
-        counts.forEach((accountId, n) -> sets.put(accountId, new LongSet(n[0])));
+        LongMap<AccountOrders> sets = new LongMap<>();
+        counts.forEach((accountId, n) -> sets.put(accountId, new AccountOrders(new LongSet(n[0]))));
         for (List<RestingOrder> list : orders) {
             for (RestingOrder o : list) {
                 if (shardOf(o.accountId(), shards) == shard) {
-                    sets.get(o.accountId()).add(o.orderId());
+                    AccountOrders a = sets.get(o.accountId());
+                    if (a.ids.add(o.orderId())) {
+                        a.count(o.marketId(), 1);
+                    }
                 }
             }
         }
@@ -81,10 +95,14 @@ final class AccountOrderIndex {
         return (int) ((BookDigest.mix(accountId) >>> 33) % shards);
     }
 
-    void remove(long accountId, long orderId, String clientOrderId) {
-        LongSet set = byAccount.get(accountId);
-        if (set != null && set.remove(orderId) && set.size == 0) {
-            byAccount.remove(accountId);
+    void remove(long accountId, int marketId, long orderId, String clientOrderId) {
+        AccountOrders orders = byAccount.get(accountId);
+        if (orders != null && orders.ids.remove(orderId)) {
+            if (orders.ids.size == 0) {
+                byAccount.remove(accountId);
+            } else {
+                orders.count(marketId, -1);
+            }
         }
         if (clientOrderId != null) {
             HashMap<String, Long> ids = byClientId.get(accountId);
@@ -93,6 +111,12 @@ final class AccountOrderIndex {
             }
             clientIdOfOrder.remove(orderId, clientOrderId);
         }
+    }
+
+    /** How many active orders the account has resting in the market. */
+    int openOrders(long accountId, int marketId) {
+        AccountOrders orders = byAccount.get(accountId);
+        return orders == null ? 0 : orders.count(marketId);
     }
 
     /** The account's active order with this client order id, or null. */
@@ -108,11 +132,11 @@ final class AccountOrderIndex {
 
     /** The account's active order ids, ascending. */
     long[] sorted(long accountId) {
-        LongSet set = byAccount.get(accountId);
-        if (set == null) {
+        AccountOrders orders = byAccount.get(accountId);
+        if (orders == null) {
             return new long[0];
         }
-        long[] ids = set.toArray();
+        long[] ids = orders.ids.toArray();
         Arrays.sort(ids);
         return ids;
     }
@@ -121,6 +145,47 @@ final class AccountOrderIndex {
         byAccount.clear();
         byClientId.clear();
         clientIdOfOrder.clear();
+    }
+
+    /**
+     * One account's active order ids and, per market it rests orders in, how many: markets sorted
+     * ascending in a small array (an account trades in a few markets), entries kept at count 0.
+     */
+    static final class AccountOrders {
+        private static final int[] NONE = new int[0];
+        final LongSet ids;
+        int[] markets = NONE;
+        int[] counts = NONE;
+
+        AccountOrders(LongSet ids) {
+            this.ids = ids;
+        }
+
+        int count(int marketId) {
+            int at = Arrays.binarySearch(markets, marketId);
+            return at < 0 ? 0 : counts[at];
+        }
+
+        void count(int marketId, int delta) {
+            int at = Arrays.binarySearch(markets, marketId);
+            if (at < 0) {
+                at = -at - 1;
+                markets = insert(markets, at, marketId);
+                counts = insert(counts, at, 0);
+            }
+            counts[at] += delta;
+            if (counts[at] < 0) {
+                throw new IllegalStateException("open-order count of market " + marketId + " went negative");
+            }
+        }
+
+        private static int[] insert(int[] a, int at, int v) {
+            int[] b = new int[a.length + 1];
+            System.arraycopy(a, 0, b, 0, at);
+            b[at] = v;
+            System.arraycopy(a, at, b, at + 1, a.length - at);
+            return b;
+        }
     }
 
     /** Linear-probing set of positive longs (0 marks an empty slot), backward-shift deletion. */
@@ -146,7 +211,8 @@ final class AccountOrderIndex {
             }
         }
 
-        void add(long v) {
+        /** Adds {@code v}; false if it was there. */
+        boolean add(long v) {
             if ((size + 1) * 2 > slots.length) {
                 grow();
             }
@@ -154,12 +220,13 @@ final class AccountOrderIndex {
             int i = index(v, mask);
             while (slots[i] != 0) {
                 if (slots[i] == v) {
-                    return;
+                    return false;
                 }
                 i = (i + 1) & mask;
             }
             slots[i] = v;
             size++;
+            return true;
         }
 
         boolean remove(long v) {

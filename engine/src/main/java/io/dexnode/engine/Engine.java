@@ -39,7 +39,9 @@ import java.util.regex.Pattern;
  * iff the order is Active with remaining &gt; 0, and then it rests in its market's book with that
  * remaining and priority; Σ collateral − Σ entry notional over all accounts equals deposits −
  * withdrawals; positions net to zero per market; every account's headroom sum (see
- * {@code checkHeadroom}) fits in a long, so no fill can overflow its records. A transaction is
+ * {@code checkHeadroom}) fits in a long, so no fill can overflow its records; a place never
+ * leaves its account more than the market's {@code maxOpenOrders} orders resting there (counted
+ * by the account order index, derived from state; amends and reduces add none). A transaction is
  * validated completely before the book is touched, so a rejection changes nothing; an exception
  * after that point is a broken invariant and halts the engine.
  *
@@ -217,6 +219,9 @@ public final class Engine {
                 || p.initialMarginBps() > BPS) {
             throw reject(RejectCode.INVALID_MARKET, "need 0 < maintenanceMarginBps <= initialMarginBps <= 10000");
         }
+        if (p.maxOpenOrders() < 1 || p.maxOpenOrders() > MarketParams.MAX_OPEN_ORDERS_LIMIT) {
+            throw reject(RejectCode.INVALID_MARKET, "maxOpenOrders must be 1 to " + MarketParams.MAX_OPEN_ORDERS_LIMIT);
+        }
         if (markets.containsKey(p.marketId()) || state.get(new StateKey.Market(p.marketId())) != null) {
             throw reject(RejectCode.MARKET_EXISTS, "market " + p.marketId() + " exists");
         }
@@ -288,6 +293,7 @@ public final class Engine {
                 && book.fillableSize(p.side(), p.price(), acct.accountId(), p.stp(), p.size()) < p.size()) {
             throw reject(RejectCode.FOK_NOT_FILLABLE, "fill-or-kill order of " + p.size() + " cannot fill completely");
         }
+        checkOpenOrderCap(acct, params, book, p);
         Prospective order = prospective(p.market(), p.side(), p.size(), notional, p.price(), book, params, null);
         checkMargin(acct, order, "order");
         checkHeadroom(acct, order, "order");
@@ -828,6 +834,35 @@ public final class Engine {
         return true;
     }
 
+    /**
+     * The per-market cap on an account's resting orders ({@link MarketParams#maxOpenOrders}). IOC
+     * and FOK orders never rest, so they pass. At the cap, a GTC or post-only order is refused up
+     * front unless it would fill completely on entry (the test a FOK passes): one whose remainder
+     * would rest is refused whole, not partly filled, so a refusal changes nothing. The count comes
+     * from the account order index, derived from state: no state read per order.
+     */
+    private void checkOpenOrderCap(AccountRecord acct, MarketParams params, OrderBook book, Tx.Place p) {
+        if (p.tif() == TimeInForce.IOC || p.tif() == TimeInForce.FOK) {
+            return;
+        }
+        int open = accountOrders.openOrders(acct.accountId(), params.marketId());
+        if (open < params.maxOpenOrders()) {
+            return;
+        }
+        if (p.tif() == TimeInForce.GTC
+                && book.fillableSize(p.side(), p.price(), acct.accountId(), p.stp(), p.size()) >= p.size()) {
+            return;
+        }
+        throw reject(RejectCode.TOO_MANY_ORDERS, "the account has " + open + " orders resting in market "
+                + params.marketId() + ", the most it allows (" + params.maxOpenOrders()
+                + "); only an order that fills completely on entry, IOC or FOK is accepted until one leaves the book");
+    }
+
+    /** How many of the account's active orders rest in the market (derived from state). */
+    int openOrders(long accountId, int marketId) {
+        return accountOrders.openOrders(accountId, marketId);
+    }
+
     private void checkNonce(AccountRecord acct, long nonce) {
         if (nonce != 0 && nonce <= acct.lastNonce()) {
             throw reject(RejectCode.STALE_NONCE, "nonce " + nonce + " is not above the account's last nonce " + acct.lastNonce());
@@ -958,15 +993,11 @@ public final class Engine {
     }
 
     private void indexActive(OrderRecord o) {
-        indexActive(o.accountId(), o.orderId(), o.clientOrderId());
-    }
-
-    private void indexActive(long accountId, long orderId, String clientOrderId) {
-        accountOrders.add(accountId, orderId, clientOrderId);
+        accountOrders.add(o.accountId(), o.marketId(), o.orderId(), o.clientOrderId());
     }
 
     private void unindexActive(OrderRecord o) {
-        accountOrders.remove(o.accountId(), o.orderId(), o.clientOrderId());
+        accountOrders.remove(o.accountId(), o.marketId(), o.orderId(), o.clientOrderId());
     }
 
     // ---------------------------------------------------------------- per-block and per-tx context

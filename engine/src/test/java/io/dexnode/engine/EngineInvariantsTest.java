@@ -6,6 +6,7 @@ import io.dexnode.engine.schema.AccountRecord;
 import io.dexnode.engine.schema.MarketParams;
 import io.dexnode.engine.schema.PositionRecord;
 import io.dexnode.engine.tx.Block;
+import io.dexnode.engine.tx.RejectCode;
 import io.dexnode.engine.tx.Tx;
 import io.dexnode.state.InMemoryStateStore;
 import java.util.ArrayList;
@@ -28,6 +29,26 @@ class EngineInvariantsTest {
     void invariantsHoldWithReduceTransactionsOfRestingOrdersInTheStream(long seed) {
         long reduces = checkInvariantsAlong(new RandomBlocks(seed, 6, 12), new SplittableRandom(seed));
         assertThat(reduces).as("accepted reduce transactions").isGreaterThan(50);
+    }
+
+    @ParameterizedTest(name = "seed {0}")
+    @ValueSource(longs = {31, 32, 33})
+    void invariantsHoldWhileAccountsRunIntoTheCapOnRestingOrders(long seed) {
+        InMemoryStateStore store = new InMemoryStateStore();
+        Engine engine = new Engine(store);
+        engine.rebuildOrderbookFromState();
+        InvariantChecker checker = new InvariantChecker();
+        RandomBlocks blocks = new RandomBlocks(seed, 6, 12);
+        long capped = 0;
+        for (int i = 0; i < 250; i++) {
+            Block b = blocks.next();
+            BlockResult r = engine.executeBlock(b.height(), b.time(), b.txs());
+            checker.observe(r);
+            checker.check(engine, store);
+            capped += r.results().stream()
+                    .filter(t -> !t.accepted() && t.rejection().code() == RejectCode.TOO_MANY_ORDERS).count();
+        }
+        assertThat(capped).as("places refused at ETH-USD's cap of %d", RandomBlocks.ETH_MAX_OPEN_ORDERS).isGreaterThan(20);
     }
 
     private static long checkInvariantsAlong(RandomBlocks blocks) {

@@ -135,7 +135,8 @@ class ExtremeValuesTest {
     void sellSweepingBidsWorthMoreThanLongMaxIsRefusedInsteadOfOverflowingTheSellersBasis() {
         List<String> makers = List.of("m0", "m1", "m2", "m3");
         List<Tx> txs = new ArrayList<>();
-        txs.add(new Tx.CreateMarket(null, 0, market(0, 0, 1)));
+        // Each maker rests 2,500 bids: more than the default cap on an account's resting orders.
+        txs.add(new Tx.CreateMarket(null, 0, market(0, 0, 1).withMaxOpenOrders(MarketParams.MAX_OPEN_ORDERS_LIMIT)));
         makers.forEach(m -> txs.add(deposit(m, 1_000_000_000_000_000L)));
         txs.add(deposit("bob", 1_000_000_000_000L));
         run(txs);

@@ -19,7 +19,9 @@ import java.util.TreeMap;
 
 /**
  * Checks the engine's invariants against a full scan of committed state: index ⇔ status ⇔ book,
- * open-order exposure equals the resting orders, collateral conservation (Σ collateral − Σ entry
+ * open-order exposure equals the resting orders, each account's count of resting orders per
+ * market (what the cap is judged by) equals its resting orders there and is within the market's
+ * cap, collateral conservation (Σ collateral − Σ entry
  * notional = deposits − withdrawals) and positions netting to zero per market.
  */
 final class InvariantChecker {
@@ -51,6 +53,7 @@ final class InvariantChecker {
             index.put(e.orderId(), ActiveOrderEntry.decode(v));
         });
         Map<String, long[]> exposure = new HashMap<>();
+        Map<String, Integer> resting = new HashMap<>();
         int active = 0;
         for (OrderRecord o : orders.values()) {
             boolean shouldIndex = o.status() == OrderStatus.ACTIVE && o.remaining() > 0;
@@ -69,6 +72,7 @@ final class InvariantChecker {
                 assertThat(book.remaining(o.orderId())).isEqualTo(o.remaining());
                 assertThat(book.price(o.orderId())).isEqualTo(o.price());
                 assertThat(book.prioritySeq(o.orderId())).isEqualTo(o.prioritySeq());
+                resting.merge(o.accountId() + "/" + o.marketId(), 1, Integer::sum);
                 long[] e = exposure.computeIfAbsent(o.accountId() + "/" + o.marketId(), x -> new long[4]);
                 int at = o.side() == Side.BUY ? 0 : 2;
                 e[at] += o.remaining();
@@ -85,7 +89,18 @@ final class InvariantChecker {
                 .as("resting-order count in state").isEqualTo(active);
 
         long[] collateral = {0};
-        store.scanPrefix(new byte[] {StateKey.TAG_ACCOUNT}, (k, v) -> collateral[0] += AccountRecord.decode(v).collateral());
+        store.scanPrefix(new byte[] {StateKey.TAG_ACCOUNT}, (k, v) -> {
+            AccountRecord a = AccountRecord.decode(v);
+            collateral[0] += a.collateral();
+            for (MarketParams m : engine.markets()) {
+                int expected = resting.getOrDefault(a.accountId() + "/" + m.marketId(), 0);
+                assertThat(engine.openOrders(a.accountId(), m.marketId()))
+                        .as("resting orders of account %s in market %s, as the cap counts them", a.accountId(), m.marketId())
+                        .isEqualTo(expected);
+                assertThat(expected).as("resting orders of account %s in market %s", a.accountId(), m.marketId())
+                        .isLessThanOrEqualTo(m.maxOpenOrders());
+            }
+        });
         long[] entry = {0};
         Map<Integer, Long> net = new TreeMap<>();
         store.scanPrefix(new byte[] {StateKey.TAG_POSITION}, (k, v) -> {

@@ -12,10 +12,12 @@ import java.util.SplittableRandom;
 
 /**
  * A seeded stream of blocks exercising every transaction kind, including bad input, around a
- * moving mid price in two markets. Order ids named by cancels and amends are guesses in the range
+ * moving mid price in two markets: BTC-USD with the default cap on each account's resting orders,
+ * ETH-USD with a cap of {@link #ETH_MAX_OPEN_ORDERS}, which the stream reaches. Order ids named by cancels and amends are guesses in the range
  * of ids handed out so far (some belong to others, some ended): the engine must sort them out.
  */
 final class RandomBlocks {
+    static final int ETH_MAX_OPEN_ORDERS = 4;
     private final SplittableRandom rnd;
     private final int accounts;
     private final int maxTxs;
@@ -32,7 +34,8 @@ final class RandomBlocks {
     static List<Tx> genesis(int accounts) {
         List<Tx> txs = new ArrayList<>();
         txs.add(new Tx.CreateMarket(null, 0, new MarketParams(1, "BTC-USD", 1, 1, 1, 2, 5, 1000, 500)));
-        txs.add(new Tx.CreateMarket(null, 0, new MarketParams(2, "ETH-USD", 5, 10, 10, 0, 10, 2000, 1000)));
+        txs.add(new Tx.CreateMarket(null, 0, new MarketParams(2, "ETH-USD", 5, 10, 10, 0, 10, 2000, 1000,
+                ETH_MAX_OPEN_ORDERS)));
         for (int i = 0; i < accounts; i++) {
             txs.add(new Tx.Deposit(name(i), 0, 200_000 + 50_000L * i));
         }

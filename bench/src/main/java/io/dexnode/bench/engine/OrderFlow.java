@@ -13,8 +13,8 @@ import java.util.SplittableRandom;
  * The benchmark workload: a genesis of markets and funded accounts, then a seeded stream of order
  * transactions — 65 % GTC limit orders around a drifting mid, 10 % IOC orders that cross, 25 %
  * cancels of the account's own earlier orders (some already filled, which the engine refuses
- * cheaply). Every place is accepted (accounts are funded far beyond margin), so order ids are
- * predictable from the stream alone.
+ * cheaply). Every place is accepted (accounts are funded far beyond margin, and markets allow an
+ * account the most resting orders a market may), so order ids are predictable from the stream alone.
  */
 public final class OrderFlow {
     private final SplittableRandom rnd;
@@ -44,7 +44,9 @@ public final class OrderFlow {
     public List<Tx> genesis() {
         List<Tx> txs = new ArrayList<>();
         for (int m = 1; m <= markets; m++) {
-            txs.add(new Tx.CreateMarket(null, 0, new MarketParams(m, "M" + m, 1, 1, 1, 2, 5, 1000, 500)));
+            // The largest cap on resting orders per account, so that few accounts still place every order.
+            txs.add(new Tx.CreateMarket(null, 0, new MarketParams(m, "M" + m, 1, 1, 1, 2, 5, 1000, 500,
+                    MarketParams.MAX_OPEN_ORDERS_LIMIT)));
         }
         for (int a = 0; a < accounts; a++) {
             txs.add(new Tx.Deposit(account(a), 0, 1_000_000_000_000_000L));

@@ -9,15 +9,27 @@ import java.nio.charset.StandardCharsets;
 final class ValueReader {
     private final byte[] in;
     private final String kind;
+    private final int format;
     private int pos;
 
     ValueReader(byte[] in, String kind, byte expectedFormat) {
+        this(in, kind, expectedFormat, expectedFormat);
+    }
+
+    /** A reader of a record kind whose decoder still reads the older formats from {@code oldestFormat} on. */
+    ValueReader(byte[] in, String kind, byte oldestFormat, byte newestFormat) {
         this.in = in;
         this.kind = kind;
-        int format = u8();
-        if (format != expectedFormat) {
-            throw new IllegalStateException(kind + " record has format " + format + ", expected " + expectedFormat);
+        this.format = u8();
+        if (format < oldestFormat || format > newestFormat) {
+            throw new IllegalStateException(kind + " record has format " + format + ", expected "
+                    + (oldestFormat == newestFormat ? "" + newestFormat : oldestFormat + " to " + newestFormat));
         }
+    }
+
+    /** The record's format byte. */
+    int format() {
+        return format;
     }
 
     int u8() {

@@ -28,6 +28,8 @@ public enum RejectCode {
     INSUFFICIENT_BALANCE(422),
     POST_ONLY_WOULD_CROSS(422),
     FOK_NOT_FILLABLE(422),
+    /** The account already has its market's most resting orders (MarketParams.maxOpenOrders). */
+    TOO_MANY_ORDERS(422),
     OVERFLOW(422),
     OVERLOADED(503);
 

@@ -54,13 +54,14 @@ public final class TxJson {
         return switch (type) {
             case "create_market" -> {
                 allow(node, "type", "account", "nonce", "market", "symbol", "tickSize", "lotSize", "minSize",
-                        "makerFeeBps", "takerFeeBps", "initialMarginBps", "maintenanceMarginBps");
+                        "makerFeeBps", "takerFeeBps", "initialMarginBps", "maintenanceMarginBps", "maxOpenOrders");
                 yield new Tx.CreateMarket(text(node, "account", false), nonce(node), new MarketParams(
                         market(node, true), text(node, "symbol", true),
                         integer(node, "tickSize", true), integer(node, "lotSize", true), integer(node, "minSize", true),
                         (int) integer(node, "makerFeeBps", true, 0, 10_000), (int) integer(node, "takerFeeBps", true, 0, 10_000),
                         (int) integer(node, "initialMarginBps", true, 0, 10_000),
-                        (int) integer(node, "maintenanceMarginBps", true, 0, 10_000)));
+                        (int) integer(node, "maintenanceMarginBps", true, 0, 10_000),
+                        maxOpenOrders(node)));
             }
             case "deposit" -> {
                 allow(node, "type", "account", "nonce", "amount");
@@ -131,6 +132,11 @@ public final class TxJson {
                 g.writeNumberField("takerFeeBps", p.takerFeeBps());
                 g.writeNumberField("initialMarginBps", p.initialMarginBps());
                 g.writeNumberField("maintenanceMarginBps", p.maintenanceMarginBps());
+                // The default is left out: the canonical JSON of a create_market without the field, and
+                // so the blocks stored before the cap existed, stay what they were.
+                if (p.maxOpenOrders() != MarketParams.DEFAULT_MAX_OPEN_ORDERS) {
+                    g.writeNumberField("maxOpenOrders", p.maxOpenOrders());
+                }
             }
             case Tx.Deposit d -> g.writeNumberField("amount", d.amount());
             case Tx.Withdraw w -> g.writeNumberField("amount", w.amount());
@@ -222,6 +228,18 @@ public final class TxJson {
 
     private static int market(JsonNode node, boolean required) {
         return (int) integer(node, "market", required, 1, 0x7fffffffL);
+    }
+
+    /**
+     * A create_market's cap on each account's resting orders: the default when absent; any int
+     * otherwise, which the engine range-checks (1 to {@link MarketParams#MAX_OPEN_ORDERS_LIMIT},
+     * else {@code invalid_market}) as it does the sizes.
+     */
+    private static int maxOpenOrders(JsonNode node) {
+        if (!node.hasNonNull("maxOpenOrders")) {
+            return MarketParams.DEFAULT_MAX_OPEN_ORDERS;
+        }
+        return (int) integer(node, "maxOpenOrders", true, Integer.MIN_VALUE, Integer.MAX_VALUE);
     }
 
     private static long nonce(JsonNode node) {

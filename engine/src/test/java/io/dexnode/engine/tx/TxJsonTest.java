@@ -68,6 +68,9 @@ class TxJsonTest {
                         .put("lotSize", p.lotSize()).put("minSize", p.minSize()).put("makerFeeBps", p.makerFeeBps())
                         .put("takerFeeBps", p.takerFeeBps()).put("initialMarginBps", p.initialMarginBps())
                         .put("maintenanceMarginBps", p.maintenanceMarginBps());
+                if (p.maxOpenOrders() != MarketParams.DEFAULT_MAX_OPEN_ORDERS) {
+                    n.put("maxOpenOrders", p.maxOpenOrders());
+                }
             }
             case Tx.Deposit d -> n.put("amount", d.amount());
             case Tx.Withdraw w -> n.put("amount", w.amount());
@@ -119,7 +122,8 @@ class TxJsonTest {
             case 0 -> new Tx.CreateMarket(r.nextBoolean() ? null : account, nonce, new MarketParams(
                     1 + r.nextInt(Integer.MAX_VALUE - 1),
                     pick(r), 1 + r.nextLong(1_000_000), 1 + r.nextLong(1_000_000), 1 + r.nextLong(1_000_000),
-                    r.nextInt(10_001), r.nextInt(10_001), r.nextInt(10_001), r.nextInt(10_001)));
+                    r.nextInt(10_001), r.nextInt(10_001), r.nextInt(10_001), r.nextInt(10_001),
+                    r.nextBoolean() ? MarketParams.DEFAULT_MAX_OPEN_ORDERS : r.nextInt()));
             case 1 -> new Tx.Deposit(account, nonce, r.nextLong(Long.MAX_VALUE));
             case 2 -> new Tx.Withdraw(account, nonce, r.nextLong(Long.MAX_VALUE));
             case 3 -> new Tx.Place(account, nonce, 1 + r.nextInt(Integer.MAX_VALUE - 1), r.nextBoolean() ? Side.BUY : Side.SELL,

@@ -133,6 +133,7 @@ public final class JsonViews {
         n.put("takerFeeBps", p.takerFeeBps());
         n.put("initialMarginBps", p.initialMarginBps());
         n.put("maintenanceMarginBps", p.maintenanceMarginBps());
+        n.put("maxOpenOrders", p.maxOpenOrders());
         n.put("lastPrice", s.lastPrice());
         n.put("volume", s.volume());
         n.put("tradeCount", s.tradeCount());

@@ -105,6 +105,36 @@ class ApiContractTest {
     }
 
     @Test
+    void theCapOnRestingOrdersIsAMarketFieldAndRefusesBeyondItWith422() throws Exception {
+        assertThat(createMarket(777).status()).isEqualTo(200);
+        assertThat(node.get("/v1/markets/777").path("maxOpenOrders").asInt()).as("the default").isEqualTo(1000);
+        NodeClient.Response capped = node.tx(admin, "create_market", "market", 778, "symbol", "M778", "tickSize", 1,
+                "lotSize", 1, "minSize", 1, "makerFeeBps", 0, "takerFeeBps", 0, "initialMarginBps", 1000,
+                "maintenanceMarginBps", 500, "maxOpenOrders", 2);
+        assertThat(capped.status()).as(capped.body()).isEqualTo(200);
+        assertThat(node.get("/v1/markets/778").path("maxOpenOrders").asInt()).isEqualTo(2);
+        NodeClient.Response outOfRange = node.tx(admin, "create_market", "market", 779, "symbol", "M779", "tickSize", 1,
+                "lotSize", 1, "minSize", 1, "makerFeeBps", 0, "takerFeeBps", 0, "initialMarginBps", 1000,
+                "maintenanceMarginBps", 500, "maxOpenOrders", 0);
+        assertThat(outOfRange.status()).isEqualTo(422);
+        assertThat(outOfRange.json().path("code").asText()).isEqualTo("invalid_market");
+
+        Signer alice = node.funded(1_000_000);
+        for (int price = 10; price < 12; price++) {
+            assertThat(node.tx(alice, "place", "market", 778, "side", "buy", "price", price, "size", 1).status()).isEqualTo(200);
+        }
+        String before = node.getResponse("/metrics").body();
+        NodeClient.Response third = node.tx(alice, "place", "market", 778, "side", "buy", "price", 12, "size", 1);
+        assertThat(third.status()).as(third.body()).isEqualTo(422);
+        assertThat(third.json().path("code").asText()).isEqualTo("too_many_orders");
+        assertThat(counter(node.getResponse("/metrics").body(), "dexnode_rejections_total{code=\"too_many_orders\"}"))
+                .isEqualTo(counter(before, "dexnode_rejections_total{code=\"too_many_orders\"}") + 1);
+        assertThat(node.tx(alice, "place", "market", 778, "side", "buy", "price", 12, "size", 1, "tif", "ioc").status())
+                .as("an IOC order never rests").isEqualTo(200);
+        assertThat(node.get("/v1/markets/778/depth").path("bids").toString()).isEqualTo("[[11,1],[10,1]]");
+    }
+
+    @Test
     void eachTransactionTypeIsAnsweredInItsDocumentedShape() {
         NodeClient.Response market = createMarket(555);
         assertThat(market.json().fieldNames()).toIterable().containsExactly("height", "type", "market");
