@@ -391,11 +391,7 @@ public final class ApiServer implements AutoCloseable {
 
     private AccountRecord findAccount(Context ctx) {
         String who = ctx.pathParam("who");
-        AccountRecord a = queries.accountByName(who);
-        if (a == null && who.matches("[0-9a-fA-F]{64}")) {
-            // a public key: accounts are named by its lowercase hex, as admission writes it
-            a = queries.accountByName(who.toLowerCase(java.util.Locale.ROOT));
-        }
+        AccountRecord a = AccountNames.find(queries, who);
         if (a == null && who.matches("\\d{1,18}")) {
             a = queries.account(Long.parseLong(who));
         }

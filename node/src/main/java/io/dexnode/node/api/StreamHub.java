@@ -198,32 +198,34 @@ public final class StreamHub implements AutoCloseable {
                     } else {
                         s.trades.remove(market);
                     }
-                    ack(s, op, channel, msg);
+                    ack(s, op, channel, msg, null);
                 } else if (subscribe) {
-                    ack(s, op, channel, msg);
+                    ack(s, op, channel, msg, null);
                     s.depth.put(market, view.height());
                     send(s, depthSnapshot(view));
                 } else {
                     s.depth.remove(market);
-                    ack(s, op, channel, msg);
+                    ack(s, op, channel, msg, null);
                 }
             }
             case "orders" -> {
-                String account = msg.path("account").asText("");
-                if (account.isEmpty()) {
+                String given = msg.path("account").asText("");
+                if (given.isEmpty()) {
                     sendError(s, RejectCode.MALFORMED, "channel \"orders\" needs an \"account\" (name or hex public key)");
                     return;
                 }
+                // A public key in either case is one subscription, to the account's name (its lower-case hex).
+                AccountRecord a = AccountNames.find(queries, given);
+                String account = AccountNames.name(a, given);
                 if (subscribe) {
                     if (!s.accounts.containsKey(account) && refuseIfFull(s)) {
                         return;
                     }
-                    AccountRecord a = queries.accountByName(account);
                     s.accounts.put(account, a == null ? -1L : a.accountId());
                 } else {
                     s.accounts.remove(account);
                 }
-                ack(s, op, channel, msg);
+                ack(s, op, channel, msg, account);
             }
             default -> sendError(s, RejectCode.MALFORMED, "\"channel\" must be \"depth\", \"trades\" or \"orders\"");
         }
@@ -332,14 +334,17 @@ public final class StreamHub implements AutoCloseable {
         return n.toString();
     }
 
-    private void ack(Subscriber s, String op, String channel, JsonNode msg) {
+    /** Acknowledges a subscription change; {@code account}, when given, is the account's name as the channel uses it. */
+    private void ack(Subscriber s, String op, String channel, JsonNode msg, String account) {
         ObjectNode n = JsonViews.MAPPER.createObjectNode();
         n.put("op", op.equals("subscribe") ? "subscribed" : "unsubscribed");
         n.put("channel", channel);
         if (msg.has("market")) {
             n.set("market", msg.get("market"));
         }
-        if (msg.has("account")) {
+        if (account != null) {
+            n.put("account", account);
+        } else if (msg.has("account")) {
             n.set("account", msg.get("account"));
         }
         n.put("height", latest.height());

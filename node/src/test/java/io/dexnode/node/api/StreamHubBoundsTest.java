@@ -2,6 +2,7 @@ package io.dexnode.node.api;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.dexnode.book.Side;
 import io.dexnode.engine.Fill;
 import io.dexnode.engine.StateQueries;
@@ -17,6 +18,7 @@ import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Proxy;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.TreeMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -213,6 +215,28 @@ class StreamHubBoundsTest {
             client.send("{\"op\":\"subscribe\",\"channel\":\"trades\",\"market\":1}");
             assertThat(client.next().path("op").asText()).isEqualTo("subscribed");
             assertThat(client.received()).isZero();
+        }
+    }
+
+    @Test
+    void anOrdersSubscriptionIsOneWhicheverCaseItsPublicKeyIsWrittenIn() throws Exception {
+        String key = "00ab".repeat(16);
+        String upper = key.toUpperCase(Locale.ROOT);
+        try (StreamClient client = new StreamClient(url)) {
+            for (String written : new String[] {key, upper}) {
+                client.send("{\"op\":\"subscribe\",\"channel\":\"orders\",\"account\":\"" + written + "\"}");
+                JsonNode ack = client.next();
+                assertThat(ack.path("op").asText()).isEqualTo("subscribed");
+                assertThat(ack.path("account").asText()).as("the account's name: a public key in lower case").isEqualTo(key);
+            }
+            assertThat(subscriptions()).isEqualTo(1);
+            client.send("{\"op\":\"unsubscribe\",\"channel\":\"orders\",\"account\":\"" + upper + "\"}");
+            assertThat(client.next().path("account").asText()).isEqualTo(key);
+            assertThat(subscriptions()).isZero();
+            // Not a public key (63 hex digits): a name, taken as written.
+            String name = upper.substring(1);
+            client.send("{\"op\":\"subscribe\",\"channel\":\"orders\",\"account\":\"" + name + "\"}");
+            assertThat(client.next().path("account").asText()).isEqualTo(name);
         }
     }
 }
