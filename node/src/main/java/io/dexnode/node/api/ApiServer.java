@@ -30,6 +30,7 @@ import io.javalin.Javalin;
 import io.javalin.http.Context;
 import io.javalin.http.HandlerType;
 import io.javalin.http.HttpResponseException;
+import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URLDecoder;
@@ -538,7 +539,22 @@ public final class ApiServer implements AutoCloseable {
 
     private static void json(Context ctx, int status, String body) {
         ctx.attribute(ANSWERED, Boolean.TRUE);
-        ctx.status(status).contentType(JSON).result(body);
+        if (ctx.header("Sec-WebSocket-Version") == null) {
+            ctx.status(status).contentType(JSON).result(body);
+            return;
+        }
+        // Javalin serves a request with this header as a WebSocket upgrade and writes no result for
+        // it: a refused upgrade (recovering, too many connections) is written to the response itself.
+        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+        HttpServletResponse res = ctx.res();
+        res.setStatus(status);
+        res.setContentType(JSON);
+        res.setContentLength(bytes.length);
+        try {
+            res.getOutputStream().write(bytes);
+        } catch (IOException gone) {
+            LOG.debug("{} {}: the client left before its refusal", ctx.method(), ctx.path(), gone);
+        }
     }
 
     /**
