@@ -109,9 +109,11 @@ public final class ApiServer implements AutoCloseable {
                 requireDecodableQuery(ctx);
             });
             cfg.routes.wsBeforeUpgrade(ctx -> {
-                if (serving == null) {
+                Serving s = serving;
+                if (s == null) {
                     throw recovering();
                 }
+                s.stream().requireRoomForConnection();
             });
             cfg.routes.post("/v1/tx", this::postTx);
             cfg.routes.get("/v1/markets", this::markets);
@@ -132,7 +134,7 @@ public final class ApiServer implements AutoCloseable {
                 ws.onConnect(ctx -> serving().stream().connected(ctx));
                 ws.onMessage(ctx -> serving().stream().message(ctx, ctx.message()));
                 ws.onClose(ctx -> serving().stream().closed(ctx));
-                ws.onError(ctx -> serving().stream().closed(ctx));
+                ws.onError(ctx -> serving().stream().failed(ctx, ctx.error()));
             });
             cfg.routes.exception(ApiException.class, (e, ctx) -> reject(ctx, e.code(), e.getMessage()));
             cfg.routes.exception(NodeUnavailableException.class, (e, ctx) -> reject(ctx, RejectCode.OVERLOADED, e.getMessage()));
