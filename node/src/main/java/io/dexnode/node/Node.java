@@ -74,7 +74,9 @@ public final class Node implements AutoCloseable {
             this.engine = new Engine(store);
             this.marketData = new MarketDataPublisher(engine);
             BlockProducer[] producerRef = new BlockProducer[1];
-            this.metrics = new NodeMetrics(() -> producerRef[0] == null ? 0 : producerRef[0].queueDepth(), this::marketGauges);
+            StreamHub[] streamRef = new StreamHub[1];
+            this.metrics = new NodeMetrics(() -> producerRef[0] == null ? 0 : producerRef[0].queueDepth(), this::marketGauges,
+                    () -> streamRef[0] == null ? 0 : streamRef[0].openConnections());
             // Serve health and metrics while the books are recovered; everything else answers 503 until attach.
             server = new ApiServer(store, new TxAdmission(genesis.admin(), config.dev()), metrics, health)
                     .start(config.host(), config.port());
@@ -87,7 +89,8 @@ public final class Node implements AutoCloseable {
                 commitGenesis();
             }
             marketData.publishAll();
-            this.stream = new StreamHub(marketData.current(), new StateQueries(store));
+            this.stream = new StreamHub(marketData.current(), new StateQueries(store), config.streamConnections(), metrics);
+            streamRef[0] = stream;
             this.producer = new BlockProducer(engine, config.blockMs(), config.blockTxs(), config.queue(),
                     config.consistencyCheckBlocks(), marketData, stream::publish, health, metrics, options.hook(),
                     options.onHalt());

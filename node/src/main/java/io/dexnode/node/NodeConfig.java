@@ -23,14 +23,22 @@ import java.nio.file.Path;
  * @param blockCacheMb RocksDB's block cache, in MiB
  * @param nodeCacheKeys how many keys' worth of the latest tree to keep in memory (see
  *                      {@link StateConfig#nodeCacheEntries()}); 0 reads every path from RocksDB
+ * @param streamConnections the most WebSocket stream connections served at once; more are refused
+ *                          (each one's own share of the node is bounded by the stream, see StreamHub)
  */
 public record NodeConfig(Path data, String host, int port, Path genesis, boolean dev, int blockMs, int blockTxs,
                          int queue, boolean strict, boolean fsync, int consistencyCheckBlocks,
-                         long keepVersions, long blockCacheMb, int nodeCacheKeys) {
+                         long keepVersions, long blockCacheMb, int nodeCacheKeys, int streamConnections) {
     /** The largest {@code POST /v1/tx} body accepted. */
     public static final int MAX_TX_BODY_BYTES = 64 * 1024;
     /** The largest block cache {@code --block-cache-mb} accepts: 1 TiB, far past any machine this runs on. */
     public static final long MAX_BLOCK_CACHE_MB = 1L << 20;
+    /**
+     * Stream connections served at once by default: far more than one node's readers need, and few
+     * enough that the stream's per-connection bounds, times this, still bound what clients that all
+     * stall at once can make the node hold.
+     */
+    public static final int DEFAULT_STREAM_CONNECTIONS = 1024;
 
     public NodeConfig {
         if (blockMs < 0 || blockTxs < 1 || queue < 1 || port < 0 || port > 65535 || consistencyCheckBlocks < 1
@@ -42,40 +50,44 @@ public record NodeConfig(Path data, String host, int port, Path genesis, boolean
             throw new IllegalArgumentException("need 1 <= --block-cache-mb <= " + MAX_BLOCK_CACHE_MB
                     + " and --node-cache-keys >= 0, got " + blockCacheMb + " and " + nodeCacheKeys);
         }
+        if (streamConnections < 1) {
+            throw new IllegalArgumentException("need --stream-connections >= 1, got " + streamConnections);
+        }
     }
 
     public static NodeConfig defaults(Path data) {
         return new NodeConfig(data, "127.0.0.1", 8080, Path.of("config/genesis.json"), false, 5, 1000, 10_000,
-                false, true, 1000, 0, StateConfig.DEFAULT_BLOCK_CACHE_BYTES >> 20, StateConfig.DEFAULT_NODE_CACHE_ENTRIES);
+                false, true, 1000, 0, StateConfig.DEFAULT_BLOCK_CACHE_BYTES >> 20, StateConfig.DEFAULT_NODE_CACHE_ENTRIES,
+                DEFAULT_STREAM_CONNECTIONS);
     }
 
     public NodeConfig withPort(int p) {
-        return new NodeConfig(data, host, p, genesis, dev, blockMs, blockTxs, queue, strict, fsync, consistencyCheckBlocks, keepVersions, blockCacheMb, nodeCacheKeys);
+        return new NodeConfig(data, host, p, genesis, dev, blockMs, blockTxs, queue, strict, fsync, consistencyCheckBlocks, keepVersions, blockCacheMb, nodeCacheKeys, streamConnections);
     }
 
     public NodeConfig withDev(boolean d) {
-        return new NodeConfig(data, host, port, genesis, d, blockMs, blockTxs, queue, strict, fsync, consistencyCheckBlocks, keepVersions, blockCacheMb, nodeCacheKeys);
+        return new NodeConfig(data, host, port, genesis, d, blockMs, blockTxs, queue, strict, fsync, consistencyCheckBlocks, keepVersions, blockCacheMb, nodeCacheKeys, streamConnections);
     }
 
     public NodeConfig withQueue(int q) {
-        return new NodeConfig(data, host, port, genesis, dev, blockMs, blockTxs, q, strict, fsync, consistencyCheckBlocks, keepVersions, blockCacheMb, nodeCacheKeys);
+        return new NodeConfig(data, host, port, genesis, dev, blockMs, blockTxs, q, strict, fsync, consistencyCheckBlocks, keepVersions, blockCacheMb, nodeCacheKeys, streamConnections);
     }
 
     public NodeConfig withGenesis(Path g) {
-        return new NodeConfig(data, host, port, g, dev, blockMs, blockTxs, queue, strict, fsync, consistencyCheckBlocks, keepVersions, blockCacheMb, nodeCacheKeys);
+        return new NodeConfig(data, host, port, g, dev, blockMs, blockTxs, queue, strict, fsync, consistencyCheckBlocks, keepVersions, blockCacheMb, nodeCacheKeys, streamConnections);
     }
 
     public NodeConfig withFsync(boolean f) {
-        return new NodeConfig(data, host, port, genesis, dev, blockMs, blockTxs, queue, strict, f, consistencyCheckBlocks, keepVersions, blockCacheMb, nodeCacheKeys);
+        return new NodeConfig(data, host, port, genesis, dev, blockMs, blockTxs, queue, strict, f, consistencyCheckBlocks, keepVersions, blockCacheMb, nodeCacheKeys, streamConnections);
     }
 
     public NodeConfig withKeepVersions(long n) {
-        return new NodeConfig(data, host, port, genesis, dev, blockMs, blockTxs, queue, strict, fsync, consistencyCheckBlocks, n, blockCacheMb, nodeCacheKeys);
+        return new NodeConfig(data, host, port, genesis, dev, blockMs, blockTxs, queue, strict, fsync, consistencyCheckBlocks, n, blockCacheMb, nodeCacheKeys, streamConnections);
     }
 
     public NodeConfig withStrict(boolean s) {
         return new NodeConfig(data, host, port, genesis, dev, blockMs, blockTxs, queue, s, fsync, consistencyCheckBlocks,
-                keepVersions, blockCacheMb, nodeCacheKeys);
+                keepVersions, blockCacheMb, nodeCacheKeys, streamConnections);
     }
 
     /** How the state store keeps old versions. */
@@ -91,15 +103,20 @@ public record NodeConfig(Path data, String host, int port, Path genesis, boolean
 
     public NodeConfig withMemory(long cacheMb, int cacheKeys) {
         return new NodeConfig(data, host, port, genesis, dev, blockMs, blockTxs, queue, strict, fsync, consistencyCheckBlocks,
-                keepVersions, cacheMb, cacheKeys);
+                keepVersions, cacheMb, cacheKeys, streamConnections);
     }
 
     public NodeConfig withBlocks(int ms, int txs) {
         return new NodeConfig(data, host, port, genesis, dev, ms, txs, queue, strict, fsync, consistencyCheckBlocks,
-                keepVersions, blockCacheMb, nodeCacheKeys);
+                keepVersions, blockCacheMb, nodeCacheKeys, streamConnections);
+    }
+
+    public NodeConfig withStreamConnections(int n) {
+        return new NodeConfig(data, host, port, genesis, dev, blockMs, blockTxs, queue, strict, fsync, consistencyCheckBlocks,
+                keepVersions, blockCacheMb, nodeCacheKeys, n);
     }
 
     public NodeConfig withConsistencyCheckBlocks(int n) {
-        return new NodeConfig(data, host, port, genesis, dev, blockMs, blockTxs, queue, strict, fsync, n, keepVersions, blockCacheMb, nodeCacheKeys);
+        return new NodeConfig(data, host, port, genesis, dev, blockMs, blockTxs, queue, strict, fsync, n, keepVersions, blockCacheMb, nodeCacheKeys, streamConnections);
     }
 }

@@ -34,6 +34,18 @@ class CliTest {
     }
 
     @Test
+    void runRefusesAStreamConnectionLimitBelowOne(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) {
+        java.nio.file.Path data = dir.resolve("data");
+        CliRun none = CliRun.of("run", "--data", data.toString(), "--stream-connections", "0");
+        assertThat(none.exit()).isEqualTo(2);
+        assertThat(none.err()).contains("--stream-connections");
+        assertThat(data).doesNotExist();
+        String help = captureOut(() -> assertThat(Main.execute("run", "--help")).isZero());
+        assertThat(help).contains("--stream-connections", "(default: " + NodeConfig.DEFAULT_STREAM_CONNECTIONS + ")");
+        assertThat(NodeConfig.defaults(data).streamConnections()).isEqualTo(1024);
+    }
+
+    @Test
     void memoryFlagsReachTheStateStoreConfig() {
         NodeConfig config = NodeConfig.defaults(java.nio.file.Path.of("data")).withMemory(64, 1000);
         assertThat(config.stateConfig().blockCacheBytes()).isEqualTo(64L << 20);

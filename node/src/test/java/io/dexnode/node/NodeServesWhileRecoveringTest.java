@@ -2,14 +2,21 @@ package io.dexnode.node;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.dexnode.node.client.NodeClient;
 import io.dexnode.node.crypto.Signer;
 import io.dexnode.node.producer.ProducerHook;
 import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpResponse;
+import java.net.http.WebSocket;
+import java.net.http.WebSocketHandshakeException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -49,13 +56,15 @@ class NodeServesWhileRecoveringTest {
                 Thread.currentThread().interrupt();
             }
         });
+        // On a thread of its own: held in recovery, it would take the common pool's only worker on a
+        // two-core machine, which the JDK's WebSocket client needs to finish a handshake.
         CompletableFuture<Node> started = CompletableFuture.supplyAsync(() -> {
             try {
                 return Node.start(config, options);
             } catch (Exception e) {
                 throw new IllegalStateException(e);
             }
-        });
+        }, task -> new Thread(task, "node-start").start());
         try {
             assertThat(recovering.await(30, TimeUnit.SECONDS)).as("recovery reached").isTrue();
             NodeClient c = new NodeClient("http://127.0.0.1:" + port);
@@ -72,6 +81,12 @@ class NodeServesWhileRecoveringTest {
             Signer s = Signer.generate();
             NodeClient.Response tx = c.submit(s, "{\"account\":\"" + s.account() + "\",\"nonce\":1,\"type\":\"deposit\",\"amount\":5}");
             assertThat(tx.status()).isEqualTo(503);
+            // The stream's upgrade too: 503 with the API's error shape (Javalin wrote no body for a refused upgrade).
+            HttpResponse<?> upgrade = refusedUpgrade("ws://127.0.0.1:" + port + "/v1/stream");
+            assertThat(upgrade.statusCode()).isEqualTo(503);
+            JsonNode error = TestNode.MAPPER.readTree(String.valueOf(upgrade.body()));
+            assertThat(error.path("code").asText()).as(String.valueOf(upgrade.body())).isEqualTo("overloaded");
+            assertThat(error.path("message").asText()).contains("recovering");
         } finally {
             release.countDown();
         }
@@ -80,6 +95,21 @@ class NodeServesWhileRecoveringTest {
             assertThat(c.get("/health/ready").status()).isEqualTo(200);
             assertThat(c.get("/v1/markets").status()).isEqualTo(200);
             assertThat(NodeRecoveryFixture.placeBidAndAsk(node)).isPositive();
+        }
+    }
+
+    /** The answer to a WebSocket upgrade the node refuses; fails the test if it connects instead. */
+    private static HttpResponse<?> refusedUpgrade(String wsUrl) throws Exception {
+        try {
+            HttpClient.newHttpClient().newWebSocketBuilder()
+                    .buildAsync(URI.create(wsUrl), new WebSocket.Listener() { })
+                    .get(30, TimeUnit.SECONDS).abort();
+            throw new AssertionError("the node accepted the connection while recovering");
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof WebSocketHandshakeException refused) {
+                return refused.getResponse();
+            }
+            throw e;
         }
     }
 }

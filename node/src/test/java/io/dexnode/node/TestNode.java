@@ -12,6 +12,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Comparator;
 import java.util.concurrent.Semaphore;
+import java.util.function.UnaryOperator;
 import java.util.stream.Stream;
 
 /**
@@ -49,6 +50,15 @@ public final class TestNode implements AutoCloseable {
 
     /** A node with {@code admin} as the genesis admin key (null = none), {@code dev} faucet on or off, queue capacity. */
     public static TestNode start(boolean dev, Signer admin, int queue) throws IOException {
+        return start(dev, admin, queue, UnaryOperator.identity());
+    }
+
+    /** A --dev node with the sample genesis, its configuration changed by {@code config} (e.g. a limit under test). */
+    public static TestNode dev(UnaryOperator<NodeConfig> config) throws IOException {
+        return start(true, null, 10_000, config);
+    }
+
+    private static TestNode start(boolean dev, Signer admin, int queue, UnaryOperator<NodeConfig> tweak) throws IOException {
         Path dir = Files.createTempDirectory("dexnode-node-test");
         Path genesis = dir.resolve("genesis.json");
         ObjectNode g = (ObjectNode) MAPPER.readTree(Genesis.class.getResourceAsStream(Genesis.EMBEDDED));
@@ -58,6 +68,7 @@ public final class TestNode implements AutoCloseable {
         Files.writeString(genesis, g.toString());
         NodeConfig config = NodeConfig.defaults(dir.resolve("data")).withPort(0).withDev(dev).withGenesis(genesis)
                 .withQueue(queue).withFsync(false).withConsistencyCheckBlocks(1);
+        config = tweak.apply(config);
         try {
             return new TestNode(dir, config);
         } catch (IOException | RuntimeException e) {

@@ -30,6 +30,7 @@ import io.javalin.Javalin;
 import io.javalin.http.Context;
 import io.javalin.http.HandlerType;
 import io.javalin.http.HttpResponseException;
+import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URLDecoder;
@@ -108,9 +109,11 @@ public final class ApiServer implements AutoCloseable {
                 requireDecodableQuery(ctx);
             });
             cfg.routes.wsBeforeUpgrade(ctx -> {
-                if (serving == null) {
+                Serving s = serving;
+                if (s == null) {
                     throw recovering();
                 }
+                s.stream().requireRoomForConnection();
             });
             cfg.routes.post("/v1/tx", this::postTx);
             cfg.routes.get("/v1/markets", this::markets);
@@ -131,7 +134,7 @@ public final class ApiServer implements AutoCloseable {
                 ws.onConnect(ctx -> serving().stream().connected(ctx));
                 ws.onMessage(ctx -> serving().stream().message(ctx, ctx.message()));
                 ws.onClose(ctx -> serving().stream().closed(ctx));
-                ws.onError(ctx -> serving().stream().closed(ctx));
+                ws.onError(ctx -> serving().stream().failed(ctx, ctx.error()));
             });
             cfg.routes.exception(ApiException.class, (e, ctx) -> reject(ctx, e.code(), e.getMessage()));
             cfg.routes.exception(NodeUnavailableException.class, (e, ctx) -> reject(ctx, RejectCode.OVERLOADED, e.getMessage()));
@@ -391,11 +394,7 @@ public final class ApiServer implements AutoCloseable {
 
     private AccountRecord findAccount(Context ctx) {
         String who = ctx.pathParam("who");
-        AccountRecord a = queries.accountByName(who);
-        if (a == null && who.matches("[0-9a-fA-F]{64}")) {
-            // a public key: accounts are named by its lowercase hex, as admission writes it
-            a = queries.accountByName(who.toLowerCase(java.util.Locale.ROOT));
-        }
+        AccountRecord a = AccountNames.find(queries, who);
         if (a == null && who.matches("\\d{1,18}")) {
             a = queries.account(Long.parseLong(who));
         }
@@ -543,7 +542,22 @@ public final class ApiServer implements AutoCloseable {
 
     private static void json(Context ctx, int status, String body) {
         ctx.attribute(ANSWERED, Boolean.TRUE);
-        ctx.status(status).contentType(JSON).result(body);
+        if (ctx.header("Sec-WebSocket-Version") == null) {
+            ctx.status(status).contentType(JSON).result(body);
+            return;
+        }
+        // Javalin serves a request with this header as a WebSocket upgrade and writes no result for
+        // it: a refused upgrade (recovering, too many connections) is written to the response itself.
+        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+        HttpServletResponse res = ctx.res();
+        res.setStatus(status);
+        res.setContentType(JSON);
+        res.setContentLength(bytes.length);
+        try {
+            res.getOutputStream().write(bytes);
+        } catch (IOException gone) {
+            LOG.debug("{} {}: the client left before its refusal", ctx.method(), ctx.path(), gone);
+        }
     }
 
     /**

@@ -7,6 +7,7 @@ import io.dexnode.engine.OrderUpdate;
 import io.dexnode.engine.StateQueries;
 import io.dexnode.engine.schema.AccountRecord;
 import io.dexnode.engine.tx.RejectCode;
+import io.dexnode.node.metrics.NodeMetrics;
 import io.dexnode.node.producer.BlockEvents;
 import io.dexnode.node.producer.MarketData;
 import io.dexnode.node.producer.MarketView;
@@ -17,6 +18,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
@@ -29,6 +31,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.eclipse.jetty.websocket.api.Callback;
 import org.eclipse.jetty.websocket.api.Session;
 import org.eclipse.jetty.websocket.api.StatusCode;
+import org.eclipse.jetty.websocket.api.exceptions.MessageTooLargeException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -47,6 +50,12 @@ import org.slf4j.LoggerFactory;
  * {@link #MAX_PENDING_MESSAGES} messages or {@link #MAX_PENDING_CHARS} characters sent but not yet
  * written to its socket. A connection past a queue bound is closed (1008, with the reason); a
  * subscription past its bound is refused with an error. Closing a connection drops all it holds.
+ *
+ * <p>The node serves at most {@code maxConnections} connections at once, so the per-connection
+ * bounds also bound the whole stream. A connection holds its slot from {@link #connected} until
+ * it is closed or fails, whichever Jetty reports first; the slot is released exactly once. An
+ * upgrade is refused (503) when no slot is free ({@link #requireRoomForConnection}); one that
+ * raced past that check while the last slot was taken is closed at once (1013, try again later).
  */
 public final class StreamHub implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(StreamHub.class);
@@ -97,6 +106,12 @@ public final class StreamHub implements AutoCloseable {
     }
 
     private final StateQueries queries;
+    private final int maxConnections;
+    private final NodeMetrics metrics;
+    /** Connections holding a slot, by session id: each is removed once, releasing its slot. */
+    private final Set<String> admitted = ConcurrentHashMap.newKeySet();
+    /** Slots taken: the size of {@link #admitted}, but taken atomically against the bound. */
+    private final AtomicInteger open = new AtomicInteger();
     private final ExecutorService thread = Executors.newSingleThreadExecutor(r -> {
         Thread t = new Thread(r, "dexnode-stream");
         t.setDaemon(true);
@@ -106,21 +121,87 @@ public final class StreamHub implements AutoCloseable {
     private final ConcurrentMap<String, Subscriber> subscribers = new ConcurrentHashMap<>();
     private MarketData latest;
 
-    public StreamHub(MarketData initial, StateQueries queries) {
+    /**
+     * @param maxConnections the most connections served at once ({@code --stream-connections})
+     * @param metrics counts the connections the hub closes or refuses, and reads how many are open
+     */
+    public StreamHub(MarketData initial, StateQueries queries, int maxConnections, NodeMetrics metrics) {
+        if (maxConnections < 1) {
+            throw new IllegalArgumentException("need at least one stream connection, got " + maxConnections);
+        }
         this.latest = initial;
         this.queries = queries;
+        this.maxConnections = maxConnections;
+        this.metrics = metrics;
     }
 
-    /** A new connection, on Jetty's thread before any of its messages: bounds what it may send. */
+    /**
+     * Before a WebSocket upgrade: refuses it as overloaded (503) when every connection slot is taken.
+     * A hint, not the bound: {@link #connected} takes the slot.
+     */
+    public void requireRoomForConnection() {
+        if (open.get() >= maxConnections) {
+            metrics.streamClosed(NodeMetrics.StreamClosure.CONNECTION_LIMIT);
+            throw new ApiException(RejectCode.OVERLOADED, connectionLimitMessage());
+        }
+    }
+
+    /**
+     * A new connection, on Jetty's thread before any of its messages: takes a slot and bounds what it
+     * may send, or, when no slot is free, is closed at once (1013) holding nothing.
+     */
     public void connected(WsContext ws) {
         ws.session.setMaxTextMessageSize(MAX_REQUEST_BYTES);
         ws.session.setMaxBinaryMessageSize(MAX_REQUEST_BYTES);
+        if (!takeSlot()) {
+            metrics.streamClosed(NodeMetrics.StreamClosure.CONNECTION_LIMIT);
+            LOG.debug("refusing stream connection {}: {}", ws.sessionId(), connectionLimitMessage());
+            ws.session.setIdleTimeout(DROP_GRACE);
+            ws.session.close(StatusCode.TRY_AGAIN_LATER, connectionLimitMessage(), Callback.NOOP);
+            return;
+        }
+        admitted.add(ws.sessionId());
         subscribers.put(ws.sessionId(), new Subscriber(ws));
     }
 
-    /** The connection closed or failed: everything it held is released (called once or twice). */
+    /** The connection closed: everything it held is released, its slot included (once, whatever else reported its end). */
     public void closed(WsContext ws) {
         subscribers.remove(ws.sessionId());
+        releaseSlot(ws.sessionId());
+    }
+
+    /**
+     * The connection failed (Jetty reports it closed too, after): released like {@link #closed}. A
+     * message over {@link #MAX_REQUEST_BYTES} ends a connection this way (Jetty closes it with 1009).
+     */
+    public void failed(WsContext ws, Throwable error) {
+        subscribers.remove(ws.sessionId());
+        if (releaseSlot(ws.sessionId()) && error instanceof MessageTooLargeException) {
+            LOG.info("closed stream connection {}: {}", ws.sessionId(), error.getMessage());
+            metrics.streamClosed(NodeMetrics.StreamClosure.MESSAGE_TOO_LARGE);
+        }
+    }
+
+    private boolean takeSlot() {
+        for (int n = open.get(); n < maxConnections; n = open.get()) {
+            if (open.compareAndSet(n, n + 1)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Releases the connection's slot if it still holds one; true if it did. */
+    private boolean releaseSlot(String sessionId) {
+        if (admitted.remove(sessionId)) {
+            open.decrementAndGet();
+            return true;
+        }
+        return false;
+    }
+
+    private String connectionLimitMessage() {
+        return "the node serves at most " + maxConnections + " stream connections at once; try again later";
     }
 
     /** A client message: {@code {"op":"subscribe"|"unsubscribe","channel":"depth"|"trades"|"orders",…}}. */
@@ -130,7 +211,8 @@ public final class StreamHub implements AutoCloseable {
             return; // closed or dropped: nothing to answer
         }
         if (s.queuedRequests.incrementAndGet() > MAX_QUEUED_REQUESTS) {
-            drop(s, "too many requests: more than " + MAX_QUEUED_REQUESTS + " waiting");
+            drop(s, NodeMetrics.StreamClosure.TOO_MANY_REQUESTS,
+                    "too many requests: more than " + MAX_QUEUED_REQUESTS + " waiting");
             return;
         }
         thread.execute(() -> {
@@ -146,9 +228,14 @@ public final class StreamHub implements AutoCloseable {
         thread.execute(() -> broadcast(events));
     }
 
-    /** Open connections (for tests). */
+    /** Connections served: open and not dropped (for tests). */
     int connections() {
         return subscribers.size();
+    }
+
+    /** Connections holding a slot: accepted and not yet closed, dropped ones until they are (the gauge). */
+    public int openConnections() {
+        return open.get();
     }
 
     /** Subscriptions held by all open connections, counted on the hub's thread (for tests). */
@@ -198,32 +285,34 @@ public final class StreamHub implements AutoCloseable {
                     } else {
                         s.trades.remove(market);
                     }
-                    ack(s, op, channel, msg);
+                    ack(s, op, channel, msg, null);
                 } else if (subscribe) {
-                    ack(s, op, channel, msg);
+                    ack(s, op, channel, msg, null);
                     s.depth.put(market, view.height());
                     send(s, depthSnapshot(view));
                 } else {
                     s.depth.remove(market);
-                    ack(s, op, channel, msg);
+                    ack(s, op, channel, msg, null);
                 }
             }
             case "orders" -> {
-                String account = msg.path("account").asText("");
-                if (account.isEmpty()) {
+                String given = msg.path("account").asText("");
+                if (given.isEmpty()) {
                     sendError(s, RejectCode.MALFORMED, "channel \"orders\" needs an \"account\" (name or hex public key)");
                     return;
                 }
+                // A public key in either case is one subscription, to the account's name (its lower-case hex).
+                AccountRecord a = AccountNames.find(queries, given);
+                String account = AccountNames.name(a, given);
                 if (subscribe) {
                     if (!s.accounts.containsKey(account) && refuseIfFull(s)) {
                         return;
                     }
-                    AccountRecord a = queries.accountByName(account);
                     s.accounts.put(account, a == null ? -1L : a.accountId());
                 } else {
                     s.accounts.remove(account);
                 }
-                ack(s, op, channel, msg);
+                ack(s, op, channel, msg, account);
             }
             default -> sendError(s, RejectCode.MALFORMED, "\"channel\" must be \"depth\", \"trades\" or \"orders\"");
         }
@@ -332,14 +421,17 @@ public final class StreamHub implements AutoCloseable {
         return n.toString();
     }
 
-    private void ack(Subscriber s, String op, String channel, JsonNode msg) {
+    /** Acknowledges a subscription change; {@code account}, when given, is the account's name as the channel uses it. */
+    private void ack(Subscriber s, String op, String channel, JsonNode msg, String account) {
         ObjectNode n = JsonViews.MAPPER.createObjectNode();
         n.put("op", op.equals("subscribe") ? "subscribed" : "unsubscribed");
         n.put("channel", channel);
         if (msg.has("market")) {
             n.set("market", msg.get("market"));
         }
-        if (msg.has("account")) {
+        if (account != null) {
+            n.put("account", account);
+        } else if (msg.has("account")) {
             n.set("account", msg.get("account"));
         }
         n.put("height", latest.height());
@@ -365,8 +457,8 @@ public final class StreamHub implements AutoCloseable {
             return;
         }
         if (s.pendingMessages.get() >= MAX_PENDING_MESSAGES || s.pendingChars.get() > MAX_PENDING_CHARS) {
-            drop(s, "too slow: more than " + MAX_PENDING_MESSAGES + " messages or " + MAX_PENDING_CHARS
-                    + " characters unread");
+            drop(s, NodeMetrics.StreamClosure.TOO_SLOW, "too slow: more than " + MAX_PENDING_MESSAGES + " messages or "
+                    + MAX_PENDING_CHARS + " characters unread");
             return;
         }
         int chars = text.length();
@@ -389,9 +481,10 @@ public final class StreamHub implements AutoCloseable {
      * at once. What it already has queued is written ahead of the close frame, or discarded once the
      * connection has made no progress for {@link #DROP_GRACE}.
      */
-    private void drop(Subscriber s, String reason) {
+    private void drop(Subscriber s, NodeMetrics.StreamClosure why, String reason) {
         if (subscribers.remove(s.id, s)) {
             LOG.info("closing stream connection {}: {}", s.id, reason);
+            metrics.streamClosed(why);
             s.ws.session.setIdleTimeout(DROP_GRACE);
             s.ws.session.close(StatusCode.POLICY_VIOLATION, reason, Callback.NOOP);
         }

@@ -66,6 +66,10 @@ public final class RunCommand implements Callable<Integer> {
                     + " (default: ${DEFAULT-VALUE}).")
     int nodeCacheKeys = StateConfig.DEFAULT_NODE_CACHE_ENTRIES;
 
+    @Option(names = "--stream-connections", paramLabel = "N",
+            description = "WebSocket stream connections served at once; more are refused with 503 (default: ${DEFAULT-VALUE}).")
+    int streamConnections = NodeConfig.DEFAULT_STREAM_CONNECTIONS;
+
     @Override
     public Integer call() throws Exception {
         int colon = http.lastIndexOf(':');
@@ -76,7 +80,8 @@ public final class RunCommand implements Callable<Integer> {
         NodeConfig config;
         try {
             config = new NodeConfig(data, http.substring(0, colon), Integer.parseInt(http.substring(colon + 1)), genesis, dev,
-                    blockMs, blockTxs, queue, strict, !noFsync, checkEvery, keepVersions, blockCacheMb, nodeCacheKeys);
+                    blockMs, blockTxs, queue, strict, !noFsync, checkEvery, keepVersions, blockCacheMb, nodeCacheKeys,
+                    streamConnections);
         } catch (IllegalArgumentException e) {
             spec.commandLine().getErr().println("dexnode run: " + e.getMessage());
             return 2;

@@ -24,6 +24,28 @@ public final class NodeMetrics {
     public record MarketGauge(int market, long activeOrders, long bidLevels, long askLevels) {
     }
 
+    /** Why the node closed a stream connection, or refused one; the label values of {@code dexnode_stream_closed_total}. */
+    public enum StreamClosure {
+        /** It read too slowly: too many messages or characters sent and not yet written (1008). */
+        TOO_SLOW("too_slow"),
+        /** Too many of its messages waiting for the stream thread (1008). */
+        TOO_MANY_REQUESTS("too_many_requests"),
+        /** It sent a message over the size bound (Jetty closes with 1009). */
+        MESSAGE_TOO_LARGE("message_too_large"),
+        /** The node already served the most connections it may: refused (503 at the upgrade, or 1013). */
+        CONNECTION_LIMIT("connection_limit");
+
+        private final String metricName;
+
+        StreamClosure(String metricName) {
+            this.metricName = metricName;
+        }
+
+        public String metricName() {
+            return metricName;
+        }
+    }
+
     private final PrometheusRegistry registry = new PrometheusRegistry();
     private final PrometheusTextFormatWriter writer = PrometheusTextFormatWriter.create();
     private final Counter blocks;
@@ -33,8 +55,14 @@ public final class NodeMetrics {
     private final Histogram executeSeconds;
     private final Histogram recoverySeconds;
     private final Counter repairs;
+    private final Counter streamClosed;
 
-    public NodeMetrics(IntSupplier queueDepth, Supplier<List<MarketGauge>> markets) {
+    /**
+     * @param queueDepth transactions waiting for a block
+     * @param markets each market's gauges as last published
+     * @param streamConnections open WebSocket stream connections
+     */
+    public NodeMetrics(IntSupplier queueDepth, Supplier<List<MarketGauge>> markets, IntSupplier streamConnections) {
         blocks = Counter.builder().name("dexnode_blocks_total").help("Blocks committed by this node.").register(registry);
         txs = Counter.builder().name("dexnode_txs_total").help("Transactions executed in committed blocks (accepted or rejected).")
                 .register(registry);
@@ -52,15 +80,25 @@ public final class NodeMetrics {
         repairs = Counter.builder().name("recovery_repairs_total")
                 .help("Inconsistencies between the ActiveOrder index and the order records found at recovery, by kind.")
                 .labelNames("kind").register(registry);
-        // Every code and kind is exposed from the start (at 0), so the documented series exist before the first event.
+        streamClosed = Counter.builder().name("dexnode_stream_closed_total")
+                .help("WebSocket stream connections the node closed for breaking a bound, or refused over the connection limit,"
+                        + " by reason (a client's own close is not counted).")
+                .labelNames("reason").register(registry);
+        // Every code, kind and reason is exposed from the start (at 0), so the documented series exist before the first event.
         for (RejectCode code : RejectCode.values()) {
             rejections.initLabelValues(code.jsonName());
         }
         for (RecoveryReport.Inconsistency kind : RecoveryReport.Inconsistency.values()) {
             repairs.initLabelValues(kind.metricName());
         }
+        for (StreamClosure reason : StreamClosure.values()) {
+            streamClosed.initLabelValues(reason.metricName());
+        }
         GaugeWithCallback.builder().name("dexnode_queue_depth").help("Transactions waiting for a block.")
                 .callback(cb -> cb.call(queueDepth.getAsInt())).register(registry);
+        GaugeWithCallback.builder().name("dexnode_stream_connections")
+                .help("Open WebSocket stream connections (accepted and not yet closed).")
+                .callback(cb -> cb.call(streamConnections.getAsInt())).register(registry);
         GaugeWithCallback.builder().name("active_orders").help("Orders resting in a market's in-memory book.")
                 .labelNames("market").callback(cb -> markets.get().forEach(m -> cb.call(m.activeOrders(), Integer.toString(m.market()))))
                 .register(registry);
@@ -80,6 +118,15 @@ public final class NodeMetrics {
 
     public void rejected(RejectCode code) {
         rejections.labelValues(code.jsonName()).inc();
+    }
+
+    public void streamClosed(StreamClosure reason) {
+        streamClosed.labelValues(reason.metricName()).inc();
+    }
+
+    /** How many stream connections the node closed or refused for {@code reason} (for tests). */
+    public long streamClosedTotal(StreamClosure reason) {
+        return (long) streamClosed.labelValues(reason.metricName()).get();
     }
 
     public void recovered(String method, long nanos, RecoveryReport report) {

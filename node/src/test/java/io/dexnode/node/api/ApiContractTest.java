@@ -56,11 +56,15 @@ class ApiContractTest {
             String text = fresh.getResponse("/metrics").body();
             for (String name : new String[] {"dexnode_blocks_total", "dexnode_txs_total", "dexnode_rejections_total",
                     "dexnode_block_commit_seconds", "dexnode_block_execute_seconds", "dexnode_queue_depth", "active_orders",
-                    "book_levels", "orderbook_recovery_seconds", "recovery_repairs_total"}) {
+                    "book_levels", "orderbook_recovery_seconds", "recovery_repairs_total", "dexnode_stream_connections",
+                    "dexnode_stream_closed_total"}) {
                 assertThat(text).as(name).containsPattern("(?m)^# TYPE " + name + " ");
             }
             assertThat(text).contains("recovery_repairs_total{kind=\"orphaned_active_order\"} 0.0",
-                    "dexnode_rejections_total{code=\"stale_nonce\"} 0.0");
+                    "dexnode_rejections_total{code=\"stale_nonce\"} 0.0", "dexnode_stream_connections 0.0");
+            for (String reason : new String[] {"too_slow", "too_many_requests", "message_too_large", "connection_limit"}) {
+                assertThat(text).contains("dexnode_stream_closed_total{reason=\"" + reason + "\"} 0.0");
+            }
         }
     }
 

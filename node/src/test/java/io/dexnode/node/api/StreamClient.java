@@ -4,13 +4,17 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.net.URI;
 import java.net.http.HttpClient;
+import java.net.http.HttpResponse;
 import java.net.http.WebSocket;
+import java.net.http.WebSocketHandshakeException;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
  * A WebSocket client of {@code /v1/stream} that queues every JSON message it receives. It can stop
@@ -61,6 +65,27 @@ final class StreamClient implements AutoCloseable {
                 closed.completeExceptionally(error);
             }
         }).join();
+    }
+
+    /**
+     * The answer to an upgrade the node refuses, as a client sees it (status, headers, body); fails
+     * the test if the node accepts it instead.
+     */
+    static HttpResponse<?> refusedUpgrade(String httpUrl) {
+        URI uri = URI.create(httpUrl.replaceFirst("^http", "ws") + "/v1/stream");
+        try {
+            WebSocket accepted = HttpClient.newHttpClient().newWebSocketBuilder().buildAsync(uri, new WebSocket.Listener() { })
+                    .get(30, TimeUnit.SECONDS);
+            accepted.abort();
+            throw new AssertionError("the node accepted the connection");
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof WebSocketHandshakeException refused) {
+                return refused.getResponse();
+            }
+            throw new AssertionError("the upgrade failed, but not with an answer", e);
+        } catch (InterruptedException | TimeoutException e) {
+            throw new AssertionError("no answer to the upgrade within 30 s", e);
+        }
     }
 
     void send(String json) {

@@ -2,10 +2,12 @@ package io.dexnode.node.api;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.dexnode.book.Side;
 import io.dexnode.engine.Fill;
 import io.dexnode.engine.StateQueries;
 import io.dexnode.engine.schema.MarketParams;
+import io.dexnode.node.metrics.NodeMetrics;
 import io.dexnode.node.producer.BlockEvents;
 import io.dexnode.node.producer.MarketData;
 import io.dexnode.node.producer.MarketView;
@@ -17,6 +19,7 @@ import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Proxy;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.TreeMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -26,18 +29,25 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * What one stream connection may hold of the node: a {@link StreamHub} behind the same routes as
- * {@link ApiServer}, fed made-up blocks, so a test controls how much the hub sends and when its
- * thread is busy.
+ * What one stream connection, and all of them together, may hold of the node: a {@link StreamHub}
+ * behind the same routes as {@link ApiServer}, fed made-up blocks, so a test controls how much the
+ * hub sends and when its thread is busy.
  */
 class StreamHubBoundsTest {
     private static final MarketParams MARKET = new MarketParams(1, "BTC-USD", 1, 1, 1, 2, 5, 1000, 500);
+    /** The node-wide bound here: every test but the bound's own uses at most this many connections at once. */
+    private static final int MAX_CONNECTIONS = 2;
 
     /** Set to hold the hub's thread in its next state read (an orders subscription) until counted down. */
     private volatile CountDownLatch stateReadsHeld;
     private StreamHub hub;
+    private NodeMetrics metrics;
     private Javalin server;
     private String url;
+    /** Notified after the hub is told of each close or failure, so a test waits for those events, not for time. */
+    private final Object ends = new Object();
+    /** Closes and failures the hub has been told of. */
+    private int endEvents;
 
     @BeforeEach
     void start() {
@@ -54,14 +64,21 @@ class StreamHubBoundsTest {
                         throw e.getCause();
                     }
                 });
-        hub = new StreamHub(marketData(1), new StateQueries(store));
+        metrics = new NodeMetrics(() -> 0, List::of, () -> hub.openConnections());
+        hub = new StreamHub(marketData(1), new StateQueries(store), MAX_CONNECTIONS, metrics);
         server = Javalin.create(cfg -> {
             cfg.startup.showJavalinBanner = false;
             cfg.routes.ws("/v1/stream", ws -> {
                 ws.onConnect(hub::connected);
                 ws.onMessage(ctx -> hub.message(ctx, ctx.message()));
-                ws.onClose(hub::closed);
-                ws.onError(hub::closed);
+                ws.onClose(ctx -> {
+                    hub.closed(ctx);
+                    ended();
+                });
+                ws.onError(ctx -> {
+                    hub.failed(ctx, ctx.error());
+                    ended();
+                });
             });
         }).start("127.0.0.1", 0);
         url = "http://127.0.0.1:" + server.port();
@@ -98,13 +115,38 @@ class StreamHubBoundsTest {
         return new BlockEvents(height, height * 1_000, depth, byMarket, List.of(), marketData(height));
     }
 
-    /** Waits for {@code value} to reach {@code expected}; the bound only catches a hang. */
-    private static void awaitValue(IntSupplier value, int expected) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-        while (value.getAsInt() != expected && System.nanoTime() < deadline) {
-            Thread.sleep(10);
+    private void ended() {
+        synchronized (ends) {
+            endEvents++;
+            ends.notifyAll();
+        }
+    }
+
+    /**
+     * Waits, woken by each close or failure the hub is told of, until {@code value} (something those
+     * events change) reaches {@code expected}; the 30 s bound only catches a hang.
+     */
+    private void awaitValue(IntSupplier value, int expected) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        synchronized (ends) {
+            for (long left = deadline - System.nanoTime(); value.getAsInt() != expected && left > 0;
+                    left = deadline - System.nanoTime()) {
+                TimeUnit.NANOSECONDS.timedWait(ends, left);
+            }
         }
         assertThat(value.getAsInt()).isEqualTo(expected);
+    }
+
+    private int endEvents() {
+        synchronized (ends) {
+            return endEvents;
+        }
+    }
+
+    /** Subscribes to trades and waits for the ack: the hub has accepted the connection (it answers only those it holds). */
+    private static void subscribed(StreamClient client) throws InterruptedException {
+        client.send("{\"op\":\"subscribe\",\"channel\":\"trades\",\"market\":1}");
+        assertThat(client.next().path("op").asText()).isEqualTo("subscribed");
     }
 
     private int subscriptions() {
@@ -141,6 +183,7 @@ class StreamHubBoundsTest {
             StreamClient.Closed closed = slow.awaitClosed();
             assertThat(closed.code()).isEqualTo(1008);
             assertThat(closed.reason()).startsWith("too slow");
+            assertThat(metrics.streamClosedTotal(NodeMetrics.StreamClosure.TOO_SLOW)).isEqualTo(1);
             assertThat(slow.received()).as("what was queued before the close, not every block")
                     .isBetween(1, published - 1);
             for (int i = 0; i < published; i++) {
@@ -166,6 +209,7 @@ class StreamHubBoundsTest {
             StreamClient.Closed closed = flood.awaitClosed();
             assertThat(closed.code()).isEqualTo(1008);
             assertThat(closed.reason()).startsWith("too many requests");
+            assertThat(metrics.streamClosedTotal(NodeMetrics.StreamClosure.TOO_MANY_REQUESTS)).isEqualTo(1);
             assertThat(hub.connections()).isZero();
             stateReadsHeld.countDown();
             assertThat(subscriptions()).as("a dropped connection's waiting requests change nothing").isZero();
@@ -189,8 +233,63 @@ class StreamHubBoundsTest {
 
         polite.close();
         abrupt.abort();
-        awaitValue(hub::connections, 0);
+        awaitValue(hub::openConnections, 0);
+        assertThat(hub.connections()).isZero();
         assertThat(subscriptions()).isZero();
+        for (NodeMetrics.StreamClosure reason : NodeMetrics.StreamClosure.values()) {
+            assertThat(metrics.streamClosedTotal(reason)).as("a client's own close is not a drop: %s", reason).isZero();
+        }
+    }
+
+    @Test
+    void aConnectionPastTheNodeWideBoundIsClosedWith1013AndHoldsNoSlot() throws Exception {
+        try (StreamClient first = new StreamClient(url); StreamClient second = new StreamClient(url)) {
+            subscribed(first);
+            subscribed(second);
+            assertThat(hub.openConnections()).isEqualTo(MAX_CONNECTIONS);
+
+            try (StreamClient third = new StreamClient(url)) {
+                StreamClient.Closed closed = third.awaitClosed();
+                assertThat(closed.code()).as("try again later").isEqualTo(1013);
+                assertThat(closed.reason()).isEqualTo("the node serves at most " + MAX_CONNECTIONS
+                        + " stream connections at once; try again later");
+            }
+            assertThat(metrics.streamClosedTotal(NodeMetrics.StreamClosure.CONNECTION_LIMIT)).isEqualTo(1);
+            assertThat(hub.connections()).isEqualTo(MAX_CONNECTIONS);
+
+            first.close();
+            awaitValue(hub::openConnections, MAX_CONNECTIONS - 1);
+            try (StreamClient again = new StreamClient(url)) {
+                subscribed(again); // the closed connection's slot is free
+                assertThat(hub.openConnections()).isEqualTo(MAX_CONNECTIONS);
+            }
+        }
+        awaitValue(hub::openConnections, 0);
+        assertThat(metrics.streamClosedTotal(NodeMetrics.StreamClosure.CONNECTION_LIMIT)).isEqualTo(1);
+    }
+
+    @Test
+    void aConnectionThatFailsAndClosesReleasesItsSlotOnce() throws Exception {
+        try (StreamClient oversized = new StreamClient(url)) {
+            subscribed(oversized);
+            oversized.send("{\"op\":\"subscribe\",\"channel\":\"trades\",\"market\":1,\"pad\":\""
+                    + "x".repeat(StreamHub.MAX_REQUEST_BYTES) + "\"}");
+            assertThat(oversized.awaitClosed().code()).isEqualTo(1009);
+        }
+        // Jetty reports this end twice, as a failure and then as a close; each releases the slot only if it still holds it.
+        awaitValue(this::endEvents, 2);
+        assertThat(hub.openConnections()).isZero();
+        assertThat(metrics.streamClosedTotal(NodeMetrics.StreamClosure.MESSAGE_TOO_LARGE)).isEqualTo(1);
+
+        // Released twice, the count would be -1 and let one connection past the bound.
+        try (StreamClient a = new StreamClient(url); StreamClient b = new StreamClient(url)) {
+            subscribed(a);
+            subscribed(b);
+            try (StreamClient c = new StreamClient(url)) {
+                assertThat(c.awaitClosed().code()).isEqualTo(1013);
+            }
+            assertThat(hub.openConnections()).isEqualTo(MAX_CONNECTIONS);
+        }
     }
 
     @Test
@@ -213,6 +312,28 @@ class StreamHubBoundsTest {
             client.send("{\"op\":\"subscribe\",\"channel\":\"trades\",\"market\":1}");
             assertThat(client.next().path("op").asText()).isEqualTo("subscribed");
             assertThat(client.received()).isZero();
+        }
+    }
+
+    @Test
+    void anOrdersSubscriptionIsOneWhicheverCaseItsPublicKeyIsWrittenIn() throws Exception {
+        String key = "00ab".repeat(16);
+        String upper = key.toUpperCase(Locale.ROOT);
+        try (StreamClient client = new StreamClient(url)) {
+            for (String written : new String[] {key, upper}) {
+                client.send("{\"op\":\"subscribe\",\"channel\":\"orders\",\"account\":\"" + written + "\"}");
+                JsonNode ack = client.next();
+                assertThat(ack.path("op").asText()).isEqualTo("subscribed");
+                assertThat(ack.path("account").asText()).as("the account's name: a public key in lower case").isEqualTo(key);
+            }
+            assertThat(subscriptions()).isEqualTo(1);
+            client.send("{\"op\":\"unsubscribe\",\"channel\":\"orders\",\"account\":\"" + upper + "\"}");
+            assertThat(client.next().path("account").asText()).isEqualTo(key);
+            assertThat(subscriptions()).isZero();
+            // Not a public key (63 hex digits): a name, taken as written.
+            String name = upper.substring(1);
+            client.send("{\"op\":\"subscribe\",\"channel\":\"orders\",\"account\":\"" + name + "\"}");
+            assertThat(client.next().path("account").asText()).isEqualTo(name);
         }
     }
 }

@@ -11,6 +11,7 @@ import java.net.http.HttpResponse;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
 import java.util.TreeMap;
@@ -160,6 +161,45 @@ class StreamTest {
             JsonNode filled = stream.next("orders");
             assertThat(filled.path("orders").get(0).path("status").asText()).isEqualTo("filled");
         }
+    }
+
+    @Test
+    void ordersChannelTakesThePublicKeyInEitherCase() throws Exception {
+        Signer known = node.funded(10_000_000);
+        Signer notYet = Signer.generate(); // no account until its first deposit, after subscribing
+        String knownUpper = known.account().toUpperCase(Locale.ROOT);
+        String notYetUpper = notYet.account().toUpperCase(Locale.ROOT);
+        try (StreamClient stream = new StreamClient(node.url())) {
+            for (String account : new String[] {knownUpper, notYetUpper}) {
+                stream.send("{\"op\":\"subscribe\",\"channel\":\"orders\",\"account\":\"" + account + "\"}");
+                JsonNode ack = stream.next();
+                assertThat(ack.path("op").asText()).as(ack.toString()).isEqualTo("subscribed");
+                assertThat(ack.path("account").asText()).as("acknowledged by the account's name")
+                        .isEqualTo(account.toLowerCase(Locale.ROOT));
+            }
+            NodeClient.Response rest = node.place(known, "sell", 8_000, 1);
+            JsonNode placed = stream.next("orders");
+            assertThat(placed.path("account").asText()).isEqualTo(known.account());
+            assertThat(placed.path("height").asLong()).isEqualTo(rest.json().path("height").asLong());
+
+            assertThat(node.tx(notYet, "deposit", "amount", 10_000_000).ok()).isTrue();
+            NodeClient.Response later = node.place(notYet, "sell", 8_001, 1);
+            JsonNode laterPlaced = stream.next("orders");
+            assertThat(laterPlaced.path("account").asText()).isEqualTo(notYet.account());
+            assertThat(laterPlaced.path("height").asLong()).isEqualTo(later.json().path("height").asLong());
+
+            // Either case names one subscription: unsubscribing in lower case ends the upper-case one.
+            stream.send("{\"op\":\"unsubscribe\",\"channel\":\"orders\",\"account\":\"" + known.account() + "\"}");
+            assertThat(stream.next().path("op").asText()).isEqualTo("unsubscribed");
+            node.place(known, "sell", 8_002, 1);
+            NodeClient.Response marker = node.place(notYet, "sell", 8_003, 1);
+            JsonNode next = stream.next("orders");
+            assertThat(next.path("account").asText()).as("no more updates for the unsubscribed account")
+                    .isEqualTo(notYet.account());
+            assertThat(next.path("height").asLong()).isEqualTo(marker.json().path("height").asLong());
+        }
+        node.tx(known, "cancel_all");
+        node.tx(notYet, "cancel_all");
     }
 
     @Test

@@ -103,7 +103,7 @@ class BlockProducerTest {
         NodeHealth health = new NodeHealth();
         health.recovered();
         CountDownLatch halted = new CountDownLatch(1);
-        NodeMetrics metrics = new NodeMetrics(() -> 0, List::of);
+        NodeMetrics metrics = new NodeMetrics(() -> 0, List::of, () -> 0);
         BlockProducer producer = new BlockProducer(engine, 1, 100, 100, 10, publisher, e -> { }, health, metrics,
                 ProducerHook.NONE, halted::countDown);
         producer.start();
