@@ -18,6 +18,7 @@ import io.dexnode.state.StateManager;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.IntConsumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -36,11 +37,11 @@ public final class Node implements AutoCloseable {
 
     /**
      * Test and embedding seams; production uses {@link #defaults()}. {@code beforeRecovery} runs
-     * once the HTTP server answers and before the books are recovered.
+     * with the bound HTTP port once the server answers and before the books are recovered.
      */
-    public record Options(ProducerHook hook, Runnable onHalt, Runnable beforeRecovery) {
+    public record Options(ProducerHook hook, Runnable onHalt, IntConsumer beforeRecovery) {
         public Options(ProducerHook hook, Runnable onHalt) {
-            this(hook, onHalt, () -> { });
+            this(hook, onHalt, port -> { });
         }
 
         public static Options defaults() {
@@ -81,7 +82,7 @@ public final class Node implements AutoCloseable {
             server = new ApiServer(store, new TxAdmission(genesis.admin(), config.dev()), metrics, health)
                     .start(config.host(), config.port());
             this.api = server;
-            options.beforeRecovery().run();
+            options.beforeRecovery().accept(server.port());
             long t0 = System.nanoTime();
             this.recovery = NodeStartup.recover(engine, config.strict(), config.data());
             metrics.recovered(recovery.method().metricName(), System.nanoTime() - t0, recovery);

@@ -6,7 +6,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.dexnode.node.client.NodeClient;
 import io.dexnode.node.crypto.Signer;
 import io.dexnode.node.producer.ProducerHook;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpResponse;
@@ -18,6 +17,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -41,14 +41,14 @@ class NodeServesWhileRecoveringTest {
 
     @Test
     void healthAndMetricsAnswerDuringRecoveryAndTheRestSaysRecovering() throws Exception {
-        int port;
-        try (ServerSocket probe = new ServerSocket(0)) {
-            port = probe.getLocalPort();
-        }
-        NodeConfig config = NodeRecoveryFixture.devConfig(dir).withPort(port);
+        // The node binds an ephemeral port itself and names it: a port probed free and then
+        // reused could be taken by another process in between.
+        NodeConfig config = NodeRecoveryFixture.devConfig(dir);
+        AtomicInteger port = new AtomicInteger();
         CountDownLatch recovering = new CountDownLatch(1);
         CountDownLatch release = new CountDownLatch(1);
-        Node.Options options = new Node.Options(ProducerHook.NONE, () -> { }, () -> {
+        Node.Options options = new Node.Options(ProducerHook.NONE, () -> { }, boundPort -> {
+            port.set(boundPort);
             recovering.countDown();
             try {
                 release.await();
@@ -67,7 +67,7 @@ class NodeServesWhileRecoveringTest {
         }, task -> new Thread(task, "node-start").start());
         try {
             assertThat(recovering.await(30, TimeUnit.SECONDS)).as("recovery reached").isTrue();
-            NodeClient c = new NodeClient("http://127.0.0.1:" + port);
+            NodeClient c = new NodeClient("http://127.0.0.1:" + port.get());
             assertThat(c.get("/health/live").status()).isEqualTo(200);
             NodeClient.Response ready = c.get("/health/ready");
             assertThat(ready.status()).isEqualTo(503);

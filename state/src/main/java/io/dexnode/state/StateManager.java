@@ -133,6 +133,7 @@ public final class StateManager implements StateStore {
     /** Commits handed to the writer at most at once; the next waits for the oldest. */
     private static final int MAX_IN_FLIGHT = 2;
     private volatile int writeDelayMillisForTest;
+    private volatile java.util.concurrent.CountDownLatch writeHoldForTest;
     /** Commits handed to the writer and not yet on disk, oldest first (replaced, never modified). */
     private volatile List<InFlight> inFlight = List.of();
     /** Writes commits to RocksDB one at a time, in version order. */
@@ -518,6 +519,10 @@ public final class StateManager implements StateStore {
             if (delay > 0) {
                 Thread.sleep(delay);
             }
+            java.util.concurrent.CountDownLatch hold = writeHoldForTest;
+            if (hold != null) {
+                hold.await();
+            }
             long t = System.nanoTime();
             write(wb, flight.version());
             addStats(0, 0, 0, 0, 0, 0, System.nanoTime() - t, 0, 0);
@@ -683,6 +688,14 @@ public final class StateManager implements StateStore {
     /** Tests: the writer sleeps this long before each write, so that commits overlap their writes for sure. */
     void delayWritesForTest(int millis) {
         writeDelayMillisForTest = millis;
+    }
+
+    /**
+     * Tests: the writer waits for {@code release} before each write, so that a commit is certainly
+     * not yet on disk for as long as a test needs, however slowly the test itself runs.
+     */
+    void holdWritesForTest(java.util.concurrent.CountDownLatch release) {
+        writeHoldForTest = release;
     }
 
     /** For tests: makes the next commit's write fail as an I/O error would. */

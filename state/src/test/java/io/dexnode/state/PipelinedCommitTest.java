@@ -8,6 +8,9 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.FutureTask;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -140,19 +143,35 @@ class PipelinedCommitTest {
     }
 
     @Test
-    void aDurableReadWaitsForTheCommitInFlightWhileThePlainReadSeesItAtOnce() {
+    void aDurableReadWaitsForTheCommitInFlightWhileThePlainReadSeesItAtOnce() throws Exception {
         try (StateManager sm = StateManager.open(tmp.resolve("s"), CFG)) {
             WriteSet first = new WriteSet();
             first.put(b("k"), b("v0"));
             sm.commit(0, first, null);
-            sm.delayWritesForTest(300);
-            WriteSet second = new WriteSet();
-            second.put(b("k"), b("v1"));
-            PendingCommit p = sm.commitPipelined(1, second, null);
-            assertThat(sm.get(b("k"))).as("the committing side reads its own version at once").isEqualTo(b("v1"));
-            assertThat(p.durable()).isNotDone();
-            assertThat(sm.getDurable(b("k"))).isEqualTo(b("v1"));
-            assertThat(p.durable()).as("the durable read waited for the write").isDone();
+            // The write is held, not delayed: it stays in flight however slowly this test runs.
+            CountDownLatch release = new CountDownLatch(1);
+            sm.holdWritesForTest(release);
+            try {
+                WriteSet second = new WriteSet();
+                second.put(b("k"), b("v1"));
+                PendingCommit p = sm.commitPipelined(1, second, null);
+                assertThat(sm.get(b("k"))).as("the committing side reads its own version at once").isEqualTo(b("v1"));
+                assertThat(p.durable()).isNotDone();
+
+                FutureTask<byte[]> durableRead = new FutureTask<>(() -> sm.getDurable(b("k")));
+                Thread reader = new Thread(durableRead, "durable-reader");
+                reader.start();
+                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+                while (reader.getState() != Thread.State.WAITING && !durableRead.isDone() && System.nanoTime() < deadline) {
+                    Thread.sleep(1);
+                }
+                assertThat(durableRead).as("the durable read waits while the write is held").isNotDone();
+                release.countDown();
+                assertThat(durableRead.get(30, TimeUnit.SECONDS)).isEqualTo(b("v1"));
+                assertThat(p.durable()).as("the durable read waited for the write").isDone();
+            } finally {
+                release.countDown(); // before the close, which waits for the writer
+            }
         }
     }
 }
