@@ -243,7 +243,7 @@ public final class Engine {
         AccountRecord before = acct;
         long collateral = exact(() -> Math.addExact(before.collateral(), d.amount()), "deposit overflows the balance");
         AccountRecord updated = withNonce(acct, d.nonce()).withCollateral(collateral);
-        checkHeadroom(updated, null, "deposit");
+        checkDepositHeadroom(updated);
         putAccount(ctx, updated);
         return new TxResult(d, null, acct.accountId(), 0, null, 0, List.of());
     }
@@ -295,8 +295,7 @@ public final class Engine {
         }
         checkOpenOrderCap(acct, params, book, p);
         Prospective order = prospective(p.market(), p.side(), p.size(), notional, p.price(), book, params, null);
-        checkMargin(acct, order, "order");
-        checkHeadroom(acct, order, "order");
+        checkHeadroom(checkMargin(acct, order, "order"), "order");
         checkFillTotals(params, order, p.size());
         CountersRecord counters = counters();
         long orderId = counters.nextOrderId();
@@ -409,8 +408,7 @@ public final class Engine {
                 pos.openSellSize(), pos.openSellNotional() - (buy ? 0 : oldNotional));
         Prospective amended = prospective(order.marketId(), order.side(), newSize, newNotional, newPrice, market.book,
                 params, swapped);
-        checkMargin(acct, amended, "amended order");
-        checkHeadroom(acct, amended, "amended order");
+        checkHeadroom(checkMargin(acct, amended, "amended order"), "amended order");
         checkFillTotals(params, amended, newSize);
         CountersRecord counters = counters();
         long seq = counters.nextPrioritySeq();
@@ -625,31 +623,27 @@ public final class Engine {
     }
 
     /**
-     * Refuses what could let a fill overflow the account's records. A fill never raises
+     * Refuses a deposit that could let a fill overflow the account's records (orders and amends are
+     * checked by {@link #checkHeadroom(MarginTerms, String)}). A fill never raises
      * |collateral| + Σ over its markets of (|realized PnL| + 2 |entry notional| + 3 × open-order
      * notional): it spends 3 × its notional of the open term (a taker: of the order's worth), more
      * than its cash, fee (at most 100 %) and PnL can add. So if that sum fits in a long whenever an
      * order is accepted or a deposit credited, no later fill, as maker or taker, can overflow the
      * account's collateral, size, entry notional or realized PnL.
      */
-    private void checkHeadroom(AccountRecord acct, Prospective order, String what) {
+    private void checkDepositHeadroom(AccountRecord acct) {
         exact(() -> {
             long h = Math.absExact(acct.collateral());
-            boolean seen = false;
             for (int marketId : acct.markets()) {
-                boolean ordered = order != null && marketId == order.market;
-                seen |= ordered;
-                PositionRecord p = ordered && order.position != null ? order.position : position(acct.accountId(), marketId);
-                h = Math.addExact(h, headroomOf(p));
-            }
-            if (order != null) {
-                if (!seen && order.position != null) {
-                    h = Math.addExact(h, headroomOf(order.position));
-                }
-                h = Math.addExact(h, Math.multiplyExact(3, Math.addExact(order.buyNotional, order.sellNotional)));
+                h = Math.addExact(h, headroomOf(position(acct.accountId(), marketId)));
             }
             return h;
-        }, what + " would let the account's balance, position or PnL overflow");
+        }, "deposit would let the account's balance, position or PnL overflow");
+    }
+
+    /** The same sum with an order, over the positions its margin check read ({@link MarginTerms#headroom}). */
+    private void checkHeadroom(MarginTerms terms, String what) {
+        exact(terms::headroom, what + " would let the account's balance, position or PnL overflow");
     }
 
     private static long headroomOf(PositionRecord p) {
@@ -684,7 +678,8 @@ public final class Engine {
      * taker's fills leave the mark at the current one or between the best opposite price and its
      * limit, so an accepted order never leaves its account below margin.
      */
-    private void checkMargin(AccountRecord acct, Prospective order, String what) {
+    /** Returns the terms it read, for {@link #checkHeadroom(MarginTerms, String)}. */
+    private MarginTerms checkMargin(AccountRecord acct, Prospective order, String what) {
         String overflow = "margin arithmetic overflows";
         MarginTerms terms = exact(() -> marginTerms(acct, order), overflow);
         Margin m = exact(() -> terms.at(0), overflow);
@@ -698,6 +693,7 @@ public final class Engine {
             throw reject(RejectCode.INSUFFICIENT_MARGIN, what + " needs initial margin " + m.required
                     + " but the account's equity is " + m.equity);
         }
+        return terms;
     }
 
     private record Margin(long equity, long required) {
@@ -714,6 +710,8 @@ public final class Engine {
         private final int[] markets;
         private final long[] equity;
         private final long[] required;
+        /** The account's position in each of {@code markets} (the order's market included). */
+        private final PositionRecord[] positions;
         /** Index of the order's market in {@code markets}, or -1. */
         private int ordered = -1;
         private PositionRecord orderedPosition;
@@ -725,6 +723,19 @@ public final class Engine {
             this.markets = markets;
             this.equity = new long[markets.length];
             this.required = new long[markets.length];
+            this.positions = new PositionRecord[markets.length];
+        }
+
+        /**
+         * The account's headroom sum with the order (see {@link #checkDepositHeadroom}); throws
+         * {@link ArithmeticException} if it does not fit in a long.
+         */
+        long headroom() {
+            long h = Math.absExact(collateral);
+            for (PositionRecord p : positions) {
+                h = Math.addExact(h, headroomOf(p));
+            }
+            return order == null ? h : Math.addExact(h, Math.multiplyExact(3, Math.addExact(order.buyNotional, order.sellNotional)));
         }
 
         /** Equity and required margin with the order's market marked at {@code markOverride} (if &gt; 0). */
@@ -759,9 +770,11 @@ public final class Engine {
                 t.ordered = i;
                 t.orderedPosition = order.position != null ? order.position : position(acct.accountId(), marketId);
                 t.orderedLastPrice = mark;
+                t.positions[i] = t.orderedPosition;
                 continue;
             }
             PositionRecord p = position(acct.accountId(), marketId);
+            t.positions[i] = p;
             t.equity[i] = unrealizedPnl(p, mark);
             t.required[i] = requiredFor(marketId, exposure(p, mark));
         }
