@@ -62,7 +62,11 @@ final class AccountOrderIndex {
         }
     }
 
-    /** The orders of the accounts of one shard: counted first, so that no set grows. */
+    /**
+     * The orders of the accounts of one shard: counted first, so that no set grows; each account's
+     * market ids are gathered, sorted and run-length counted once (growing its per-market arrays one
+     * market at a time would copy them once per market it trades in).
+     */
     private static LongMap<AccountOrders> shard(List<List<RestingOrder>> orders, int shard, int shards) {
         LongMap<int[]> counts = new LongMap<>();
         for (List<RestingOrder> list : orders) {
@@ -77,17 +81,21 @@ final class AccountOrderIndex {
             }
         }
         LongMap<AccountOrders> sets = new LongMap<>();
-        counts.forEach((accountId, n) -> sets.put(accountId, new AccountOrders(new LongSet(n[0]))));
+        LongMap<int[]> marketsOf = new LongMap<>();
+        counts.forEach((accountId, n) -> {
+            sets.put(accountId, new AccountOrders(new LongSet(n[0])));
+            marketsOf.put(accountId, new int[n[0]]);
+            n[0] = 0; // from here on: how many market ids are gathered
+        });
         for (List<RestingOrder> list : orders) {
             for (RestingOrder o : list) {
-                if (shardOf(o.accountId(), shards) == shard) {
-                    AccountOrders a = sets.get(o.accountId());
-                    if (a.ids.add(o.orderId())) {
-                        a.count(o.marketId(), 1);
-                    }
+                if (shardOf(o.accountId(), shards) == shard && sets.get(o.accountId()).ids.add(o.orderId())) {
+                    int[] n = counts.get(o.accountId());
+                    marketsOf.get(o.accountId())[n[0]++] = o.marketId();
                 }
             }
         }
+        sets.forEach((accountId, a) -> a.countAll(marketsOf.get(accountId), counts.get(accountId)[0]));
         return sets;
     }
 
@@ -164,6 +172,25 @@ final class AccountOrderIndex {
         int count(int marketId) {
             int at = Arrays.binarySearch(markets, marketId);
             return at < 0 ? 0 : counts[at];
+        }
+
+        /** Sets the counts, into empty arrays, from the market ids of {@code n} orders (reordered). */
+        void countAll(int[] marketIds, int n) {
+            Arrays.sort(marketIds, 0, n);
+            int distinct = 0;
+            for (int i = 0; i < n; i++) {
+                if (i == 0 || marketIds[i] != marketIds[i - 1]) {
+                    distinct++;
+                }
+            }
+            markets = new int[distinct];
+            counts = new int[distinct];
+            for (int i = 0, at = -1; i < n; i++) {
+                if (i == 0 || marketIds[i] != marketIds[i - 1]) {
+                    markets[++at] = marketIds[i];
+                }
+                counts[at]++;
+            }
         }
 
         void count(int marketId, int delta) {
