@@ -8,9 +8,10 @@ package io.dexnode.engine.schema;
  * (1 to {@link #MAX_OPEN_ORDERS_LIMIT}; {@link #DEFAULT_MAX_OPEN_ORDERS} when create_market leaves
  * it out). It bounds the memory one funded account can make every node spend on its orders.
  *
- * <p>Formats: 2 (current) ends with {@code maxOpenOrders} as a u32; 1, written before the cap
- * existed, has no such field and reads as the default, so the markets of an existing chain keep
- * their record (and the state root) and take the default cap.
+ * <p>Formats: 2 ends with {@code maxOpenOrders} as a u32; 1, the record from before the cap
+ * existed, has no such field and reads as the default. A market with the default cap is still
+ * written as format 1, so the markets of an existing chain keep their record and a replay of its
+ * blocks gives the roots it gave before; only a market with another cap is written as format 2.
  */
 public record MarketParams(int marketId, String symbol, long tickSize, long lotSize, long minSize,
                            int makerFeeBps, int takerFeeBps, int initialMarginBps, int maintenanceMarginBps,
@@ -35,9 +36,12 @@ public record MarketParams(int marketId, String symbol, long tickSize, long lotS
     }
 
     public byte[] encode() {
-        return new ValueWriter(FORMAT).u32(marketId).str(symbol).i64(tickSize).i64(lotSize).i64(minSize)
-                .u32(makerFeeBps).u32(takerFeeBps).u32(initialMarginBps).u32(maintenanceMarginBps)
-                .u32(maxOpenOrders).bytes();
+        // The default cap is written as format 1, the record from before the cap: a create_market
+        // without the field stores what it stored then, so old blocks replay to their roots.
+        boolean withCap = maxOpenOrders != DEFAULT_MAX_OPEN_ORDERS;
+        ValueWriter w = new ValueWriter(withCap ? FORMAT : FORMAT_WITHOUT_CAP).u32(marketId).str(symbol).i64(tickSize)
+                .i64(lotSize).i64(minSize).u32(makerFeeBps).u32(takerFeeBps).u32(initialMarginBps).u32(maintenanceMarginBps);
+        return withCap ? w.u32(maxOpenOrders).bytes() : w.bytes();
     }
 
     public static MarketParams decode(byte[] value) {

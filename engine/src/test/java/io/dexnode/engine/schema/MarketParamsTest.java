@@ -24,6 +24,17 @@ class MarketParamsTest {
     }
 
     @Test
+    void aMarketWithTheDefaultCapIsStoredInFormatOneSoBlocksFromBeforeTheCapReplayToTheirRoots() {
+        // A create_market without maxOpenOrders stores what it stored before the cap existed:
+        // replaying old blocks, or upgrading a node, must not change the state root.
+        byte[] v1 = new ValueWriter((byte) 1).u32(7).str("BTC-USD").i64(1).i64(2).i64(3)
+                .u32(4).u32(5).u32(1000).u32(500).bytes();
+        MarketParams p = new MarketParams(7, "BTC-USD", 1, 2, 3, 4, 5, 1000, 500);
+        assertThat(p.encode()).isEqualTo(v1);
+        assertThat(MarketParams.decode(p.encode())).isEqualTo(p);
+    }
+
+    @Test
     void anUnknownFormatOrTrailingBytesAreCorruption() {
         byte[] v2 = new MarketParams(7, "BTC-USD", 1, 2, 3, 4, 5, 1000, 500, 250).encode();
         byte[] v3 = v2.clone();
