@@ -1,9 +1,12 @@
 package io.dexnode.engine;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import io.dexnode.book.SelfTradePrevention;
 import io.dexnode.book.Side;
 import io.dexnode.book.TimeInForce;
 import io.dexnode.engine.schema.MarketParams;
+import io.dexnode.engine.tx.RejectCode;
 import io.dexnode.engine.tx.Tx;
 import io.dexnode.state.InMemoryStateStore;
 import io.dexnode.state.StateStore;
@@ -42,6 +45,19 @@ final class EngineFixture {
 
     TxResult one(Tx tx) {
         return block(tx).results().get(0);
+    }
+
+    /** Asserts {@code tx} is rejected with {@code code} and leaves the root and BTC's book as they were. */
+    void assertRejectedWithoutEffect(Tx tx, RejectCode code) {
+        byte[] root = store.latestRoot();
+        Depth before = engine.depth(BTC, 100);
+        TxResult r = one(tx);
+        assertThat(r.accepted()).as("%s is rejected", tx).isFalse();
+        assertThat(r.rejection().code()).isEqualTo(code);
+        assertThat(store.latestRoot()).as("state root after a rejected %s", tx.type()).isEqualTo(root);
+        Depth after = engine.depth(BTC, 100);
+        assertThat(after.bids()).isDeepEqualTo(before.bids());
+        assertThat(after.asks()).isDeepEqualTo(before.asks());
     }
 
     EngineFixture withMarketAndMoney(String... accounts) {

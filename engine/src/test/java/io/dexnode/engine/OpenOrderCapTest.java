@@ -69,19 +69,6 @@ class OpenOrderCapTest {
         return ids;
     }
 
-    /** Asserts {@code tx} is rejected with {@code code} and leaves the root and the books as they were. */
-    private void assertRejectedWithoutEffect(Tx tx, RejectCode code) {
-        byte[] root = f.store.latestRoot();
-        Depth before = f.engine.depth(BTC, 100);
-        TxResult r = f.one(tx);
-        assertThat(r.accepted()).as("%s is rejected", tx).isFalse();
-        assertThat(r.rejection().code()).isEqualTo(code);
-        assertThat(f.store.latestRoot()).as("state root after a rejected %s", tx.type()).isEqualTo(root);
-        Depth after = f.engine.depth(BTC, 100);
-        assertThat(after.bids()).isDeepEqualTo(before.bids());
-        assertThat(after.asks()).isDeepEqualTo(before.asks());
-    }
-
     private static Tx.Place tif(String account, int market, Side side, long price, long size, TimeInForce tif) {
         return new Tx.Place(account, 0, market, side, price, size, tif, null, SelfTradePrevention.CANCEL_RESTING);
     }
@@ -89,8 +76,8 @@ class OpenOrderCapTest {
     @Test
     void aPlaceThatWouldRestBeyondTheCapIsRefusedAsTooManyOrdersAndChangesNothing() {
         aliceAtTheCap();
-        assertRejectedWithoutEffect(gtc("alice", BUY, 93, 1), RejectCode.TOO_MANY_ORDERS);
-        assertRejectedWithoutEffect(place("alice", BUY, 80, 1, TimeInForce.POST_ONLY), RejectCode.TOO_MANY_ORDERS);
+        f.assertRejectedWithoutEffect(gtc("alice", BUY, 93, 1), RejectCode.TOO_MANY_ORDERS);
+        f.assertRejectedWithoutEffect(place("alice", BUY, 80, 1, TimeInForce.POST_ONLY), RejectCode.TOO_MANY_ORDERS);
         assertThat(f.engine.openOrders(alice(), BTC)).isEqualTo(CAP);
         assertThat(RejectCode.TOO_MANY_ORDERS.httpStatus()).as("refused by the exchange's rules").isEqualTo(422);
         assertThat(RejectCode.TOO_MANY_ORDERS.jsonName()).isEqualTo("too_many_orders");
@@ -110,7 +97,7 @@ class OpenOrderCapTest {
         List<Long> ids = aliceAtTheCap();
         assertThat(f.one(cancel("alice", ids.get(1))).accepted()).isTrue();
         assertThat(f.one(gtc("alice", BUY, 85, 1)).status()).isEqualTo(OrderStatus.ACTIVE);
-        assertRejectedWithoutEffect(gtc("alice", BUY, 86, 1), RejectCode.TOO_MANY_ORDERS);
+        f.assertRejectedWithoutEffect(gtc("alice", BUY, 86, 1), RejectCode.TOO_MANY_ORDERS);
     }
 
     @Test
@@ -126,7 +113,7 @@ class OpenOrderCapTest {
         aliceAtTheCap();
         assertThat(f.one(gtc("bob", SELL, 92, 1)).fills()).hasSize(1);
         assertThat(f.engine.openOrders(alice(), BTC)).as("the bid at 92 is partly filled and still rests").isEqualTo(CAP);
-        assertRejectedWithoutEffect(gtc("alice", BUY, 93, 1), RejectCode.TOO_MANY_ORDERS);
+        f.assertRejectedWithoutEffect(gtc("alice", BUY, 93, 1), RejectCode.TOO_MANY_ORDERS);
         assertThat(f.one(gtc("bob", SELL, 92, 1)).fills()).hasSize(1);
         assertThat(f.engine.openOrders(alice(), BTC)).as("the bid at 92 is filled").isEqualTo(CAP - 1);
         assertThat(f.one(gtc("alice", BUY, 93, 1)).status()).isEqualTo(OrderStatus.ACTIVE);
@@ -164,7 +151,7 @@ class OpenOrderCapTest {
     void atTheCapAGtcOrderWhoseRemainderWouldRestIsRefusedWholeWithoutTrading() {
         aliceAtTheCap();
         f.one(gtc("bob", SELL, 100, 1));
-        assertRejectedWithoutEffect(gtc("alice", BUY, 100, 2), RejectCode.TOO_MANY_ORDERS);
+        f.assertRejectedWithoutEffect(gtc("alice", BUY, 100, 2), RejectCode.TOO_MANY_ORDERS);
         assertThat(f.engine.depth(BTC, 10).asks()).as("bob's ask did not trade").isDeepEqualTo(new long[][] {{100, 1}});
     }
 
@@ -176,7 +163,7 @@ class OpenOrderCapTest {
         TxResult reduced = f.one(new Tx.Reduce("alice", 0, ids.get(1), null, 1));
         assertThat(reduced.status()).isEqualTo(OrderStatus.ACTIVE);
         assertThat(f.engine.openOrders(alice(), BTC)).isEqualTo(CAP);
-        assertRejectedWithoutEffect(gtc("alice", BUY, 93, 1), RejectCode.TOO_MANY_ORDERS);
+        f.assertRejectedWithoutEffect(gtc("alice", BUY, 93, 1), RejectCode.TOO_MANY_ORDERS);
         // An amend that crosses and fills completely takes the order out of the book: room again.
         f.one(gtc("bob", SELL, 100, 2));
         assertThat(f.one(new Tx.Amend("alice", 0, ids.get(2), null, 100, 2)).status()).isEqualTo(OrderStatus.FILLED);
@@ -196,7 +183,7 @@ class OpenOrderCapTest {
         f.one(new Tx.CancelAll("alice", 0, ETH));
         assertThat(f.engine.openOrders(alice(), ETH)).isZero();
         assertThat(f.engine.openOrders(alice(), BTC)).as("untouched by ETH-USD's cancel_all").isEqualTo(CAP);
-        assertRejectedWithoutEffect(gtc("alice", BUY, 93, 1), RejectCode.TOO_MANY_ORDERS);
+        f.assertRejectedWithoutEffect(gtc("alice", BUY, 93, 1), RejectCode.TOO_MANY_ORDERS);
     }
 
     @Test

@@ -44,19 +44,6 @@ class TransactionRulesTest {
         return new Tx.Place(account, 0, BTC, side, price, size, TimeInForce.GTC, null, stp);
     }
 
-    /** Asserts {@code tx} is rejected with {@code code} and leaves the root and the books as they were. */
-    private void assertRejectedWithoutEffect(Tx tx, RejectCode code) {
-        byte[] root = f.store.latestRoot();
-        Depth before = f.engine.depth(BTC, 100);
-        TxResult r = f.one(tx);
-        assertThat(r.accepted()).as("%s is rejected", tx).isFalse();
-        assertThat(r.rejection().code()).isEqualTo(code);
-        assertThat(f.store.latestRoot()).as("state root after a rejected %s", tx.type()).isEqualTo(root);
-        Depth after = f.engine.depth(BTC, 100);
-        assertThat(after.bids()).isDeepEqualTo(before.bids());
-        assertThat(after.asks()).isDeepEqualTo(before.asks());
-    }
-
     // ---------------------------------------------------------------- self-trade prevention
 
     @Test
@@ -121,14 +108,14 @@ class TransactionRulesTest {
         long own = f.one(gtc("alice", SELL, 100, 5)).orderId();
         f.one(gtc("bob", SELL, 101, 2));
         Tx.Place fok = new Tx.Place("alice", 0, BTC, BUY, 101, 3, TimeInForce.FOK, null, SelfTradePrevention.CANCEL_RESTING);
-        assertRejectedWithoutEffect(fok, RejectCode.FOK_NOT_FILLABLE);
+        f.assertRejectedWithoutEffect(fok, RejectCode.FOK_NOT_FILLABLE);
         assertThat(q.order(own).status()).as("self-trade prevention did not run for a refused FOK").isEqualTo(OrderStatus.ACTIVE);
     }
 
     @Test
     void postOnlyThatWouldCrossOnlyItsOwnOrderIsStillRefused() {
         f.one(gtc("alice", SELL, 100, 5));
-        assertRejectedWithoutEffect(place("alice", BUY, 100, 1, TimeInForce.POST_ONLY), RejectCode.POST_ONLY_WOULD_CROSS);
+        f.assertRejectedWithoutEffect(place("alice", BUY, 100, 1, TimeInForce.POST_ONLY), RejectCode.POST_ONLY_WOULD_CROSS);
     }
 
     // ---------------------------------------------------------------- positions
@@ -205,7 +192,7 @@ class TransactionRulesTest {
         long collateral = q.accountByName("alice").collateral();
         long equity = collateral + 5_000 * 50 - 500_000;
         long required = 5_000 * 50 / 10; // 10% initial margin
-        assertRejectedWithoutEffect(new Tx.Withdraw("alice", 0, equity - required + 1), RejectCode.INSUFFICIENT_MARGIN);
+        f.assertRejectedWithoutEffect(new Tx.Withdraw("alice", 0, equity - required + 1), RejectCode.INSUFFICIENT_MARGIN);
         assertThat(f.one(new Tx.Withdraw("alice", 0, equity - required)).accepted()).isTrue();
         assertThat(q.accountByName("alice").collateral()).isEqualTo(collateral - (equity - required));
     }
@@ -213,7 +200,7 @@ class TransactionRulesTest {
     @Test
     void openOrdersCountTowardTheMarginOfAWithdrawal() {
         long order = f.one(gtc("alice", BUY, 100, 5_000)).orderId(); // 50,000 initial margin
-        assertRejectedWithoutEffect(new Tx.Withdraw("alice", 0, 950_001), RejectCode.INSUFFICIENT_MARGIN);
+        f.assertRejectedWithoutEffect(new Tx.Withdraw("alice", 0, 950_001), RejectCode.INSUFFICIENT_MARGIN);
         f.one(cancel("alice", order));
         assertThat(f.one(new Tx.Withdraw("alice", 0, 999_999)).accepted()).isTrue();
     }
@@ -223,7 +210,7 @@ class TransactionRulesTest {
         f.one(new Tx.CreateMarket(null, 0, new MarketParams(ETH, "ETH-USD", 1, 1, 1, 0, 0, 1000, 500)));
         f.one(new Tx.Place("alice", 0, ETH, BUY, 100, 90_000, TimeInForce.GTC, null, SelfTradePrevention.ALLOW));
         // 900,000 of margin is used in ETH; the 100,000 left covers 1,000,000 of resting notional in BTC
-        assertRejectedWithoutEffect(gtc("alice", BUY, 100, 10_001), RejectCode.INSUFFICIENT_MARGIN);
+        f.assertRejectedWithoutEffect(gtc("alice", BUY, 100, 10_001), RejectCode.INSUFFICIENT_MARGIN);
         assertThat(f.one(gtc("alice", BUY, 100, 10_000)).accepted()).isTrue();
     }
 
@@ -232,22 +219,22 @@ class TransactionRulesTest {
     @Test
     void rejectedTransactionLeavesTheRootUnchangedAndDoesNotUseItsNonce() {
         f.one(new Tx.Deposit("alice", 3, 1));
-        assertRejectedWithoutEffect(new Tx.Cancel("alice", 4, 999, null), RejectCode.UNKNOWN_ORDER);
+        f.assertRejectedWithoutEffect(new Tx.Cancel("alice", 4, 999, null), RejectCode.UNKNOWN_ORDER);
         assertThat(q.accountByName("alice").lastNonce()).isEqualTo(3);
-        assertRejectedWithoutEffect(new Tx.Place("alice", 4, BTC, BUY, 100, 0, TimeInForce.GTC, null,
+        f.assertRejectedWithoutEffect(new Tx.Place("alice", 4, BTC, BUY, 100, 0, TimeInForce.GTC, null,
                 SelfTradePrevention.CANCEL_RESTING), RejectCode.BAD_SIZE);
         assertThat(f.one(new Tx.Place("alice", 4, BTC, BUY, 100, 1, TimeInForce.GTC, null,
                 SelfTradePrevention.CANCEL_RESTING)).accepted()).as("nonce 4 is still unused").isTrue();
         assertThat(q.accountByName("alice").lastNonce()).isEqualTo(4);
-        assertRejectedWithoutEffect(new Tx.CancelAll("alice", 4, 0), RejectCode.STALE_NONCE);
-        assertRejectedWithoutEffect(new Tx.CancelAll("alice", 2, 0), RejectCode.STALE_NONCE);
+        f.assertRejectedWithoutEffect(new Tx.CancelAll("alice", 4, 0), RejectCode.STALE_NONCE);
+        f.assertRejectedWithoutEffect(new Tx.CancelAll("alice", 2, 0), RejectCode.STALE_NONCE);
     }
 
     @Test
     void amendingOrReducingSomeoneElsesOrderIsRefusedAndChangesNothing() {
         long id = f.one(gtc("alice", BUY, 99, 4)).orderId();
-        assertRejectedWithoutEffect(new Tx.Amend("bob", 0, id, null, 98, 4), RejectCode.NOT_OWNER);
-        assertRejectedWithoutEffect(new Tx.Reduce("bob", 0, id, null, 2), RejectCode.NOT_OWNER);
+        f.assertRejectedWithoutEffect(new Tx.Amend("bob", 0, id, null, 98, 4), RejectCode.NOT_OWNER);
+        f.assertRejectedWithoutEffect(new Tx.Reduce("bob", 0, id, null, 2), RejectCode.NOT_OWNER);
         assertThat(q.order(id).remaining()).isEqualTo(4);
         assertThat(q.order(id).price()).isEqualTo(99);
     }
@@ -256,7 +243,7 @@ class TransactionRulesTest {
     void clientOrderIdsBelongToTheirAccount() {
         long id = f.one(new Tx.Place("alice", 0, BTC, BUY, 90, 1, TimeInForce.GTC, "c1",
                 SelfTradePrevention.CANCEL_RESTING)).orderId();
-        assertRejectedWithoutEffect(new Tx.Cancel("bob", 0, 0, "c1"), RejectCode.UNKNOWN_ORDER);
+        f.assertRejectedWithoutEffect(new Tx.Cancel("bob", 0, 0, "c1"), RejectCode.UNKNOWN_ORDER);
         TxResult bobs = f.one(new Tx.Place("bob", 0, BTC, BUY, 91, 1, TimeInForce.GTC, "c1",
                 SelfTradePrevention.CANCEL_RESTING));
         assertThat(bobs.accepted()).as("another account may use the same client order id").isTrue();
@@ -267,8 +254,8 @@ class TransactionRulesTest {
     @Test
     void reduceToZeroOrBelowIsRefusedAsABadSize() {
         long id = f.one(gtc("alice", BUY, 99, 4)).orderId();
-        assertRejectedWithoutEffect(new Tx.Reduce("alice", 0, id, null, 0), RejectCode.BAD_SIZE);
-        assertRejectedWithoutEffect(new Tx.Reduce("alice", 0, id, null, -1), RejectCode.BAD_SIZE);
+        f.assertRejectedWithoutEffect(new Tx.Reduce("alice", 0, id, null, 0), RejectCode.BAD_SIZE);
+        f.assertRejectedWithoutEffect(new Tx.Reduce("alice", 0, id, null, -1), RejectCode.BAD_SIZE);
         assertThat(q.order(id).remaining()).isEqualTo(4);
     }
 
@@ -277,7 +264,7 @@ class TransactionRulesTest {
         long id = f.one(gtc("alice", BUY, 99, 5)).orderId();
         Tx.Reduce reduce = new Tx.Reduce("alice", 1, id, null, 3);
         assertThat(f.one(reduce).accepted()).isTrue();
-        assertRejectedWithoutEffect(reduce, RejectCode.STALE_NONCE);
+        f.assertRejectedWithoutEffect(reduce, RejectCode.STALE_NONCE);
         assertThat(q.order(id).remaining()).isEqualTo(3);
     }
 
@@ -285,7 +272,7 @@ class TransactionRulesTest {
     void amendingAPostOnlyOrderAcrossTheBookIsRefused() {
         f.one(gtc("bob", SELL, 100, 5));
         long id = f.one(place("alice", BUY, 98, 5, TimeInForce.POST_ONLY)).orderId();
-        assertRejectedWithoutEffect(new Tx.Amend("alice", 0, id, null, 100, 0), RejectCode.POST_ONLY_WOULD_CROSS);
+        f.assertRejectedWithoutEffect(new Tx.Amend("alice", 0, id, null, 100, 0), RejectCode.POST_ONLY_WOULD_CROSS);
         assertThat(f.one(new Tx.Amend("alice", 0, id, null, 99, 0)).accepted()).isTrue();
         assertThat(f.engine.depth(BTC, 10).bids()).isDeepEqualTo(new long[][] {{99, 5}});
     }
@@ -293,33 +280,33 @@ class TransactionRulesTest {
     @Test
     void amendBeyondMarginIsRefusedAndChangesNothing() {
         long id = f.one(gtc("alice", BUY, 100, 1_000)).orderId();
-        assertRejectedWithoutEffect(new Tx.Amend("alice", 0, id, null, 0, 200_000), RejectCode.INSUFFICIENT_MARGIN);
+        f.assertRejectedWithoutEffect(new Tx.Amend("alice", 0, id, null, 0, 200_000), RejectCode.INSUFFICIENT_MARGIN);
         assertThat(q.order(id).remaining()).isEqualTo(1_000);
     }
 
     @Test
     void marketsAccountsAndAmountsAreValidated() {
-        assertRejectedWithoutEffect(new Tx.CreateMarket(null, 0, EngineFixture.btc()), RejectCode.MARKET_EXISTS);
-        assertRejectedWithoutEffect(new Tx.Withdraw("nobody", 0, 1), RejectCode.UNKNOWN_ACCOUNT);
-        assertRejectedWithoutEffect(gtc("nobody", BUY, 100, 1), RejectCode.UNKNOWN_ACCOUNT);
-        assertRejectedWithoutEffect(new Tx.Deposit("alice", 0, 0), RejectCode.INVALID_AMOUNT);
-        assertRejectedWithoutEffect(new Tx.Withdraw("alice", 0, -1), RejectCode.INVALID_AMOUNT);
-        assertRejectedWithoutEffect(new Tx.Deposit("alice", 0, Long.MAX_VALUE), RejectCode.OVERFLOW);
-        assertRejectedWithoutEffect(new Tx.CancelAll("alice", 0, 7), RejectCode.UNKNOWN_MARKET);
-        assertRejectedWithoutEffect(gtc("alice", BUY, 0, 1), RejectCode.BAD_PRICE);
+        f.assertRejectedWithoutEffect(new Tx.CreateMarket(null, 0, EngineFixture.btc()), RejectCode.MARKET_EXISTS);
+        f.assertRejectedWithoutEffect(new Tx.Withdraw("nobody", 0, 1), RejectCode.UNKNOWN_ACCOUNT);
+        f.assertRejectedWithoutEffect(gtc("nobody", BUY, 100, 1), RejectCode.UNKNOWN_ACCOUNT);
+        f.assertRejectedWithoutEffect(new Tx.Deposit("alice", 0, 0), RejectCode.INVALID_AMOUNT);
+        f.assertRejectedWithoutEffect(new Tx.Withdraw("alice", 0, -1), RejectCode.INVALID_AMOUNT);
+        f.assertRejectedWithoutEffect(new Tx.Deposit("alice", 0, Long.MAX_VALUE), RejectCode.OVERFLOW);
+        f.assertRejectedWithoutEffect(new Tx.CancelAll("alice", 0, 7), RejectCode.UNKNOWN_MARKET);
+        f.assertRejectedWithoutEffect(gtc("alice", BUY, 0, 1), RejectCode.BAD_PRICE);
     }
 
     @Test
     void createMarketRefusesFeesAndMarginsOutsideZeroToOneHundredPercent() {
         // the JSON form refuses these as malformed; the engine must refuse them too, not create a
         // market whose negative fee pays rebates out of nothing
-        assertRejectedWithoutEffect(new Tx.CreateMarket(null, 0, new MarketParams(ETH, "ETH-USD", 1, 1, 1, -1, 5, 1000, 500)),
+        f.assertRejectedWithoutEffect(new Tx.CreateMarket(null, 0, new MarketParams(ETH, "ETH-USD", 1, 1, 1, -1, 5, 1000, 500)),
                 RejectCode.INVALID_MARKET);
-        assertRejectedWithoutEffect(new Tx.CreateMarket(null, 0, new MarketParams(ETH, "ETH-USD", 1, 1, 1, 2, -5, 1000, 500)),
+        f.assertRejectedWithoutEffect(new Tx.CreateMarket(null, 0, new MarketParams(ETH, "ETH-USD", 1, 1, 1, 2, -5, 1000, 500)),
                 RejectCode.INVALID_MARKET);
-        assertRejectedWithoutEffect(new Tx.CreateMarket(null, 0, new MarketParams(ETH, "ETH-USD", 1, 1, 1, 2, 10_001, 1000, 500)),
+        f.assertRejectedWithoutEffect(new Tx.CreateMarket(null, 0, new MarketParams(ETH, "ETH-USD", 1, 1, 1, 2, 10_001, 1000, 500)),
                 RejectCode.INVALID_MARKET);
-        assertRejectedWithoutEffect(new Tx.CreateMarket(null, 0, new MarketParams(ETH, "ETH-USD", 1, 1, 1, 2, 5, 10_001, 500)),
+        f.assertRejectedWithoutEffect(new Tx.CreateMarket(null, 0, new MarketParams(ETH, "ETH-USD", 1, 1, 1, 2, 5, 10_001, 500)),
                 RejectCode.INVALID_MARKET);
         assertThat(f.one(new Tx.CreateMarket(null, 0, new MarketParams(ETH, "ETH-USD", 1, 1, 1, 0, 10_000, 10_000, 10_000)))
                 .accepted()).isTrue();
