@@ -24,25 +24,25 @@ class CliTest {
     @Test
     void runRefusesMemoryFlagsOutOfRangeBeforeTouchingTheDataDirectory(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) {
         java.nio.file.Path data = dir.resolve("data");
-        CliRun noCache = CliRun.of("run", "--data", data.toString(), "--block-cache-mb", "0");
-        assertThat(noCache.exit()).isEqualTo(2);
-        assertThat(noCache.err()).contains("--block-cache-mb");
-        CliRun negative = CliRun.of("run", "--data", data.toString(), "--node-cache-keys", "-1");
-        assertThat(negative.exit()).isEqualTo(2);
-        assertThat(negative.err()).contains("--node-cache-keys");
-        assertThat(data).doesNotExist();
+        assertRunRefuses(data, "--block-cache-mb", "0");
+        assertRunRefuses(data, "--node-cache-keys", "-1");
     }
 
     @Test
     void runRefusesAStreamConnectionLimitBelowOne(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) {
         java.nio.file.Path data = dir.resolve("data");
-        CliRun none = CliRun.of("run", "--data", data.toString(), "--stream-connections", "0");
-        assertThat(none.exit()).isEqualTo(2);
-        assertThat(none.err()).contains("--stream-connections");
-        assertThat(data).doesNotExist();
+        assertRunRefuses(data, "--stream-connections", "0");
         String help = captureOut(() -> assertThat(Main.execute("run", "--help")).isZero());
         assertThat(help).contains("--stream-connections", "(default: " + NodeConfig.DEFAULT_STREAM_CONNECTIONS + ")");
         assertThat(NodeConfig.defaults(data).streamConnections()).isEqualTo(1024);
+    }
+
+    /** {@code run} with {@code flag value} exits 2 naming the flag, before it creates the data directory. */
+    private static void assertRunRefuses(java.nio.file.Path data, String flag, String value) {
+        CliRun run = CliRun.of("run", "--data", data.toString(), flag, value);
+        assertThat(run.exit()).as("%s %s", flag, value).isEqualTo(2);
+        assertThat(run.err()).contains(flag);
+        assertThat(data).doesNotExist();
     }
 
     @Test
