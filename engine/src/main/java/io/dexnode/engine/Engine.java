@@ -52,6 +52,8 @@ public final class Engine {
     public static final long FEE_ACCOUNT_ID = 0;
     public static final String FEE_ACCOUNT_NAME = "$fees";
     private static final Pattern ACCOUNT_NAME = Pattern.compile("[A-Za-z0-9_.-]{1,64}");
+    /** A name of 64 hex digits is an Ed25519 public key's: only its lower-case spelling, the one admission writes, may be an account. */
+    private static final Pattern PUBLIC_KEY_NOT_LOWER_CASE = Pattern.compile("(?=.*[A-F])[0-9a-fA-F]{64}");
     private static final int MAX_CLIENT_ORDER_ID = 64;
     private static final long BPS = 10_000;
 
@@ -927,6 +929,9 @@ public final class Engine {
     private AccountRecord createAccount(String name) {
         if (name == null || !ACCOUNT_NAME.matcher(name).matches()) {
             throw reject(RejectCode.MALFORMED, "account names are 1 to 64 of [A-Za-z0-9_.-]");
+        }
+        if (PUBLIC_KEY_NOT_LOWER_CASE.matcher(name).matches()) {
+            throw reject(RejectCode.MALFORMED, "a name of 64 hex digits is a public key and must be written in lower case");
         }
         CountersRecord c = counters();
         long id = c.nextAccountId();

@@ -297,6 +297,16 @@ class TransactionRulesTest {
     }
 
     @Test
+    void aNameOfSixtyFourHexDigitsIsAnAccountOnlyInLowerCaseLikeThePublicKeysAdmissionWrites() {
+        String key = "00ab".repeat(16);
+        f.assertRejectedWithoutEffect(new Tx.Deposit(key.toUpperCase(java.util.Locale.ROOT), 0, 5), RejectCode.MALFORMED);
+        f.assertRejectedWithoutEffect(new Tx.Deposit("00AB" + "00ab".repeat(15), 0, 5), RejectCode.MALFORMED);
+        assertThat(f.one(new Tx.Deposit(key, 0, 5)).accepted()).as("the lower-case key").isTrue();
+        assertThat(f.one(new Tx.Deposit("0".repeat(64), 0, 5)).accepted()).as("digits only").isTrue();
+        assertThat(f.one(new Tx.Deposit("G" + "0".repeat(63), 0, 5)).accepted()).as("not hex: any case").isTrue();
+    }
+
+    @Test
     void createMarketRefusesFeesAndMarginsOutsideZeroToOneHundredPercent() {
         // the JSON form refuses these as malformed; the engine must refuse them too, not create a
         // market whose negative fee pays rebates out of nothing

@@ -9,7 +9,7 @@ import java.util.regex.Pattern;
  * How the API finds an account by what a client wrote, on every route and channel alike. Admission
  * names a network account by its Ed25519 public key in lower-case hex; a client may write the key in
  * either case. An account named exactly as written comes first (a block file may name accounts
- * anything).
+ * anything but a public key's hex in other than lower case, so the two lookups never disagree).
  */
 final class AccountNames {
     private static final Pattern PUBLIC_KEY_HEX = Pattern.compile("[0-9a-fA-F]{64}");
