@@ -637,7 +637,7 @@ public final class Engine {
         exact(() -> {
             long h = Math.absExact(acct.collateral());
             for (int marketId : acct.markets()) {
-                h = Math.addExact(h, headroomOf(position(acct.accountId(), marketId)));
+                h = Math.addExact(h, MarginTerms.headroomOf(position(acct.accountId(), marketId)));
             }
             return h;
         }, "deposit would let the account's balance, position or PnL overflow");
@@ -646,11 +646,6 @@ public final class Engine {
     /** The same sum with an order, over the positions its margin check read ({@link MarginTerms#headroom}). */
     private void checkHeadroom(MarginTerms terms, String what) {
         exact(terms::headroom, what + " would let the account's balance, position or PnL overflow");
-    }
-
-    private static long headroomOf(PositionRecord p) {
-        return Math.addExact(Math.absExact(p.realizedPnl()), Math.addExact(Math.multiplyExact(2, Math.absExact(p.entryNotional())),
-                Math.multiplyExact(3, Math.addExact(p.openBuyNotional(), p.openSellNotional()))));
     }
 
     /**
@@ -678,123 +673,49 @@ public final class Engine {
      * orders including {@code order}. For an order the check holds at the current mark, at the
      * best opposite price and at its limit price: equity − margin is linear in the mark, and a
      * taker's fills leave the mark at the current one or between the best opposite price and its
-     * limit, so an accepted order never leaves its account below margin.
+     * limit, so an accepted order never leaves its account below margin. The inequality is decided
+     * exactly ({@link MarginTerms}), never refused as overflow: a mark set by one trade at an
+     * extreme price must not lock every large holder of the market out. Returns the terms it
+     * read, for {@link #checkHeadroom(MarginTerms, String)}.
      */
-    /** Returns the terms it read, for {@link #checkHeadroom(MarginTerms, String)}. */
     private MarginTerms checkMargin(AccountRecord acct, Prospective order, String what) {
-        String overflow = "margin arithmetic overflows";
-        MarginTerms terms = exact(() -> marginTerms(acct, order), overflow);
-        Margin m = exact(() -> terms.at(0), overflow);
-        if (m.equity >= m.required && order != null && order.limitPrice > 0) {
-            m = exact(() -> terms.at(order.limitPrice), overflow);
-            if (m.equity >= m.required && order.bestOpposite > 0) {
-                m = exact(() -> terms.at(order.bestOpposite), overflow);
+        MarginTerms terms = marginTerms(acct, order);
+        boolean covered = terms.covers(0);
+        if (covered && order != null && order.limitPrice > 0) {
+            covered = terms.covers(order.limitPrice);
+            if (covered && order.bestOpposite > 0) {
+                covered = terms.covers(order.bestOpposite);
             }
         }
-        if (m.equity < m.required) {
-            throw reject(RejectCode.INSUFFICIENT_MARGIN, what + " needs initial margin " + m.required
-                    + " but the account's equity is " + m.equity);
+        if (!covered) {
+            throw reject(RejectCode.INSUFFICIENT_MARGIN, what + " needs initial margin " + terms.required()
+                    + " but the account's equity is " + terms.equity());
         }
         return terms;
-    }
-
-    private record Margin(long equity, long required) {
-    }
-
-    /**
-     * Each market's contribution to an account's equity and required margin, read from state once
-     * and then evaluated at up to three marks for the order's market (the others do not depend on
-     * it). Terms are summed in market order, as one pass over the markets would.
-     */
-    private final class MarginTerms {
-        private final long collateral;
-        private final Prospective order;
-        private final int[] markets;
-        private final long[] equity;
-        private final long[] required;
-        /** The account's position in each of {@code markets} (the order's market included). */
-        private final PositionRecord[] positions;
-        /** Index of the order's market in {@code markets}, or -1. */
-        private int ordered = -1;
-        private PositionRecord orderedPosition;
-        private long orderedLastPrice;
-
-        MarginTerms(long collateral, Prospective order, int[] markets) {
-            this.collateral = collateral;
-            this.order = order;
-            this.markets = markets;
-            this.equity = new long[markets.length];
-            this.required = new long[markets.length];
-            this.positions = new PositionRecord[markets.length];
-        }
-
-        /**
-         * The account's headroom sum with the order (see {@link #checkDepositHeadroom}); throws
-         * {@link ArithmeticException} if it does not fit in a long.
-         */
-        long headroom() {
-            long h = Math.absExact(collateral);
-            for (PositionRecord p : positions) {
-                h = Math.addExact(h, headroomOf(p));
-            }
-            return order == null ? h : Math.addExact(h, Math.multiplyExact(3, Math.addExact(order.buyNotional, order.sellNotional)));
-        }
-
-        /** Equity and required margin with the order's market marked at {@code markOverride} (if &gt; 0). */
-        Margin at(long markOverride) {
-            long e = collateral;
-            long r = 0;
-            for (int i = 0; i < markets.length; i++) {
-                if (i == ordered) {
-                    long mark = markOverride > 0 ? markOverride : orderedLastPrice;
-                    long exposure = Math.addExact(exposure(orderedPosition, mark),
-                            Math.addExact(order.buyNotional, order.sellNotional));
-                    e = Math.subtractExact(e, order.maxFee);
-                    e = Math.addExact(e, unrealizedPnl(orderedPosition, mark));
-                    r = Math.addExact(r, requiredFor(markets[i], exposure));
-                } else {
-                    e = Math.addExact(e, equity[i]);
-                    r = Math.addExact(r, required[i]);
-                }
-            }
-            return new Margin(e, r);
-        }
     }
 
     /** Reads the terms of {@link MarginTerms}: positions, marks and margin rates of the account's markets. */
     private MarginTerms marginTerms(AccountRecord acct, Prospective order) {
         int[] ids = order == null || acct.hasMarket(order.market) ? acct.markets() : acct.withMarket(order.market).markets();
-        MarginTerms t = new MarginTerms(acct.collateral(), order, ids);
+        PositionRecord[] positions = new PositionRecord[ids.length];
+        long[] marks = new long[ids.length];
+        int[] rates = new int[ids.length];
+        int ordered = -1;
         for (int i = 0; i < ids.length; i++) {
             int marketId = ids[i];
-            long mark = stats(marketId).lastPrice();
+            marks[i] = stats(marketId).lastPrice();
+            rates[i] = markets.get(marketId).params.initialMarginBps();
             if (order != null && marketId == order.market) {
-                t.ordered = i;
-                t.orderedPosition = order.position != null ? order.position : position(acct.accountId(), marketId);
-                t.orderedLastPrice = mark;
-                t.positions[i] = t.orderedPosition;
-                continue;
+                ordered = i;
+                positions[i] = order.position != null ? order.position : position(acct.accountId(), marketId);
+            } else {
+                positions[i] = position(acct.accountId(), marketId);
             }
-            PositionRecord p = position(acct.accountId(), marketId);
-            t.positions[i] = p;
-            t.equity[i] = unrealizedPnl(p, mark);
-            t.required[i] = requiredFor(marketId, exposure(p, mark));
         }
-        return t;
-    }
-
-    /** |position| at {@code mark} plus the notional of the position's open orders. */
-    private static long exposure(PositionRecord p, long mark) {
-        return Math.addExact(Math.multiplyExact(Math.abs(p.size()), mark),
-                Math.addExact(p.openBuyNotional(), p.openSellNotional()));
-    }
-
-    private static long unrealizedPnl(PositionRecord p, long mark) {
-        return Math.subtractExact(Math.multiplyExact(p.size(), mark), p.entryNotional());
-    }
-
-    private long requiredFor(int marketId, long exposure) {
-        return Math.ceilDiv(Math.multiplyExact(exposure, (long) markets.get(marketId).params.initialMarginBps()), BPS);
+        return order == null
+                ? new MarginTerms(acct.collateral(), positions, marks, rates, -1, 0, 0)
+                : new MarginTerms(acct.collateral(), positions, marks, rates, ordered,
+                        order.buyNotional + order.sellNotional, order.maxFee);
     }
 
     // ---------------------------------------------------------------- validation helpers
