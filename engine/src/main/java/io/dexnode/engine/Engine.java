@@ -645,7 +645,11 @@ public final class Engine {
 
     /** The same sum with an order, over the positions its margin check read ({@link MarginTerms#headroom}). */
     private void checkHeadroom(MarginTerms terms, String what) {
-        exact(terms::headroom, what + " would let the account's balance, position or PnL overflow");
+        try {
+            terms.headroom();
+        } catch (ArithmeticException e) {
+            throw reject(RejectCode.OVERFLOW, what + " would let the account's balance, position or PnL overflow");
+        }
     }
 
     /**
