@@ -96,14 +96,19 @@ public record Genesis(String chainId, String admin, List<Tx.CreateMarket> market
             if (!m.isObject()) {
                 throw new IOException(source + ": market " + i + " is not an object");
             }
+            for (Iterator<String> it = m.fieldNames(); it.hasNext(); ) {
+                String f = it.next();
+                if (!TxJson.MARKET_FIELDS.contains(f)) {
+                    throw new IOException(source + ": market " + i + ": unknown field \"" + f
+                            + "\" (a genesis market has only create_market's market fields: "
+                            + String.join(", ", TxJson.MARKET_FIELDS) + ")");
+                }
+            }
             com.fasterxml.jackson.databind.node.ObjectNode tx = MAPPER.createObjectNode();
             tx.put("type", "create_market");
             tx.setAll((com.fasterxml.jackson.databind.node.ObjectNode) m);
             try {
-                if (!(TxJson.parse(tx) instanceof Tx.CreateMarket c)) {
-                    throw new IOException(source + ": market " + i + " is not a market");
-                }
-                markets.add(c);
+                markets.add((Tx.CreateMarket) TxJson.parse(tx));
             } catch (RejectedException e) {
                 throw new IOException(source + ": market " + i + ": " + e.getMessage(), e);
             }

@@ -103,6 +103,15 @@ class GenesisTest {
     }
 
     @Test
+    void genesisMarketObjectsRefuseFieldsThatAreNotMarketFields() {
+        for (String field : List.of("\"account\":\"alice\"", "\"nonce\":1", "\"type\":\"create_market\"", "\"color\":1")) {
+            String name = field.substring(1, field.indexOf('"', 1));
+            assertThatThrownBy(() -> Genesis.parse(genesisWith(MARKET + "}", MARKET.replace("\"market\":1", "\"market\":2") + "," + field + "}"), "g.json"))
+                    .as(field).hasMessageContaining("g.json: market 1").hasMessageContaining("\"" + name + "\"");
+        }
+    }
+
+    @Test
     void theShippedAndEmbeddedSamplesStillLoad() throws Exception {
         assertThat(Genesis.embedded().markets()).hasSize(1);
         Path shipped = Path.of(System.getProperty("user.dir")).resolveSibling("config").resolve("genesis.json");
