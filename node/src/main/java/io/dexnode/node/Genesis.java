@@ -3,9 +3,13 @@ package io.dexnode.node;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.dexnode.engine.BlockResult;
+import io.dexnode.engine.Engine;
 import io.dexnode.engine.tx.RejectedException;
+import io.dexnode.engine.tx.Rejection;
 import io.dexnode.engine.tx.Tx;
 import io.dexnode.engine.tx.TxJson;
+import io.dexnode.state.InMemoryStateStore;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -23,6 +27,8 @@ import java.util.Locale;
  * allowed to create markets and to deposit for anyone) and the markets that block 1 creates.
  *
  * <p>File form: {@code {"chainId":"…","admin":"hex"?,"markets":[{create_market fields without "type"}…]}}.
+ * A genesis that loads is one whose block 1 the engine accepts whole: every market is executed
+ * as block 1 on a scratch engine while the file is read, before any data directory is opened.
  */
 public record Genesis(String chainId, String admin, List<Tx.CreateMarket> markets) {
     private static final ObjectMapper MAPPER = new ObjectMapper();
@@ -90,19 +96,44 @@ public record Genesis(String chainId, String admin, List<Tx.CreateMarket> market
             if (!m.isObject()) {
                 throw new IOException(source + ": market " + i + " is not an object");
             }
+            for (Iterator<String> it = m.fieldNames(); it.hasNext(); ) {
+                String f = it.next();
+                if (!TxJson.MARKET_FIELDS.contains(f)) {
+                    throw new IOException(source + ": market " + i + ": unknown field \"" + f
+                            + "\" (a genesis market has only create_market's market fields: "
+                            + String.join(", ", TxJson.MARKET_FIELDS) + ")");
+                }
+            }
             com.fasterxml.jackson.databind.node.ObjectNode tx = MAPPER.createObjectNode();
             tx.put("type", "create_market");
             tx.setAll((com.fasterxml.jackson.databind.node.ObjectNode) m);
             try {
-                if (!(TxJson.parse(tx) instanceof Tx.CreateMarket c)) {
-                    throw new IOException(source + ": market " + i + " is not a market");
-                }
-                markets.add(c);
+                markets.add((Tx.CreateMarket) TxJson.parse(tx));
             } catch (RejectedException e) {
                 throw new IOException(source + ": market " + i + ": " + e.getMessage(), e);
             }
         }
+        checkAsBlockOne(markets, source);
         return new Genesis(root.get("chainId").asText(), admin, markets);
+    }
+
+    /**
+     * Executes the markets as block 1 on a throwaway in-memory engine: a market the engine would
+     * reject (a range the JSON does not check, a repeated id) must stop the node before its store
+     * is opened, not after a block 1 without that market is committed.
+     */
+    private static void checkAsBlockOne(List<Tx.CreateMarket> markets, String source) throws IOException {
+        try (InMemoryStateStore scratch = new InMemoryStateStore()) {
+            BlockResult block = new Engine(scratch).executeBlock(1, 0, List.copyOf(markets));
+            for (int i = 0; i < markets.size(); i++) {
+                Rejection r = block.results().get(i).rejection();
+                if (r != null) {
+                    throw new IOException(source + ": market " + i + " (" + markets.get(i).params().symbol() + ", id "
+                            + Integer.toUnsignedString(markets.get(i).params().marketId()) + ") would be rejected: "
+                            + r.code().jsonName() + ": " + r.message());
+                }
+            }
+        }
     }
 
     /** The transactions of block 1 on an empty data directory. */

@@ -41,17 +41,25 @@ public record NodeConfig(Path data, String host, int port, Path genesis, boolean
     public static final int DEFAULT_STREAM_CONNECTIONS = 1024;
 
     public NodeConfig {
-        if (blockMs < 0 || blockTxs < 1 || queue < 1 || port < 0 || port > 65535 || consistencyCheckBlocks < 1
-                || keepVersions < 0) {
-            throw new IllegalArgumentException(
-                    "need --block-ms >= 0, --block-txs >= 1, --queue >= 1, 0 <= port <= 65535, --keep-versions >= 0");
+        atLeast("--block-ms", blockMs, 0);
+        atLeast("--block-txs", blockTxs, 1);
+        atLeast("--queue", queue, 1);
+        if (port < 0 || port > 65535) {
+            throw new IllegalArgumentException("need an --http port from 0 to 65535, got " + port);
         }
-        if (blockCacheMb < 1 || blockCacheMb > MAX_BLOCK_CACHE_MB || nodeCacheKeys < 0) {
-            throw new IllegalArgumentException("need 1 <= --block-cache-mb <= " + MAX_BLOCK_CACHE_MB
-                    + " and --node-cache-keys >= 0, got " + blockCacheMb + " and " + nodeCacheKeys);
+        atLeast("--check-every", consistencyCheckBlocks, 1);
+        atLeast("--keep-versions", keepVersions, 0);
+        if (blockCacheMb < 1 || blockCacheMb > MAX_BLOCK_CACHE_MB) {
+            throw new IllegalArgumentException("need 1 <= --block-cache-mb <= " + MAX_BLOCK_CACHE_MB + ", got " + blockCacheMb);
         }
-        if (streamConnections < 1) {
-            throw new IllegalArgumentException("need --stream-connections >= 1, got " + streamConnections);
+        atLeast("--node-cache-keys", nodeCacheKeys, 0);
+        atLeast("--stream-connections", streamConnections, 1);
+    }
+
+    /** Each out-of-range value is refused naming its own flag, as {@code dexnode run} spells it. */
+    private static void atLeast(String flag, long value, long min) {
+        if (value < min) {
+            throw new IllegalArgumentException("need " + flag + " >= " + min + ", got " + value);
         }
     }
 

@@ -37,6 +37,22 @@ class CliTest {
         assertThat(NodeConfig.defaults(data).streamConnections()).isEqualTo(1024);
     }
 
+    @Test
+    void runNamesEachOutOfRangeFlagItRefuses(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) {
+        java.nio.file.Path data = dir.resolve("data");
+        assertRunRefuses(data, "--check-every", "0");
+        assertRunRefuses(data, "--block-ms", "-1");
+        assertRunRefuses(data, "--block-txs", "0");
+        assertRunRefuses(data, "--queue", "0");
+        assertRunRefuses(data, "--keep-versions", "-1");
+        assertRunRefuses(data, "--http", "127.0.0.1:70000");
+        // one message per flag: a bad port does not blame --check-every, nor a bad --check-every the port
+        CliRun port = CliRun.of("run", "--data", data.toString(), "--http", "127.0.0.1:70000");
+        assertThat(port.err()).doesNotContain("--check-every", "--block-ms", "--queue");
+        CliRun check = CliRun.of("run", "--data", data.toString(), "--check-every", "0");
+        assertThat(check.err()).contains("--check-every >= 1, got 0").doesNotContain("port", "--http", "--queue");
+    }
+
     /** {@code run} with {@code flag value} exits 2 naming the flag, before it creates the data directory. */
     private static void assertRunRefuses(java.nio.file.Path data, String flag, String value) {
         CliRun run = CliRun.of("run", "--data", data.toString(), flag, value);

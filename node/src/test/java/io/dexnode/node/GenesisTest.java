@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.dexnode.engine.schema.MarketParams;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -41,5 +42,81 @@ class GenesisTest {
         assertThatThrownBy(() -> Genesis.parse("{\"chainId\":\"c\",\"markets\":[{\"market\":1}]}", "g"))
                 .hasMessageContaining("market 0");
         assertThatThrownBy(() -> Genesis.parse("{\"chainId\":\"c\",\"color\":1}", "g")).hasMessageContaining("color");
+    }
+
+    private static final String MARKET = "{\"market\":1,\"symbol\":\"BTC-USD\",\"tickSize\":1,\"lotSize\":1,\"minSize\":1,"
+            + "\"makerFeeBps\":2,\"takerFeeBps\":5,\"initialMarginBps\":1000,\"maintenanceMarginBps\":500";
+
+    private static String genesisWith(String... markets) {
+        return "{\"chainId\":\"c\",\"markets\":[" + String.join(",", markets) + "]}";
+    }
+
+    @Test
+    void aGenesisMarketTheEngineWouldRejectStopsRunBeforeTheDataDirectoryExists(@TempDir Path dir) throws Exception {
+        Path data = dir.resolve("data");
+        Path file = dir.resolve("genesis.json");
+        Files.writeString(file, genesisWith(MARKET + ",\"maxOpenOrders\":0}"));
+        CliRun run = CliRun.of("run", "--data", data.toString(), "--genesis", file.toString(), "--http", "127.0.0.1:0");
+        assertThat(run.exit()).isEqualTo(1);
+        assertThat(run.err()).contains(file.toString(), "market 0", "BTC-USD", "invalid_market", "maxOpenOrders")
+                .doesNotContain("\n\tat ");
+        assertThat(data).doesNotExist();
+        // a second run is refused the same way: no chain at height 1 without its markets
+        assertThat(CliRun.of("run", "--data", data.toString(), "--genesis", file.toString(), "--http", "127.0.0.1:0").exit())
+                .isEqualTo(1);
+        assertThat(data).doesNotExist();
+    }
+
+    @Test
+    void genesisMarketsAreCheckedAsBlockOneWouldExecuteThem() {
+        assertThatThrownBy(() -> Genesis.parse(genesisWith(MARKET + "}", MARKET + "}"), "g"))
+                .hasMessageContaining("g: market 1").hasMessageContaining("market_exists");
+        assertThatThrownBy(() -> Genesis.parse(genesisWith(MARKET.replace("\"initialMarginBps\":1000", "\"initialMarginBps\":400") + "}"), "g"))
+                .hasMessageContaining("g: market 0").hasMessageContaining("invalid_market");
+    }
+
+    @Test
+    void aBadGenesisLeavesAnExistingDataDirectoryAsItWas(@TempDir Path dir) throws Exception {
+        Path data = dir.resolve("data");
+        NodeConfig config = NodeConfig.defaults(data).withPort(0).withGenesis(dir.resolve("absent.json")).withFsync(false);
+        try (Node node = Node.start(config)) {
+            assertThat(node.recovery()).isNotNull();
+        }
+        Path file = dir.resolve("genesis.json");
+        Files.writeString(file, genesisWith(MARKET + ",\"maxOpenOrders\":0}"));
+        List<String> before = listing(data);
+        assertThatThrownBy(() -> Node.start(config.withGenesis(file))).hasMessageContaining("maxOpenOrders");
+        assertThat(listing(data)).isEqualTo(before);
+    }
+
+    /** Every file under {@code dir} with its size and modification time. */
+    private static List<String> listing(Path dir) throws Exception {
+        try (var files = Files.walk(dir)) {
+            return files.map(f -> {
+                try {
+                    return dir.relativize(f) + " " + Files.size(f) + " " + Files.getLastModifiedTime(f);
+                } catch (java.io.IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            }).sorted().toList();
+        }
+    }
+
+    @Test
+    void genesisMarketObjectsRefuseFieldsThatAreNotMarketFields() {
+        for (String field : List.of("\"account\":\"alice\"", "\"nonce\":1", "\"type\":\"create_market\"", "\"color\":1")) {
+            String name = field.substring(1, field.indexOf('"', 1));
+            assertThatThrownBy(() -> Genesis.parse(genesisWith(MARKET + "}", MARKET.replace("\"market\":1", "\"market\":2") + "," + field + "}"), "g.json"))
+                    .as(field).hasMessageContaining("g.json: market 1").hasMessageContaining("\"" + name + "\"");
+        }
+    }
+
+    @Test
+    void theShippedAndEmbeddedSamplesStillLoad() throws Exception {
+        assertThat(Genesis.embedded().markets()).hasSize(1);
+        Path shipped = Path.of(System.getProperty("user.dir")).resolveSibling("config").resolve("genesis.json");
+        if (Files.exists(shipped)) {
+            assertThat(Genesis.load(shipped).markets()).hasSize(1);
+        }
     }
 }

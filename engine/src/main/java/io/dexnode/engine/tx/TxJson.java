@@ -16,8 +16,10 @@ import java.io.StringWriter;
 import java.io.UncheckedIOException;
 import java.io.Writer;
 import java.util.Iterator;
+import java.util.List;
 import java.util.Locale;
 import java.util.Set;
+import java.util.stream.Stream;
 
 /**
  * The JSON form of transactions (DESIGN.md §8), both ways. Parsing is strict: unknown types,
@@ -32,6 +34,15 @@ public final class TxJson {
             .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
             .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
             .build();
+
+    /**
+     * The fields of a create_market that describe its market: all of them but {@code type},
+     * {@code account} and {@code nonce}. A genesis market object has only these.
+     */
+    public static final List<String> MARKET_FIELDS = List.of("market", "symbol", "tickSize", "lotSize", "minSize",
+            "makerFeeBps", "takerFeeBps", "initialMarginBps", "maintenanceMarginBps", "maxOpenOrders");
+    private static final String[] CREATE_MARKET_FIELDS =
+            Stream.concat(Stream.of("type", "account", "nonce"), MARKET_FIELDS.stream()).toArray(String[]::new);
 
     private TxJson() {
     }
@@ -53,8 +64,7 @@ public final class TxJson {
         String type = text(node, "type", true);
         return switch (type) {
             case "create_market" -> {
-                allow(node, "type", "account", "nonce", "market", "symbol", "tickSize", "lotSize", "minSize",
-                        "makerFeeBps", "takerFeeBps", "initialMarginBps", "maintenanceMarginBps", "maxOpenOrders");
+                allow(node, CREATE_MARKET_FIELDS);
                 yield new Tx.CreateMarket(text(node, "account", false), nonce(node), new MarketParams(
                         market(node, true), text(node, "symbol", true),
                         integer(node, "tickSize", true), integer(node, "lotSize", true), integer(node, "minSize", true),
