@@ -31,7 +31,9 @@ import java.util.Locale;
  * as block 1 on a scratch engine while the file is read, before any data directory is opened.
  */
 public record Genesis(String chainId, String admin, List<Tx.CreateMarket> markets) {
-    private static final ObjectMapper MAPPER = new ObjectMapper();
+    /** Repeated keys are refused, not read as their last value: one file, one reading. */
+    private static final ObjectMapper MAPPER = new ObjectMapper()
+            .enable(com.fasterxml.jackson.core.JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
     /** The sample genesis shipped inside the jar, used when the configured file is missing. */
     public static final String EMBEDDED = "/io/dexnode/node/genesis.json";
 

@@ -44,6 +44,14 @@ class GenesisTest {
         assertThatThrownBy(() -> Genesis.parse("{\"chainId\":\"c\",\"color\":1}", "g")).hasMessageContaining("color");
     }
 
+    @Test
+    void aKeyRepeatedInAGenesisFileIsRefusedNotReadAsItsLastValue() {
+        assertThatThrownBy(() -> Genesis.parse("{\"chainId\":\"a\",\"chainId\":\"b\",\"markets\":[]}", "g"))
+                .hasMessageContaining("chainId");
+        assertThatThrownBy(() -> Genesis.parse(genesisWith(MARKET + ",\"market\":2}"), "g"))
+                .hasMessageContaining("market");
+    }
+
     private static final String MARKET = "{\"market\":1,\"symbol\":\"BTC-USD\",\"tickSize\":1,\"lotSize\":1,\"minSize\":1,"
             + "\"makerFeeBps\":2,\"takerFeeBps\":5,\"initialMarginBps\":1000,\"maintenanceMarginBps\":500";
 
