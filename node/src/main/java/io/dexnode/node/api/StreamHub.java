@@ -264,17 +264,20 @@ public final class StreamHub implements AutoCloseable {
         }
         switch (channel) {
             case "depth", "trades" -> {
+                // As in a path: an integer up to the largest u32, else malformed; one past 2^31 - 1 is unknown.
                 JsonNode m = msg.get("market");
-                if (m == null || !m.canConvertToInt()) {
-                    sendError(s, RejectCode.MALFORMED, "channel \"" + channel + "\" needs an integer \"market\"");
+                if (m == null || !m.isIntegralNumber() || !m.canConvertToLong() || m.longValue() < 0
+                        || m.longValue() > ApiServer.MAX_MARKET_ID) {
+                    sendError(s, RejectCode.MALFORMED, "channel \"" + channel + "\" needs a \"market\" id: an integer from 1 to "
+                            + ApiServer.MAX_MARKET_ID + ", not " + (m == null ? "none" : m.toString()));
                     return;
                 }
-                int market = m.asInt();
-                MarketView view = latest.market(market);
+                MarketView view = m.longValue() > Integer.MAX_VALUE ? null : latest.market(m.intValue());
                 if (view == null) {
-                    sendError(s, RejectCode.UNKNOWN_MARKET, "market " + market + " does not exist");
+                    sendError(s, RejectCode.UNKNOWN_MARKET, "market " + m.longValue() + " does not exist");
                     return;
                 }
+                int market = m.intValue();
                 boolean held = channel.equals("trades") ? s.trades.contains(market) : s.depth.containsKey(market);
                 if (subscribe && !held && refuseIfFull(s)) {
                     return;
