@@ -338,10 +338,16 @@ public final class ApiServer implements AutoCloseable {
         return new ApiException(RejectCode.UNKNOWN_MARKET, "market " + ctx.pathParam("id") + " does not exist");
     }
 
+    /**
+     * The largest market id a request may name: ids are u32 (DESIGN.md §5). The engine creates only
+     * ids up to 2^31 - 1, so larger ones are well formed but unknown. The stream's ids follow the same rule.
+     */
+    static final long MAX_MARKET_ID = 0xffff_ffffL;
+
     /** A market id is a u32 (DESIGN.md §5); the engine creates only ids up to 2^31 - 1, so larger ones are unknown. */
     private static int marketId(Context ctx) {
         String id = ctx.pathParam("id");
-        if (!id.matches("\\d{1,10}") || Long.parseLong(id) > 0xffff_ffffL) {
+        if (!id.matches("\\d{1,10}") || Long.parseLong(id) > MAX_MARKET_ID) {
             throw new ApiException(RejectCode.MALFORMED, "a market id is an integer from 1 to 4294967295, not \"" + id + "\"");
         }
         return (int) Long.parseLong(id);

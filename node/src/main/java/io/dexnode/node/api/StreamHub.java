@@ -13,6 +13,7 @@ import io.dexnode.node.producer.MarketData;
 import io.dexnode.node.producer.MarketView;
 import io.dexnode.node.producer.Trade;
 import io.javalin.websocket.WsContext;
+import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -23,15 +24,19 @@ import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
-import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongSupplier;
 import org.eclipse.jetty.websocket.api.Callback;
 import org.eclipse.jetty.websocket.api.Session;
 import org.eclipse.jetty.websocket.api.StatusCode;
 import org.eclipse.jetty.websocket.api.exceptions.MessageTooLargeException;
+import org.eclipse.jetty.websocket.common.WebSocketSession;
+import org.eclipse.jetty.websocket.core.WebSocketConnection;
+import org.eclipse.jetty.websocket.core.WebSocketCoreSession;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -50,6 +55,10 @@ import org.slf4j.LoggerFactory;
  * {@link #MAX_PENDING_MESSAGES} messages or {@link #MAX_PENDING_CHARS} characters sent but not yet
  * written to its socket. A connection past a queue bound is closed (1008, with the reason); a
  * subscription past its bound is refused with an error. Closing a connection drops all it holds.
+ *
+ * <p>Every open connection is pinged each {@link #PING_INTERVAL} from the hub's thread, so a client
+ * that only listens on a quiet market is not idle; one whose peer sends nothing, not even a pong, for
+ * {@link #IDLE_TIMEOUT} is closed (1001) as dead.
  *
  * <p>The node serves at most {@code maxConnections} connections at once, so the per-connection
  * bounds also bound the whole stream. A connection holds its slot from {@link #connected} until
@@ -78,6 +87,14 @@ public final class StreamHub implements AutoCloseable {
      * has queued (instead of the 30 s idle timeout): a client that reads gets its close frame.
      */
     static final Duration DROP_GRACE = Duration.ofSeconds(5);
+    /** How often every open connection is pinged, so a client that only listens on a quiet market is not idle. */
+    static final Duration PING_INTERVAL = Duration.ofSeconds(15);
+    /**
+     * How long a connection may go without a frame from its peer (a pong included) before it is
+     * closed (1001): three pings. Jetty's own idle timer cannot tell this, as sending a ping resets it too.
+     */
+    static final Duration IDLE_TIMEOUT = Duration.ofSeconds(45);
+    private static final ByteBuffer NO_PAYLOAD = ByteBuffer.allocate(0);
 
     /**
      * One connection. The subscriptions are touched only on the hub's thread; the counters by
@@ -94,10 +111,17 @@ public final class StreamHub implements AutoCloseable {
         final TreeMap<Integer, Long> depth = new TreeMap<>();
         final TreeSet<Integer> trades = new TreeSet<>();
         final Map<String, Long> accounts = new LinkedHashMap<>();
+        /** Bytes received from the peer so far, frames of every kind: a pong shows here too. */
+        final LongSupplier bytesIn;
+        /** What {@link #bytesIn} was at the last ping, and the pings sent since it last grew (the hub's thread only). */
+        long bytesInAtPing;
+        int unansweredPings;
 
         Subscriber(WsContext ws) {
             this.ws = ws;
             this.id = ws.sessionId();
+            this.bytesIn = bytesReceived(ws.session);
+            this.bytesInAtPing = bytesIn.getAsLong();
         }
 
         int subscriptions() {
@@ -112,7 +136,7 @@ public final class StreamHub implements AutoCloseable {
     private final Set<String> admitted = ConcurrentHashMap.newKeySet();
     /** Slots taken: the size of {@link #admitted}, but taken atomically against the bound. */
     private final AtomicInteger open = new AtomicInteger();
-    private final ExecutorService thread = Executors.newSingleThreadExecutor(r -> {
+    private final ScheduledExecutorService thread = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "dexnode-stream");
         t.setDaemon(true);
         return t;
@@ -120,12 +144,31 @@ public final class StreamHub implements AutoCloseable {
     /** Open connections by session id; a closed or dropped connection is removed at once. */
     private final ConcurrentMap<String, Subscriber> subscribers = new ConcurrentHashMap<>();
     private MarketData latest;
+    /** Jetty's idle timeout for a connection, and how long the hub waits to hear from a peer it pings. */
+    private final Duration idleTimeout;
+    /** Pings a connection may leave unanswered in a row (they span the idle timeout) before it is closed. */
+    private final int unansweredPingsAllowed;
 
     /**
      * @param maxConnections the most connections served at once ({@code --stream-connections})
      * @param metrics counts the connections the hub closes or refuses, and reads how many are open
      */
     public StreamHub(MarketData initial, StateQueries queries, int maxConnections, NodeMetrics metrics) {
+        this(initial, queries, maxConnections, metrics, PING_INTERVAL, IDLE_TIMEOUT);
+    }
+
+    /**
+     * @param pingInterval how often every open connection is pinged
+     * @param idleTimeout how long a connection may go without a frame from its peer before it is
+     *     closed; at least one ping interval, and best several, so a pong has time to come back
+     */
+    StreamHub(MarketData initial, StateQueries queries, int maxConnections, NodeMetrics metrics,
+            Duration pingInterval, Duration idleTimeout) {
+        if (pingInterval.isNegative() || pingInterval.isZero() || idleTimeout.compareTo(pingInterval) < 0) {
+            throw new IllegalArgumentException("need 0 < ping interval <= idle timeout, got " + pingInterval + " and " + idleTimeout);
+        }
+        this.idleTimeout = idleTimeout;
+        this.unansweredPingsAllowed = (int) (idleTimeout.toNanos() / pingInterval.toNanos());
         if (maxConnections < 1) {
             throw new IllegalArgumentException("need at least one stream connection, got " + maxConnections);
         }
@@ -133,6 +176,8 @@ public final class StreamHub implements AutoCloseable {
         this.queries = queries;
         this.maxConnections = maxConnections;
         this.metrics = metrics;
+        long every = pingInterval.toNanos();
+        thread.scheduleWithFixedDelay(this::pingAll, every, every, TimeUnit.NANOSECONDS);
     }
 
     /**
@@ -153,6 +198,7 @@ public final class StreamHub implements AutoCloseable {
     public void connected(WsContext ws) {
         ws.session.setMaxTextMessageSize(MAX_REQUEST_BYTES);
         ws.session.setMaxBinaryMessageSize(MAX_REQUEST_BYTES);
+        ws.session.setIdleTimeout(idleTimeout);
         if (!takeSlot()) {
             metrics.streamClosed(NodeMetrics.StreamClosure.CONNECTION_LIMIT);
             LOG.debug("refusing stream connection {}: {}", ws.sessionId(), connectionLimitMessage());
@@ -211,7 +257,7 @@ public final class StreamHub implements AutoCloseable {
             return; // closed or dropped: nothing to answer
         }
         if (s.queuedRequests.incrementAndGet() > MAX_QUEUED_REQUESTS) {
-            drop(s, NodeMetrics.StreamClosure.TOO_MANY_REQUESTS,
+            drop(s, NodeMetrics.StreamClosure.TOO_MANY_REQUESTS, StatusCode.POLICY_VIOLATION,
                     "too many requests: more than " + MAX_QUEUED_REQUESTS + " waiting");
             return;
         }
@@ -243,6 +289,44 @@ public final class StreamHub implements AutoCloseable {
         return thread.submit(() -> subscribers.values().stream().mapToInt(Subscriber::subscriptions).sum()).get();
     }
 
+    /**
+     * On the hub's thread, every ping interval: closes each connection whose peer has sent nothing,
+     * not even a pong, since the pings that span the idle timeout, and pings the others. A dead peer
+     * is found here, not by Jetty's idle timer, which each ping written resets.
+     */
+    private void pingAll() {
+        for (Subscriber s : subscribers.values()) {
+            long in = s.bytesIn.getAsLong();
+            if (in != s.bytesInAtPing) {
+                s.bytesInAtPing = in;
+                s.unansweredPings = 0;
+            } else if (s.unansweredPings >= unansweredPingsAllowed) {
+                drop(s, NodeMetrics.StreamClosure.UNRESPONSIVE, StatusCode.SHUTDOWN,
+                        "no answer to pings for " + idleTimeout.toMillis() + " ms");
+                continue;
+            }
+            try {
+                // A control frame, outside the unwritten-message bounds: Jetty sends it ahead of queued messages.
+                s.ws.session.sendPing(NO_PAYLOAD.duplicate(), Callback.NOOP);
+                s.unansweredPings++;
+            } catch (RuntimeException e) {
+                LOG.debug("dropping stream subscriber {}: {}", s.id, e.toString());
+                subscribers.remove(s.id, s);
+            }
+        }
+    }
+
+    /** How many bytes the connection has received, as Jetty's WebSocket connection counts them. */
+    private static LongSupplier bytesReceived(Session session) {
+        if (session instanceof WebSocketSession jetty && jetty.getCoreSession() instanceof WebSocketCoreSession core) {
+            return () -> {
+                WebSocketConnection c = core.getConnection();
+                return c == null ? 0 : c.getBytesIn();
+            };
+        }
+        throw new IllegalStateException("not a Jetty WebSocket session: " + session.getClass().getName());
+    }
+
     private void handle(Subscriber s, String text) {
         JsonNode msg;
         try {
@@ -264,17 +348,20 @@ public final class StreamHub implements AutoCloseable {
         }
         switch (channel) {
             case "depth", "trades" -> {
+                // As in a path: an integer up to the largest u32, else malformed; one past 2^31 - 1 is unknown.
                 JsonNode m = msg.get("market");
-                if (m == null || !m.canConvertToInt()) {
-                    sendError(s, RejectCode.MALFORMED, "channel \"" + channel + "\" needs an integer \"market\"");
+                if (m == null || !m.isIntegralNumber() || !m.canConvertToLong() || m.longValue() < 0
+                        || m.longValue() > ApiServer.MAX_MARKET_ID) {
+                    sendError(s, RejectCode.MALFORMED, "channel \"" + channel + "\" needs a \"market\" id: an integer from 1 to "
+                            + ApiServer.MAX_MARKET_ID + ", not " + (m == null ? "none" : m.toString()));
                     return;
                 }
-                int market = m.asInt();
-                MarketView view = latest.market(market);
+                MarketView view = m.longValue() > Integer.MAX_VALUE ? null : latest.market(m.intValue());
                 if (view == null) {
-                    sendError(s, RejectCode.UNKNOWN_MARKET, "market " + market + " does not exist");
+                    sendError(s, RejectCode.UNKNOWN_MARKET, "market " + m.longValue() + " does not exist");
                     return;
                 }
+                int market = m.intValue();
                 boolean held = channel.equals("trades") ? s.trades.contains(market) : s.depth.containsKey(market);
                 if (subscribe && !held && refuseIfFull(s)) {
                     return;
@@ -457,7 +544,7 @@ public final class StreamHub implements AutoCloseable {
             return;
         }
         if (s.pendingMessages.get() >= MAX_PENDING_MESSAGES || s.pendingChars.get() > MAX_PENDING_CHARS) {
-            drop(s, NodeMetrics.StreamClosure.TOO_SLOW, "too slow: more than " + MAX_PENDING_MESSAGES + " messages or "
+            drop(s, NodeMetrics.StreamClosure.TOO_SLOW, StatusCode.POLICY_VIOLATION, "too slow: more than " + MAX_PENDING_MESSAGES + " messages or "
                     + MAX_PENDING_CHARS + " characters unread");
             return;
         }
@@ -477,16 +564,16 @@ public final class StreamHub implements AutoCloseable {
     }
 
     /**
-     * Closes a connection that broke a bound (1008, with the reason) and releases its subscriptions
-     * at once. What it already has queued is written ahead of the close frame, or discarded once the
-     * connection has made no progress for {@link #DROP_GRACE}.
+     * Closes a connection that broke a bound (1008) or stopped answering (1001), with the reason, and
+     * releases its subscriptions at once. What it already has queued is written ahead of the close
+     * frame, or discarded once the connection has made no progress for {@link #DROP_GRACE}.
      */
-    private void drop(Subscriber s, NodeMetrics.StreamClosure why, String reason) {
+    private void drop(Subscriber s, NodeMetrics.StreamClosure why, int status, String reason) {
         if (subscribers.remove(s.id, s)) {
             LOG.info("closing stream connection {}: {}", s.id, reason);
             metrics.streamClosed(why);
             s.ws.session.setIdleTimeout(DROP_GRACE);
-            s.ws.session.close(StatusCode.POLICY_VIOLATION, reason, Callback.NOOP);
+            s.ws.session.close(status, reason, Callback.NOOP);
         }
     }
 

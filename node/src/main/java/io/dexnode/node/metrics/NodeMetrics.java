@@ -33,7 +33,9 @@ public final class NodeMetrics {
         /** It sent a message over the size bound (Jetty closes with 1009). */
         MESSAGE_TOO_LARGE("message_too_large"),
         /** The node already served the most connections it may: refused (503 at the upgrade, or 1013). */
-        CONNECTION_LIMIT("connection_limit");
+        CONNECTION_LIMIT("connection_limit"),
+        /** Nothing heard from it, not even a pong, across the stream's idle timeout (1001). */
+        UNRESPONSIVE("unresponsive");
 
         private final String metricName;
 

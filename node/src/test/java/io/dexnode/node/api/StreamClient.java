@@ -7,6 +7,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpResponse;
 import java.net.http.WebSocket;
 import java.net.http.WebSocketHandshakeException;
+import java.nio.ByteBuffer;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -31,6 +32,9 @@ final class StreamClient implements AutoCloseable {
     private final CompletableFuture<Closed> closed = new CompletableFuture<>();
     private final WebSocket ws;
     private volatile boolean paused;
+    /** Notified on each ping from the server. */
+    private final Object pings = new Object();
+    private int pingsReceived;
 
     StreamClient(String httpUrl) {
         URI uri = URI.create(httpUrl.replaceFirst("^http", "ws") + "/v1/stream");
@@ -47,6 +51,19 @@ final class StreamClient implements AutoCloseable {
                         throw new IllegalStateException("stream sent non-JSON: " + partial, e);
                     }
                     partial.setLength(0);
+                }
+                if (!paused) {
+                    socket.request(1);
+                }
+                return null;
+            }
+
+            @Override
+            public CompletionStage<?> onPing(WebSocket socket, ByteBuffer message) {
+                // The JDK answers with a pong; a paused client reads nothing, pings included, so answers none.
+                synchronized (pings) {
+                    pingsReceived++;
+                    pings.notifyAll();
                 }
                 if (!paused) {
                     socket.request(1);
@@ -120,6 +137,24 @@ final class StreamClient implements AutoCloseable {
                 return m;
             }
         }
+    }
+
+    /** Waits until the server has sent {@code count} pings in all; fails the test if that takes 30 s (a hang, not a timing check). */
+    void awaitPings(int count) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        synchronized (pings) {
+            for (long left = deadline - System.nanoTime(); pingsReceived < count && left > 0; left = deadline - System.nanoTime()) {
+                TimeUnit.NANOSECONDS.timedWait(pings, left);
+            }
+            if (pingsReceived < count) {
+                throw new AssertionError("only " + pingsReceived + " of " + count + " pings within 30 s");
+            }
+        }
+    }
+
+    /** True until the server's close frame or a failure has been seen. */
+    boolean open() {
+        return !closed.isDone();
     }
 
     /** Messages received and not yet taken. */

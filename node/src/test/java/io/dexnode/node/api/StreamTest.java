@@ -214,6 +214,40 @@ class StreamTest {
         }
     }
 
+    /** A market id is an integer up to 4294967295, as in a path: anything else is refused, not rounded or wrapped. */
+    @ParameterizedTest(name = "market {0}")
+    @ValueSource(strings = {"1.7", "1.0", "1e0", "-1", "4294967296", "18446744073709551617", "\"1\"", "true", "null", "[1]"})
+    void aMarketThatIsNotAnIntegerIdIsRefusedAsMalformed(String market) throws Exception {
+        try (StreamClient stream = new StreamClient(node.url())) {
+            for (String channel : new String[] {"depth", "trades"}) {
+                stream.send("{\"op\":\"subscribe\",\"channel\":\"" + channel + "\",\"market\":" + market + "}");
+                JsonNode e = stream.next();
+                assertThat(e.path("op").asText()).isEqualTo("error");
+                assertThat(e.path("code").asText()).isEqualTo("malformed");
+                assertThat(e.path("message").asText()).contains("\"market\"").contains("4294967295");
+            }
+            // Nothing was subscribed: the next message is the answer to this request, with no snapshot before it.
+            stream.send("{\"op\":\"unsubscribe\",\"channel\":\"trades\",\"market\":1}");
+            assertThat(stream.next().path("op").asText()).isEqualTo("unsubscribed");
+            stream.send("{\"op\":\"subscribe\",\"channel\":\"depth\",\"market\":1}");
+            JsonNode ack = stream.next();
+            assertThat(ack.path("op").asText()).isEqualTo("subscribed");
+            assertThat(ack.path("market").isInt()).isTrue();
+        }
+    }
+
+    /** Ids past 2^31 - 1 are well formed but no market has them (the engine creates none), as in a path. */
+    @ParameterizedTest(name = "market {0}")
+    @ValueSource(longs = {0, 2147483648L, 4294967295L})
+    void aWellFormedMarketIdNoMarketHasIsUnknown(long market) throws Exception {
+        try (StreamClient stream = new StreamClient(node.url())) {
+            stream.send("{\"op\":\"subscribe\",\"channel\":\"depth\",\"market\":" + market + "}");
+            JsonNode e = stream.next();
+            assertThat(e.path("code").asText()).isEqualTo("unknown_market");
+            assertThat(e.path("message").asText()).isEqualTo("market " + market + " does not exist");
+        }
+    }
+
     @Test
     void subscriptionsPastTheBoundAreRefusedWithAnErrorAndChangeNothing() throws Exception {
         try (StreamClient stream = new StreamClient(node.url())) {
