@@ -1,5 +1,6 @@
 package io.dexnode.node;
 
+import io.dexnode.engine.BlockRecords;
 import io.dexnode.engine.BlockResult;
 import io.dexnode.engine.Engine;
 import io.dexnode.engine.RecoveryReport;
@@ -55,6 +56,7 @@ public final class Node implements AutoCloseable {
 
     private final NodeConfig config;
     private final Genesis genesis;
+    private final boolean genesisMatchesChain;
     private final StateManager store;
     private final Engine engine;
     private final NodeHealth health = new NodeHealth();
@@ -88,6 +90,12 @@ public final class Node implements AutoCloseable {
             metrics.recovered(recovery.method().metricName(), System.nanoTime() - t0, recovery);
             if (engine.height() < 0) {
                 commitGenesis();
+            }
+            this.genesisMatchesChain = BlockRecords.blockJson(1, 0, genesis.genesisTxs()).equals(BlockRecords.body(store, 1));
+            if (!genesisMatchesChain) {
+                LOG.warn("the genesis file {} does not match block 1 of the chain in {}: the stored chain is used and the file's "
+                        + "markets are ignored (markets after genesis are created by create_market transactions)",
+                        config.genesis(), config.data());
             }
             marketData.publishAll();
             this.stream = new StreamHub(marketData.current(), new StateQueries(store), config.streamConnections(), metrics);
@@ -146,6 +154,15 @@ public final class Node implements AutoCloseable {
     /** {@code http://host:port}. */
     public String url() {
         return "http://" + config.host() + ":" + port();
+    }
+
+    /**
+     * Whether the genesis file's markets are those of the chain's block 1. On an existing chain the
+     * file is not applied: a mismatch (an edited or wrong file, or a chain built by {@code replay})
+     * is reported, not refused.
+     */
+    public boolean genesisMatchesChain() {
+        return genesisMatchesChain;
     }
 
     public Genesis genesis() {

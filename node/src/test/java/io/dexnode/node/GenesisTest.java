@@ -97,6 +97,26 @@ class GenesisTest {
         assertThat(listing(data)).isEqualTo(before);
     }
 
+    @Test
+    void aRestartWithAGenesisFileThatIsNotTheChainsIsReportedAndTheStoredChainKept(@TempDir Path dir) throws Exception {
+        Path data = dir.resolve("data");
+        Path file = dir.resolve("genesis.json");
+        Files.writeString(file, genesisWith(MARKET + "}"));
+        NodeConfig config = NodeConfig.defaults(data).withPort(0).withGenesis(file).withFsync(false);
+        try (Node node = Node.start(config)) {
+            assertThat(node.genesisMatchesChain()).as("block 1 was made from this file").isTrue();
+        }
+        try (Node node = Node.start(config)) {
+            assertThat(node.genesisMatchesChain()).as("the same file on a restart").isTrue();
+        }
+        Files.writeString(file, genesisWith(MARKET + "}", MARKET.replace("\"market\":1", "\"market\":2").replace("BTC", "ETH") + "}"));
+        try (Node node = Node.start(config)) {
+            assertThat(node.genesisMatchesChain()).as("a market added to the file later").isFalse();
+            assertThat(new io.dexnode.node.client.NodeClient(node.url()).get("/v1/markets/2").status())
+                    .as("the file's new market is not applied").isEqualTo(404);
+        }
+    }
+
     /** Every file under {@code dir} with its size and modification time. */
     private static List<String> listing(Path dir) throws Exception {
         try (var files = Files.walk(dir)) {

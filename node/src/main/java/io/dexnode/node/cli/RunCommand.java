@@ -103,6 +103,9 @@ public final class RunCommand implements Callable<Integer> {
         }, "dexnode-shutdown"));
         System.out.println("dexnode: chain " + node.genesis().chainId() + (dev ? " (--dev: faucet deposits allowed)" : "")
                 + ", data in " + data.toAbsolutePath().normalize());
+        if (!node.genesisMatchesChain()) {
+            System.err.println("dexnode: warning: " + genesis + " does not match block 1 of this chain; its markets are ignored");
+        }
         System.out.println("dexnode: serving on " + node.url());
         System.out.flush();
         stopped.await();
