@@ -14,7 +14,6 @@ import io.dexnode.node.producer.MarketView;
 import io.dexnode.node.producer.Trade;
 import io.dexnode.state.InMemoryStateStore;
 import io.dexnode.state.StateStore;
-import io.javalin.Javalin;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Proxy;
 import java.util.ArrayList;
@@ -22,8 +21,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.TreeMap;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
-import java.util.function.IntSupplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -42,13 +39,10 @@ class StreamHubBoundsTest {
     private volatile CountDownLatch stateReadsHeld;
     private StreamHub hub;
     private NodeMetrics metrics;
-    private Javalin server;
+    private HubServer server;
     private String url;
     /** Notified after the hub is told of each close or failure, so a test waits for those events, not for time. */
-    private final Object ends = new Object();
     /** Closes and failures the hub has been told of. */
-    private int endEvents;
-
     @BeforeEach
     void start() {
         StateStore memory = new InMemoryStateStore();
@@ -66,22 +60,8 @@ class StreamHubBoundsTest {
                 });
         metrics = new NodeMetrics(() -> 0, List::of, () -> hub.openConnections());
         hub = new StreamHub(marketData(1), new StateQueries(store), MAX_CONNECTIONS, metrics);
-        server = Javalin.create(cfg -> {
-            cfg.startup.showJavalinBanner = false;
-            cfg.routes.ws("/v1/stream", ws -> {
-                ws.onConnect(hub::connected);
-                ws.onMessage(ctx -> hub.message(ctx, ctx.message()));
-                ws.onClose(ctx -> {
-                    hub.closed(ctx);
-                    ended();
-                });
-                ws.onError(ctx -> {
-                    hub.failed(ctx, ctx.error());
-                    ended();
-                });
-            });
-        }).start("127.0.0.1", 0);
-        url = "http://127.0.0.1:" + server.port();
+        server = new HubServer(hub);
+        url = server.url();
     }
 
     @AfterEach
@@ -90,7 +70,7 @@ class StreamHubBoundsTest {
         if (held != null) {
             held.countDown();
         }
-        server.stop();
+        server.close();
         hub.close();
     }
 
@@ -113,34 +93,6 @@ class StreamHubBoundsTest {
         TreeMap<Integer, List<Trade>> byMarket = new TreeMap<>();
         byMarket.put(1, trades);
         return new BlockEvents(height, height * 1_000, depth, byMarket, List.of(), marketData(height));
-    }
-
-    private void ended() {
-        synchronized (ends) {
-            endEvents++;
-            ends.notifyAll();
-        }
-    }
-
-    /**
-     * Waits, woken by each close or failure the hub is told of, until {@code value} (something those
-     * events change) reaches {@code expected}; the 30 s bound only catches a hang.
-     */
-    private void awaitValue(IntSupplier value, int expected) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        synchronized (ends) {
-            for (long left = deadline - System.nanoTime(); value.getAsInt() != expected && left > 0;
-                    left = deadline - System.nanoTime()) {
-                TimeUnit.NANOSECONDS.timedWait(ends, left);
-            }
-        }
-        assertThat(value.getAsInt()).isEqualTo(expected);
-    }
-
-    private int endEvents() {
-        synchronized (ends) {
-            return endEvents;
-        }
     }
 
     /** Subscribes to trades and waits for the ack: the hub has accepted the connection (it answers only those it holds). */
@@ -233,7 +185,7 @@ class StreamHubBoundsTest {
 
         polite.close();
         abrupt.abort();
-        awaitValue(hub::openConnections, 0);
+        server.awaitValue(hub::openConnections, 0);
         assertThat(hub.connections()).isZero();
         assertThat(subscriptions()).isZero();
         for (NodeMetrics.StreamClosure reason : NodeMetrics.StreamClosure.values()) {
@@ -258,13 +210,13 @@ class StreamHubBoundsTest {
             assertThat(hub.connections()).isEqualTo(MAX_CONNECTIONS);
 
             first.close();
-            awaitValue(hub::openConnections, MAX_CONNECTIONS - 1);
+            server.awaitValue(hub::openConnections, MAX_CONNECTIONS - 1);
             try (StreamClient again = new StreamClient(url)) {
                 subscribed(again); // the closed connection's slot is free
                 assertThat(hub.openConnections()).isEqualTo(MAX_CONNECTIONS);
             }
         }
-        awaitValue(hub::openConnections, 0);
+        server.awaitValue(hub::openConnections, 0);
         assertThat(metrics.streamClosedTotal(NodeMetrics.StreamClosure.CONNECTION_LIMIT)).isEqualTo(1);
     }
 
@@ -277,7 +229,7 @@ class StreamHubBoundsTest {
             assertThat(oversized.awaitClosed().code()).isEqualTo(1009);
         }
         // Jetty reports this end twice, as a failure and then as a close; each releases the slot only if it still holds it.
-        awaitValue(this::endEvents, 2);
+        server.awaitValue(server::endEvents, 2);
         assertThat(hub.openConnections()).isZero();
         assertThat(metrics.streamClosedTotal(NodeMetrics.StreamClosure.MESSAGE_TOO_LARGE)).isEqualTo(1);
 

@@ -8,7 +8,6 @@ import io.dexnode.node.metrics.NodeMetrics;
 import io.dexnode.node.producer.MarketData;
 import io.dexnode.node.producer.MarketView;
 import io.dexnode.state.InMemoryStateStore;
-import io.javalin.Javalin;
 import java.io.DataInputStream;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -17,8 +16,6 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.TreeMap;
-import java.util.concurrent.TimeUnit;
-import java.util.function.IntSupplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -34,11 +31,9 @@ class StreamKeepAliveTest {
 
     private StreamHub hub;
     private NodeMetrics metrics;
-    private Javalin server;
+    private HubServer server;
     private String url;
     /** Notified after the hub is told of each close or failure, so a test waits for those events, not for time. */
-    private final Object ends = new Object();
-
     @BeforeEach
     void start() {
         MarketView view = new MarketView(MARKET, 1, new long[0][], new long[0][], 0, List.of());
@@ -47,46 +42,14 @@ class StreamKeepAliveTest {
         metrics = new NodeMetrics(() -> 0, List::of, () -> hub.openConnections());
         hub = new StreamHub(new MarketData(1, markets), new StateQueries(new InMemoryStateStore()), 4, metrics,
                 PING_INTERVAL, IDLE_TIMEOUT);
-        server = Javalin.create(cfg -> {
-            cfg.startup.showJavalinBanner = false;
-            cfg.routes.ws("/v1/stream", ws -> {
-                ws.onConnect(hub::connected);
-                ws.onMessage(ctx -> hub.message(ctx, ctx.message()));
-                ws.onClose(ctx -> {
-                    hub.closed(ctx);
-                    ended();
-                });
-                ws.onError(ctx -> {
-                    hub.failed(ctx, ctx.error());
-                    ended();
-                });
-            });
-        }).start("127.0.0.1", 0);
-        url = "http://127.0.0.1:" + server.port();
+        server = new HubServer(hub);
+        url = server.url();
     }
 
     @AfterEach
     void stop() {
-        server.stop();
+        server.close();
         hub.close();
-    }
-
-    private void ended() {
-        synchronized (ends) {
-            ends.notifyAll();
-        }
-    }
-
-    /** Waits, woken by each close or failure the hub is told of, until {@code value} is {@code expected}; 30 s catches a hang. */
-    private void awaitValue(IntSupplier value, int expected) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        synchronized (ends) {
-            for (long left = deadline - System.nanoTime(); value.getAsInt() != expected && left > 0;
-                    left = deadline - System.nanoTime()) {
-                TimeUnit.NANOSECONDS.timedWait(ends, left);
-            }
-        }
-        assertThat(value.getAsInt()).isEqualTo(expected);
     }
 
     @Test
@@ -123,8 +86,8 @@ class StreamKeepAliveTest {
             assertThat(response).startsWith("HTTP/1.1 101");
             // Only lasting facts are awaited: the connection is open for just the idle timeout, which
             // a test thread held off the CPU on a loaded machine could miss entirely.
-            awaitValue(() -> (int) metrics.streamClosedTotal(NodeMetrics.StreamClosure.UNRESPONSIVE), 1);
-            awaitValue(hub::openConnections, 0);
+            server.awaitValue(() -> (int) metrics.streamClosedTotal(NodeMetrics.StreamClosure.UNRESPONSIVE), 1);
+            server.awaitValue(hub::openConnections, 0);
             assertThat(hub.connections()).isZero();
 
             // What it was sent, read now: pings, then a close frame with 1001.
