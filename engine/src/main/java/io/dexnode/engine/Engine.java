@@ -245,7 +245,7 @@ public final class Engine {
         AccountRecord before = acct;
         long collateral = exact(() -> Math.addExact(before.collateral(), d.amount()), "deposit overflows the balance");
         AccountRecord updated = withNonce(acct, d.nonce()).withCollateral(collateral);
-        checkDepositHeadroom(updated);
+        checkHeadroom(marginTerms(updated, null), "deposit");
         putAccount(ctx, updated);
         return new TxResult(d, null, acct.accountId(), 0, null, 0, List.of());
     }
@@ -625,25 +625,14 @@ public final class Engine {
     }
 
     /**
-     * Refuses a deposit that could let a fill overflow the account's records (orders and amends are
-     * checked by {@link #checkHeadroom(MarginTerms, String)}). A fill never raises
+     * Refuses what could let a fill overflow the account's records. A fill never raises
      * |collateral| + Σ over its markets of (|realized PnL| + 2 |entry notional| + 3 × open-order
      * notional): it spends 3 × its notional of the open term (a taker: of the order's worth), more
-     * than its cash, fee (at most 100 %) and PnL can add. So if that sum fits in a long whenever an
-     * order is accepted or a deposit credited, no later fill, as maker or taker, can overflow the
-     * account's collateral, size, entry notional or realized PnL.
+     * than its cash, fee (at most 100 %) and PnL can add. So if that sum ({@link MarginTerms#headroom},
+     * over the positions a margin check read) fits in a long whenever an order is accepted or a
+     * deposit credited, no later fill, as maker or taker, can overflow the account's collateral,
+     * size, entry notional or realized PnL.
      */
-    private void checkDepositHeadroom(AccountRecord acct) {
-        exact(() -> {
-            long h = Math.absExact(acct.collateral());
-            for (int marketId : acct.markets()) {
-                h = Math.addExact(h, MarginTerms.headroomOf(position(acct.accountId(), marketId)));
-            }
-            return h;
-        }, "deposit would let the account's balance, position or PnL overflow");
-    }
-
-    /** The same sum with an order, over the positions its margin check read ({@link MarginTerms#headroom}). */
     private void checkHeadroom(MarginTerms terms, String what) {
         try {
             terms.headroom();

@@ -128,7 +128,7 @@ final class MarginTerms {
     }
 
     /**
-     * The account's headroom sum with the order (see {@code Engine.checkDepositHeadroom}); throws
+     * The account's headroom sum with the order (see {@code Engine.checkHeadroom}); throws
      * {@link ArithmeticException} if it does not fit in a long. It does not depend on the marks.
      */
     long headroom() {
@@ -140,7 +140,7 @@ final class MarginTerms {
     }
 
     /** |realized PnL| + 2 |entry notional| + 3 × open-order notional; throws if it exceeds a long. */
-    static long headroomOf(PositionRecord p) {
+    private static long headroomOf(PositionRecord p) {
         return Math.addExact(Math.absExact(p.realizedPnl()), Math.addExact(Math.multiplyExact(2, Math.absExact(p.entryNotional())),
                 Math.multiplyExact(3, Math.addExact(p.openBuyNotional(), p.openSellNotional()))));
     }
