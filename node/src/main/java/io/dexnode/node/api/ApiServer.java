@@ -59,7 +59,10 @@ import org.slf4j.LoggerFactory;
  * block is committed. Never touches the engine.
  */
 public final class ApiServer implements AutoCloseable {
-    /** The largest request body the HTTP layer reads at all. */
+    /**
+     * Javalin's bound on a body read through the context, for any route that reads one that way;
+     * a transaction's body is read by {@link #txBody} under its own bounds.
+     */
     private static final long MAX_REQUEST_BYTES = 1L << 20;
     /** An oversized transaction body up to this size is read and discarded so its sender sees the 413. */
     private static final long MAX_DRAINED_BYTES = 16L << 20;
@@ -139,9 +142,7 @@ public final class ApiServer implements AutoCloseable {
             cfg.routes.exception(ApiException.class, (e, ctx) -> reject(ctx, e.code(), e.getMessage()));
             cfg.routes.exception(NodeUnavailableException.class, (e, ctx) -> reject(ctx, RejectCode.OVERLOADED, e.getMessage()));
             cfg.routes.exception(HttpResponseException.class, (e, ctx) -> {
-                if (e.getStatus() == 413) {
-                    reject(ctx, RejectCode.TOO_LARGE, "the body is larger than " + NodeConfig.MAX_TX_BODY_BYTES + " bytes");
-                } else if (e.getStatus() == 404) {
+                if (e.getStatus() == 404) {
                     json(ctx, 404, JsonViews.error("not_found", "no such endpoint: " + ctx.method() + " " + ctx.path()));
                 } else {
                     json(ctx, e.getStatus(), JsonViews.error(httpCode(e.getStatus()), e.getMessage()));
@@ -344,11 +345,10 @@ public final class ApiServer implements AutoCloseable {
      */
     static final long MAX_MARKET_ID = 0xffff_ffffL;
 
-    /** A market id is a u32 (DESIGN.md §5); the engine creates only ids up to 2^31 - 1, so larger ones are unknown. */
     private static int marketId(Context ctx) {
         String id = ctx.pathParam("id");
         if (!id.matches("\\d{1,10}") || Long.parseLong(id) > MAX_MARKET_ID) {
-            throw new ApiException(RejectCode.MALFORMED, "a market id is an integer from 1 to 4294967295, not \"" + id + "\"");
+            throw new ApiException(RejectCode.MALFORMED, "a market id is an integer from 1 to " + MAX_MARKET_ID + ", not \"" + id + "\"");
         }
         return (int) Long.parseLong(id);
     }
