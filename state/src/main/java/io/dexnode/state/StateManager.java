@@ -954,10 +954,7 @@ public final class StateManager implements StateStore {
      * read that passes this check read nothing pruning removed.
      */
     private void checkStillRetained(long version) {
-        long oldest = readableFrom;
-        if (version < oldest) {
-            throw new StateException("version " + version + " pruned; oldest retained is " + oldest);
-        }
+        Versions.checkReadable(version, readableFrom, latestVersion); // the committed range only grows: pruning is what can fail here
     }
 
     private byte[] dbGet(ColumnFamilyHandle cf, byte[] key) {
