@@ -24,13 +24,15 @@ import java.util.Locale;
 
 /**
  * What a chain starts from: its id, the optional admin key (hex Ed25519 public key; the only key
- * allowed to create markets and to deposit for anyone) and the markets that block 1 creates.
+ * allowed to create markets and to deposit for anyone), whether every signed transaction must
+ * name the chain ({@code requireChainId}, so that one signed for another chain sharing its keys
+ * cannot be replayed on this one), and the markets that block 1 creates.
  *
- * <p>File form: {@code {"chainId":"…","admin":"hex"?,"markets":[{create_market fields without "type"}…]}}.
+ * <p>File form: {@code {"chainId":"…","admin":"hex"?,"requireChainId":bool?,"markets":[{create_market fields without "type"}…]}}.
  * A genesis that loads is one whose block 1 the engine accepts whole: every market is executed
  * as block 1 on a scratch engine while the file is read, before any data directory is opened.
  */
-public record Genesis(String chainId, String admin, List<Tx.CreateMarket> markets) {
+public record Genesis(String chainId, String admin, boolean requireChainId, List<Tx.CreateMarket> markets) {
     /** Repeated keys are refused, not read as their last value: one file, one reading. */
     private static final ObjectMapper MAPPER = new ObjectMapper()
             .enable(com.fasterxml.jackson.core.JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
@@ -73,12 +75,16 @@ public record Genesis(String chainId, String admin, List<Tx.CreateMarket> market
         }
         for (Iterator<String> it = root.fieldNames(); it.hasNext(); ) {
             String f = it.next();
-            if (!List.of("chainId", "admin", "markets").contains(f)) {
+            if (!List.of("chainId", "admin", "requireChainId", "markets").contains(f)) {
                 throw new IOException(source + ": unknown field \"" + f + "\"");
             }
         }
         if (!root.path("chainId").isTextual() || root.get("chainId").asText().isBlank()) {
             throw new IOException(source + ": needs a \"chainId\" string");
+        }
+        JsonNode require = root.get("requireChainId");
+        if (require != null && !require.isBoolean()) {
+            throw new IOException(source + ": \"requireChainId\" must be true or false");
         }
         String admin = null;
         if (root.hasNonNull("admin")) {
@@ -116,7 +122,7 @@ public record Genesis(String chainId, String admin, List<Tx.CreateMarket> market
             }
         }
         checkAsBlockOne(markets, source);
-        return new Genesis(root.get("chainId").asText(), admin, markets);
+        return new Genesis(root.get("chainId").asText(), admin, require != null && require.booleanValue(), markets);
     }
 
     /**

@@ -45,6 +45,17 @@ class GenesisTest {
     }
 
     @Test
+    void requireChainIdIsOffUnlessTheGenesisTurnsItOnWithABoolean() throws Exception {
+        assertThat(Genesis.embedded().requireChainId()).isFalse();
+        assertThat(Genesis.parse("{\"chainId\":\"c\",\"requireChainId\":true}", "g").requireChainId()).isTrue();
+        assertThat(Genesis.parse("{\"chainId\":\"c\",\"requireChainId\":false}", "g").requireChainId()).isFalse();
+        assertThatThrownBy(() -> Genesis.parse("{\"chainId\":\"c\",\"requireChainId\":\"yes\"}", "g"))
+                .hasMessageContaining("requireChainId");
+        assertThatThrownBy(() -> Genesis.parse("{\"chainId\":\"c\",\"requireChainId\":1}", "g"))
+                .hasMessageContaining("requireChainId");
+    }
+
+    @Test
     void aKeyRepeatedInAGenesisFileIsRefusedNotReadAsItsLastValue() {
         assertThatThrownBy(() -> Genesis.parse("{\"chainId\":\"a\",\"chainId\":\"b\",\"markets\":[]}", "g"))
                 .hasMessageContaining("chainId");

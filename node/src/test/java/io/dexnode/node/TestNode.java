@@ -12,6 +12,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Comparator;
 import java.util.concurrent.Semaphore;
+import java.util.function.Consumer;
 import java.util.function.UnaryOperator;
 import java.util.stream.Stream;
 
@@ -58,13 +59,24 @@ public final class TestNode implements AutoCloseable {
         return start(true, null, 10_000, config);
     }
 
+    /** A --dev node whose genesis is the sample changed by {@code genesis} (fields set on its JSON object). */
+    public static TestNode devWithGenesis(Consumer<ObjectNode> genesis) throws IOException {
+        return start(true, null, 10_000, UnaryOperator.identity(), genesis);
+    }
+
     private static TestNode start(boolean dev, Signer admin, int queue, UnaryOperator<NodeConfig> tweak) throws IOException {
+        return start(dev, admin, queue, tweak, g -> { });
+    }
+
+    private static TestNode start(boolean dev, Signer admin, int queue, UnaryOperator<NodeConfig> tweak,
+                                  Consumer<ObjectNode> genesisTweak) throws IOException {
         Path dir = Files.createTempDirectory("dexnode-node-test");
         Path genesis = dir.resolve("genesis.json");
         ObjectNode g = (ObjectNode) MAPPER.readTree(Genesis.class.getResourceAsStream(Genesis.EMBEDDED));
         if (admin != null) {
             g.put("admin", admin.account());
         }
+        genesisTweak.accept(g);
         Files.writeString(genesis, g.toString());
         NodeConfig config = NodeConfig.defaults(dir.resolve("data")).withPort(0).withDev(dev).withGenesis(genesis)
                 .withQueue(queue).withFsync(false).withConsistencyCheckBlocks(1);

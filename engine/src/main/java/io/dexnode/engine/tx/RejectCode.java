@@ -9,6 +9,8 @@ public enum RejectCode {
     BAD_SIGNATURE(401),
     NOT_OWNER(403),
     NOT_ALLOWED(403),
+    /** A signed payload names another chain ({@code "chainId"}), or none where the chain requires it. */
+    WRONG_CHAIN(403),
     UNKNOWN_MARKET(404),
     UNKNOWN_ORDER(404),
     UNKNOWN_ACCOUNT(404),

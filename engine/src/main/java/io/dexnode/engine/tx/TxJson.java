@@ -48,13 +48,19 @@ public final class TxJson {
     }
 
     public static Tx parse(String json) {
-        JsonNode node;
+        return parse(readTree(json));
+    }
+
+    /**
+     * A transaction's JSON read as strictly as {@link #parse(String)} reads it (a repeated field
+     * or anything after the object is malformed), for a caller that looks at a field before parsing.
+     */
+    public static JsonNode readTree(String json) {
         try {
-            node = MAPPER.readTree(json);
+            return MAPPER.readTree(json);
         } catch (JsonProcessingException e) {
             throw malformed("not JSON: " + e.getOriginalMessage());
         }
-        return parse(node);
     }
 
     public static Tx parse(JsonNode node) {

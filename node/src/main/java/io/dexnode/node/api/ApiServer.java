@@ -119,6 +119,7 @@ public final class ApiServer implements AutoCloseable {
                 s.stream().requireRoomForConnection();
             });
             cfg.routes.post("/v1/tx", this::postTx);
+            cfg.routes.get("/v1/chain", this::chain);
             cfg.routes.get("/v1/markets", this::markets);
             cfg.routes.get("/v1/markets/{id}", this::market);
             cfg.routes.get("/v1/markets/{id}/depth", this::depth);
@@ -290,6 +291,14 @@ public final class ApiServer implements AutoCloseable {
     }
 
     // ---------------------------------------------------------------- markets
+
+    private void chain(Context ctx) {
+        ObjectNode n = JsonViews.MAPPER.createObjectNode();
+        n.put("chainId", admission.chainId());
+        n.put("requireChainId", admission.requireChainId());
+        n.put("height", store.latestVersion());
+        json(ctx, 200, n.toString());
+    }
 
     private void markets(Context ctx) {
         ArrayNode a = JsonViews.MAPPER.createArrayNode();

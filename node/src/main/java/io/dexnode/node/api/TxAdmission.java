@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.dexnode.engine.tx.RejectCode;
 import io.dexnode.engine.tx.RejectedException;
 import io.dexnode.engine.tx.Tx;
@@ -21,8 +22,10 @@ import java.util.Locale;
  * envelope is well formed, the signature verifies over the payload's UTF-8 bytes, the payload
  * parses, carries a nonce, and acts for the signer's own account, with two exceptions for the
  * admin key (create markets, deposit for anyone) and one for {@code --dev} (deposit to oneself).
- * Nonce freshness is the engine's check (it sees earlier transactions of the same block).
- * Stateless and thread-safe.
+ * A payload may name its chain ({@code "chainId"}); one that names another chain is refused, and
+ * so is one that names none on a chain that requires it. The field is checked here and is not part
+ * of the transaction: blocks store transactions without it. Nonce freshness is the engine's check
+ * (it sees earlier transactions of the same block). Stateless and thread-safe.
  */
 public final class TxAdmission {
     /** A repeated field or anything after the envelope is malformed: the body is one JSON object, read one way. */
@@ -32,13 +35,32 @@ public final class TxAdmission {
             .build();
     private static final HexFormat HEX = HexFormat.of();
 
+    /** The payload field that binds a signature to one chain. */
+    public static final String CHAIN_FIELD = "chainId";
+
     private final String admin;
     private final boolean dev;
+    private final String chainId;
+    private final boolean requireChainId;
 
-    /** @param admin the admin's public key in lowercase hex, or null for none */
-    public TxAdmission(String admin, boolean dev) {
+    /**
+     * @param admin the admin's public key in lowercase hex, or null for none
+     * @param chainId this chain's id (the genesis file's)
+     * @param requireChainId refuse a payload that does not name the chain
+     */
+    public TxAdmission(String admin, boolean dev, String chainId, boolean requireChainId) {
         this.admin = admin == null ? null : admin.toLowerCase(Locale.ROOT);
         this.dev = dev;
+        this.chainId = java.util.Objects.requireNonNull(chainId, "chainId");
+        this.requireChainId = requireChainId;
+    }
+
+    public String chainId() {
+        return chainId;
+    }
+
+    public boolean requireChainId() {
+        return requireChainId;
     }
 
     /** The admitted transaction of a {@code POST /v1/tx} body, or an {@link ApiException}. */
@@ -79,7 +101,9 @@ public final class TxAdmission {
         }
         Tx tx;
         try {
-            tx = TxJson.parse(payload);
+            JsonNode fields = TxJson.readTree(payload);
+            checkChain(fields);
+            tx = TxJson.parse(fields);
         } catch (RejectedException e) {
             throw new ApiException(RejectCode.MALFORMED, "payload: " + e.getMessage());
         }
@@ -106,6 +130,29 @@ public final class TxAdmission {
             default -> requireOwnAccount(tx, pubkey);
         }
         return tx;
+    }
+
+    /** Checks the payload's chain, and takes the field off: the transaction itself has no such field. */
+    private void checkChain(JsonNode fields) {
+        if (fields == null || !fields.isObject()) {
+            return; // TxJson refuses it with its own message
+        }
+        JsonNode named = ((ObjectNode) fields).remove(CHAIN_FIELD);
+        if (named == null) {
+            if (requireChainId) {
+                throw new ApiException(RejectCode.WRONG_CHAIN, "this chain requires \"" + CHAIN_FIELD + "\":\""
+                        + chainId + "\" in every signed payload (GET /v1/chain), so that a transaction signed for "
+                        + "another chain cannot be replayed here");
+            }
+            return;
+        }
+        if (!named.isTextual()) {
+            throw new ApiException(RejectCode.MALFORMED, "payload: \"" + CHAIN_FIELD + "\" must be a string");
+        }
+        if (!named.asText().equals(chainId)) {
+            throw new ApiException(RejectCode.WRONG_CHAIN, "the payload was signed for chain \"" + named.asText()
+                    + "\", and this is chain \"" + chainId + "\"");
+        }
     }
 
     private static void requireOwnAccount(Tx tx, String pubkey) {

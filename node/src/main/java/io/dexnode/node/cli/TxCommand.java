@@ -3,6 +3,7 @@ package io.dexnode.node.cli;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.dexnode.node.api.TxAdmission;
 import io.dexnode.node.client.NodeClient;
 import io.dexnode.node.crypto.Signer;
 import java.io.PrintWriter;
@@ -17,8 +18,8 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code dexnode tx …}: builds a transaction, fetches the account's last nonce, signs with a key
- * file, submits to a running node and prints the answer for a person. Exit status 1 on a rejection.
+ * {@code dexnode tx …}: builds a transaction, fetches the account's last nonce and the node's chain
+ * id, signs with a key file, submits to a running node and prints the answer for a person. Exit status 1 on a rejection.
  */
 @Command(name = "tx", mixinStandardHelpOptions = true,
         description = "Sign a transaction (place, cancel, deposit, ...) and submit it to a running node.",
@@ -95,6 +96,8 @@ public final class TxCommand implements Runnable {
                 long nonce = common.nonce != null ? common.nonce : client.lastNonce(account) + 1;
                 tx.put("nonce", nonce);
                 tx.setAll(body);
+                // bound to this chain: the signature is worthless on any other that shares the key
+                tx.put(TxAdmission.CHAIN_FIELD, client.chainId());
                 r = client.submit(signer, tx.toString());
             } catch (ConnectException e) {
                 err.println("dexnode tx: no node answers at " + common.node + " (start one with: ./dexnode run --dev)");

@@ -71,6 +71,15 @@ public final class NodeClient {
         return r.json().path("lastNonce").asLong();
     }
 
+    /** The node's chain id ({@code GET /v1/chain}), for a payload's {@code "chainId"}. */
+    public String chainId() throws IOException, InterruptedException {
+        Response r = get("/v1/chain");
+        if (!r.ok() || r.json() == null || !r.json().path("chainId").isTextual()) {
+            throw new IOException("GET /v1/chain answered " + r.status() + ": " + r.body());
+        }
+        return r.json().get("chainId").asText();
+    }
+
     private Response send(HttpRequest request) throws IOException, InterruptedException {
         HttpResponse<String> r = http.send(request, HttpResponse.BodyHandlers.ofString());
         return new Response(r.statusCode(), parse(r.body()), r.body());

@@ -14,8 +14,9 @@ import org.junit.jupiter.api.Test;
 class TxAdmissionTest {
     private final Signer admin = Signer.generate();
     private final Signer alice = Signer.generate();
-    private final TxAdmission prod = new TxAdmission(admin.account(), false);
-    private final TxAdmission dev = new TxAdmission(null, true);
+    private final TxAdmission prod = new TxAdmission(admin.account(), false, "main", false);
+    private final TxAdmission dev = new TxAdmission(null, true, "local", false);
+    private final TxAdmission strict = new TxAdmission(admin.account(), false, "main", true);
 
     private static byte[] env(Signer s, String payload) {
         return s.envelope(payload).getBytes(StandardCharsets.UTF_8);
@@ -72,5 +73,48 @@ class TxAdmissionTest {
         refused(() -> prod.admit(env(alice, "{\"type\":\"withdraw\",\"account\":\"" + alice.account() + "\",\"amount\":1}")),
                 RejectCode.MALFORMED);
         refused(() -> prod.admit(env(alice, "{\"type\":\"teleport\",\"nonce\":1}")), RejectCode.MALFORMED);
+    }
+
+    @Test
+    void aPayloadNamingThisChainIsAdmittedAsTheSameTransactionWithoutTheField() {
+        String withdraw = tx("withdraw", alice.account(), ",\"amount\":7");
+        String bound = tx("withdraw", alice.account(), ",\"amount\":7,\"chainId\":\"main\"");
+        assertThat(prod.admit(env(alice, bound))).isEqualTo(prod.admit(env(alice, withdraw)));
+        assertThat(strict.admit(env(alice, bound))).isEqualTo(new Tx.Withdraw(alice.account(), 1, 7));
+    }
+
+    @Test
+    void aPayloadSignedForAnotherChainIsRefusedWhetherOrNotTheChainRequiresTheField() {
+        String other = tx("place", alice.account(), ",\"chainId\":\"test\",\"market\":1,\"side\":\"buy\",\"price\":1,\"size\":1");
+        refused(() -> prod.admit(env(alice, other)), RejectCode.WRONG_CHAIN);
+        refused(() -> strict.admit(env(alice, other)), RejectCode.WRONG_CHAIN);
+        // the comparison is exact: no case folding, no trimming
+        refused(() -> prod.admit(env(alice, tx("withdraw", alice.account(), ",\"amount\":1,\"chainId\":\"Main\""))),
+                RejectCode.WRONG_CHAIN);
+        refused(() -> prod.admit(env(alice, tx("withdraw", alice.account(), ",\"amount\":1,\"chainId\":\"main \""))),
+                RejectCode.WRONG_CHAIN);
+    }
+
+    @Test
+    void aChainThatRequiresTheFieldRefusesAPayloadWithoutIt() {
+        String unbound = tx("withdraw", alice.account(), ",\"amount\":1");
+        refused(() -> strict.admit(env(alice, unbound)), RejectCode.WRONG_CHAIN);
+        assertThat(prod.admit(env(alice, unbound))).isInstanceOf(Tx.Withdraw.class);
+        String market = "{\"type\":\"create_market\",\"nonce\":1,\"market\":2,\"symbol\":\"E\",\"tickSize\":1,\"lotSize\":1,"
+                + "\"minSize\":1,\"makerFeeBps\":0,\"takerFeeBps\":0,\"initialMarginBps\":100,\"maintenanceMarginBps\":50}";
+        refused(() -> strict.admit(env(admin, market)), RejectCode.WRONG_CHAIN);
+        assertThat(strict.admit(env(admin, market.replace("{\"type\"", "{\"chainId\":\"main\",\"type\""))))
+                .isInstanceOf(Tx.CreateMarket.class);
+    }
+
+    @Test
+    void aChainIdThatIsNotOneStringIsMalformed() {
+        refused(() -> prod.admit(env(alice, tx("withdraw", alice.account(), ",\"amount\":1,\"chainId\":7"))),
+                RejectCode.MALFORMED);
+        refused(() -> prod.admit(env(alice, tx("withdraw", alice.account(), ",\"amount\":1,\"chainId\":null"))),
+                RejectCode.MALFORMED);
+        refused(() -> prod.admit(env(alice,
+                tx("withdraw", alice.account(), ",\"amount\":1,\"chainId\":\"main\",\"chainId\":\"main\""))),
+                RejectCode.MALFORMED);
     }
 }

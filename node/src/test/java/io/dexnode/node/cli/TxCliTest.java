@@ -6,6 +6,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.dexnode.node.Main;
 import io.dexnode.node.TestNode;
+import io.dexnode.node.client.NodeClient;
+import io.dexnode.node.crypto.Signer;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -102,5 +104,31 @@ class TxCliTest {
         }
         assertThat(status).isEqualTo(2);
         assertThat(err.toString(StandardCharsets.UTF_8)).contains("no key file at", "absent.json", "dexnode keygen --out");
+    }
+
+    @Test
+    void onAChainThatRequiresItsIdTxSignsForThatChainAndAnUnboundPayloadIsRefused(@TempDir Path dir) throws Exception {
+        try (TestNode strict = TestNode.devWithGenesis(g -> g.put("chainId", "dexnode-prod").put("requireChainId", true))) {
+            NodeClient client = new NodeClient(strict.url());
+            JsonNode chain = client.get("/v1/chain").json();
+            assertThat(chain.get("chainId").asText()).isEqualTo("dexnode-prod");
+            assertThat(chain.get("requireChainId").asBoolean()).isTrue();
+
+            Path alice = dir.resolve("alice.json");
+            run("keygen", "--out", alice.toString());
+            Run deposit = run("tx", "deposit", "--key", alice.toString(), "--amount", "1000", "--node", strict.url());
+            assertThat(deposit.status()).as(deposit.out()).isZero();
+
+            Signer signer = Signer.read(alice);
+            String unbound = "{\"type\":\"withdraw\",\"account\":\"" + signer.account() + "\",\"nonce\":5,\"amount\":1}";
+            NodeClient.Response refused = client.submit(signer, unbound);
+            assertThat(refused.status()).isEqualTo(403);
+            assertThat(refused.json().get("code").asText()).isEqualTo("wrong_chain");
+            NodeClient.Response elsewhere = client.submit(signer, unbound.replace("{", "{\"chainId\":\"dexnode-test\","));
+            assertThat(elsewhere.json().get("code").asText()).isEqualTo("wrong_chain");
+            // neither refusal used the nonce: the same nonce, bound to this chain, is accepted
+            assertThat(client.submit(signer, unbound.replace("{", "{\"chainId\":\"dexnode-prod\",")).status()).isEqualTo(200);
+            assertThat(client.lastNonce(signer.account())).isEqualTo(5);
+        }
     }
 }
