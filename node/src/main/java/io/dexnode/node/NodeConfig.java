@@ -25,10 +25,14 @@ import java.nio.file.Path;
  *                      {@link StateConfig#nodeCacheEntries()}); 0 reads every path from RocksDB
  * @param streamConnections the most WebSocket stream connections served at once; more are refused
  *                          (each one's own share of the node is bounded by the stream, see StreamHub)
+ * @param maxConnections the most TCP connections the HTTP server holds at once, stream ones included;
+ *                       past it the server stops accepting until one closes (new ones wait in the
+ *                       OS backlog), so clients cannot take the file descriptors RocksDB needs
  */
 public record NodeConfig(Path data, String host, int port, Path genesis, boolean dev, int blockMs, int blockTxs,
                          int queue, boolean strict, boolean fsync, int consistencyCheckBlocks,
-                         long keepVersions, long blockCacheMb, int nodeCacheKeys, int streamConnections) {
+                         long keepVersions, long blockCacheMb, int nodeCacheKeys, int streamConnections,
+                         int maxConnections) {
     /** The largest {@code POST /v1/tx} body accepted. */
     public static final int MAX_TX_BODY_BYTES = 64 * 1024;
     /** The largest block cache {@code --block-cache-mb} accepts: 1 TiB, far past any machine this runs on. */
@@ -39,6 +43,8 @@ public record NodeConfig(Path data, String host, int port, Path genesis, boolean
      * stall at once can make the node hold.
      */
     public static final int DEFAULT_STREAM_CONNECTIONS = 1024;
+    /** TCP connections held at once by default: room for every stream connection and as many more requests. */
+    public static final int DEFAULT_MAX_CONNECTIONS = 4096;
 
     public NodeConfig {
         atLeast("--block-ms", blockMs, 0);
@@ -54,6 +60,7 @@ public record NodeConfig(Path data, String host, int port, Path genesis, boolean
         }
         atLeast("--node-cache-keys", nodeCacheKeys, 0);
         atLeast("--stream-connections", streamConnections, 1);
+        atLeast("--max-connections", maxConnections, 1);
     }
 
     /** Each out-of-range value is refused naming its own flag, as {@code dexnode run} spells it. */
@@ -66,36 +73,36 @@ public record NodeConfig(Path data, String host, int port, Path genesis, boolean
     public static NodeConfig defaults(Path data) {
         return new NodeConfig(data, "127.0.0.1", 8080, Path.of("config/genesis.json"), false, 5, 1000, 10_000,
                 false, true, 1000, 0, StateConfig.DEFAULT_BLOCK_CACHE_BYTES >> 20, StateConfig.DEFAULT_NODE_CACHE_ENTRIES,
-                DEFAULT_STREAM_CONNECTIONS);
+                DEFAULT_STREAM_CONNECTIONS, DEFAULT_MAX_CONNECTIONS);
     }
 
     public NodeConfig withPort(int p) {
-        return new NodeConfig(data, host, p, genesis, dev, blockMs, blockTxs, queue, strict, fsync, consistencyCheckBlocks, keepVersions, blockCacheMb, nodeCacheKeys, streamConnections);
+        return new NodeConfig(data, host, p, genesis, dev, blockMs, blockTxs, queue, strict, fsync, consistencyCheckBlocks, keepVersions, blockCacheMb, nodeCacheKeys, streamConnections, maxConnections);
     }
 
     public NodeConfig withDev(boolean d) {
-        return new NodeConfig(data, host, port, genesis, d, blockMs, blockTxs, queue, strict, fsync, consistencyCheckBlocks, keepVersions, blockCacheMb, nodeCacheKeys, streamConnections);
+        return new NodeConfig(data, host, port, genesis, d, blockMs, blockTxs, queue, strict, fsync, consistencyCheckBlocks, keepVersions, blockCacheMb, nodeCacheKeys, streamConnections, maxConnections);
     }
 
     public NodeConfig withQueue(int q) {
-        return new NodeConfig(data, host, port, genesis, dev, blockMs, blockTxs, q, strict, fsync, consistencyCheckBlocks, keepVersions, blockCacheMb, nodeCacheKeys, streamConnections);
+        return new NodeConfig(data, host, port, genesis, dev, blockMs, blockTxs, q, strict, fsync, consistencyCheckBlocks, keepVersions, blockCacheMb, nodeCacheKeys, streamConnections, maxConnections);
     }
 
     public NodeConfig withGenesis(Path g) {
-        return new NodeConfig(data, host, port, g, dev, blockMs, blockTxs, queue, strict, fsync, consistencyCheckBlocks, keepVersions, blockCacheMb, nodeCacheKeys, streamConnections);
+        return new NodeConfig(data, host, port, g, dev, blockMs, blockTxs, queue, strict, fsync, consistencyCheckBlocks, keepVersions, blockCacheMb, nodeCacheKeys, streamConnections, maxConnections);
     }
 
     public NodeConfig withFsync(boolean f) {
-        return new NodeConfig(data, host, port, genesis, dev, blockMs, blockTxs, queue, strict, f, consistencyCheckBlocks, keepVersions, blockCacheMb, nodeCacheKeys, streamConnections);
+        return new NodeConfig(data, host, port, genesis, dev, blockMs, blockTxs, queue, strict, f, consistencyCheckBlocks, keepVersions, blockCacheMb, nodeCacheKeys, streamConnections, maxConnections);
     }
 
     public NodeConfig withKeepVersions(long n) {
-        return new NodeConfig(data, host, port, genesis, dev, blockMs, blockTxs, queue, strict, fsync, consistencyCheckBlocks, n, blockCacheMb, nodeCacheKeys, streamConnections);
+        return new NodeConfig(data, host, port, genesis, dev, blockMs, blockTxs, queue, strict, fsync, consistencyCheckBlocks, n, blockCacheMb, nodeCacheKeys, streamConnections, maxConnections);
     }
 
     public NodeConfig withStrict(boolean s) {
         return new NodeConfig(data, host, port, genesis, dev, blockMs, blockTxs, queue, s, fsync, consistencyCheckBlocks,
-                keepVersions, blockCacheMb, nodeCacheKeys, streamConnections);
+                keepVersions, blockCacheMb, nodeCacheKeys, streamConnections, maxConnections);
     }
 
     /** How the state store keeps old versions. */
@@ -111,20 +118,25 @@ public record NodeConfig(Path data, String host, int port, Path genesis, boolean
 
     public NodeConfig withMemory(long cacheMb, int cacheKeys) {
         return new NodeConfig(data, host, port, genesis, dev, blockMs, blockTxs, queue, strict, fsync, consistencyCheckBlocks,
-                keepVersions, cacheMb, cacheKeys, streamConnections);
+                keepVersions, cacheMb, cacheKeys, streamConnections, maxConnections);
     }
 
     public NodeConfig withBlocks(int ms, int txs) {
         return new NodeConfig(data, host, port, genesis, dev, ms, txs, queue, strict, fsync, consistencyCheckBlocks,
-                keepVersions, blockCacheMb, nodeCacheKeys, streamConnections);
+                keepVersions, blockCacheMb, nodeCacheKeys, streamConnections, maxConnections);
     }
 
     public NodeConfig withStreamConnections(int n) {
         return new NodeConfig(data, host, port, genesis, dev, blockMs, blockTxs, queue, strict, fsync, consistencyCheckBlocks,
-                keepVersions, blockCacheMb, nodeCacheKeys, n);
+                keepVersions, blockCacheMb, nodeCacheKeys, n, maxConnections);
+    }
+
+    public NodeConfig withMaxConnections(int n) {
+        return new NodeConfig(data, host, port, genesis, dev, blockMs, blockTxs, queue, strict, fsync, consistencyCheckBlocks,
+                keepVersions, blockCacheMb, nodeCacheKeys, streamConnections, n);
     }
 
     public NodeConfig withConsistencyCheckBlocks(int n) {
-        return new NodeConfig(data, host, port, genesis, dev, blockMs, blockTxs, queue, strict, fsync, n, keepVersions, blockCacheMb, nodeCacheKeys, streamConnections);
+        return new NodeConfig(data, host, port, genesis, dev, blockMs, blockTxs, queue, strict, fsync, n, keepVersions, blockCacheMb, nodeCacheKeys, streamConnections, maxConnections);
     }
 }

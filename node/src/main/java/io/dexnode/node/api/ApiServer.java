@@ -46,6 +46,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.function.LongFunction;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.http.HttpStatus;
+import org.eclipse.jetty.server.NetworkConnectionLimit;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.util.Callback;
@@ -91,7 +92,7 @@ public final class ApiServer implements AutoCloseable {
      * {@link #attach} hands it the producer, the market data and the stream: the node serves
      * while it recovers, so probes see it recovering rather than refusing connections.
      */
-    public ApiServer(StateStore store, TxAdmission admission, NodeMetrics metrics, NodeHealth health) {
+    public ApiServer(StateStore store, TxAdmission admission, int maxConnections, NodeMetrics metrics, NodeHealth health) {
         this.store = store;
         this.queries = new StateQueries(store);
         this.admission = admission;
@@ -101,9 +102,17 @@ public final class ApiServer implements AutoCloseable {
             cfg.startup.showJavalinBanner = false;
             cfg.startup.showOldJavalinVersionWarning = false;
             cfg.http.maxRequestSize = MAX_REQUEST_BYTES;
+            // Each request runs on a virtual thread: a client that starts a body and stalls blocks
+            // its own cheap thread, not one of a fixed pool of 250 that every request shares.
+            cfg.concurrency.useVirtualThreads = true;
             // What Jetty refuses before any route sees it (a bad percent-escape or Content-Length,
             // a request line or headers too long) gets the API's error shape, not an HTML page.
-            cfg.jetty.modifyServer(server -> server.setErrorHandler(new ServerJsonErrors()));
+            cfg.jetty.modifyServer(server -> {
+                server.setErrorHandler(new ServerJsonErrors());
+                // Past this many open sockets Jetty stops accepting until one closes: clients cannot
+                // take every file descriptor, which RocksDB needs to open its files.
+                server.addBean(new NetworkConnectionLimit(maxConnections, server));
+            });
             cfg.jetty.modifyServletContextHandler(handler -> handler.setErrorHandler(new ContextJsonErrors()));
             cfg.routes.beforeMatched(ctx -> {
                 if (serving == null && !ctx.path().equals("/metrics") && !ctx.path().startsWith("/health")) {

@@ -70,6 +70,11 @@ public final class RunCommand implements Callable<Integer> {
             description = "WebSocket stream connections served at once; more are refused with 503 (default: ${DEFAULT-VALUE}).")
     int streamConnections = NodeConfig.DEFAULT_STREAM_CONNECTIONS;
 
+    @Option(names = "--max-connections", paramLabel = "N",
+            description = "TCP connections the HTTP server holds at once, stream ones included; past it new ones wait"
+                    + " until one closes (default: ${DEFAULT-VALUE}).")
+    int maxConnections = NodeConfig.DEFAULT_MAX_CONNECTIONS;
+
     @Override
     public Integer call() throws Exception {
         int colon = http.lastIndexOf(':');
@@ -81,7 +86,7 @@ public final class RunCommand implements Callable<Integer> {
         try {
             config = new NodeConfig(data, http.substring(0, colon), Integer.parseInt(http.substring(colon + 1)), genesis, dev,
                     blockMs, blockTxs, queue, strict, !noFsync, checkEvery, keepVersions, blockCacheMb, nodeCacheKeys,
-                    streamConnections);
+                    streamConnections, maxConnections);
         } catch (IllegalArgumentException e) {
             spec.commandLine().getErr().println("dexnode run: " + e.getMessage());
             return 2;
