@@ -127,6 +127,16 @@ final class MarginTerms {
         return exactRequired != null ? exactRequired.toString() : Long.toString(required);
     }
 
+    /** The last evaluation's equity, exactly. */
+    BigInteger equityValue() {
+        return exactEquity != null ? exactEquity : BigInteger.valueOf(equity);
+    }
+
+    /** The last evaluation's required margin, exactly. */
+    BigInteger requiredValue() {
+        return exactRequired != null ? exactRequired : BigInteger.valueOf(required);
+    }
+
     /**
      * The account's headroom sum with the order (see {@code Engine.checkHeadroom}); throws
      * {@link ArithmeticException} if it does not fit in a long. It does not depend on the marks.

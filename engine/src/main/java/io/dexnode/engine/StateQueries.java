@@ -9,6 +9,7 @@ import io.dexnode.engine.schema.OrderStatus;
 import io.dexnode.engine.schema.PositionRecord;
 import io.dexnode.engine.schema.StateKey;
 import io.dexnode.state.StateStore;
+import java.math.BigInteger;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -53,6 +54,44 @@ public final class StateQueries {
     public MarketParams market(int marketId) {
         byte[] raw = store.getDurable(new StateKey.Market(marketId).encode());
         return raw == null ? null : MarketParams.decode(raw);
+    }
+
+    /**
+     * The account's margin as the engine judges it from committed state: equity (collateral plus
+     * unrealized PnL at each market's last trade price), the initial margin its positions and open
+     * orders need, and the most it may withdraw now, which is exactly the largest amount a
+     * {@code withdraw} would accept (at most its collateral, and leaving equity at or above the
+     * margin). Exact however far the marks move (the engine's own {@link MarginTerms}).
+     */
+    public AccountMargin margin(AccountRecord account) {
+        int[] ids = account.markets();
+        PositionRecord[] positions = new PositionRecord[ids.length];
+        long[] marks = new long[ids.length];
+        int[] rates = new int[ids.length];
+        for (int i = 0; i < ids.length; i++) {
+            positions[i] = position(account.accountId(), ids[i]);
+            marks[i] = marketStats(ids[i]).lastPrice();
+            MarketParams params = market(ids[i]);
+            if (params == null) {
+                throw new IllegalStateException("account " + account.accountId() + " has a position in market "
+                        + Integer.toUnsignedString(ids[i]) + ", which does not exist");
+            }
+            rates[i] = params.initialMarginBps();
+        }
+        MarginTerms terms = new MarginTerms(account.collateral(), positions, marks, rates, -1, 0, 0);
+        terms.covers(0);
+        BigInteger equity = terms.equityValue();
+        BigInteger required = terms.requiredValue();
+        BigInteger free = equity.subtract(required).min(BigInteger.valueOf(account.collateral())).max(BigInteger.ZERO);
+        return new AccountMargin(equity, required, free.longValueExact());
+    }
+
+    /**
+     * @param equity        collateral + Σ unrealized PnL at the marks
+     * @param initialMargin Σ ⌈(|size| × mark + open-order notional) × initial margin rate⌉
+     * @param withdrawable  the largest withdrawal the engine would accept now (0 if none)
+     */
+    public record AccountMargin(BigInteger equity, BigInteger initialMargin, long withdrawable) {
     }
 
     public List<MarketParams> markets() {

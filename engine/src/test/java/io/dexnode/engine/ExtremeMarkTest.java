@@ -62,6 +62,9 @@ class ExtremeMarkTest {
         // Alice's surplus is her collateral less her entry notional: 3e8 − 1e8 = 2e8.
         long order = assertAccepted(gtc("alice", SELL, 1_000, 100_000)).orderId(); // open notional 1e8
         assertAccepted(new Tx.Amend("alice", 0, order, null, 900, 0)); // open notional 9e7: surplus 1.1e8
+        StateQueries.AccountMargin margin = q.margin(q.accountByName("alice"));
+        assertThat(margin.equity()).isGreaterThan(BigInteger.valueOf(Long.MAX_VALUE));
+        assertThat(margin.withdrawable()).isEqualTo(110_000_000);
         f.assertRejectedWithoutEffect(new Tx.Withdraw("alice", 0, 110_000_001), RejectCode.INSUFFICIENT_MARGIN);
         assertAccepted(new Tx.Withdraw("alice", 0, 110_000_000));
         assertThat(q.accountByName("alice").collateral()).isEqualTo(190_000_000);

@@ -389,7 +389,7 @@ public final class ApiServer implements AutoCloseable {
             positions.add(JsonViews.position(m, queries.position(a.accountId(), m)));
         }
         List<OrderRecord> open = queries.ordersOfAccount(a.accountId(), OrderStatus.ACTIVE, MAX_LIST);
-        json(ctx, 200, JsonViews.account(a, positions, open, names()).toString());
+        json(ctx, 200, JsonViews.account(a, queries.margin(a), positions, open, names()).toString());
     }
 
     private void accountOrders(Context ctx) {

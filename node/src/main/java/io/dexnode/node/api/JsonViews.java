@@ -8,6 +8,7 @@ import io.dexnode.engine.BlockHeader;
 import io.dexnode.engine.Depth;
 import io.dexnode.engine.Fill;
 import io.dexnode.engine.OrderUpdate;
+import io.dexnode.engine.StateQueries;
 import io.dexnode.engine.TxResult;
 import io.dexnode.engine.schema.AccountRecord;
 import io.dexnode.engine.schema.MarketParams;
@@ -180,13 +181,17 @@ public final class JsonViews {
         return n;
     }
 
-    /** An account with its positions (one per market it traded) and open orders. */
-    public static ObjectNode account(AccountRecord a, List<ObjectNode> positions, List<OrderRecord> open,
-                                     LongFunction<String> accountName) {
+    /** An account with its margin, its positions (one per market it traded) and open orders. */
+    public static ObjectNode account(AccountRecord a, StateQueries.AccountMargin margin, List<ObjectNode> positions,
+                                     List<OrderRecord> open, LongFunction<String> accountName) {
         ObjectNode n = MAPPER.createObjectNode();
         n.put("accountId", a.accountId());
         n.put("name", a.name());
         n.put("collateral", a.collateral());
+        // exact integers: at an extreme mark these may pass what a 64-bit integer holds
+        n.put("equity", margin.equity());
+        n.put("initialMargin", margin.initialMargin());
+        n.put("withdrawable", margin.withdrawable());
         n.put("lastNonce", a.lastNonce());
         n.putArray("positions").addAll(positions);
         ArrayNode orders = n.putArray("openOrders");

@@ -138,6 +138,11 @@ class NodeApiTest {
         assertThat(account.path("openOrders")).hasSize(1);
         assertThat(account.path("openOrders").get(0).path("orderId").asLong()).isEqualTo(resting);
         assertThat(account.path("positions").get(0).path("size").asLong()).isEqualTo(1);
+        // long 1 bought at 60, the mark: equity is the collateral; margin 10 % of 1 × 60 + the open 4 × 50
+        long collateral = account.path("collateral").asLong();
+        assertThat(account.path("equity").asLong()).isEqualTo(collateral);
+        assertThat(account.path("initialMargin").asLong()).isEqualTo(26);
+        assertThat(account.path("withdrawable").asLong()).isEqualTo(collateral - 26);
         JsonNode byId = node.get("/v1/accounts/" + account.path("accountId").asLong());
         assertThat(byId.path("name").asText()).isEqualTo(alice.account());
 
