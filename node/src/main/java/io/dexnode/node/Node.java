@@ -17,6 +17,7 @@ import io.dexnode.node.producer.MarketView;
 import io.dexnode.node.producer.ProducerHook;
 import io.dexnode.state.StateManager;
 import java.io.IOException;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.IntConsumer;
@@ -105,7 +106,12 @@ public final class Node implements AutoCloseable {
                     config.consistencyCheckBlocks(), marketData, stream::publish, health, metrics, options.hook(),
                     options.onHalt());
             producerRef[0] = producer;
-            producer.afterHealthyCheck(() -> NodeStartup.snapshot(engine, config.data()));
+            producer.afterHealthyCheck(() -> {
+                Path books = NodeStartup.snapshot(engine, config.data());
+                if (config.checkpoints() > 0) {
+                    Checkpoints.write(store, config.data(), engine.height(), books, config.checkpoints());
+                }
+            });
             producer.checkConsistency();
             producer.start();
             api.attach(producer, marketData, stream);

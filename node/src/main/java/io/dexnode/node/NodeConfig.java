@@ -28,11 +28,13 @@ import java.nio.file.Path;
  * @param maxConnections the most TCP connections the HTTP server holds at once, stream ones included;
  *                       past it the server stops accepting until one closes (new ones wait in the
  *                       OS backlog), so clients cannot take the file descriptors RocksDB needs
+ * @param checkpoints keep this many checkpoints (backups of the data directory, see {@link Checkpoints}),
+ *                    one written after each passing consistency check; 0 writes none
  */
 public record NodeConfig(Path data, String host, int port, Path genesis, boolean dev, int blockMs, int blockTxs,
                          int queue, boolean strict, boolean fsync, int consistencyCheckBlocks,
                          long keepVersions, long blockCacheMb, int nodeCacheKeys, int streamConnections,
-                         int maxConnections) {
+                         int maxConnections, int checkpoints) {
     /** The largest {@code POST /v1/tx} body accepted. */
     public static final int MAX_TX_BODY_BYTES = 64 * 1024;
     /** The largest block cache {@code --block-cache-mb} accepts: 1 TiB, far past any machine this runs on. */
@@ -61,6 +63,7 @@ public record NodeConfig(Path data, String host, int port, Path genesis, boolean
         atLeast("--node-cache-keys", nodeCacheKeys, 0);
         atLeast("--stream-connections", streamConnections, 1);
         atLeast("--max-connections", maxConnections, 1);
+        atLeast("--checkpoints", checkpoints, 0);
     }
 
     /** Each out-of-range value is refused naming its own flag, as {@code dexnode run} spells it. */
@@ -73,36 +76,41 @@ public record NodeConfig(Path data, String host, int port, Path genesis, boolean
     public static NodeConfig defaults(Path data) {
         return new NodeConfig(data, "127.0.0.1", 8080, Path.of("config/genesis.json"), false, 5, 1000, 10_000,
                 false, true, 1000, 0, StateConfig.DEFAULT_BLOCK_CACHE_BYTES >> 20, StateConfig.DEFAULT_NODE_CACHE_ENTRIES,
-                DEFAULT_STREAM_CONNECTIONS, DEFAULT_MAX_CONNECTIONS);
+                DEFAULT_STREAM_CONNECTIONS, DEFAULT_MAX_CONNECTIONS, 0);
+    }
+
+    public NodeConfig withData(Path d) {
+        return new NodeConfig(d, host, port, genesis, dev, blockMs, blockTxs, queue, strict, fsync, consistencyCheckBlocks,
+                keepVersions, blockCacheMb, nodeCacheKeys, streamConnections, maxConnections, checkpoints);
     }
 
     public NodeConfig withPort(int p) {
-        return new NodeConfig(data, host, p, genesis, dev, blockMs, blockTxs, queue, strict, fsync, consistencyCheckBlocks, keepVersions, blockCacheMb, nodeCacheKeys, streamConnections, maxConnections);
+        return new NodeConfig(data, host, p, genesis, dev, blockMs, blockTxs, queue, strict, fsync, consistencyCheckBlocks, keepVersions, blockCacheMb, nodeCacheKeys, streamConnections, maxConnections, checkpoints);
     }
 
     public NodeConfig withDev(boolean d) {
-        return new NodeConfig(data, host, port, genesis, d, blockMs, blockTxs, queue, strict, fsync, consistencyCheckBlocks, keepVersions, blockCacheMb, nodeCacheKeys, streamConnections, maxConnections);
+        return new NodeConfig(data, host, port, genesis, d, blockMs, blockTxs, queue, strict, fsync, consistencyCheckBlocks, keepVersions, blockCacheMb, nodeCacheKeys, streamConnections, maxConnections, checkpoints);
     }
 
     public NodeConfig withQueue(int q) {
-        return new NodeConfig(data, host, port, genesis, dev, blockMs, blockTxs, q, strict, fsync, consistencyCheckBlocks, keepVersions, blockCacheMb, nodeCacheKeys, streamConnections, maxConnections);
+        return new NodeConfig(data, host, port, genesis, dev, blockMs, blockTxs, q, strict, fsync, consistencyCheckBlocks, keepVersions, blockCacheMb, nodeCacheKeys, streamConnections, maxConnections, checkpoints);
     }
 
     public NodeConfig withGenesis(Path g) {
-        return new NodeConfig(data, host, port, g, dev, blockMs, blockTxs, queue, strict, fsync, consistencyCheckBlocks, keepVersions, blockCacheMb, nodeCacheKeys, streamConnections, maxConnections);
+        return new NodeConfig(data, host, port, g, dev, blockMs, blockTxs, queue, strict, fsync, consistencyCheckBlocks, keepVersions, blockCacheMb, nodeCacheKeys, streamConnections, maxConnections, checkpoints);
     }
 
     public NodeConfig withFsync(boolean f) {
-        return new NodeConfig(data, host, port, genesis, dev, blockMs, blockTxs, queue, strict, f, consistencyCheckBlocks, keepVersions, blockCacheMb, nodeCacheKeys, streamConnections, maxConnections);
+        return new NodeConfig(data, host, port, genesis, dev, blockMs, blockTxs, queue, strict, f, consistencyCheckBlocks, keepVersions, blockCacheMb, nodeCacheKeys, streamConnections, maxConnections, checkpoints);
     }
 
     public NodeConfig withKeepVersions(long n) {
-        return new NodeConfig(data, host, port, genesis, dev, blockMs, blockTxs, queue, strict, fsync, consistencyCheckBlocks, n, blockCacheMb, nodeCacheKeys, streamConnections, maxConnections);
+        return new NodeConfig(data, host, port, genesis, dev, blockMs, blockTxs, queue, strict, fsync, consistencyCheckBlocks, n, blockCacheMb, nodeCacheKeys, streamConnections, maxConnections, checkpoints);
     }
 
     public NodeConfig withStrict(boolean s) {
         return new NodeConfig(data, host, port, genesis, dev, blockMs, blockTxs, queue, s, fsync, consistencyCheckBlocks,
-                keepVersions, blockCacheMb, nodeCacheKeys, streamConnections, maxConnections);
+                keepVersions, blockCacheMb, nodeCacheKeys, streamConnections, maxConnections, checkpoints);
     }
 
     /** How the state store keeps old versions. */
@@ -118,25 +126,30 @@ public record NodeConfig(Path data, String host, int port, Path genesis, boolean
 
     public NodeConfig withMemory(long cacheMb, int cacheKeys) {
         return new NodeConfig(data, host, port, genesis, dev, blockMs, blockTxs, queue, strict, fsync, consistencyCheckBlocks,
-                keepVersions, cacheMb, cacheKeys, streamConnections, maxConnections);
+                keepVersions, cacheMb, cacheKeys, streamConnections, maxConnections, checkpoints);
     }
 
     public NodeConfig withBlocks(int ms, int txs) {
         return new NodeConfig(data, host, port, genesis, dev, ms, txs, queue, strict, fsync, consistencyCheckBlocks,
-                keepVersions, blockCacheMb, nodeCacheKeys, streamConnections, maxConnections);
+                keepVersions, blockCacheMb, nodeCacheKeys, streamConnections, maxConnections, checkpoints);
     }
 
     public NodeConfig withStreamConnections(int n) {
         return new NodeConfig(data, host, port, genesis, dev, blockMs, blockTxs, queue, strict, fsync, consistencyCheckBlocks,
-                keepVersions, blockCacheMb, nodeCacheKeys, n, maxConnections);
+                keepVersions, blockCacheMb, nodeCacheKeys, n, maxConnections, checkpoints);
     }
 
     public NodeConfig withMaxConnections(int n) {
         return new NodeConfig(data, host, port, genesis, dev, blockMs, blockTxs, queue, strict, fsync, consistencyCheckBlocks,
-                keepVersions, blockCacheMb, nodeCacheKeys, streamConnections, n);
+                keepVersions, blockCacheMb, nodeCacheKeys, streamConnections, n, checkpoints);
+    }
+
+    public NodeConfig withCheckpoints(int keep) {
+        return new NodeConfig(data, host, port, genesis, dev, blockMs, blockTxs, queue, strict, fsync, consistencyCheckBlocks,
+                keepVersions, blockCacheMb, nodeCacheKeys, streamConnections, maxConnections, keep);
     }
 
     public NodeConfig withConsistencyCheckBlocks(int n) {
-        return new NodeConfig(data, host, port, genesis, dev, blockMs, blockTxs, queue, strict, fsync, n, keepVersions, blockCacheMb, nodeCacheKeys, streamConnections, maxConnections);
+        return new NodeConfig(data, host, port, genesis, dev, blockMs, blockTxs, queue, strict, fsync, n, keepVersions, blockCacheMb, nodeCacheKeys, streamConnections, maxConnections, checkpoints);
     }
 }

@@ -48,14 +48,18 @@ public final class NodeStartup {
     /**
      * Writes the warm snapshot of the books as of the committed height; called between blocks on
      * the thread that owns the engine. A failure is logged, not fatal: the next start rebuilds from state.
+     *
+     * @return the snapshot's file, or null if it could not be written
      */
-    public static void snapshot(Engine engine, Path data) {
+    public static Path snapshot(Engine engine, Path data) {
         long t0 = System.nanoTime();
         try {
             Path file = BookSnapshotWriter.write(engine, snapshotDir(data));
             LOG.info("wrote book snapshot {} in {} ms", file.getFileName(), (System.nanoTime() - t0) / 1_000_000);
+            return file;
         } catch (RuntimeException e) {
             LOG.warn("could not write the book snapshot: {}", e.toString());
+            return null;
         }
     }
 }

@@ -75,6 +75,11 @@ public final class RunCommand implements Callable<Integer> {
                     + " until one closes (default: ${DEFAULT-VALUE}).")
     int maxConnections = NodeConfig.DEFAULT_MAX_CONNECTIONS;
 
+    @Option(names = "--checkpoints", defaultValue = "0", paramLabel = "K",
+            description = "Write a checkpoint (a complete copy of the data directory, hard-linked) to DIR/checkpoints after each"
+                    + " passing consistency check (--check-every) and keep the newest K; 0 writes none (default: ${DEFAULT-VALUE}).")
+    int checkpoints;
+
     @Override
     public Integer call() throws Exception {
         int colon = http.lastIndexOf(':');
@@ -86,7 +91,7 @@ public final class RunCommand implements Callable<Integer> {
         try {
             config = new NodeConfig(data, http.substring(0, colon), Integer.parseInt(http.substring(colon + 1)), genesis, dev,
                     blockMs, blockTxs, queue, strict, !noFsync, checkEvery, keepVersions, blockCacheMb, nodeCacheKeys,
-                    streamConnections, maxConnections);
+                    streamConnections, maxConnections, checkpoints);
         } catch (IllegalArgumentException e) {
             spec.commandLine().getErr().println("dexnode run: " + e.getMessage());
             return 2;

@@ -1,0 +1,88 @@
+package io.dexnode.node;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.dexnode.engine.BookSnapshotWriter;
+import io.dexnode.engine.RecoveryReport;
+import io.dexnode.node.client.NodeClient;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * {@code --checkpoints K}: after each passing consistency check the node writes a complete data
+ * directory of that height under {@code DATA/checkpoints}, keeps the newest K, and a node started
+ * on a copy of one serves the same chain (root, books) from its book snapshot.
+ */
+class CheckpointsTest {
+    private Path dir;
+
+    @BeforeEach
+    void setUp() throws Exception {
+        dir = Files.createTempDirectory("dexnode-checkpoints");
+    }
+
+    @AfterEach
+    void tearDown() {
+        TestNode.deleteTree(dir);
+    }
+
+    @Test
+    void theNewestCheckpointsAreKeptAndOneRestoresTheChainAtItsHeight() throws Exception {
+        NodeConfig config = NodeRecoveryFixture.devConfig(dir).withConsistencyCheckBlocks(1).withCheckpoints(2);
+        long height;
+        String root;
+        String depth;
+        try (Node node = Node.start(config)) {
+            NodeRecoveryFixture.placeBidAndAsk(node);
+            NodeClient c = new NodeClient(node.url());
+            height = c.get("/v1/state").json().path("height").asLong();
+            root = c.get("/v1/state").json().path("root").asText();
+            depth = depth(c);
+            Path newest = Checkpoints.dir(config.data()).resolve(Checkpoints.name(height));
+            for (int i = 0; i < 300 && !Files.isDirectory(newest); i++) {
+                Thread.sleep(100); // the check after the last block runs on the producer after its answer
+            }
+            assertThat(newest).isDirectory();
+        }
+        List<Path> kept = Checkpoints.list(config.data());
+        assertThat(kept).extracting(p -> p.getFileName().toString())
+                .containsExactly(Checkpoints.name(height - 1), Checkpoints.name(height));
+        try (Stream<Path> books = Files.list(kept.get(1).resolve(BookSnapshotWriter.DIRECTORY))) {
+            assertThat(books.map(p -> p.getFileName().toString()).toList()).hasSize(1);
+        }
+
+        // Restore: the checkpoint, copied, is a data directory of its own.
+        Path restored = dir.resolve("restored");
+        copyTree(kept.get(1), restored);
+        try (Node node = Node.start(NodeRecoveryFixture.devConfig(dir).withData(restored))) {
+            NodeClient c = new NodeClient(node.url());
+            assertThat(node.recovery().method()).isEqualTo(RecoveryReport.Method.SNAPSHOT);
+            assertThat(node.recovery().clean()).isTrue();
+            assertThat(c.get("/v1/state").json().path("height").asLong()).isEqualTo(height);
+            assertThat(c.get("/v1/state").json().path("root").asText()).isEqualTo(root);
+            assertThat(depth(c)).isEqualTo(depth);
+        }
+    }
+
+    private static String depth(NodeClient c) throws Exception {
+        return c.get("/v1/markets/1/depth?levels=10").body().replaceAll("\"height\":\\d+,", "");
+    }
+
+    private static void copyTree(Path from, Path to) throws Exception {
+        try (Stream<Path> walk = Files.walk(from)) {
+            for (Path p : walk.toList()) {
+                Path target = to.resolve(from.relativize(p).toString());
+                if (Files.isDirectory(p)) {
+                    Files.createDirectories(target);
+                } else {
+                    Files.copy(p, target);
+                }
+            }
+        }
+    }
+}
