@@ -16,6 +16,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.HexFormat;
 import java.util.Iterator;
 import java.util.Locale;
+import java.util.Objects;
 
 /**
  * Decides whether a signed request may become a transaction, before it reaches the queue: the
@@ -51,7 +52,7 @@ public final class TxAdmission {
     public TxAdmission(String admin, boolean dev, String chainId, boolean requireChainId) {
         this.admin = admin == null ? null : admin.toLowerCase(Locale.ROOT);
         this.dev = dev;
-        this.chainId = java.util.Objects.requireNonNull(chainId, "chainId");
+        this.chainId = Objects.requireNonNull(chainId, "chainId");
         this.requireChainId = requireChainId;
     }
 
