@@ -1083,7 +1083,9 @@ public final class StateManager implements StateStore {
      */
     private void pruneTo(long horizon) throws RocksDBException {
         long from = Math.max(prunedThrough, 0);
-        db.put(metaCf, pruneWrite, RecordCodec.META_OLDEST, Versions.longBE(horizon));
+        // Recorded as what reads are offered from, never below it: a horizon under the first
+        // commit (a chain starting above version 0) must not make a reopen offer versions before it.
+        db.put(metaCf, pruneWrite, RecordCodec.META_OLDEST, Versions.longBE(Math.max(horizon, readableFrom)));
         WriteBatch wb = new WriteBatch();
         try {
             // Stale nodes: one record per version, listing the nodes that version made stale.

@@ -203,5 +203,17 @@ final class TreeCommit {
         public byte[] getValue(long maxVersion, KeyHash keyHash) {
             return reader.getValue(maxVersion, keyHash);
         }
+
+        /**
+         * As the wrapped reader: a linked (resident) tree must stay linked across a gap. Otherwise
+         * the gap commit neither follows the latest tree's links (it reads every node it touches
+         * from disk, where the previous commit may still be in flight) nor links the nodes it
+         * writes (so the next commit, which trusts the links and does not wait for the writer,
+         * reads them from disk too, before they are there).
+         */
+        @Override
+        public boolean nodesStayResident() {
+            return reader.nodesStayResident();
+        }
     }
 }
