@@ -7,7 +7,9 @@ import io.dexnode.jmt.LeafNode;
 import io.dexnode.jmt.NibblePath;
 import io.dexnode.jmt.NodeKey;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.SplittableRandom;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -21,14 +23,20 @@ class LeafCacheTest {
         LeafCache cache = new LeafCache(4096);
         List<NodeKey> keys = new ArrayList<>();
         List<LeafNode> leaves = new ArrayList<>();
+        Set<NodeKey> used = new HashSet<>();
         for (int i = 0; i < 20_000; i++) {
             byte[] kh = new byte[32];
             byte[] vh = new byte[32];
-            r.nextBytes(kh);
-            r.nextBytes(vh);
-            KeyHash hash = KeyHash.fromBytes(kh);
-            // Node keys are unique, as in a tree: (version, path) is written once.
-            NodeKey key = new NodeKey(i / 4, NibblePath.prefixOf(hash, 2 + r.nextInt(8)));
+            KeyHash hash;
+            NodeKey key;
+            // Node keys are unique, as in a tree: (version, path) is written once. Four leaves a
+            // version on paths of 2 to 9 nibbles do collide now and then; draw again.
+            do {
+                r.nextBytes(kh);
+                r.nextBytes(vh);
+                hash = KeyHash.fromBytes(kh);
+                key = new NodeKey(i / 4, NibblePath.prefixOf(hash, 2 + r.nextInt(8)));
+            } while (!used.add(key));
             LeafNode leaf = new LeafNode(hash, vh);
             cache.put(key, leaf);
             keys.add(key);
@@ -58,11 +66,16 @@ class LeafCacheTest {
         LeafCache cache = new LeafCache(1 << 16);
         List<NodeKey> live = new ArrayList<>();
         List<LeafNode> liveLeaves = new ArrayList<>();
+        Set<NodeKey> used = new HashSet<>();
         for (int v = 0; v < 200; v++) {
             for (int i = 0; i < 100; i++) {
                 byte[] kh = new byte[32];
-                r.nextBytes(kh);
-                NodeKey key = new NodeKey(v, NibblePath.prefixOf(KeyHash.fromBytes(kh), 4));
+                NodeKey key;
+                // Unique, as in a tree: 100 paths of 4 nibbles in one version do collide; draw again.
+                do {
+                    r.nextBytes(kh);
+                    key = new NodeKey(v, NibblePath.prefixOf(KeyHash.fromBytes(kh), 4));
+                } while (!used.add(key));
                 LeafNode leaf = new LeafNode(KeyHash.fromBytes(kh), kh.clone());
                 cache.put(key, leaf);
                 live.add(key);
