@@ -50,6 +50,7 @@ import org.eclipse.jetty.server.NetworkConnectionLimit;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.util.Callback;
+import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -74,6 +75,11 @@ public final class ApiServer implements AutoCloseable {
     private static final int DEFAULT_LEVELS = 50;
     private static final int MAX_LEVELS = 100_000;
     private static final int MAX_LIST = 1000;
+    /** Threads besides one per connection: Jetty's acceptor and selectors, and headroom. */
+    private static final int SERVER_THREADS = 32;
+    private static final int MIN_THREADS = 8;
+    /** An idle request thread above the minimum ends after this long. */
+    private static final int THREAD_IDLE_MS = 60_000;
 
     private final StateStore store;
     private final StateQueries queries;
@@ -102,9 +108,12 @@ public final class ApiServer implements AutoCloseable {
             cfg.startup.showJavalinBanner = false;
             cfg.startup.showOldJavalinVersionWarning = false;
             cfg.http.maxRequestSize = MAX_REQUEST_BYTES;
-            // Each request runs on a virtual thread: a client that starts a body and stalls blocks
-            // its own cheap thread, not one of a fixed pool of 250 that every request shares.
-            cfg.concurrency.useVirtualThreads = true;
+            // A thread for every connection the server may hold: a client that starts a body and
+            // stalls blocks a thread of its own, not one of a fixed pool that every request shares.
+            // (Virtual threads did that too, but left single requests waiting over a second under load.)
+            QueuedThreadPool threads = new QueuedThreadPool(maxConnections + SERVER_THREADS, MIN_THREADS, THREAD_IDLE_MS);
+            threads.setName("dexnode-http");
+            cfg.jetty.threadPool = threads;
             // What Jetty refuses before any route sees it (a bad percent-escape or Content-Length,
             // a request line or headers too long) gets the API's error shape, not an HTML page.
             cfg.jetty.modifyServer(server -> {
