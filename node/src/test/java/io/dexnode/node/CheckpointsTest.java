@@ -56,6 +56,11 @@ class CheckpointsTest {
             assertThat(books.map(p -> p.getFileName().toString()).toList()).hasSize(1);
         }
 
+        // The data directory that holds the checkpoints opens as before.
+        try (Node node = Node.start(config)) {
+            assertThat(new NodeClient(node.url()).get("/v1/state").json().path("root").asText()).isEqualTo(root);
+        }
+
         // Restore: the checkpoint, copied, is a data directory of its own.
         Path restored = dir.resolve("restored");
         copyTree(kept.get(1), restored);
