@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.dexnode.node.api.TxAdmission;
 import io.dexnode.node.client.NodeClient;
 import io.dexnode.node.crypto.Signer;
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.net.ConnectException;
 import java.nio.file.Path;
@@ -81,7 +82,7 @@ public final class TxCommand implements Runnable {
                 err.println("dexnode tx: no key file at " + common.key + " (make one with: ./dexnode keygen --out "
                         + common.key + ")");
                 return 2;
-            } catch (java.io.IOException e) {
+            } catch (IOException e) {
                 err.println("dexnode tx: cannot read the key file " + common.key + ": " + e.getMessage());
                 return 2;
             }
@@ -101,6 +102,10 @@ public final class TxCommand implements Runnable {
                 r = client.submit(signer, tx.toString());
             } catch (ConnectException e) {
                 err.println("dexnode tx: no node answers at " + common.node + " (start one with: ./dexnode run --dev)");
+                return 2;
+            } catch (IOException e) {
+                // e.g. a node still recovering its books answers 503 to the nonce or chain lookup
+                err.println("dexnode tx: " + e.getMessage());
                 return 2;
             }
             if (common.json) {

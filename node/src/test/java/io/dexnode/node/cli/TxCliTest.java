@@ -131,4 +131,13 @@ class TxCliTest {
             assertThat(client.lastNonce(signer.account())).isEqualTo(5);
         }
     }
+
+    @Test
+    void aNodeThatCannotAnswerTheLookupsIsAnErrorExitNotAStackTrace(@TempDir Path dir) {
+        Path key = dir.resolve("k.json");
+        run("keygen", "--out", key.toString());
+        // every path under /elsewhere is 404: the chain lookup fails before anything is signed
+        Run r = run("tx", "withdraw", "--key", key.toString(), "--amount", "1", "--node", node.url() + "/elsewhere");
+        assertThat(r.status()).isEqualTo(2);
+    }
 }
