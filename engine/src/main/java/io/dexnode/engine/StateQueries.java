@@ -56,6 +56,16 @@ public final class StateQueries {
         return raw == null ? null : MarketParams.decode(raw);
     }
 
+    /** The account's position in each of its markets, in the order of {@link AccountRecord#markets()}. */
+    public PositionRecord[] positions(AccountRecord account) {
+        int[] ids = account.markets();
+        PositionRecord[] positions = new PositionRecord[ids.length];
+        for (int i = 0; i < ids.length; i++) {
+            positions[i] = position(account.accountId(), ids[i]);
+        }
+        return positions;
+    }
+
     /**
      * The account's margin as the engine judges it from committed state: equity (collateral plus
      * unrealized PnL at each market's last trade price), the initial margin its positions and open
@@ -64,12 +74,15 @@ public final class StateQueries {
      * margin). Exact however far the marks move (the engine's own {@link MarginTerms}).
      */
     public AccountMargin margin(AccountRecord account) {
+        return margin(account, positions(account));
+    }
+
+    /** As {@link #margin(AccountRecord)}, over the account's {@link #positions} already read. */
+    public AccountMargin margin(AccountRecord account, PositionRecord[] positions) {
         int[] ids = account.markets();
-        PositionRecord[] positions = new PositionRecord[ids.length];
         long[] marks = new long[ids.length];
         int[] rates = new int[ids.length];
         for (int i = 0; i < ids.length; i++) {
-            positions[i] = position(account.accountId(), ids[i]);
             marks[i] = marketStats(ids[i]).lastPrice();
             MarketParams params = market(ids[i]);
             if (params == null) {

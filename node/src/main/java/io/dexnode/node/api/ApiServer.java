@@ -9,6 +9,7 @@ import io.dexnode.engine.schema.AccountRecord;
 import io.dexnode.engine.schema.MarketParams;
 import io.dexnode.engine.schema.OrderRecord;
 import io.dexnode.engine.schema.OrderStatus;
+import io.dexnode.engine.schema.PositionRecord;
 import io.dexnode.engine.schema.StateKey;
 import io.dexnode.engine.tx.RejectCode;
 import io.dexnode.engine.tx.Tx;
@@ -393,12 +394,14 @@ public final class ApiServer implements AutoCloseable {
 
     private void account(Context ctx) {
         AccountRecord a = findAccount(ctx);
+        int[] markets = a.markets();
+        PositionRecord[] held = queries.positions(a);
         List<ObjectNode> positions = new ArrayList<>();
-        for (int m : a.markets()) {
-            positions.add(JsonViews.position(m, queries.position(a.accountId(), m)));
+        for (int i = 0; i < held.length; i++) {
+            positions.add(JsonViews.position(markets[i], held[i]));
         }
         List<OrderRecord> open = queries.ordersOfAccount(a.accountId(), OrderStatus.ACTIVE, MAX_LIST);
-        json(ctx, 200, JsonViews.account(a, queries.margin(a), positions, open, names()).toString());
+        json(ctx, 200, JsonViews.account(a, queries.margin(a, held), positions, open, names()).toString());
     }
 
     private void accountOrders(Context ctx) {
