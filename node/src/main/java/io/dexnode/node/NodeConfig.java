@@ -3,6 +3,7 @@ package io.dexnode.node;
 import io.dexnode.state.PruningConfig;
 import io.dexnode.state.StateConfig;
 import java.nio.file.Path;
+import java.util.function.Consumer;
 
 /**
  * Everything a node is started with, in one place (the flags of {@code dexnode run}).
@@ -79,40 +80,6 @@ public record NodeConfig(Path data, String host, int port, Path genesis, boolean
                 DEFAULT_STREAM_CONNECTIONS, DEFAULT_MAX_CONNECTIONS, 0);
     }
 
-    public NodeConfig withData(Path d) {
-        return new NodeConfig(d, host, port, genesis, dev, blockMs, blockTxs, queue, strict, fsync, consistencyCheckBlocks,
-                keepVersions, blockCacheMb, nodeCacheKeys, streamConnections, maxConnections, checkpoints);
-    }
-
-    public NodeConfig withPort(int p) {
-        return new NodeConfig(data, host, p, genesis, dev, blockMs, blockTxs, queue, strict, fsync, consistencyCheckBlocks, keepVersions, blockCacheMb, nodeCacheKeys, streamConnections, maxConnections, checkpoints);
-    }
-
-    public NodeConfig withDev(boolean d) {
-        return new NodeConfig(data, host, port, genesis, d, blockMs, blockTxs, queue, strict, fsync, consistencyCheckBlocks, keepVersions, blockCacheMb, nodeCacheKeys, streamConnections, maxConnections, checkpoints);
-    }
-
-    public NodeConfig withQueue(int q) {
-        return new NodeConfig(data, host, port, genesis, dev, blockMs, blockTxs, q, strict, fsync, consistencyCheckBlocks, keepVersions, blockCacheMb, nodeCacheKeys, streamConnections, maxConnections, checkpoints);
-    }
-
-    public NodeConfig withGenesis(Path g) {
-        return new NodeConfig(data, host, port, g, dev, blockMs, blockTxs, queue, strict, fsync, consistencyCheckBlocks, keepVersions, blockCacheMb, nodeCacheKeys, streamConnections, maxConnections, checkpoints);
-    }
-
-    public NodeConfig withFsync(boolean f) {
-        return new NodeConfig(data, host, port, genesis, dev, blockMs, blockTxs, queue, strict, f, consistencyCheckBlocks, keepVersions, blockCacheMb, nodeCacheKeys, streamConnections, maxConnections, checkpoints);
-    }
-
-    public NodeConfig withKeepVersions(long n) {
-        return new NodeConfig(data, host, port, genesis, dev, blockMs, blockTxs, queue, strict, fsync, consistencyCheckBlocks, n, blockCacheMb, nodeCacheKeys, streamConnections, maxConnections, checkpoints);
-    }
-
-    public NodeConfig withStrict(boolean s) {
-        return new NodeConfig(data, host, port, genesis, dev, blockMs, blockTxs, queue, s, fsync, consistencyCheckBlocks,
-                keepVersions, blockCacheMb, nodeCacheKeys, streamConnections, maxConnections, checkpoints);
-    }
-
     /** How the state store keeps old versions. */
     public PruningConfig pruning() {
         return keepVersions == 0 ? PruningConfig.keepAll() : PruningConfig.keepLast(keepVersions);
@@ -124,32 +91,119 @@ public record NodeConfig(Path data, String host, int port, Path genesis, boolean
                 .withBlockCacheBytes(blockCacheMb << 20).withNodeCacheEntries(nodeCacheKeys);
     }
 
+    public NodeConfig withData(Path d) {
+        return copy(b -> b.data = d);
+    }
+
+    public NodeConfig withPort(int p) {
+        return copy(b -> b.port = p);
+    }
+
+    public NodeConfig withDev(boolean d) {
+        return copy(b -> b.dev = d);
+    }
+
+    public NodeConfig withQueue(int q) {
+        return copy(b -> b.queue = q);
+    }
+
+    public NodeConfig withGenesis(Path g) {
+        return copy(b -> b.genesis = g);
+    }
+
+    public NodeConfig withFsync(boolean f) {
+        return copy(b -> b.fsync = f);
+    }
+
+    public NodeConfig withKeepVersions(long n) {
+        return copy(b -> b.keepVersions = n);
+    }
+
+    public NodeConfig withStrict(boolean s) {
+        return copy(b -> b.strict = s);
+    }
+
     public NodeConfig withMemory(long cacheMb, int cacheKeys) {
-        return new NodeConfig(data, host, port, genesis, dev, blockMs, blockTxs, queue, strict, fsync, consistencyCheckBlocks,
-                keepVersions, cacheMb, cacheKeys, streamConnections, maxConnections, checkpoints);
+        return copy(b -> {
+            b.blockCacheMb = cacheMb;
+            b.nodeCacheKeys = cacheKeys;
+        });
     }
 
     public NodeConfig withBlocks(int ms, int txs) {
-        return new NodeConfig(data, host, port, genesis, dev, ms, txs, queue, strict, fsync, consistencyCheckBlocks,
-                keepVersions, blockCacheMb, nodeCacheKeys, streamConnections, maxConnections, checkpoints);
+        return copy(b -> {
+            b.blockMs = ms;
+            b.blockTxs = txs;
+        });
     }
 
     public NodeConfig withStreamConnections(int n) {
-        return new NodeConfig(data, host, port, genesis, dev, blockMs, blockTxs, queue, strict, fsync, consistencyCheckBlocks,
-                keepVersions, blockCacheMb, nodeCacheKeys, n, maxConnections, checkpoints);
+        return copy(b -> b.streamConnections = n);
     }
 
     public NodeConfig withMaxConnections(int n) {
-        return new NodeConfig(data, host, port, genesis, dev, blockMs, blockTxs, queue, strict, fsync, consistencyCheckBlocks,
-                keepVersions, blockCacheMb, nodeCacheKeys, streamConnections, n, checkpoints);
+        return copy(b -> b.maxConnections = n);
     }
 
     public NodeConfig withCheckpoints(int keep) {
-        return new NodeConfig(data, host, port, genesis, dev, blockMs, blockTxs, queue, strict, fsync, consistencyCheckBlocks,
-                keepVersions, blockCacheMb, nodeCacheKeys, streamConnections, maxConnections, keep);
+        return copy(b -> b.checkpoints = keep);
     }
 
     public NodeConfig withConsistencyCheckBlocks(int n) {
-        return new NodeConfig(data, host, port, genesis, dev, blockMs, blockTxs, queue, strict, fsync, n, keepVersions, blockCacheMb, nodeCacheKeys, streamConnections, maxConnections, checkpoints);
+        return copy(b -> b.consistencyCheckBlocks = n);
+    }
+
+    /** This configuration with {@code change} applied, checked again as any new one is. */
+    private NodeConfig copy(Consumer<Fields> change) {
+        Fields f = new Fields(this);
+        change.accept(f);
+        return f.toConfig();
+    }
+
+    /** The record's components, mutable, so that each {@code withX} names only what it changes. */
+    private static final class Fields {
+        Path data;
+        String host;
+        int port;
+        Path genesis;
+        boolean dev;
+        int blockMs;
+        int blockTxs;
+        int queue;
+        boolean strict;
+        boolean fsync;
+        int consistencyCheckBlocks;
+        long keepVersions;
+        long blockCacheMb;
+        int nodeCacheKeys;
+        int streamConnections;
+        int maxConnections;
+        int checkpoints;
+
+        Fields(NodeConfig c) {
+            data = c.data;
+            host = c.host;
+            port = c.port;
+            genesis = c.genesis;
+            dev = c.dev;
+            blockMs = c.blockMs;
+            blockTxs = c.blockTxs;
+            queue = c.queue;
+            strict = c.strict;
+            fsync = c.fsync;
+            consistencyCheckBlocks = c.consistencyCheckBlocks;
+            keepVersions = c.keepVersions;
+            blockCacheMb = c.blockCacheMb;
+            nodeCacheKeys = c.nodeCacheKeys;
+            streamConnections = c.streamConnections;
+            maxConnections = c.maxConnections;
+            checkpoints = c.checkpoints;
+        }
+
+        NodeConfig toConfig() {
+            return new NodeConfig(data, host, port, genesis, dev, blockMs, blockTxs, queue, strict, fsync,
+                    consistencyCheckBlocks, keepVersions, blockCacheMb, nodeCacheKeys, streamConnections, maxConnections,
+                    checkpoints);
+        }
     }
 }
