@@ -60,8 +60,10 @@ public final class Checkpoints {
      * from state), then deletes all but the newest {@code keep}. Called between blocks on the
      * engine's thread. A failure is logged as an error and leaves the node running: its live data is
      * untouched, and the next check tries again.
+     *
+     * @return whether the checkpoint of {@code height} exists now
      */
-    static void write(StateManager store, Path data, long height, Path bookSnapshot, int keep) {
+    static boolean write(StateManager store, Path data, long height, Path bookSnapshot, int keep) {
         long t0 = System.nanoTime();
         Path dir = dir(data);
         Path target = dir.resolve(name(height));
@@ -69,7 +71,7 @@ public final class Checkpoints {
             Files.createDirectories(dir);
             deleteLeftovers(dir);
             if (Files.exists(target)) {
-                return; // this height is already kept (a check ran twice at one height)
+                return true; // this height is already kept (a check ran twice at one height)
             }
             Path tmp = dir.resolve(TEMPORARY + name(height));
             store.checkpoint(tmp);
@@ -83,8 +85,10 @@ public final class Checkpoints {
                 deleteTree(old);
             }
             LOG.info("wrote checkpoint {} in {} ms", target, (System.nanoTime() - t0) / 1_000_000);
+            return true;
         } catch (IOException | RuntimeException e) {
             LOG.error("could not write the checkpoint {}: {}", target, e.toString());
+            return false;
         }
     }
 

@@ -109,7 +109,8 @@ public final class Node implements AutoCloseable {
             producer.afterHealthyCheck(() -> {
                 Path books = NodeStartup.snapshot(engine, config.data());
                 if (config.checkpoints() > 0) {
-                    Checkpoints.write(store, config.data(), engine.height(), books, config.checkpoints());
+                    long height = engine.height();
+                    metrics.checkpoint(height, Checkpoints.write(store, config.data(), height, books, config.checkpoints()));
                 }
             });
             producer.checkConsistency();

@@ -48,6 +48,8 @@ class CheckpointsTest {
                 Thread.sleep(100); // the check after the last block runs on the producer after its answer
             }
             assertThat(newest).isDirectory();
+            String metrics = c.get("/metrics").body();
+            assertThat(metrics).contains("dexnode_checkpoint_height " + height + ".0", "dexnode_checkpoint_failures_total 0.0");
         }
         List<Path> kept = Checkpoints.list(config.data());
         assertThat(kept).extracting(p -> p.getFileName().toString())
@@ -88,6 +90,24 @@ class CheckpointsTest {
                     Files.copy(p, target);
                 }
             }
+        }
+    }
+
+    @Test
+    void aCheckpointThatCannotBeWrittenIsCountedAndTheNodeKeepsServing() throws Exception {
+        NodeConfig config = NodeRecoveryFixture.devConfig(dir).withConsistencyCheckBlocks(1).withCheckpoints(2);
+        try (Node node = Node.start(config)) {
+            // no block has been checked yet: the first checkpoint comes with the first transaction's block
+            Files.writeString(Checkpoints.dir(config.data()), "a file where the checkpoints folder would be");
+            NodeRecoveryFixture.placeBidAndAsk(node);
+            NodeClient c = new NodeClient(node.url());
+            String metrics = "";
+            for (int i = 0; i < 300 && !metrics.contains("dexnode_checkpoint_failures_total 4.0"); i++) {
+                Thread.sleep(100); // one failure per block's check, after the block is answered
+                metrics = c.get("/metrics").body();
+            }
+            assertThat(metrics).contains("dexnode_checkpoint_failures_total 4.0", "dexnode_checkpoint_height 0.0");
+            assertThat(c.get("/health/ready").status()).isEqualTo(200);
         }
     }
 }

@@ -3,6 +3,7 @@ package io.dexnode.node.metrics;
 import io.dexnode.engine.RecoveryReport;
 import io.dexnode.engine.tx.RejectCode;
 import io.prometheus.metrics.core.metrics.Counter;
+import io.prometheus.metrics.core.metrics.Gauge;
 import io.prometheus.metrics.core.metrics.GaugeWithCallback;
 import io.prometheus.metrics.core.metrics.Histogram;
 import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
@@ -58,6 +59,8 @@ public final class NodeMetrics {
     private final Histogram recoverySeconds;
     private final Counter repairs;
     private final Counter streamClosed;
+    private final Gauge checkpointHeight;
+    private final Counter checkpointFailures;
 
     /**
      * @param queueDepth transactions waiting for a block
@@ -86,6 +89,12 @@ public final class NodeMetrics {
                 .help("WebSocket stream connections the node closed for breaking a bound, or refused over the connection limit,"
                         + " by reason (a client's own close is not counted).")
                 .labelNames("reason").register(registry);
+        checkpointHeight = Gauge.builder().name("dexnode_checkpoint_height")
+                .help("Height of the newest checkpoint (--checkpoints) this node wrote since it started; 0 before the first.")
+                .register(registry);
+        checkpointFailures = Counter.builder().name("dexnode_checkpoint_failures_total")
+                .help("Checkpoints (--checkpoints) that could not be written (the node logs each as an error).")
+                .register(registry);
         // Every code, kind and reason is exposed from the start (at 0), so the documented series exist before the first event.
         for (RejectCode code : RejectCode.values()) {
             rejections.initLabelValues(code.jsonName());
@@ -134,6 +143,15 @@ public final class NodeMetrics {
     public void recovered(String method, long nanos, RecoveryReport report) {
         recoverySeconds.labelValues(method).observe(nanos / 1e9);
         report.inconsistencies().forEach((kind, ids) -> repairs.labelValues(kind.metricName()).inc(ids.size()));
+    }
+
+    /** A checkpoint of {@code height} was written ({@code true}) or could not be. */
+    public void checkpoint(long height, boolean written) {
+        if (written) {
+            checkpointHeight.set(height);
+        } else {
+            checkpointFailures.inc();
+        }
     }
 
     public long blocksTotal() {
