@@ -59,6 +59,9 @@ final class ReferenceBookRun {
     private final SplittableRandom rnd;
     private final Shape shape;
     private long centre;
+    /** Every id handed out so far, in order, and the next fresh one. */
+    private final List<Long> ids = new ArrayList<>();
+    private long nextId = 1;
 
     private ReferenceBookRun(long seed, Shape shape) {
         this.rnd = new SplittableRandom(seed);
@@ -81,8 +84,6 @@ final class ReferenceBookRun {
         // A small initial capacity makes the real book grow its arrays and maps during the run.
         OrderBook real = new OrderBook(realEvents, 4);
         ReferenceBook ref = new ReferenceBook(refEvents);
-        List<Long> ids = new ArrayList<>();
-        long nextId = 1;
         long seq = 1;
         EnumSet<BookReason> reasons = EnumSet.noneOf(BookReason.class);
         int fills = 0;
@@ -91,11 +92,7 @@ final class ReferenceBookRun {
             String what;
             int kind = rnd.nextInt(100);
             if (kind < 35) {
-                long id = pickId(ids, nextId, 4);
-                if (id == nextId) {
-                    nextId++;
-                    ids.add(id);
-                }
+                long id = takeId(4);
                 long owner = 1 + rnd.nextInt(4);
                 Side side = SIDES[rnd.nextInt(2)];
                 long price = price(side);
@@ -107,11 +104,7 @@ final class ReferenceBookRun {
                 ref.place(id, owner, side, price, size, tif, stp, seq);
                 seq++;
             } else if (kind < 40) {
-                long id = pickId(ids, nextId, 4);
-                if (id == nextId) {
-                    nextId++;
-                    ids.add(id);
-                }
+                long id = takeId(4);
                 long owner = 1 + rnd.nextInt(4);
                 Side side = SIDES[rnd.nextInt(2)];
                 long size = size();
@@ -151,17 +144,17 @@ final class ReferenceBookRun {
                     seq++;
                 }
             } else if (kind < 55) {
-                long id = pickId(ids, nextId, 0);
+                long id = pickId(0);
                 what = "cancel " + id;
                 assertThat(real.cancel(id)).as(what).isEqualTo(ref.cancel(id));
             } else if (kind < 65) {
-                long id = pickId(ids, nextId, 0);
+                long id = pickId(0);
                 long current = ref.remaining(id);
                 long newRemaining = rnd.nextInt(10) == 0 ? rnd.nextLong(-2, 30) : current - 1 - rnd.nextLong(Math.max(1, current));
                 what = "reduce " + id + " " + newRemaining;
                 assertThat(real.reduce(id, newRemaining)).as(what).isEqualTo(ref.reduce(id, newRemaining));
             } else if (kind < 92) {
-                long id = pickId(ids, nextId, 0);
+                long id = pickId(0);
                 long current = ref.remaining(id);
                 Side side = real.side(id) == null ? SIDES[rnd.nextInt(2)] : real.side(id);
                 long price = rnd.nextInt(5) == 0 ? real.price(id) : price(side);
@@ -175,11 +168,7 @@ final class ReferenceBookRun {
                 assertThat(real.amend(id, price, size, seq, stp)).as(what).isEqualTo(ref.amend(id, price, size, seq, stp));
                 seq++;
             } else if (kind < 96) {
-                long id = pickId(ids, nextId, 10);
-                if (id == nextId) {
-                    nextId++;
-                    ids.add(id);
-                }
+                long id = takeId(10);
                 long owner = 1 + rnd.nextInt(4);
                 Side side = SIDES[rnd.nextInt(2)];
                 long price = rnd.nextInt(30) == 0 ? 0 : price(side);
@@ -249,8 +238,18 @@ final class ReferenceBookRun {
         assertThat(OrderBookRandomizedTest.l3(real)).as(at).isEqualTo(ref.l3());
     }
 
+    /** {@link #pickId}, for a command that creates an order: a fresh id it names is handed out. */
+    private long takeId(int percentFresh) {
+        long id = pickId(percentFresh);
+        if (id == nextId) {
+            nextId++;
+            ids.add(id);
+        }
+        return id;
+    }
+
     /** Mostly a recent id (alive or not), sometimes a fresh one, percentFresh of the time nextId. */
-    private long pickId(List<Long> ids, long nextId, int percentFresh) {
+    private long pickId(int percentFresh) {
         if (ids.isEmpty() || rnd.nextInt(100) >= 100 - Math.max(percentFresh, 1) * 20) {
             return rnd.nextInt(50) == 0 ? nextId + 1_000_000 : nextId;
         }
