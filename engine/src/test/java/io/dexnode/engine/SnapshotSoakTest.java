@@ -29,7 +29,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  */
 @Timeout(value = 3, unit = TimeUnit.MINUTES)
 class SnapshotSoakTest {
-    private static final int BLOCKS = 360;
+    private static final int BLOCKS = 300;
     private static final StateConfig CFG = StateConfig.defaults().withFsync(false);
 
     @TempDir
