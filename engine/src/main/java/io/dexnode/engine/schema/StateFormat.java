@@ -1,0 +1,15 @@
+package io.dexnode.engine.schema;
+
+/**
+ * The version of what a state root commits to: the key encodings ({@link StateKey}), the value
+ * records, and the execution rules that decide what a block writes. Within one version the same
+ * blocks give the same roots, so existing chains replay. A change that moves the roots of existing
+ * blocks bumps it, together with the pinned chain's roots in the engine's tests
+ * ({@code pinned-chain/roots-format-<VERSION>.txt}): such a change is then always deliberate.
+ */
+public final class StateFormat {
+    public static final int VERSION = 1;
+
+    private StateFormat() {
+    }
+}
