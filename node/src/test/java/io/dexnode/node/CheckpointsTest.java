@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.dexnode.engine.BookSnapshotWriter;
 import io.dexnode.engine.RecoveryReport;
 import io.dexnode.node.client.NodeClient;
+import io.dexnode.testsupport.TemporaryDirectory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -28,7 +29,7 @@ class CheckpointsTest {
 
     @AfterEach
     void tearDown() {
-        TestNode.deleteTree(dir);
+        TemporaryDirectory.deleteRecursively(dir);
     }
 
     @Test

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.dexnode.node.client.NodeClient;
 import io.dexnode.node.crypto.Signer;
+import io.dexnode.testsupport.TemporaryDirectory;
 import java.net.http.HttpClient;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
@@ -74,7 +75,7 @@ class NodeLifecycleTest {
                 }
             }
         } finally {
-            TestNode.deleteTree(dir);
+            TemporaryDirectory.deleteRecursively(dir);
         }
     }
 

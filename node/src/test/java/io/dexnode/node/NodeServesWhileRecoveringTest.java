@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.dexnode.node.client.NodeClient;
 import io.dexnode.node.crypto.Signer;
 import io.dexnode.node.producer.ProducerHook;
+import io.dexnode.testsupport.TemporaryDirectory;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpResponse;
@@ -36,7 +37,7 @@ class NodeServesWhileRecoveringTest {
 
     @AfterEach
     void tearDown() {
-        TestNode.deleteTree(dir);
+        TemporaryDirectory.deleteRecursively(dir);
     }
 
     @Test

@@ -6,15 +6,14 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.dexnode.node.client.NodeClient;
 import io.dexnode.node.crypto.Signer;
 import io.dexnode.node.producer.ProducerHook;
+import io.dexnode.testsupport.TemporaryDirectory;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Comparator;
 import java.util.concurrent.Semaphore;
 import java.util.function.Consumer;
 import java.util.function.UnaryOperator;
-import java.util.stream.Stream;
 
 /**
  * A real node on an ephemeral port over a temp data directory, for end-to-end tests, with a
@@ -84,7 +83,7 @@ public final class TestNode implements AutoCloseable {
         try {
             return new TestNode(dir, config);
         } catch (IOException | RuntimeException e) {
-            deleteTree(dir);
+            TemporaryDirectory.deleteRecursively(dir);
             throw e;
         }
     }
@@ -188,24 +187,8 @@ public final class TestNode implements AutoCloseable {
         try {
             node.close();
         } finally {
-            deleteTree(dir);
+            TemporaryDirectory.deleteRecursively(dir);
         }
     }
 
-    static void deleteTree(Path dir) {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (Stream<Path> s = Files.walk(dir)) {
-            s.sorted(Comparator.reverseOrder()).forEach(p -> {
-                try {
-                    Files.deleteIfExists(p);
-                } catch (IOException e) {
-                    throw new UncheckedIOException(e);
-                }
-            });
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
 }
