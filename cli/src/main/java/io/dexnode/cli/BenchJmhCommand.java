@@ -19,7 +19,7 @@ import picocli.CommandLine.Unmatched;
  * Runs the JMH benchmarks of the {@code bench} module with JMH's own command line
  * ({@code -l} lists them, {@code -h} shows JMH's options, a regex selects). Forked benchmark JVMs
  * get {@code --enable-native-access=ALL-UNNAMED} (RocksDB) and inherit this JVM's class path,
- * which, from {@code node/target/dexnode.jar}, is the jar and its manifest's {@code lib/}.
+ * which, from {@code cli/target/dexnode.jar}, is the jar and its manifest's {@code lib/}.
  */
 @Command(name = "jmh",
         description = {"Run the JMH micro-benchmarks with JMH's options, e.g.",
