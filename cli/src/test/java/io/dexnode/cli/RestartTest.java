@@ -32,7 +32,7 @@ class RestartTest {
     Path dir;
 
     @AfterEach
-    void stopChildren() throws InterruptedException {
+    void stopChildren() {
         for (ChildJvm child : children) {
             child.close();
         }

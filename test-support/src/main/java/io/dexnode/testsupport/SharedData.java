@@ -1,10 +1,9 @@
 package io.dexnode.testsupport;
 
-import static org.junit.jupiter.api.Assertions.fail;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
-
 import java.nio.file.Files;
 import java.nio.file.Path;
+import org.opentest4j.AssertionFailedError;
+import org.opentest4j.TestAbortedException;
 
 /**
  * Finds the shared specs' test vectors ({@code ../shared}, or wherever the system property
@@ -36,7 +35,7 @@ public final class SharedData {
     }
 
     /**
-     * The file at {@code <shared>/<first>/<more…>}. Absent: the test is skipped (a JUnit
+     * The file at {@code <shared>/<first>/<more…>}. Absent: the test is skipped (as by a JUnit
      * assumption), or fails under CI.
      */
     public Path file(String first, String... more) {
@@ -45,10 +44,10 @@ public final class SharedData {
             String where = "shared test vectors not found at " + p.toAbsolutePath().normalize() + " (system property "
                     + DIR_PROPERTY + "=" + root + ")";
             if (ci) {
-                fail(where + "; under CI=true they are required: check the shared folder out next to the repository (../shared)"
-                        + " or point -D" + DIR_PROPERTY + " at it");
+                throw new AssertionFailedError(where + "; under CI=true they are required: check the shared folder out next to"
+                        + " the repository (../shared) or point -D" + DIR_PROPERTY + " at it");
             }
-            assumeTrue(false, where + "; skipped (set CI=true to make this a failure)");
+            throw new TestAbortedException(where + "; skipped (under CI=true this fails)");
         }
         return p;
     }
