@@ -26,10 +26,12 @@ import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 
 /** The CLI as DESIGN.md §8 states it: where {@code run} listens, {@code keygen}'s output, {@code book --levels}, replay errors. */
+@Timeout(300)
 class CliContractTest {
     private static final String MARKET = "{\"type\":\"create_market\",\"market\":1,\"symbol\":\"BTC-USD\",\"tickSize\":1,"
             + "\"lotSize\":1,\"minSize\":1,\"makerFeeBps\":2,\"takerFeeBps\":5,\"initialMarginBps\":1000,\"maintenanceMarginBps\":500}";

@@ -14,9 +14,11 @@ import java.nio.file.Path;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /** {@code dexnode keygen} and {@code dexnode tx …} against a running node, as the README uses them. */
+@Timeout(300)
 class TxCliTest {
     private static DevNode node;
 

@@ -18,6 +18,7 @@ import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.TreeMap;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -26,6 +27,7 @@ import org.junit.jupiter.api.io.TempDir;
  * missing, the root equals an uninterrupted reference run's root at that height, and the recovered
  * books equal the reference books at that height.
  */
+@Timeout(300)
 class EngineCrashTest {
     private static final long SEED = 77;
     private static final int BLOCKS = 400;

@@ -15,8 +15,10 @@ import java.nio.file.Path;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 /** Recovery as the node runs it: the warm snapshot of a clean shutdown, repairs and their metrics, --strict. */
+@Timeout(300)
 class NodeRecoveryTest {
     private Path dir;
     private NodeConfig config;

@@ -22,11 +22,13 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 /**
  * While the books are recovered the node already answers: live, not ready (reason "recovering"),
  * metrics served, every other route 503 with a typed error; once recovered it serves everything.
  */
+@Timeout(300)
 class NodeServesWhileRecoveringTest {
     private Path dir;
 
@@ -52,7 +54,7 @@ class NodeServesWhileRecoveringTest {
             port.set(boundPort);
             recovering.countDown();
             try {
-                release.await();
+                release.await(60, TimeUnit.SECONDS); // bounded: a failed test never leaves the node starting
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }

@@ -18,12 +18,14 @@ import java.util.function.BiConsumer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 /**
  * The warm snapshot a clean shutdown leaves behind must not stop the next start from finding and
  * repairing state that became inconsistent after it: the books then agree with state, the repair
  * is counted and the node is ready; the start after that uses a snapshot again and repairs nothing.
  */
+@Timeout(300)
 class NodeWarmSnapshotRecoveryTest {
     private Path dir;
     private NodeConfig config;

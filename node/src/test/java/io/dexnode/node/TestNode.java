@@ -12,6 +12,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.function.UnaryOperator;
 
@@ -36,7 +37,7 @@ public final class TestNode implements AutoCloseable {
         ProducerHook hook = height -> {
             if (paused) {
                 waiting.release();
-                gate.acquire();
+                gate.tryAcquire(60, TimeUnit.SECONDS); // bounded: a test that never resumes cannot hold the producer forever
             }
         };
         this.node = Node.start(config, new Node.Options(hook, () -> { }));
@@ -93,9 +94,11 @@ public final class TestNode implements AutoCloseable {
         paused = true;
     }
 
-    /** Blocks until the producer is held at the gate with a block in hand. */
+    /** Blocks until the producer is held at the gate with a block in hand (a minute at most, then fails). */
     public void awaitProducerHeld() throws InterruptedException {
-        waiting.acquire();
+        if (!waiting.tryAcquire(60, TimeUnit.SECONDS)) {
+            throw new AssertionError("the producer did not reach the gate within a minute");
+        }
     }
 
     /** Lets the producer run freely again. */

@@ -9,6 +9,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.SplittableRandom;
 import java.util.TreeMap;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -19,6 +20,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  * of the latest values and equals the reference root of that version), and nothing of a later one
  * is visible.
  */
+@Timeout(300)
 class CrashTest {
     static final int MAX_WRITES = 40;
     private static final int KILLS = 12;

@@ -57,6 +57,19 @@ class ArchitectureTest {
     }
 
     @Test
+    void everyModuleWithTestsGivesThemADefaultTimeout() throws IOException {
+        for (String module : ModuleArrows.ARROWS.keySet()) {
+            if (!Files.isDirectory(ROOT.resolve(module).resolve("src/test/java"))) {
+                continue;
+            }
+            Path properties = ROOT.resolve(module).resolve("src/test/resources/junit-platform.properties");
+            assertThat(properties).as("%s's JUnit configuration", module).isRegularFile();
+            assertThat(Files.readString(properties)).as("%s's JUnit configuration", module)
+                    .containsPattern("(?m)^junit\\.jupiter\\.execution\\.timeout\\.default\\s*=");
+        }
+    }
+
+    @Test
     void theArrowsReachWhatDesignSaysAndNoFurther() {
         assertThat(ModuleArrows.reachable("cli")).containsExactlyInAnyOrder("cli", "node", "bench", "engine", "book", "state", "jmt");
         assertThat(ModuleArrows.reachable("bench")).containsExactlyInAnyOrder("bench", "node", "engine", "book", "state", "jmt");

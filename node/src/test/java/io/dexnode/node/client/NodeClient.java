@@ -17,6 +17,8 @@ import java.time.Duration;
  */
 public final class NodeClient {
     private static final ObjectMapper MAPPER = new ObjectMapper();
+    /** A test never waits longer for an answer, even one held behind a paused producer. */
+    private static final Duration ANSWER_WAIT = Duration.ofSeconds(60);
 
     /** A response: HTTP status and the parsed JSON body (null if the body is not JSON). */
     public record Response(int status, JsonNode json, String body) {
@@ -34,7 +36,7 @@ public final class NodeClient {
     }
 
     public Response get(String path) throws IOException, InterruptedException {
-        return send(HttpRequest.newBuilder(URI.create(base + path)).GET().build());
+        return send(HttpRequest.newBuilder(URI.create(base + path)).timeout(ANSWER_WAIT).GET().build());
     }
 
     /** Posts a raw body to {@code /v1/tx}. */
@@ -44,7 +46,7 @@ public final class NodeClient {
 
     public HttpRequest txRequest(String body) {
         return HttpRequest.newBuilder(URI.create(base + "/v1/tx")).header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(body)).build();
+                .timeout(ANSWER_WAIT).POST(HttpRequest.BodyPublishers.ofString(body)).build();
     }
 
     /** Signs {@code payload} (a transaction's JSON) with {@code signer} and submits it. */
