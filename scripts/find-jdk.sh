@@ -1,4 +1,4 @@
-# Sourced by ./dexnode and .ci/run: prints the home of a JDK >= 21 (DEXNODE_MIN_JAVA), or fails.
+# Sourced by ./dexnode, ./mvnw and .ci/run: prints the home of a JDK >= 21 (DEXNODE_MIN_JAVA), or fails.
 # Order: $JAVA_HOME, then the usual JDK folders on Linux (newest first), then `java` on PATH.
 
 DEXNODE_MIN_JAVA=${DEXNODE_MIN_JAVA:-21}

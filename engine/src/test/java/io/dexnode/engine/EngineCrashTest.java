@@ -7,20 +7,18 @@ import io.dexnode.engine.tx.Block;
 import io.dexnode.state.InMemoryStateStore;
 import io.dexnode.state.StateConfig;
 import io.dexnode.state.StateManager;
-import java.io.BufferedReader;
+import io.dexnode.testsupport.ChildJvm;
 import java.io.IOException;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.TreeMap;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -29,10 +27,13 @@ import org.junit.jupiter.api.io.TempDir;
  * missing, the root equals an uninterrupted reference run's root at that height, and the recovered
  * books equal the reference books at that height.
  */
+@Timeout(300)
 class EngineCrashTest {
     private static final long SEED = 77;
     private static final int BLOCKS = 400;
     private static final int KILLS = 10;
+    /** Bound on waiting for the child's reports (its first recovery included). */
+    private static final Duration CHILD_WAIT = Duration.ofSeconds(60);
 
     @TempDir
     Path dir;
@@ -81,36 +82,17 @@ class EngineCrashTest {
 
     /** Runs the child until it reports {@code minLines} commits, waits {@code extraMs}, kills it; returns its last report. */
     private long runAndKill(int minLines, int extraMs) throws IOException, InterruptedException {
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        Process p = new ProcessBuilder(java, "--enable-native-access=ALL-UNNAMED", "-Xmx256m", "-cp",
-                System.getProperty("java.class.path"), EngineCrashChild.class.getName(), dir.toString(),
-                Long.toString(SEED), Integer.toString(BLOCKS)).redirectError(ProcessBuilder.Redirect.DISCARD).start();
-        AtomicLong last = new AtomicLong(0);
-        AtomicLong lines = new AtomicLong();
-        Thread reader = new Thread(() -> {
-            try (BufferedReader in = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
-                String line;
-                while ((line = in.readLine()) != null) {
-                    if (line.startsWith("committed ")) {
-                        last.set(Long.parseLong(line.substring(10).trim()));
-                        lines.incrementAndGet();
-                    }
-                }
-            } catch (IOException e) {
-                // the child died; what was read counts
-            }
-        });
-        reader.start();
-        try {
-            while (lines.get() < minLines && p.isAlive()) {
-                Thread.sleep(2);
-            }
+        try (ChildJvm child = ChildJvm.start(EngineCrashChild.class, List.of("-Xmx256m"), dir.toString(), Long.toString(SEED),
+                Integer.toString(BLOCKS))) {
+            // false when the child applied every block and exited first: then there is nothing left to interrupt
+            child.awaitLines(EngineCrashTest::isCommitted, minLines, CHILD_WAIT);
             Thread.sleep(extraMs);
-        } finally {
-            p.destroyForcibly();
-            p.waitFor(30, TimeUnit.SECONDS);
-            reader.join(10_000);
+            child.kill();
+            return child.lastLine(EngineCrashTest::isCommitted).map(l -> Long.parseLong(l.substring(10).trim())).orElse(0L);
         }
-        return last.get();
+    }
+
+    private static boolean isCommitted(String line) {
+        return line.startsWith("committed ");
     }
 }

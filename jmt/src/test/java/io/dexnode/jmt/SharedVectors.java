@@ -1,29 +1,27 @@
 package io.dexnode.jmt;
 
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
-
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.dexnode.testsupport.SharedData;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 
-/** Finds and reads the shared JMT test vectors; tests skip when they are not present. */
+/**
+ * Reads the shared JMT test vectors, found by {@link SharedData}: a test skips when they are not
+ * present, or fails under CI.
+ */
 public final class SharedVectors {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private SharedVectors() {}
 
-    /** {@code <shared>/data/jmt/<name>}, or a skipped test when absent. */
+    /** {@code <shared>/data/jmt/<name>}; absent, a skipped test (a failed one under CI). */
     public static Path file(String name) {
-        String shared = System.getProperty("dexnode.shared.dir", "../../shared");
-        Path p = Path.of(shared, "data", "jmt", name);
-        assumeTrue(Files.exists(p), "shared vectors not found at " + p.toAbsolutePath());
-        return p;
+        return SharedData.jmtVector(name);
     }
 
     public static JsonNode json(String name) {

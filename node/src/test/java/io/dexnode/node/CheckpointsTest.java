@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.dexnode.engine.BookSnapshotWriter;
 import io.dexnode.engine.RecoveryReport;
 import io.dexnode.node.client.NodeClient;
+import io.dexnode.testsupport.TemporaryDirectory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -12,12 +13,14 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 /**
  * {@code --checkpoints K}: after each passing consistency check the node writes a complete data
  * directory of that height under {@code DATA/checkpoints}, keeps the newest K, and a node started
  * on a copy of one serves the same chain (root, books) from its book snapshot.
  */
+@Timeout(300)
 class CheckpointsTest {
     private Path dir;
 
@@ -28,7 +31,7 @@ class CheckpointsTest {
 
     @AfterEach
     void tearDown() {
-        TestNode.deleteTree(dir);
+        TemporaryDirectory.deleteRecursively(dir);
     }
 
     @Test

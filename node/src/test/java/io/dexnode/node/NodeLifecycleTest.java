@@ -4,19 +4,26 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.dexnode.node.client.NodeClient;
 import io.dexnode.node.crypto.Signer;
+import io.dexnode.testsupport.TemporaryDirectory;
+import io.dexnode.testsupport.Waits;
 import java.net.http.HttpClient;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 /** Graceful shutdown: refuse new work, finish what was queued, and keep it on disk. */
+@Timeout(300)
 class NodeLifecycleTest {
+    private static final Duration WAIT = Duration.ofSeconds(60);
 
     @Test
     void closeFinishesQueuedTransactionsRefusesNewOnesAndKeepsThem() throws Exception {
@@ -30,7 +37,7 @@ class NodeLifecycleTest {
             Node node = Node.start(config, new Node.Options(h -> {
                 if (pause.get()) {
                     held.release();
-                    gate.acquire();
+                    gate.tryAcquire(60, TimeUnit.SECONDS); // bounded: a failed test never leaves the producer held
                 }
             }, () -> { }));
             TestNodeClient c = new TestNodeClient(node.url());
@@ -45,26 +52,23 @@ class NodeLifecycleTest {
             List<CompletableFuture<HttpResponse<String>>> inFlight = new ArrayList<>();
             inFlight.add(http.sendAsync(c.txRequest(accounts.get(0).envelope(deposit(accounts.get(0), 2, 5))),
                     HttpResponse.BodyHandlers.ofString()));
-            held.acquire();
+            assertThat(held.tryAcquire(60, TimeUnit.SECONDS)).as("the producer held its block").isTrue();
             for (int i = 1; i < 3; i++) {
                 inFlight.add(http.sendAsync(c.txRequest(accounts.get(i).envelope(deposit(accounts.get(i), 2, 5))),
                         HttpResponse.BodyHandlers.ofString()));
             }
-            while (!c.get("/metrics").body().contains("dexnode_queue_depth 2.0")) {
-                Thread.sleep(2);
-            }
+            Waits.until(WAIT, "two transactions queued", () -> c.get("/metrics").body().contains("dexnode_queue_depth 2.0"));
             Thread closer = new Thread(node::close, "closer");
             closer.start();
-            while (c.get("/health/ready").status() != 503) {
-                Thread.sleep(2);
-            }
+            Waits.until(WAIT, "not ready while closing", () -> c.get("/health/ready").status() == 503);
             NodeClient.Response refused = c.submit(accounts.get(0), deposit(accounts.get(0), 3, 5));
             assertThat(refused.status()).isEqualTo(503);
             pause.set(false);
             gate.release(100);
-            closer.join();
+            assertThat(closer.join(WAIT)).as("close finished").isTrue();
             for (CompletableFuture<HttpResponse<String>> f : inFlight) {
-                assertThat(f.get().statusCode()).as(f.get().body()).isEqualTo(200);
+                HttpResponse<String> answer = f.get(WAIT.toSeconds(), TimeUnit.SECONDS);
+                assertThat(answer.statusCode()).as(answer.body()).isEqualTo(200);
             }
 
             try (Node again = Node.start(config.withPort(0), new Node.Options(h -> { }, () -> { }))) {
@@ -74,7 +78,7 @@ class NodeLifecycleTest {
                 }
             }
         } finally {
-            TestNode.deleteTree(dir);
+            TemporaryDirectory.deleteRecursively(dir);
         }
     }
 

@@ -9,13 +9,16 @@ import io.dexnode.node.client.NodeClient;
 import io.dexnode.state.StateConfig;
 import io.dexnode.state.StateManager;
 import io.dexnode.state.WriteSet;
+import io.dexnode.testsupport.TemporaryDirectory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 /** Recovery as the node runs it: the warm snapshot of a clean shutdown, repairs and their metrics, --strict. */
+@Timeout(300)
 class NodeRecoveryTest {
     private Path dir;
     private NodeConfig config;
@@ -28,7 +31,7 @@ class NodeRecoveryTest {
 
     @AfterEach
     void tearDown() {
-        TestNode.deleteTree(dir);
+        TemporaryDirectory.deleteRecursively(dir);
     }
 
     private static String depth(Node node) throws Exception {
@@ -60,7 +63,7 @@ class NodeRecoveryTest {
         try (Node node = Node.start(config)) {
             ask = NodeRecoveryFixture.placeBidAndAsk(node);
         }
-        TestNode.deleteTree(NodeStartup.snapshotDir(config.data()));
+        TemporaryDirectory.deleteRecursively(NodeStartup.snapshotDir(config.data()));
         try (StateManager store = StateManager.open(config.data(), StateConfig.defaults().withFsync(false))) {
             WriteSet ws = new WriteSet();
             ws.delete(new StateKey.ActiveOrder(1, ask).encode());

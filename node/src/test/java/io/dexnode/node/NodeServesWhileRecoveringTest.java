@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.dexnode.node.client.NodeClient;
 import io.dexnode.node.crypto.Signer;
 import io.dexnode.node.producer.ProducerHook;
+import io.dexnode.testsupport.TemporaryDirectory;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpResponse;
@@ -21,11 +22,13 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 /**
  * While the books are recovered the node already answers: live, not ready (reason "recovering"),
  * metrics served, every other route 503 with a typed error; once recovered it serves everything.
  */
+@Timeout(300)
 class NodeServesWhileRecoveringTest {
     private Path dir;
 
@@ -36,7 +39,7 @@ class NodeServesWhileRecoveringTest {
 
     @AfterEach
     void tearDown() {
-        TestNode.deleteTree(dir);
+        TemporaryDirectory.deleteRecursively(dir);
     }
 
     @Test
@@ -51,7 +54,7 @@ class NodeServesWhileRecoveringTest {
             port.set(boundPort);
             recovering.countDown();
             try {
-                release.await();
+                release.await(60, TimeUnit.SECONDS); // bounded: a failed test never leaves the node starting
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }

@@ -2,8 +2,8 @@ package io.dexnode.node;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.dexnode.engine.RecoveryReport;
 import io.dexnode.engine.RecoveryReport.Inconsistency;
+import io.dexnode.engine.RecoveryReport;
 import io.dexnode.engine.schema.OrderRecord;
 import io.dexnode.engine.schema.OrderStatus;
 import io.dexnode.engine.schema.StateKey;
@@ -11,18 +11,21 @@ import io.dexnode.node.client.NodeClient;
 import io.dexnode.state.StateConfig;
 import io.dexnode.state.StateManager;
 import io.dexnode.state.WriteSet;
+import io.dexnode.testsupport.TemporaryDirectory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.function.BiConsumer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 /**
  * The warm snapshot a clean shutdown leaves behind must not stop the next start from finding and
  * repairing state that became inconsistent after it: the books then agree with state, the repair
  * is counted and the node is ready; the start after that uses a snapshot again and repairs nothing.
  */
+@Timeout(300)
 class NodeWarmSnapshotRecoveryTest {
     private Path dir;
     private NodeConfig config;
@@ -35,7 +38,7 @@ class NodeWarmSnapshotRecoveryTest {
 
     @AfterEach
     void tearDown() {
-        TestNode.deleteTree(dir);
+        TemporaryDirectory.deleteRecursively(dir);
     }
 
     /** Places a bid at 99 and an ask at 101, then shuts down cleanly (writing the warm snapshot); returns the ask's id. */

@@ -6,15 +6,15 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.dexnode.node.client.NodeClient;
 import io.dexnode.node.crypto.Signer;
 import io.dexnode.node.producer.ProducerHook;
+import io.dexnode.testsupport.TemporaryDirectory;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Comparator;
 import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.function.UnaryOperator;
-import java.util.stream.Stream;
 
 /**
  * A real node on an ephemeral port over a temp data directory, for end-to-end tests, with a
@@ -37,7 +37,7 @@ public final class TestNode implements AutoCloseable {
         ProducerHook hook = height -> {
             if (paused) {
                 waiting.release();
-                gate.acquire();
+                gate.tryAcquire(60, TimeUnit.SECONDS); // bounded: a test that never resumes cannot hold the producer forever
             }
         };
         this.node = Node.start(config, new Node.Options(hook, () -> { }));
@@ -84,7 +84,7 @@ public final class TestNode implements AutoCloseable {
         try {
             return new TestNode(dir, config);
         } catch (IOException | RuntimeException e) {
-            deleteTree(dir);
+            TemporaryDirectory.deleteRecursively(dir);
             throw e;
         }
     }
@@ -94,9 +94,11 @@ public final class TestNode implements AutoCloseable {
         paused = true;
     }
 
-    /** Blocks until the producer is held at the gate with a block in hand. */
+    /** Blocks until the producer is held at the gate with a block in hand (a minute at most, then fails). */
     public void awaitProducerHeld() throws InterruptedException {
-        waiting.acquire();
+        if (!waiting.tryAcquire(60, TimeUnit.SECONDS)) {
+            throw new AssertionError("the producer did not reach the gate within a minute");
+        }
     }
 
     /** Lets the producer run freely again. */
@@ -188,24 +190,8 @@ public final class TestNode implements AutoCloseable {
         try {
             node.close();
         } finally {
-            deleteTree(dir);
+            TemporaryDirectory.deleteRecursively(dir);
         }
     }
 
-    static void deleteTree(Path dir) {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (Stream<Path> s = Files.walk(dir)) {
-            s.sorted(Comparator.reverseOrder()).forEach(p -> {
-                try {
-                    Files.deleteIfExists(p);
-                } catch (IOException e) {
-                    throw new UncheckedIOException(e);
-                }
-            });
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
 }

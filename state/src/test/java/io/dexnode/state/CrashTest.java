@@ -2,17 +2,14 @@ package io.dexnode.state;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.BufferedReader;
+import io.dexnode.testsupport.ChildJvm;
 import java.io.IOException;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.util.ArrayList;
+import java.time.Duration;
 import java.util.List;
 import java.util.SplittableRandom;
 import java.util.TreeMap;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -23,10 +20,13 @@ import org.junit.jupiter.params.provider.ValueSource;
  * of the latest values and equals the reference root of that version), and nothing of a later one
  * is visible.
  */
+@Timeout(300)
 class CrashTest {
     static final int MAX_WRITES = 40;
     private static final int KILLS = 12;
     private static final long KEEP_LAST = 5;
+    /** Bound on waiting for the child's reports; it commits many versions a second. */
+    private static final Duration CHILD_WAIT = Duration.ofSeconds(60);
 
     @TempDir
     Path tmp;
@@ -66,38 +66,17 @@ class CrashTest {
 
     /** Starts the child, lets it report {@code minLines} commits, waits {@code extraMs}, kills it; returns the last reported version. */
     private long runAndKill(Path dir, long seed, int minLines, int extraMs) throws IOException, InterruptedException {
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        List<String> cmd = new ArrayList<>(List.of(java, "--enable-native-access=ALL-UNNAMED", "-Xmx256m",
-                "-cp", System.getProperty("java.class.path"), CrashChild.class.getName(),
-                dir.toString(), Long.toString(seed), Long.toString(KEEP_LAST)));
-        Process p = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.DISCARD).start();
-        AtomicLong last = new AtomicLong(-1);
-        AtomicLong lines = new AtomicLong();
-        Thread reader = new Thread(() -> {
-            try (BufferedReader in = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
-                String line;
-                while ((line = in.readLine()) != null) {
-                    if (line.startsWith("committed ")) {
-                        last.set(Long.parseLong(line.substring(10).trim()));
-                        lines.incrementAndGet();
-                    }
-                }
-            } catch (IOException e) {
-                // the child died; what was read is what counts
-            }
-        });
-        reader.start();
-        try {
-            while (lines.get() < minLines && p.isAlive()) {
-                Thread.sleep(2);
-            }
-            assertThat(p.isAlive()).as("child still committing (exit %s)", p.isAlive() ? "" : p.exitValue()).isTrue();
+        try (ChildJvm child = ChildJvm.start(CrashChild.class, List.of("-Xmx256m"), dir.toString(), Long.toString(seed),
+                Long.toString(KEEP_LAST))) {
+            assertThat(child.awaitLines(CrashTest::isCommitted, minLines, CHILD_WAIT)).as(() -> "child still committing" + child.describe())
+                    .isTrue();
             Thread.sleep(extraMs);
-        } finally {
-            p.destroyForcibly();
-            p.waitFor(30, TimeUnit.SECONDS);
-            reader.join(10_000);
+            child.kill();
+            return child.lastLine(CrashTest::isCommitted).map(l -> Long.parseLong(l.substring(10).trim())).orElse(-1L);
         }
-        return last.get();
+    }
+
+    private static boolean isCommitted(String line) {
+        return line.startsWith("committed ");
     }
 }

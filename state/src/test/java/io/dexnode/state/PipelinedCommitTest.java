@@ -11,16 +11,18 @@ import java.util.SplittableRandom;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.FutureTask;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import org.junit.jupiter.api.Test;
 
 /**
  * Pipelined commits: the next version is prepared while the previous one is written. Roots and
  * reads must be exactly those of synchronous commits, nothing handed to the writer may be lost
  * on close, and a failed write must fail the store and every later pending commit.
  */
+@Timeout(300)
 class PipelinedCommitTest {
     private static final StateConfig CFG = StateConfig.defaults().withFsync(false);
 

@@ -5,11 +5,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -17,6 +19,7 @@ import org.junit.jupiter.api.io.TempDir;
  * another thread commits, a second open of a directory in use, and commits still being written
  * when a pruning store closes.
  */
+@Timeout(300)
 class StateManagerLifecycleEdgeTest {
     private static final StateConfig CFG = StateConfig.defaults().withFsync(false).withBlockCacheBytes(8 << 20)
             .withNodeCacheEntries(64);
@@ -90,7 +93,7 @@ class StateManagerLifecycleEdgeTest {
                 }
                 Thread.onSpinWait();
             }
-            committer.join();
+            assertThat(committer.join(Duration.ofSeconds(120))).as("the committer finished").isTrue();
         }
         assertThat(failed.get()).isNull();
         ReferenceHistory ref = new ReferenceHistory();
@@ -245,7 +248,7 @@ class StateManagerLifecycleEdgeTest {
                 }
             } finally {
                 done.set(true);
-                reader.join();
+                assertThat(reader.join(Duration.ofSeconds(60))).as("the reader stopped").isTrue();
             }
         }
         assertThat(answered.get()).isPositive();

@@ -6,12 +6,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.dexnode.jmt.JellyfishMerkleTree;
+import io.dexnode.testsupport.Waits;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.rocksdb.ColumnFamilyDescriptor;
 import org.rocksdb.ColumnFamilyHandle;
@@ -19,6 +23,7 @@ import org.rocksdb.Options;
 import org.rocksdb.RocksDB;
 
 /** Lifecycle of the RocksDB store: version rules, checkpoints, refusals, the failed state. */
+@Timeout(300)
 class StateManagerTest {
     private static final StateConfig CFG = StateConfig.defaults().withFsync(false).withBlockCacheBytes(8 << 20);
 
@@ -196,23 +201,22 @@ class StateManagerTest {
             if (seen.getAndIncrement() == 0) {
                 scanning.countDown();
                 try {
-                    release.await();
+                    release.await(60, TimeUnit.SECONDS);
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
                 }
             }
         }));
         reader.start();
-        scanning.await();
+        assertThat(scanning.await(60, TimeUnit.SECONDS)).as("the scan started").isTrue();
         Thread closer = new Thread(sm::close);
         closer.start();
-        while (closer.getState() != Thread.State.WAITING && closer.isAlive()) {
-            Thread.onSpinWait();
-        }
+        Waits.until(Duration.ofSeconds(60), "close to wait or end",
+                () -> closer.getState() == Thread.State.WAITING || !closer.isAlive());
         assertThat(closer.isAlive()).as("close waits for the scan in flight").isTrue();
         release.countDown();
-        reader.join();
-        closer.join();
+        assertThat(reader.join(Duration.ofSeconds(60))).as("the scan finished").isTrue();
+        assertThat(closer.join(Duration.ofSeconds(60))).as("close finished").isTrue();
         assertThat(seen.get()).isEqualTo(200);
         assertThatThrownBy(() -> sm.get(b("k1"))).isInstanceOf(StateException.class).hasMessageContaining("closed");
     }

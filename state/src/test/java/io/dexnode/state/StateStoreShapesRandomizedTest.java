@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.dexnode.jmt.KeyHash;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
@@ -17,6 +18,7 @@ import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.LongStream;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -49,6 +51,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * failing with "missing node" when pipelined ({@link PipelinedGapCommitTest}), and a reopen
  * lowering {@code oldestRetainedVersion} ({@link OldestRetainedAcrossReopenTest}).
  */
+@Timeout(300)
 class StateStoreShapesRandomizedTest {
     /**
      * 1 to 12, and 38. With the generator as it stands and without the fix for pipelined gap
@@ -228,7 +231,7 @@ class StateStoreShapesRandomizedTest {
             commit(v, ws);
         }
         try {
-            t.join();
+            assertThat(t.join(Duration.ofSeconds(60))).as("checkpoint finished").isTrue();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new AssertionError(e);

@@ -1,5 +1,6 @@
 package io.dexnode.bench.engine;
 
+import io.dexnode.bench.ScratchDirectory;
 import io.dexnode.engine.BlockResult;
 import io.dexnode.engine.Engine;
 import io.dexnode.engine.tx.Tx;
@@ -53,15 +54,8 @@ public final class EngineBench {
         OrderFlow flow = new OrderFlow(s.seed(), s.markets(), s.accounts());
         List<List<Tx>> warmupBlocks = blocksOf(flow, s.warmupOrders(), s.blockTxs());
         List<List<Tx>> blocks = blocksOf(flow, s.orders(), s.blockTxs());
-        Path dir;
-        try {
-            Path parent = s.dir() == null ? Path.of(System.getProperty("java.io.tmpdir")) : s.dir();
-            Files.createDirectories(parent);
-            dir = Files.createTempDirectory(parent, "dexnode-bench-engine");
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        try (StateManager store = StateManager.open(dir, StateConfig.defaults().withFsync(s.fsync()))) {
+        try (ScratchDirectory dir = ScratchDirectory.create(s.dir(), "dexnode-bench-engine");
+             StateManager store = StateManager.open(dir.path(), StateConfig.defaults().withFsync(s.fsync()))) {
             Engine engine = new Engine(store);
             engine.rebuildOrderbookFromState();
             engine.executeBlock(1, 0, flow.genesis());
@@ -111,8 +105,6 @@ public final class EngineBench {
                     c.encodeNanos() / 1e9, c.writeNanos() / 1e9, s.pipelined() ? "writer thread" : "caller waits",
                     c.readNanos() / 1e9);
             return report;
-        } finally {
-            deleteTree(dir);
         }
     }
 
@@ -133,11 +125,4 @@ public final class EngineBench {
         return blocks;
     }
 
-    private static void deleteTree(Path dir) {
-        try (Stream<Path> paths = Files.walk(dir)) {
-            paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
 }

@@ -1,5 +1,6 @@
 package io.dexnode.bench.recovery;
 
+import io.dexnode.bench.ScratchDirectory;
 import io.dexnode.book.SelfTradePrevention;
 import io.dexnode.book.Side;
 import io.dexnode.book.TimeInForce;
@@ -57,11 +58,10 @@ public final class RecoveryBench {
     }
 
     public static Report run(Settings s, PrintStream out) {
-        Path dir = tempDir(s.dir());
-        Path data = dir.resolve("data");
-        Path snapshots = data.resolve(BookSnapshotWriter.DIRECTORY);
         int accounts = Math.max(10, Math.min(10_000, s.active() / 100));
-        try {
+        try (ScratchDirectory dir = ScratchDirectory.create(s.dir(), "dexnode-bench-recovery")) {
+            Path data = dir.path().resolve("data");
+            Path snapshots = data.resolve(BookSnapshotWriter.DIRECTORY);
             long[][] owned;
             long t0 = System.nanoTime();
             try (StateManager store = StateManager.open(data, StateConfig.defaults().withFsync(false))) {
@@ -95,8 +95,6 @@ public final class RecoveryBench {
                     + " process start to first query %.0f ms (snapshot), %.0f ms (from state)%n",
                     fromState, fullScan, snapshot, changed, incremental, firstQuery, firstQueryFromState);
             return r;
-        } finally {
-            deleteTree(dir);
         }
     }
 
@@ -164,21 +162,5 @@ public final class RecoveryBench {
         }
     }
 
-    private static Path tempDir(Path parent) {
-        try {
-            Path base = parent == null ? Path.of(System.getProperty("java.io.tmpdir")) : parent;
-            Files.createDirectories(base);
-            return Files.createTempDirectory(base, "dexnode-bench-recovery");
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
 
-    private static void deleteTree(Path dir) {
-        try (Stream<Path> paths = Files.walk(dir)) {
-            paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
 }

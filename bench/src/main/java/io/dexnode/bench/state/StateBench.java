@@ -1,5 +1,6 @@
 package io.dexnode.bench.state;
 
+import io.dexnode.bench.ScratchDirectory;
 import io.dexnode.state.StateConfig;
 import io.dexnode.state.StateManager;
 import io.dexnode.state.WriteSet;
@@ -148,18 +149,8 @@ public final class StateBench {
 
     /** Runs the benchmark, narrating to {@code log}. */
     public static Report run(Settings o, PrintStream log) {
-        Path base = o.baseDir() != null ? o.baseDir() : Path.of(System.getProperty("java.io.tmpdir"));
-        Path tmp;
-        try {
-            Files.createDirectories(base);
-            tmp = Files.createTempDirectory(base, "dexnode-bench-state-");
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot create a temporary directory under " + base, e);
-        }
-        try {
-            return runIn(o, tmp, log);
-        } finally {
-            deleteTree(tmp);
+        try (ScratchDirectory tmp = ScratchDirectory.create(o.baseDir(), "dexnode-bench-state-")) {
+            return runIn(o, tmp.path(), log);
         }
     }
 
@@ -398,13 +389,4 @@ public final class StateBench {
         return Math.max(1, System.nanoTime() - startNanos) / 1e9;
     }
 
-    private static void deleteTree(Path root) {
-        try (Stream<Path> walk = Files.walk(root)) {
-            for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(p);
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot delete " + root, e);
-        }
-    }
 }

@@ -11,11 +11,13 @@ import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 /**
  * The HTTP and WebSocket interface exactly as DESIGN.md §8 and docs/API.md state it: endpoints,
  * answer shapes and metric names, checked against one real node (--dev, with an admin key).
  */
+@Timeout(300)
 class ApiContractTest {
     private static Signer admin;
     private static TestNode node;

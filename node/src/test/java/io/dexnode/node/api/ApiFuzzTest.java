@@ -25,6 +25,7 @@ import java.util.Set;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 /**
  * Every HTTP input a client controls, fuzzed with fixed seeds and probed with targeted edge cases,
@@ -32,6 +33,7 @@ import org.junit.jupiter.api.Test;
  * documents (never 500), a refusal is {@code {"code","message"}} whose code belongs to that status,
  * a refused transaction leaves the state root as it was, and the node stays ready.
  */
+@Timeout(300)
 class ApiFuzzTest {
     private static final ObjectMapper MAPPER = new ObjectMapper();
     private static final Set<Integer> DOCUMENTED = Set.of(200, 400, 401, 403, 404, 409, 413, 422);

@@ -5,12 +5,17 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.dexnode.node.TestNode;
 import io.dexnode.node.client.NodeClient;
 import io.dexnode.node.crypto.Signer;
+import io.dexnode.testsupport.Waits;
 import java.net.http.HttpClient;
 import java.net.http.HttpResponse;
+import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 /** Deposit permissions without --dev, and back-pressure, each on its own node. */
+@Timeout(300)
 class DepositAndQueueTest {
 
     @Test
@@ -52,15 +57,14 @@ class DepositAndQueueTest {
             node.awaitProducerHeld();
             CompletableFuture<HttpResponse<String>> queued = http.sendAsync(node.client().txRequest(
                     b.envelope(withdraw(b, 2))), HttpResponse.BodyHandlers.ofString());
-            while (!node.getResponse("/metrics").body().contains("dexnode_queue_depth 1.0")) {
-                Thread.sleep(2);
-            }
+            Waits.until(Duration.ofSeconds(60), "one transaction queued",
+                    () -> node.getResponse("/metrics").body().contains("dexnode_queue_depth 1.0"));
             NodeClient.Response refused = node.submit(c, withdraw(c, 2));
             assertThat(refused.status()).isEqualTo(503);
             assertThat(refused.json().path("code").asText()).isEqualTo("overloaded");
             node.resume();
-            assertThat(held.get().statusCode()).isEqualTo(200);
-            assertThat(queued.get().statusCode()).isEqualTo(200);
+            assertThat(held.get(60, TimeUnit.SECONDS).statusCode()).isEqualTo(200);
+            assertThat(queued.get(60, TimeUnit.SECONDS).statusCode()).isEqualTo(200);
             assertThat(node.get("/v1/accounts/" + c.account()).path("collateral").asLong()).isEqualTo(1_000);
             assertThat(node.getResponse("/metrics").body()).contains("dexnode_rejections_total{code=\"overloaded\"} 1.0");
         }

@@ -14,21 +14,26 @@ import io.dexnode.jmt.ics23.ProofSpec;
 import io.dexnode.node.TestNode;
 import io.dexnode.node.client.NodeClient;
 import io.dexnode.node.crypto.Signer;
+import io.dexnode.testsupport.Waits;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.time.Duration;
 import java.util.HexFormat;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 /**
  * End to end through HTTP against one real node (--dev, with an admin key so that each test gets
  * its own market and cannot disturb another's book).
  */
+@Timeout(300)
 class NodeApiTest {
     private static final ObjectMapper MAPPER = new ObjectMapper();
     private static final HexFormat HEX = HexFormat.of();
@@ -278,8 +283,8 @@ class NodeApiTest {
             CompletableFuture<HttpResponse<String>> second = http.sendAsync(node.client().txRequest(b), HttpResponse.BodyHandlers.ofString());
             awaitQueueDepth(1);
             node.resume();
-            assertThat(first.get().statusCode()).isEqualTo(200);
-            assertThat(second.get().statusCode()).isEqualTo(409);
+            assertThat(first.get(60, TimeUnit.SECONDS).statusCode()).isEqualTo(200);
+            assertThat(second.get(60, TimeUnit.SECONDS).statusCode()).isEqualTo(409);
         } finally {
             node.resume();
         }
@@ -421,10 +426,9 @@ class NodeApiTest {
         assertThat(node.get("/v1/markets/1").path("takerFeeBps").asInt()).isEqualTo(5);
     }
 
-    static void awaitQueueDepth(int depth) throws InterruptedException {
-        while (!node.getResponse("/metrics").body().contains("dexnode_queue_depth " + depth + ".0")) {
-            Thread.sleep(2);
-        }
+    static void awaitQueueDepth(int depth) throws Exception {
+        Waits.until(Duration.ofSeconds(60), "queue depth " + depth,
+                () -> node.getResponse("/metrics").body().contains("dexnode_queue_depth " + depth + ".0"));
     }
 
     static HttpRequest get(String url) {

@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 /**
  * Clients that start a transaction's body and then stall (or drip it a byte at a time) must not
@@ -24,6 +25,7 @@ import org.junit.jupiter.api.Test;
  * threads would run out), nor the node's file descriptors (past {@code --max-connections} new
  * clients wait for a free connection).
  */
+@Timeout(300)
 class SlowSendersTest {
     private static final int STALLED = 400;
 

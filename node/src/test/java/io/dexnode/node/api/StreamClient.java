@@ -81,7 +81,7 @@ final class StreamClient implements AutoCloseable {
             public void onError(WebSocket socket, Throwable error) {
                 closed.completeExceptionally(error);
             }
-        }).join();
+        }).orTimeout(30, TimeUnit.SECONDS).join();
     }
 
     /**
@@ -106,7 +106,7 @@ final class StreamClient implements AutoCloseable {
     }
 
     void send(String json) {
-        ws.sendText(json, true).join();
+        ws.sendText(json, true).orTimeout(30, TimeUnit.SECONDS).join();
     }
 
     /** Stops asking for messages: the server's writes back up once the socket buffers are full. */
@@ -179,7 +179,7 @@ final class StreamClient implements AutoCloseable {
             return;
         }
         try {
-            ws.sendClose(WebSocket.NORMAL_CLOSURE, "bye").join();
+            ws.sendClose(WebSocket.NORMAL_CLOSURE, "bye").orTimeout(30, TimeUnit.SECONDS).join();
         } catch (CompletionException e) {
             ws.abort(); // the server closed first
         }

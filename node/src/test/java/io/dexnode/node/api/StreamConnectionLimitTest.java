@@ -7,11 +7,13 @@ import io.dexnode.node.TestNode;
 import java.net.http.HttpResponse;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 /**
  * The node-wide bound on stream connections as a client of a real node sees it: the upgrade past it
  * is refused with the API's error shape, the refusal is counted, and a closed connection frees its slot.
  */
+@Timeout(300)
 class StreamConnectionLimitTest {
     private static final int LIMIT = 2;
 

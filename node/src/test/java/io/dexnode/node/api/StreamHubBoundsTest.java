@@ -21,15 +21,18 @@ import java.util.List;
 import java.util.Locale;
 import java.util.TreeMap;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 /**
  * What one stream connection, and all of them together, may hold of the node: a {@link StreamHub}
  * behind the same routes as {@link ApiServer}, fed made-up blocks, so a test controls how much the
  * hub sends and when its thread is busy.
  */
+@Timeout(300)
 class StreamHubBoundsTest {
     private static final MarketParams MARKET = new MarketParams(1, "BTC-USD", 1, 1, 1, 2, 5, 1000, 500);
     /** The node-wide bound here: every test but the bound's own uses at most this many connections at once. */
@@ -50,7 +53,7 @@ class StreamHubBoundsTest {
                 new Class<?>[] {StateStore.class}, (proxy, method, args) -> {
                     CountDownLatch held = stateReadsHeld;
                     if (held != null && (method.getName().equals("get") || method.getName().equals("getDurable"))) {
-                        held.await();
+                        held.await(60, TimeUnit.SECONDS); // bounded: released by the test, at the latest in stop()
                     }
                     try {
                         return method.invoke(memory, args);

@@ -19,11 +19,13 @@ import java.util.TreeMap;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 /**
  * The stream's keep-alive, with a short ping period and idle timeout: a client that only listens
  * stays connected on a market where nothing happens, and a peer that stops answering is closed.
  */
+@Timeout(300)
 class StreamKeepAliveTest {
     private static final MarketParams MARKET = new MarketParams(1, "BTC-USD", 1, 1, 1, 2, 5, 1000, 500);
     private static final Duration PING_INTERVAL = Duration.ofMillis(250);

@@ -16,13 +16,16 @@ import java.util.Map;
 import java.util.Random;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /** The stream's local-book recipe: a snapshot plus diffs, checked by height, equals {@code /depth}. */
+@Timeout(300)
 class StreamTest {
     private static TestNode node;
 
@@ -108,7 +111,7 @@ class StreamTest {
                     inFlight.add(http.sendAsync(node.client().txRequest(s.envelope(payload)), HttpResponse.BodyHandlers.ofString()));
                 }
                 for (CompletableFuture<HttpResponse<String>> f : inFlight) {
-                    assertThat(f.get().statusCode()).isIn(200, 404, 422);
+                    assertThat(f.get(60, TimeUnit.SECONDS).statusCode()).isIn(200, 404, 422);
                 }
             }
             // A final, certain change to the book marks the end of the sequence.

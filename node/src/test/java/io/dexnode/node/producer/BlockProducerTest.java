@@ -22,10 +22,12 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.BiConsumer;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /** The producer without HTTP: group commit answers, and a failing commit halts the node. */
+@Timeout(300)
 class BlockProducerTest {
 
     /** An in-memory store whose commits start failing when told to (a disk that went away). */
@@ -117,8 +119,8 @@ class BlockProducerTest {
     @Test
     void acceptedTransactionsAreAnsweredWithTheirCommittedHeight() throws Exception {
         Rig r = rig();
-        TxOutcome a = r.producer().submit(new Tx.Deposit("alice", 0, 10)).get();
-        TxOutcome b = r.producer().submit(new Tx.Deposit("alice", 0, 5)).get();
+        TxOutcome a = r.producer().submit(new Tx.Deposit("alice", 0, 10)).get(30, TimeUnit.SECONDS);
+        TxOutcome b = r.producer().submit(new Tx.Deposit("alice", 0, 5)).get(30, TimeUnit.SECONDS);
         assertThat(a.result().accepted()).isTrue();
         assertThat(b.height()).isGreaterThan(a.height());
         assertThat(r.store().latestVersion()).isEqualTo(b.height());
@@ -131,7 +133,7 @@ class BlockProducerTest {
         // As after a restart on a machine whose clock stepped back an hour.
         long later = System.currentTimeMillis() + 3_600_000;
         Rig r = rig(0, later);
-        TxOutcome o = r.producer().submit(new Tx.Deposit("alice", 0, 10)).get();
+        TxOutcome o = r.producer().submit(new Tx.Deposit("alice", 0, 10)).get(30, TimeUnit.SECONDS);
         assertThat(o.height()).isEqualTo(2);
         assertThat(o.time()).isGreaterThanOrEqualTo(later);
         r.producer().stop();
@@ -142,12 +144,12 @@ class BlockProducerTest {
     @ValueSource(ints = {0, 20})
     void aFailedCommitFailsTheWaitingRequestsMarksTheNodeHaltedAndStops(int writeDelayMs) throws Exception {
         Rig r = rig(writeDelayMs);
-        assertThat(r.producer().submit(new Tx.Deposit("alice", 0, 10)).get().result().accepted()).isTrue();
+        assertThat(r.producer().submit(new Tx.Deposit("alice", 0, 10)).get(30, TimeUnit.SECONDS).result().accepted()).isTrue();
         r.store().fail.set(true);
         CompletableFuture<TxOutcome> doomed = r.producer().submit(new Tx.Deposit("alice", 0, 10));
-        assertThatThrownBy(doomed::get).isInstanceOf(ExecutionException.class)
+        assertThatThrownBy(() -> doomed.get(30, TimeUnit.SECONDS)).isInstanceOf(ExecutionException.class)
                 .hasCauseInstanceOf(NodeUnavailableException.class).hasMessageContaining("halted");
-        r.halted().await();
+        assertThat(r.halted().await(30, TimeUnit.SECONDS)).as("halted").isTrue();
         assertThat(r.health().isHalted()).isTrue();
         assertThat(r.health().ready()).isFalse();
         assertThat(r.engine().isHalted()).isTrue();
@@ -166,7 +168,7 @@ class BlockProducerTest {
         }
         long lastHeight = 0;
         for (CompletableFuture<TxOutcome> a : answers) {
-            TxOutcome o = a.get();
+            TxOutcome o = a.get(30, TimeUnit.SECONDS);
             assertThat(o.result().accepted()).isTrue();
             assertThat(o.height()).isGreaterThanOrEqualTo(lastHeight);
             lastHeight = o.height();

@@ -1,0 +1,72 @@
+package io.dexnode.cli;
+
+import io.dexnode.bench.api.ApiBench;
+import io.dexnode.bench.api.ApiLoad;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code dexnode bench api}: signed orders over loopback HTTP with many connections, against an
+ * in-process node on a temp directory ({@code --dev}) or a running one ({@code --node}).
+ */
+@Command(name = "api", mixinStandardHelpOptions = true,
+        description = "Load generator over loopback HTTP: signed orders/s and latency percentiles.")
+public final class BenchApiCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--orders", paramLabel = "N", description = "Order transactions to send (default ${DEFAULT-VALUE}).")
+    int orders = 50_000;
+
+    @Option(names = "--connections", paramLabel = "C", description = "Concurrent HTTP clients (default ${DEFAULT-VALUE}).")
+    int connections = 128;
+
+    @Option(names = "--accounts", paramLabel = "A", description = "Trading accounts, at least C (default: 2 x C).")
+    Integer accounts;
+
+    @Option(names = "--node", paramLabel = "URL", description = "Use this running node (it must run with --dev) instead of starting one.")
+    String node;
+
+    @Option(names = "--market", description = "Market id (default ${DEFAULT-VALUE}).")
+    int market = 1;
+
+    @Option(names = "--block-ms", description = "In-process node: --block-ms (default ${DEFAULT-VALUE}).")
+    int blockMs = 5;
+
+    @Option(names = "--block-txs", description = "In-process node: --block-txs (default ${DEFAULT-VALUE}).")
+    int blockTxs = 1000;
+
+    @Option(names = "--no-fsync", description = "In-process node: do not fsync each block.")
+    boolean noFsync;
+
+    @Option(names = "--seed", description = "Workload seed (default ${DEFAULT-VALUE}).")
+    long seed = 1;
+
+    @Option(names = "--json", paramLabel = "FILE", description = "Also write the results as JSON to FILE.")
+    Path json;
+
+    @Override
+    public Integer call() throws Exception {
+        int accountCount = accounts == null ? 2 * connections : accounts;
+        if (orders < 1 || connections < 1 || accountCount < connections) {
+            spec.commandLine().getErr().println("dexnode bench api: need --orders >= 1, --connections >= 1, --accounts >= --connections");
+            return 2;
+        }
+        ApiLoad.Report report;
+        try {
+            report = ApiBench.run(new ApiBench.Settings(orders, connections, accountCount, node, market, blockMs, blockTxs, !noFsync,
+                    seed, null), System.out);
+        } catch (ApiBench.DepositsRefusedException e) {
+            spec.commandLine().getErr().println("dexnode bench api: " + e.getMessage());
+            return 1;
+        }
+        if (json != null) {
+            JsonReport.write(json, report.toJson(), System.out);
+        }
+        return 0;
+    }
+}

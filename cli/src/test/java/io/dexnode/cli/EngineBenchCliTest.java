@@ -1,0 +1,50 @@
+package io.dexnode.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code dexnode bench engine} runs end to end on a small workload, counts only the timed orders,
+ * writes the JSON fields issue #5 names, and deletes its temporary store.
+ */
+class EngineBenchCliTest {
+
+    @TempDir
+    Path tmp;
+
+    @Test
+    void smallRunWritesTheJsonFieldsAndLeavesNoTemporaryFiles() throws Exception {
+        Path json = tmp.resolve("out/engine.json");
+        Path work = tmp.resolve("work");
+        Files.createDirectories(work);
+        int exit = Main.execute("bench", "engine", "--orders", "3000", "--warmup", "1000", "--block-txs", "400",
+                "--markets", "2", "--accounts", "50", "--json", json.toString(), "--dir", work.toString());
+        assertThat(exit).isZero();
+        JsonNode report = new ObjectMapper().readTree(Files.readString(json));
+        assertThat(report.get("orders").asLong()).isEqualTo(3000);
+        assertThat(report.get("warmupOrders").asLong()).isEqualTo(1000);
+        assertThat(report.get("blockTxs").asLong()).isEqualTo(400);
+        assertThat(report.get("blocks").asLong()).isEqualTo(8);
+        assertThat(report.get("ordersPerSec").asDouble()).isPositive();
+        for (String stage : new String[] {"matching", "tree", "rocksdb"}) {
+            assertThat(report.get("secondsIn").get(stage).asDouble()).as(stage).isPositive();
+        }
+        try (Stream<Path> left = Files.list(work)) {
+            assertThat(left).as("temporary store deleted").isEmpty();
+        }
+    }
+
+    @Test
+    void nonPositiveSizesAndNegativeWarmupsAreRejected() {
+        assertThat(Main.execute("bench", "engine", "--orders", "0")).isEqualTo(2);
+        assertThat(Main.execute("bench", "engine", "--block-txs", "-1")).isEqualTo(2);
+        assertThat(Main.execute("bench", "engine", "--warmup", "-1")).isEqualTo(2);
+    }
+}
