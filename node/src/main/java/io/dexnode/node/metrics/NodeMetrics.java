@@ -1,7 +1,8 @@
 package io.dexnode.node.metrics;
 
-import io.dexnode.engine.RecoveryReport;
+import io.dexnode.engine.recovery.RecoveryReport;
 import io.dexnode.engine.tx.RejectCode;
+import io.dexnode.node.api.ApiCodes;
 import io.prometheus.metrics.core.metrics.Counter;
 import io.prometheus.metrics.core.metrics.Gauge;
 import io.prometheus.metrics.core.metrics.GaugeWithCallback;
@@ -97,7 +98,7 @@ public final class NodeMetrics {
                 .register(registry);
         // Every code, kind and reason is exposed from the start (at 0), so the documented series exist before the first event.
         for (RejectCode code : RejectCode.values()) {
-            rejections.initLabelValues(code.jsonName());
+            rejections.initLabelValues(ApiCodes.name(code));
         }
         for (RecoveryReport.Inconsistency kind : RecoveryReport.Inconsistency.values()) {
             repairs.initLabelValues(kind.metricName());
@@ -128,7 +129,7 @@ public final class NodeMetrics {
     }
 
     public void rejected(RejectCode code) {
-        rejections.labelValues(code.jsonName()).inc();
+        rejections.labelValues(ApiCodes.name(code)).inc();
     }
 
     public void streamClosed(StreamClosure reason) {

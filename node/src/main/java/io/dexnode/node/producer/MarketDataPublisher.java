@@ -6,7 +6,7 @@ import io.dexnode.engine.Engine;
 import io.dexnode.engine.Fill;
 import io.dexnode.engine.OrderUpdate;
 import io.dexnode.engine.schema.MarketParams;
-import io.dexnode.book.OrderBook;
+import io.dexnode.book.BookView;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
@@ -99,7 +99,7 @@ public final class MarketDataPublisher {
     }
 
     private MarketView view(MarketParams p, long height, List<Trade> recent) {
-        OrderBook book = engine.book(p.marketId());
+        BookView book = engine.book(p.marketId());
         return new MarketView(p, height, book.depthLevels(Side.BUY, Integer.MAX_VALUE),
                 book.depthLevels(Side.SELL, Integer.MAX_VALUE), book.orderCount(), recent);
     }
