@@ -24,6 +24,17 @@ public record BookRebuild(int marketId, List<Long> onlyInBook, List<Long> onlyIn
         return stateInconsistencies.isEmpty();
     }
 
+    /** What is wrong in state itself, by kind with the order ids (e.g. {@code cancelled_order [7]}); null if nothing. */
+    public String stateProblem() {
+        if (stateConsistent()) {
+            return null;
+        }
+        StringBuilder sb = new StringBuilder();
+        stateInconsistencies.forEach((kind, ids) -> sb.append(sb.isEmpty() ? "" : "; ").append(kind.metricName())
+                .append(' ').append(shown(ids)));
+        return sb.toString();
+    }
+
     /** One line for a log: which orders differed, and what (if anything) is still wrong. */
     public String describe() {
         StringBuilder sb = new StringBuilder("market ").append(marketId).append(": ");
@@ -31,8 +42,7 @@ public record BookRebuild(int marketId, List<Long> onlyInBook, List<Long> onlyIn
         sb.append(onlyInState.size()).append(" only in state ").append(shown(onlyInState)).append(", ");
         sb.append(differing.size()).append(" differing ").append(shown(differing));
         if (!stateConsistent()) {
-            sb.append("; state itself is inconsistent:");
-            stateInconsistencies.forEach((kind, ids) -> sb.append(' ').append(kind.metricName()).append(' ').append(shown(ids)));
+            sb.append("; state itself is inconsistent: ").append(stateProblem());
         }
         if (!fixed()) {
             sb.append("; the rebuilt book still disagrees with the index: ").append(stillDisagrees);

@@ -59,6 +59,7 @@ public final class NodeMetrics {
     private final Histogram executeSeconds;
     private final Histogram recoverySeconds;
     private final Counter repairs;
+    private final Counter bookRebuilds;
     private final Counter streamClosed;
     private final Gauge checkpointHeight;
     private final Counter checkpointFailures;
@@ -86,6 +87,10 @@ public final class NodeMetrics {
         repairs = Counter.builder().name("recovery_repairs_total")
                 .help("Inconsistencies between the ActiveOrder index and the order records found at recovery, by kind.")
                 .labelNames("kind").register(registry);
+        bookRebuilds = Counter.builder().name("dexnode_book_rebuilds_total")
+                .help("Markets whose in-memory book a periodic consistency check found disagreeing with state and rebuilt"
+                        + " from state (each is logged with the orders that differed).")
+                .register(registry);
         streamClosed = Counter.builder().name("dexnode_stream_closed_total")
                 .help("WebSocket stream connections the node closed for breaking a bound, or refused over the connection limit,"
                         + " by reason (a client's own close is not counted).")
@@ -144,6 +149,11 @@ public final class NodeMetrics {
     public void recovered(String method, long nanos, RecoveryReport report) {
         recoverySeconds.labelValues(method).observe(nanos / 1e9);
         report.inconsistencies().forEach((kind, ids) -> repairs.labelValues(kind.metricName()).inc(ids.size()));
+    }
+
+    /** A market's book was rebuilt from state after a consistency check found it disagreeing. */
+    public void bookRebuilt() {
+        bookRebuilds.inc();
     }
 
     /** A checkpoint of {@code height} was written ({@code true}) or could not be. */

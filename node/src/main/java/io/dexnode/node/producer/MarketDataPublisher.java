@@ -47,6 +47,21 @@ public final class MarketDataPublisher {
         return current;
     }
 
+    /**
+     * Re-reads one market's view from its book, keeping its recent trades and the published height:
+     * after the book was rebuilt from state between blocks, so that readers see the rebuilt depth.
+     */
+    public void refresh(int marketId) {
+        MarketData before = current;
+        MarketView old = before.market(marketId);
+        if (old == null) {
+            return;
+        }
+        TreeMap<Integer, MarketView> views = new TreeMap<>(before.markets());
+        views.put(marketId, view(old.params(), before.height(), old.trades()));
+        current = new MarketData(before.height(), views);
+    }
+
     /** Publishes the data after {@code block} and returns what changed in it. */
     public BlockEvents publish(BlockResult block) {
         long height = block.header().height();
