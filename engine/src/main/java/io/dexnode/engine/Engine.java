@@ -276,9 +276,16 @@ public final class Engine implements BookSource {
         }
 
         @Override
-        public void clearBook(int marketId) {
+        public void replaceBook(int marketId, List<RestingOrder> orders) {
             markets.view(marketId).forEachOrder((id, owner, side, price, remaining, seq) -> ledger.unindex(owner, marketId, id));
+            for (RestingOrder o : orders) {
+                ledger.unindex(o.accountId(), marketId, o.orderId());
+            }
             markets.clear(marketId);
+            markets.install(marketId, orders);
+            for (RestingOrder o : orders) {
+                ledger.index(o);
+            }
             ledger.forgetCachedRecords();
         }
 

@@ -175,6 +175,11 @@ public final class Ledger {
         accountOrders.addAll(orders);
     }
 
+    /** Adds one restored order to the account order index (its book was rebuilt). */
+    public void index(RestingOrder o) {
+        accountOrders.add(o.accountId(), o.marketId(), o.orderId(), o.clientOrderId());
+    }
+
     /** Drops one order from the account order index (its book is being rebuilt). */
     public void unindex(long accountId, int marketId, long orderId) {
         accountOrders.remove(accountId, marketId, orderId, accountOrders.clientIdOf(orderId));

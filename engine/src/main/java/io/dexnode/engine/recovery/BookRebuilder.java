@@ -27,12 +27,10 @@ public final class BookRebuilder {
         }
         book.forEachOrder((id, owner, side, price, remaining, seq) ->
                 before.put(id, new RestingOrder(marketId, id, owner, side, price, remaining, seq, target.clientOrderIdOf(id))));
-        target.clearBook(marketId);
         MarketLoad load = MarketLoad.load(target.store(), marketId);
         RecoveryReport.Builder found = new RecoveryReport.Builder();
         load.report(found, new RepairPlan());
-        target.install(marketId, load.valid);
-        target.index(List.of(load.valid));
+        target.replaceBook(marketId, load.valid);
 
         List<Long> onlyInState = new ArrayList<>();
         List<Long> differing = new ArrayList<>();

@@ -34,10 +34,11 @@ public interface RecoveryTarget extends BookSource {
     void index(List<List<RestingOrder>> orders);
 
     /**
-     * Empties one market's book, drops the orders it held from the per-account maps, and forgets
-     * every cached state record: that book is about to be rebuilt from state.
+     * Replaces one market's book by {@code orders} (in priority order), rebuilt from state: the
+     * orders the book held and {@code orders} leave the per-account maps, then {@code orders} enter
+     * them one by one, and every cached state record is forgotten.
      */
-    void clearBook(int marketId);
+    void replaceBook(int marketId, List<RestingOrder> orders);
 
     /**
      * Commits {@code writes} as the next block, a repair block with no transactions whose record
