@@ -30,7 +30,7 @@ public interface RecoveryTarget extends BookSource {
     /** Puts restored orders, in priority order, into one market's book; markets may be installed in parallel. */
     void install(int marketId, List<RestingOrder> orders);
 
-    /** Adds restored orders (per market) to the per-account maps of active orders. */
+    /** Adds restored orders (per market) to the per-account maps of active orders, which {@link #reset} emptied. */
     void index(List<List<RestingOrder>> orders);
 
     /**
