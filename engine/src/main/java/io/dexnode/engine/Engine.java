@@ -330,7 +330,8 @@ public final class Engine implements BookSource {
         if (book == null) {
             return null;
         }
-        return new Depth(marketId, store.latestVersion(), book.depthLevels(Side.BUY, levels), book.depthLevels(Side.SELL, levels));
+        return new Depth(marketId, store.latestVersion(), book.depthLevels(Side.BUY, levels),
+                book.depthLevels(Side.SELL, levels));
     }
 
     /** The client order id of a resting order, or null. */

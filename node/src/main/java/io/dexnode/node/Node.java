@@ -45,7 +45,8 @@ public final class Node implements AutoCloseable {
      * {@code engine} makes the engine over the node's store (a test may wrap the store or the books
      * to break them on purpose).
      */
-    public record Options(ProducerHook hook, Runnable onHalt, IntConsumer beforeRecovery, Function<StateStore, Engine> engine) {
+    public record Options(ProducerHook hook, Runnable onHalt, IntConsumer beforeRecovery,
+                          Function<StateStore, Engine> engine) {
         public Options(ProducerHook hook, Runnable onHalt, IntConsumer beforeRecovery) {
             this(hook, onHalt, beforeRecovery, Engine::new);
         }

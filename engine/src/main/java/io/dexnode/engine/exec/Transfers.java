@@ -12,9 +12,9 @@ import io.dexnode.engine.tx.Tx;
 import java.util.List;
 
 /**
- * Collateral in and out: a deposit (which opens the account on first use) and a withdrawal, which
- * must leave the account's equity covering its initial margin. The only transactions that change
- * the sum of collateral, insurance and fees.
+ * Collateral in and out of the exchange: a deposit (which opens the account on first use) and a
+ * withdrawal, which must leave the account's equity covering its initial margin. The only
+ * transactions that change deposits − withdrawals, which Σ collateral − Σ entry notional equals.
  */
 final class Transfers {
     private final Ledger ledger;

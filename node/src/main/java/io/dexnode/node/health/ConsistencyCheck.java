@@ -32,28 +32,11 @@ public final class ConsistencyCheck {
     public static String run(Engine engine, NodeMetrics metrics, IntConsumer rebuilt) {
         List<String> unresolved = new ArrayList<>();
         for (BookMismatch mismatch : engine.bookMismatches()) {
-            metrics.bookRebuilt();
-            BookRebuild r;
-            try {
-                r = engine.rebuildBookFromState(mismatch.marketId());
-            } catch (RuntimeException e) {
-                LOG.error("book of market {} disagreed with state ({}) and could not be rebuilt from it", mismatch.marketId(),
-                        mismatch.description(), e);
-                unresolved.add("the book of market " + mismatch.marketId() + " could not be rebuilt from state: " + e.getMessage());
-                continue;
-            } finally {
-                rebuilt.accept(mismatch.marketId());
-            }
-            if (r.fixed()) {
-                LOG.warn("book of market {} disagreed with state ({}); rebuilt it from state: {}", mismatch.marketId(),
-                        mismatch.description(), r.describe());
-            } else {
-                LOG.error("book of market {} disagreed with state ({}); rebuilt from state, it still disagrees: {}",
-                        mismatch.marketId(), mismatch.description(), r.describe());
-            }
-            if (!r.stateConsistent()) {
-                unresolved.add("state of market " + r.marketId() + " is inconsistent: its ActiveOrder index names orders"
-                        + " that may not rest (" + r.stateProblem() + ")");
+            String left = rebuild(engine, mismatch);
+            rebuilt.accept(mismatch.marketId());
+            metrics.bookRebuilt(); // last: once counted, the rebuild is logged and its depth republished
+            if (left != null) {
+                unresolved.add(left);
             }
         }
         String problem = engine.consistencyProblem();
@@ -61,5 +44,27 @@ public final class ConsistencyCheck {
             return String.join("; ", unresolved) + "; " + problem;
         }
         return problem;
+    }
+
+    /** Rebuilds one market's book from state and logs what differed; returns what state itself got wrong, or null. */
+    private static String rebuild(Engine engine, BookMismatch mismatch) {
+        int market = mismatch.marketId();
+        BookRebuild r;
+        try {
+            r = engine.rebuildBookFromState(market);
+        } catch (RuntimeException e) {
+            LOG.error("book of market {} disagreed with state ({}) and could not be rebuilt from it", market,
+                    mismatch.description(), e);
+            return "the book of market " + market + " could not be rebuilt from state: " + e.getMessage();
+        }
+        if (r.fixed()) {
+            LOG.warn("book of market {} disagreed with state ({}); rebuilt it from state: {}", market,
+                    mismatch.description(), r.describe());
+        } else {
+            LOG.error("book of market {} disagreed with state ({}); rebuilt from state, it still disagrees: {}",
+                    market, mismatch.description(), r.describe());
+        }
+        return r.stateConsistent() ? null : "state of market " + market + " is inconsistent: its ActiveOrder index"
+                + " names orders that may not rest (" + r.stateProblem() + ")";
     }
 }
