@@ -23,7 +23,7 @@ import java.util.Objects;
  *
  * <p>Not thread-safe: one book belongs to one thread (the engine's execution thread).
  */
-public final class OrderBook {
+public final class OrderBook implements BookView {
     private static final int NIL = PriceLevels.NIL;
     private static final int DEFAULT_EXPECTED_ORDERS = 1024;
     /** The most resting orders one book holds (its arrays are int-indexed). */
@@ -57,6 +57,7 @@ public final class OrderBook {
     private int orderCount;
     /** Set by {@link #match}: why it stopped before filling the taker. */
     private int stop;
+    private final BookView view = new ReadOnlyBook(this);
 
     /** A book sized for a modest number of resting orders; it grows as needed. */
     public OrderBook(BookListener listener) {
@@ -279,6 +280,11 @@ public final class OrderBook {
     }
 
     // ------------------------------------------------------------------ queries
+
+    /** This book, read-only: what may be handed to code that must not change it. */
+    public BookView view() {
+        return view;
+    }
 
     /** The best bid price, or Long.MIN_VALUE if there are no bids. */
     public long bestBid() {

@@ -2,8 +2,8 @@ package io.dexnode.cli;
 
 import io.dexnode.engine.Depth;
 import io.dexnode.engine.Engine;
-import io.dexnode.engine.RecoveryOptions;
-import io.dexnode.engine.RecoveryRefusedException;
+import io.dexnode.engine.recovery.RecoveryOptions;
+import io.dexnode.engine.recovery.RecoveryRefusedException;
 import io.dexnode.node.api.JsonViews;
 import io.dexnode.state.StateConfig;
 import io.dexnode.state.StateManager;

@@ -1,9 +1,9 @@
 package io.dexnode.cli;
 
 import io.dexnode.engine.Engine;
-import io.dexnode.engine.RecoveryOptions;
-import io.dexnode.engine.RecoveryRefusedException;
-import io.dexnode.engine.RecoveryReport;
+import io.dexnode.engine.recovery.RecoveryOptions;
+import io.dexnode.engine.recovery.RecoveryRefusedException;
+import io.dexnode.engine.recovery.RecoveryReport;
 import io.dexnode.state.StateConfig;
 import io.dexnode.state.StateManager;
 import java.io.PrintWriter;

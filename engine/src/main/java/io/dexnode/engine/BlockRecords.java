@@ -11,6 +11,7 @@ import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The block records kept beside the state (unauthenticated extras committed in the same atomic
@@ -23,6 +24,11 @@ public final class BlockRecords {
     private static final byte ACCOUNT_ORDER = 'O';
     private static final byte[] PRESENT = {1};
     private static final byte FORMAT = 1;
+    /** A header record: format, time i64, transaction count u32. */
+    private static final int HEADER_LENGTH = 13;
+    /** An account-order key: kind, account u64, order u64. */
+    private static final int ACCOUNT_ORDER_KEY_LENGTH = 17;
+    private static final int ACCOUNT_ORDER_ID_AT = 9;
 
     private BlockRecords() {
     }
@@ -32,20 +38,20 @@ public final class BlockRecords {
         for (long[] accountAndOrder : newOrders) {
             ws.put(accountOrderKey(accountAndOrder[0], accountAndOrder[1]), PRESENT);
         }
-        ws.put(key(HEADER, height), ByteBuffer.allocate(13).put(FORMAT).putLong(time).putInt(txs.size()).array());
+        ws.put(key(HEADER, height), ByteBuffer.allocate(HEADER_LENGTH).put(FORMAT).putLong(time).putInt(txs.size()).array());
         ws.put(key(BODY, height), blockJson(height, time, txs).getBytes(StandardCharsets.UTF_8));
         return ws;
     }
 
     /** The records of a repair block: no transactions, and the repairs by kind with their order ids. */
-    static WriteSet repairExtras(long height, long time, RecoveryReport found) {
+    static WriteSet repairExtras(long height, long time, Map<String, List<Long>> repairsByKind) {
         WriteSet ws = new WriteSet();
-        ws.put(key(HEADER, height), ByteBuffer.allocate(13).put(FORMAT).putLong(time).putInt(0).array());
+        ws.put(key(HEADER, height), ByteBuffer.allocate(HEADER_LENGTH).put(FORMAT).putLong(time).putInt(0).array());
         StringBuilder sb = new StringBuilder();
         sb.append("{\"height\":").append(height).append(",\"time\":").append(time).append(",\"txs\":[],\"repair\":{");
         String comma = "";
-        for (var e : found.inconsistencies().entrySet()) {
-            sb.append(comma).append('"').append(e.getKey().metricName()).append("\":[");
+        for (Map.Entry<String, List<Long>> e : repairsByKind.entrySet()) {
+            sb.append(comma).append('"').append(e.getKey()).append("\":[");
             comma = ",";
             String idComma = "";
             for (long id : e.getValue()) {
@@ -85,7 +91,7 @@ public final class BlockRecords {
             return null;
         }
         ByteBuffer b = ByteBuffer.wrap(raw);
-        if (raw.length != 13 || b.get() != FORMAT) {
+        if (raw.length != HEADER_LENGTH || b.get() != FORMAT) {
             throw new IllegalStateException("block header record of height " + height + " is malformed");
         }
         long time = b.getLong();
@@ -106,12 +112,12 @@ public final class BlockRecords {
     public static List<Long> orderIdsOfAccount(StateStore store, long accountId) {
         List<Long> ids = new java.util.ArrayList<>();
         store.scanExtras(ByteBuffer.allocate(9).put(ACCOUNT_ORDER).putLong(accountId).array(),
-                (k, v) -> ids.add(ByteBuffer.wrap(k, 9, 8).getLong()));
+                (k, v) -> ids.add(ByteBuffer.wrap(k).getLong(ACCOUNT_ORDER_ID_AT)));
         return ids;
     }
 
     private static byte[] accountOrderKey(long accountId, long orderId) {
-        return ByteBuffer.allocate(17).put(ACCOUNT_ORDER).putLong(accountId).putLong(orderId).array();
+        return ByteBuffer.allocate(ACCOUNT_ORDER_KEY_LENGTH).put(ACCOUNT_ORDER).putLong(accountId).putLong(orderId).array();
     }
 
     private static byte[] key(byte kind, long height) {

@@ -15,7 +15,7 @@ import java.math.BigInteger;
  * in {@link BigInteger}. So the rule, not the width of a long, refuses or accepts: the margin
  * check never refuses as overflow, and one account's extreme trade cannot lock others out.
  */
-final class MarginTerms {
+public final class MarginTerms {
     private static final long BPS = 10_000;
 
     private final long collateral;
@@ -45,7 +45,7 @@ final class MarginTerms {
      * @param orderNotional  the order's notional, counted as open in its market
      * @param maxFee         the largest fee the order can pay, deducted from equity
      */
-    MarginTerms(long collateral, PositionRecord[] positions, long[] marks, int[] initialMarginBps, int ordered,
+    public MarginTerms(long collateral, PositionRecord[] positions, long[] marks, int[] initialMarginBps, int ordered,
                 long orderNotional, long maxFee) {
         this.collateral = collateral;
         this.positions = positions;
@@ -77,7 +77,7 @@ final class MarginTerms {
      * {@code markOverride} (if &gt; 0, else at its mark); {@link #equity()} and {@link #required()}
      * then give the two values.
      */
-    boolean covers(long markOverride) {
+    public boolean covers(long markOverride) {
         if (restFits) {
             try {
                 long e = Math.addExact(collateral, restEquity);
@@ -118,22 +118,22 @@ final class MarginTerms {
     }
 
     /** The last evaluation's equity, in decimal. */
-    String equity() {
+    public String equity() {
         return exactEquity != null ? exactEquity.toString() : Long.toString(equity);
     }
 
     /** The last evaluation's required margin, in decimal. */
-    String required() {
+    public String required() {
         return exactRequired != null ? exactRequired.toString() : Long.toString(required);
     }
 
     /** The last evaluation's equity, exactly. */
-    BigInteger equityValue() {
+    public BigInteger equityValue() {
         return exactEquity != null ? exactEquity : BigInteger.valueOf(equity);
     }
 
     /** The last evaluation's required margin, exactly. */
-    BigInteger requiredValue() {
+    public BigInteger requiredValue() {
         return exactRequired != null ? exactRequired : BigInteger.valueOf(required);
     }
 
@@ -141,7 +141,7 @@ final class MarginTerms {
      * The account's headroom sum with the order (see {@code Engine.checkHeadroom}); throws
      * {@link ArithmeticException} if it does not fit in a long. It does not depend on the marks.
      */
-    long headroom() {
+    public long headroom() {
         long h = Math.absExact(collateral);
         for (PositionRecord p : positions) {
             h = Math.addExact(h, headroomOf(p));

@@ -17,7 +17,7 @@ public record TxResult(Tx tx, Rejection rejection, long accountId, long orderId,
         return rejection == null;
     }
 
-    static TxResult rejected(Tx tx, Rejection rejection) {
+    public static TxResult rejected(Tx tx, Rejection rejection) {
         return new TxResult(tx, rejection, 0, 0, null, 0, List.of());
     }
 }

@@ -2,7 +2,10 @@ package io.dexnode.engine;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.dexnode.engine.RecoveryReport.Method;
+import io.dexnode.engine.recovery.BookSnapshotWriter;
+import io.dexnode.engine.recovery.RecoveryOptions;
+import io.dexnode.engine.recovery.RecoveryReport.Method;
+import io.dexnode.engine.recovery.RecoveryReport;
 import io.dexnode.engine.schema.MarketParams;
 import io.dexnode.engine.tx.Block;
 import io.dexnode.state.StateConfig;

@@ -2,7 +2,9 @@ package io.dexnode.engine;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.dexnode.book.OrderBook;
+import io.dexnode.book.BookView;
+import io.dexnode.engine.recovery.RecoveryOptions;
+import io.dexnode.engine.recovery.RecoveryReport;
 import io.dexnode.engine.schema.MarketParams;
 import io.dexnode.engine.tx.Block;
 import io.dexnode.state.InMemoryStateStore;
@@ -143,7 +145,7 @@ class DeterminismTest {
         }
     }
 
-    static List<String> l3(OrderBook book) {
+    static List<String> l3(BookView book) {
         List<String> out = new ArrayList<>();
         book.forEachOrder((id, owner, side, price, remaining, seq) ->
                 out.add(id + ":" + owner + ":" + side + ":" + price + ":" + remaining + ":" + seq));

@@ -1,5 +1,7 @@
 package io.dexnode.engine;
 
+import io.dexnode.engine.recovery.BookSnapshotWriter;
+import io.dexnode.engine.recovery.RecoveryOptions;
 import io.dexnode.engine.tx.Block;
 import io.dexnode.state.StateConfig;
 import io.dexnode.state.StateManager;

@@ -2,6 +2,8 @@ package io.dexnode.engine;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.dexnode.engine.recovery.RecoveryOptions;
+import io.dexnode.engine.recovery.RecoveryReport;
 import io.dexnode.engine.schema.MarketParams;
 import io.dexnode.engine.tx.Block;
 import io.dexnode.state.InMemoryStateStore;

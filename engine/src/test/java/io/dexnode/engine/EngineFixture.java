@@ -24,8 +24,13 @@ final class EngineFixture {
     }
 
     EngineFixture(StateStore store) {
+        this(store, BookFactory.STANDARD);
+    }
+
+    /** An engine whose books {@code books} makes (a test may keep them, to break one). */
+    EngineFixture(StateStore store, BookFactory books) {
         this.store = store;
-        this.engine = new Engine(store);
+        this.engine = new Engine(store, EngineConfig.defaults(), books);
         engine.rebuildOrderbookFromState();
         this.height = Math.max(0, store.latestVersion());
     }

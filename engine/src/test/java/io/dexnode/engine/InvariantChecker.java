@@ -2,7 +2,7 @@ package io.dexnode.engine;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.dexnode.book.OrderBook;
+import io.dexnode.book.BookView;
 import io.dexnode.book.Side;
 import io.dexnode.engine.schema.AccountRecord;
 import io.dexnode.engine.schema.ActiveOrderEntry;
@@ -64,7 +64,7 @@ final class InvariantChecker {
             if (o.status() == OrderStatus.FILLED) {
                 assertThat(o.remaining()).isZero();
             }
-            OrderBook book = engine.book(o.marketId());
+            BookView book = engine.book(o.marketId());
             assertThat(book.contains(o.orderId())).as("book holds order %s", o.orderId()).isEqualTo(shouldIndex);
             if (shouldIndex) {
                 active++;

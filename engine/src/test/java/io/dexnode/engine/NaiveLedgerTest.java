@@ -6,7 +6,7 @@ import static io.dexnode.engine.EngineFixture.BTC;
 import static io.dexnode.engine.EngineFixture.gtc;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.dexnode.book.OrderBook;
+import io.dexnode.book.BookView;
 import io.dexnode.book.Side;
 import io.dexnode.engine.schema.AccountRecord;
 import io.dexnode.engine.schema.MarketParams;
@@ -143,7 +143,7 @@ class NaiveLedgerTest {
                     out.add(new Tx.Reduce(who, 0, o.id(), null, size));
                 }
                 case 1, 2 -> {
-                    OrderBook book = engine.book(o.market().marketId());
+                    BookView book = engine.book(o.market().marketId());
                     long opposite = o.side() == BUY ? book.bestAsk() : book.bestBid();
                     boolean empty = opposite == Long.MAX_VALUE || opposite == Long.MIN_VALUE;
                     long through = (o.side() == BUY ? 1 : -1) * tick * rnd.nextInt(3);

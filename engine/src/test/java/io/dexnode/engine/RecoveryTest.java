@@ -7,7 +7,10 @@ import static io.dexnode.engine.EngineFixture.gtc;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.dexnode.engine.RecoveryReport.Inconsistency;
+import io.dexnode.engine.recovery.RecoveryOptions;
+import io.dexnode.engine.recovery.RecoveryRefusedException;
+import io.dexnode.engine.recovery.RecoveryReport.Inconsistency;
+import io.dexnode.engine.recovery.RecoveryReport;
 import io.dexnode.engine.schema.ActiveOrderEntry;
 import io.dexnode.engine.schema.OrderRecord;
 import io.dexnode.engine.schema.OrderStatus;
@@ -89,7 +92,7 @@ class RecoveryTest {
             assertThat(report.repairHeight()).isEqualTo(before + 1);
             assertThat(store.latestVersion()).isEqualTo(before + 1);
             assertThat(BlockRecords.body(store, before + 1)).contains("\"repair\"", kind.metricName());
-            assertThat(OrderbookRecovery.verify(engine)).isNull();
+            assertThat(engine.bookMismatches()).isEmpty();
         }
         try (StateManager store = StateManager.open(dir, CFG)) {
             RecoveryReport again = recover(new Engine(store));

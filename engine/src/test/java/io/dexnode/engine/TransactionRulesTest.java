@@ -8,6 +8,7 @@ import static io.dexnode.engine.EngineFixture.gtc;
 import static io.dexnode.engine.EngineFixture.place;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.dexnode.book.BookReason;
 import io.dexnode.book.SelfTradePrevention;
 import io.dexnode.book.Side;
 import io.dexnode.book.TimeInForce;
@@ -369,7 +370,7 @@ class TransactionRulesTest {
         assertThat(b.orderUpdates()).singleElement().satisfies(u -> {
             assertThat(u.orderId()).isEqualTo(id);
             assertThat(u.status()).isEqualTo(OrderStatus.CANCELLED);
-            assertThat(u.reason()).isEqualTo("cancelled_by_user");
+            assertThat(u.reason()).isEqualTo(BookReason.CANCELLED_BY_USER);
         });
     }
 

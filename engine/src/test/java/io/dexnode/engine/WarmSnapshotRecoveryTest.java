@@ -7,8 +7,13 @@ import static io.dexnode.engine.EngineFixture.gtc;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.dexnode.engine.RecoveryReport.Inconsistency;
-import io.dexnode.engine.RecoveryReport.Method;
+import io.dexnode.engine.recovery.BookSnapshotLoader;
+import io.dexnode.engine.recovery.BookSnapshotWriter;
+import io.dexnode.engine.recovery.RecoveryOptions;
+import io.dexnode.engine.recovery.RecoveryRefusedException;
+import io.dexnode.engine.recovery.RecoveryReport.Inconsistency;
+import io.dexnode.engine.recovery.RecoveryReport.Method;
+import io.dexnode.engine.recovery.RecoveryReport;
 import io.dexnode.engine.schema.ActiveOrderEntry;
 import io.dexnode.engine.schema.MarketParams;
 import io.dexnode.engine.schema.OrderRecord;

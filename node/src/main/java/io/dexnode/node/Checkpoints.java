@@ -1,6 +1,6 @@
 package io.dexnode.node;
 
-import io.dexnode.engine.BookSnapshotWriter;
+import io.dexnode.engine.recovery.BookSnapshotWriter;
 import io.dexnode.state.StateManager;
 import java.io.IOException;
 import java.io.UncheckedIOException;

@@ -9,6 +9,7 @@ import io.dexnode.engine.tx.RejectedException;
 import io.dexnode.engine.tx.Rejection;
 import io.dexnode.engine.tx.Tx;
 import io.dexnode.engine.tx.TxJson;
+import io.dexnode.node.api.ApiCodes;
 import io.dexnode.state.InMemoryStateStore;
 import java.io.IOException;
 import java.io.InputStream;
@@ -138,7 +139,7 @@ public record Genesis(String chainId, String admin, boolean requireChainId, List
                 if (r != null) {
                     throw new IOException(source + ": market " + i + " (" + markets.get(i).params().symbol() + ", id "
                             + Integer.toUnsignedString(markets.get(i).params().marketId()) + ") would be rejected: "
-                            + r.code().jsonName() + ": " + r.message());
+                            + ApiCodes.name(r.code()) + ": " + r.message());
                 }
             }
         }

@@ -3,9 +3,9 @@ package io.dexnode.node;
 import io.dexnode.engine.BlockRecords;
 import io.dexnode.engine.BlockResult;
 import io.dexnode.engine.Engine;
-import io.dexnode.engine.RecoveryReport;
 import io.dexnode.engine.StateQueries;
 import io.dexnode.engine.TxResult;
+import io.dexnode.engine.recovery.RecoveryReport;
 import io.dexnode.node.api.ApiServer;
 import io.dexnode.node.api.StreamHub;
 import io.dexnode.node.api.TxAdmission;
@@ -16,10 +16,12 @@ import io.dexnode.node.producer.MarketDataPublisher;
 import io.dexnode.node.producer.MarketView;
 import io.dexnode.node.producer.ProducerHook;
 import io.dexnode.state.StateManager;
+import io.dexnode.state.StateStore;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Function;
 import java.util.function.IntConsumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -39,9 +41,16 @@ public final class Node implements AutoCloseable {
 
     /**
      * Test and embedding seams; production uses {@link #defaults()}. {@code beforeRecovery} runs
-     * with the bound HTTP port once the server answers and before the books are recovered.
+     * with the bound HTTP port once the server answers and before the books are recovered;
+     * {@code engine} makes the engine over the node's store (a test may wrap the store or the books
+     * to break them on purpose).
      */
-    public record Options(ProducerHook hook, Runnable onHalt, IntConsumer beforeRecovery) {
+    public record Options(ProducerHook hook, Runnable onHalt, IntConsumer beforeRecovery,
+                          Function<StateStore, Engine> engine) {
+        public Options(ProducerHook hook, Runnable onHalt, IntConsumer beforeRecovery) {
+            this(hook, onHalt, beforeRecovery, Engine::new);
+        }
+
         public Options(ProducerHook hook, Runnable onHalt) {
             this(hook, onHalt, port -> { });
         }
@@ -75,7 +84,7 @@ public final class Node implements AutoCloseable {
         this.store = StateManager.open(config.data(), config.stateConfig());
         ApiServer server = null;
         try {
-            this.engine = new Engine(store);
+            this.engine = options.engine().apply(store);
             this.marketData = new MarketDataPublisher(engine);
             BlockProducer[] producerRef = new BlockProducer[1];
             StreamHub[] streamRef = new StreamHub[1];

@@ -1,10 +1,10 @@
 package io.dexnode.node;
 
-import io.dexnode.engine.BookSnapshotWriter;
 import io.dexnode.engine.Engine;
-import io.dexnode.engine.RecoveryOptions;
-import io.dexnode.engine.RecoveryRefusedException;
-import io.dexnode.engine.RecoveryReport;
+import io.dexnode.engine.recovery.BookSnapshotWriter;
+import io.dexnode.engine.recovery.RecoveryOptions;
+import io.dexnode.engine.recovery.RecoveryRefusedException;
+import io.dexnode.engine.recovery.RecoveryReport;
 import java.nio.file.Path;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;

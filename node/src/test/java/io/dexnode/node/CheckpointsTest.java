@@ -2,8 +2,8 @@ package io.dexnode.node;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.dexnode.engine.BookSnapshotWriter;
-import io.dexnode.engine.RecoveryReport;
+import io.dexnode.engine.recovery.BookSnapshotWriter;
+import io.dexnode.engine.recovery.RecoveryReport;
 import io.dexnode.node.client.NodeClient;
 import io.dexnode.testsupport.TemporaryDirectory;
 import java.nio.file.Files;

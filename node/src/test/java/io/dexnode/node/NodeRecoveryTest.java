@@ -3,7 +3,7 @@ package io.dexnode.node;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.dexnode.engine.RecoveryReport;
+import io.dexnode.engine.recovery.RecoveryReport;
 import io.dexnode.engine.schema.StateKey;
 import io.dexnode.node.client.NodeClient;
 import io.dexnode.state.StateConfig;

@@ -2,8 +2,8 @@ package io.dexnode.node;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.dexnode.engine.RecoveryReport.Inconsistency;
-import io.dexnode.engine.RecoveryReport;
+import io.dexnode.engine.recovery.RecoveryReport.Inconsistency;
+import io.dexnode.engine.recovery.RecoveryReport;
 import io.dexnode.engine.schema.OrderRecord;
 import io.dexnode.engine.schema.OrderStatus;
 import io.dexnode.engine.schema.StateKey;

@@ -1,10 +1,10 @@
 package io.dexnode.bench.recovery;
 
-import io.dexnode.engine.BookSnapshotWriter;
 import io.dexnode.engine.Depth;
 import io.dexnode.engine.Engine;
-import io.dexnode.engine.RecoveryOptions;
-import io.dexnode.engine.RecoveryReport;
+import io.dexnode.engine.recovery.BookSnapshotWriter;
+import io.dexnode.engine.recovery.RecoveryOptions;
+import io.dexnode.engine.recovery.RecoveryReport;
 import io.dexnode.state.StateConfig;
 import io.dexnode.state.StateManager;
 import java.nio.file.Path;

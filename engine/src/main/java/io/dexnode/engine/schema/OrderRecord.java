@@ -15,6 +15,21 @@ public record OrderRecord(long orderId, int marketId, long accountId, Side side,
                           String clientOrderId) {
     private static final byte FORMAT = 1;
 
+    // Byte offsets of the encoded fields (the layout of encode), for reads in place.
+    private static final int ORDER_ID_AT = 1;
+    private static final int MARKET_ID_AT = 9;
+    private static final int ACCOUNT_ID_AT = 13;
+    private static final int SIDE_AT = 21;
+    private static final int PRICE_AT = 22;
+    private static final int REMAINING_AT = 38;
+    private static final int TIF_AT = 54;
+    private static final int STP_AT = 55;
+    private static final int STATUS_AT = 56;
+    private static final int PRIORITY_SEQ_AT = 57;
+    private static final int CLIENT_ID_LENGTH_AT = 81;
+    /** The client order id's bytes, after every fixed-width field: also the shortest record. */
+    private static final int CLIENT_ID_AT = 85;
+
     public boolean isActive() {
         return status == OrderStatus.ACTIVE;
     }
@@ -46,10 +61,10 @@ public record OrderRecord(long orderId, int marketId, long accountId, Side side,
      * decoding it (recovery's pass over all order history asks this of every record).
      */
     public static boolean isResting(java.nio.ByteBuffer value) {
-        if (value.limit() < 57 || value.get(0) != FORMAT) {
+        if (value.limit() <= STATUS_AT || value.get(0) != FORMAT) {
             return false;
         }
-        return value.getLong(38) > 0 && value.get(56) == OrderStatus.ACTIVE.ordinal();
+        return value.getLong(REMAINING_AT) > 0 && value.get(STATUS_AT) == OrderStatus.ACTIVE.ordinal();
     }
 
     /**
@@ -58,63 +73,61 @@ public record OrderRecord(long orderId, int marketId, long accountId, Side side,
      * read field by field, without decoding it into an object first.
      */
     public static final class InPlace {
-        private static final int MIN_LENGTH = 85;
-
         private InPlace() {
         }
 
         /** Throws as {@link #decode} would on a malformed record (format, length, enum ordinals, trailing bytes). */
         public static void check(java.nio.ByteBuffer v) {
-            if (v.limit() < MIN_LENGTH || v.get(0) != FORMAT) {
+            if (v.limit() < CLIENT_ID_AT || v.get(0) != FORMAT) {
                 throw new IllegalStateException("order record of " + v.limit() + " bytes with format "
-                        + (v.limit() == 0 ? "none" : v.get(0)) + ", expected format " + FORMAT + " and at least " + MIN_LENGTH + " bytes");
+                        + (v.limit() == 0 ? "none" : v.get(0)) + ", expected format " + FORMAT + " and at least " + CLIENT_ID_AT + " bytes");
             }
-            enumAt(SIDES, v.get(21) & 0xff);
-            enumAt(TIFS, v.get(54) & 0xff);
-            enumAt(STPS, v.get(55) & 0xff);
-            enumAt(STATUSES, v.get(56) & 0xff);
-            int lengthPlusOne = v.getInt(81);
-            int expected = MIN_LENGTH + (lengthPlusOne == 0 ? 0 : lengthPlusOne - 1);
+            enumAt(SIDES, v.get(SIDE_AT) & 0xff);
+            enumAt(TIFS, v.get(TIF_AT) & 0xff);
+            enumAt(STPS, v.get(STP_AT) & 0xff);
+            enumAt(STATUSES, v.get(STATUS_AT) & 0xff);
+            int lengthPlusOne = v.getInt(CLIENT_ID_LENGTH_AT);
+            int expected = CLIENT_ID_AT + (lengthPlusOne == 0 ? 0 : lengthPlusOne - 1);
             if (lengthPlusOne < 0 || v.limit() != expected) {
                 throw new IllegalStateException("order record of " + v.limit() + " bytes, expected " + expected);
             }
         }
 
         public static long orderId(java.nio.ByteBuffer v) {
-            return v.getLong(1);
+            return v.getLong(ORDER_ID_AT);
         }
 
         public static int marketId(java.nio.ByteBuffer v) {
-            return v.getInt(9);
+            return v.getInt(MARKET_ID_AT);
         }
 
         public static long accountId(java.nio.ByteBuffer v) {
-            return v.getLong(13);
+            return v.getLong(ACCOUNT_ID_AT);
         }
 
         public static Side side(java.nio.ByteBuffer v) {
-            return SIDES[v.get(21)];
+            return SIDES[v.get(SIDE_AT)];
         }
 
         public static long price(java.nio.ByteBuffer v) {
-            return v.getLong(22);
+            return v.getLong(PRICE_AT);
         }
 
         public static long remaining(java.nio.ByteBuffer v) {
-            return v.getLong(38);
+            return v.getLong(REMAINING_AT);
         }
 
         public static long prioritySeq(java.nio.ByteBuffer v) {
-            return v.getLong(57);
+            return v.getLong(PRIORITY_SEQ_AT);
         }
 
         public static String clientOrderId(java.nio.ByteBuffer v) {
-            int lengthPlusOne = v.getInt(81);
+            int lengthPlusOne = v.getInt(CLIENT_ID_LENGTH_AT);
             if (lengthPlusOne == 0) {
                 return null;
             }
             byte[] utf8 = new byte[lengthPlusOne - 1];
-            v.get(MIN_LENGTH, utf8);
+            v.get(CLIENT_ID_AT, utf8);
             return new String(utf8, java.nio.charset.StandardCharsets.UTF_8);
         }
     }

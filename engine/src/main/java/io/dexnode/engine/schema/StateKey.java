@@ -41,9 +41,21 @@ public sealed interface StateKey {
 
     /** One entry of the ActiveOrdersByMarket index; the value is the order's priority sequence. */
     record ActiveOrder(int marketId, long orderId) implements StateKey {
+        /** The encoded length: tag, market u32, order u64. */
+        public static final int ENCODED_LENGTH = 13;
+        private static final int ORDER_ID_AT = 5;
+
         @Override
         public byte[] encode() {
-            return new KeyWriter(13).tag(TAG_ACTIVE_ORDER).u32(marketId).u64(orderId).bytes();
+            return new KeyWriter(ENCODED_LENGTH).tag(TAG_ACTIVE_ORDER).u32(marketId).u64(orderId).bytes();
+        }
+
+        /** The order id of an encoded key read in place; throws unless it has this key's length. */
+        public static long orderIdOf(java.nio.ByteBuffer key) {
+            if (key.limit() != ENCODED_LENGTH) {
+                throw new IllegalStateException("ActiveOrder key of " + key.limit() + " bytes, expected " + ENCODED_LENGTH);
+            }
+            return key.getLong(ORDER_ID_AT);
         }
 
         /** The prefix under which every active order of a market sorts, in order-id order. */

@@ -226,7 +226,7 @@ public final class ApiServer implements AutoCloseable {
                 reject(ctx, RejectCode.OVERLOADED, cause.getMessage());
             } else if (!outcome.result().accepted()) {
                 RejectCode code = outcome.result().rejection().code();
-                json(ctx, code.httpStatus(), JsonViews.error(code.jsonName(), outcome.result().rejection().message()));
+                json(ctx, ApiCodes.httpStatus(code), JsonViews.error(code, outcome.result().rejection().message()));
             } else {
                 json(ctx, 200, JsonViews.accepted(outcome.height(), outcome.result()).toString());
             }
@@ -306,7 +306,7 @@ public final class ApiServer implements AutoCloseable {
         if (ctx.method() == HandlerType.POST && ctx.path().equals("/v1/tx")) {
             metrics.rejected(code);
         }
-        json(ctx, code.httpStatus(), JsonViews.error(code.jsonName(), message));
+        json(ctx, ApiCodes.httpStatus(code), JsonViews.error(code, message));
     }
 
     // ---------------------------------------------------------------- markets
@@ -569,9 +569,9 @@ public final class ApiServer implements AutoCloseable {
     /** The error code of an answer the router or Jetty gives by status alone: one mapping for both. */
     private static String httpCode(int status) {
         return switch (status) {
-            case 400 -> RejectCode.MALFORMED.jsonName();
+            case 400 -> ApiCodes.name(RejectCode.MALFORMED);
             case 404 -> "not_found";
-            case 413, 414, 431 -> RejectCode.TOO_LARGE.jsonName();
+            case 413, 414, 431 -> ApiCodes.name(RejectCode.TOO_LARGE);
             default -> status >= 500 ? "internal" : "http_" + status;
         };
     }

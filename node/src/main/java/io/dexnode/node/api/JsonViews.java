@@ -62,7 +62,7 @@ public final class JsonViews {
 
     /** {@code {"code":"<reject code>","message":…}}. */
     public static String error(RejectCode code, String message) {
-        return error(code.jsonName(), message);
+        return error(ApiCodes.name(code), message);
     }
 
     /** {@code {"code":…,"message":…}} for refusals that are not transaction rejections (unknown endpoint, block). */
@@ -176,7 +176,7 @@ public final class JsonViews {
         n.put("remaining", u.remaining());
         n.put("filled", u.filled());
         if (u.reason() != null) {
-            n.put("reason", u.reason());
+            n.put("reason", ApiCodes.name(u.reason()));
         }
         return n;
     }

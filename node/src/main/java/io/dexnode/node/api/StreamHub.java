@@ -528,7 +528,7 @@ public final class StreamHub implements AutoCloseable {
     private void sendError(Subscriber s, RejectCode code, String message) {
         ObjectNode n = JsonViews.MAPPER.createObjectNode();
         n.put("op", "error");
-        n.put("code", code.jsonName());
+        n.put("code", ApiCodes.name(code));
         n.put("message", message);
         send(s, n.toString());
     }

@@ -1,7 +1,8 @@
 package io.dexnode.node.metrics;
 
-import io.dexnode.engine.RecoveryReport;
+import io.dexnode.engine.recovery.RecoveryReport;
 import io.dexnode.engine.tx.RejectCode;
+import io.dexnode.node.api.ApiCodes;
 import io.prometheus.metrics.core.metrics.Counter;
 import io.prometheus.metrics.core.metrics.Gauge;
 import io.prometheus.metrics.core.metrics.GaugeWithCallback;
@@ -58,6 +59,7 @@ public final class NodeMetrics {
     private final Histogram executeSeconds;
     private final Histogram recoverySeconds;
     private final Counter repairs;
+    private final Counter bookRebuilds;
     private final Counter streamClosed;
     private final Gauge checkpointHeight;
     private final Counter checkpointFailures;
@@ -85,6 +87,10 @@ public final class NodeMetrics {
         repairs = Counter.builder().name("recovery_repairs_total")
                 .help("Inconsistencies between the ActiveOrder index and the order records found at recovery, by kind.")
                 .labelNames("kind").register(registry);
+        bookRebuilds = Counter.builder().name("dexnode_book_rebuilds_total")
+                .help("Markets whose in-memory book a periodic consistency check found disagreeing with state and rebuilt"
+                        + " from state (each is logged with the orders that differed).")
+                .register(registry);
         streamClosed = Counter.builder().name("dexnode_stream_closed_total")
                 .help("WebSocket stream connections the node closed for breaking a bound, or refused over the connection limit,"
                         + " by reason (a client's own close is not counted).")
@@ -97,7 +103,7 @@ public final class NodeMetrics {
                 .register(registry);
         // Every code, kind and reason is exposed from the start (at 0), so the documented series exist before the first event.
         for (RejectCode code : RejectCode.values()) {
-            rejections.initLabelValues(code.jsonName());
+            rejections.initLabelValues(ApiCodes.name(code));
         }
         for (RecoveryReport.Inconsistency kind : RecoveryReport.Inconsistency.values()) {
             repairs.initLabelValues(kind.metricName());
@@ -128,7 +134,7 @@ public final class NodeMetrics {
     }
 
     public void rejected(RejectCode code) {
-        rejections.labelValues(code.jsonName()).inc();
+        rejections.labelValues(ApiCodes.name(code)).inc();
     }
 
     public void streamClosed(StreamClosure reason) {
@@ -143,6 +149,11 @@ public final class NodeMetrics {
     public void recovered(String method, long nanos, RecoveryReport report) {
         recoverySeconds.labelValues(method).observe(nanos / 1e9);
         report.inconsistencies().forEach((kind, ids) -> repairs.labelValues(kind.metricName()).inc(ids.size()));
+    }
+
+    /** A market's book was rebuilt from state after a consistency check found it disagreeing. */
+    public void bookRebuilt() {
+        bookRebuilds.inc();
     }
 
     /** A checkpoint of {@code height} was written ({@code true}) or could not be. */

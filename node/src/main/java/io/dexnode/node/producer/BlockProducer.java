@@ -266,9 +266,13 @@ public final class BlockProducer {
         return true;
     }
 
-    /** Runs the book-vs-index check now, on this thread if it is the producer (or before it started). */
+    /**
+     * Runs the book-vs-index check now, on this thread if it is the producer (or before it started):
+     * a market whose book disagrees with state is rebuilt from state (and its market data
+     * republished) before the next block is cut; readiness is withdrawn only if a problem remains.
+     */
     public void checkConsistency() {
-        String problem = ConsistencyCheck.run(engine);
+        String problem = ConsistencyCheck.run(engine, metrics, publisher::refresh);
         if (problem != null) {
             LOG.error("consistency check failed: {}", problem);
         }

@@ -6,7 +6,7 @@ import io.dexnode.engine.Engine;
 import io.dexnode.engine.Fill;
 import io.dexnode.engine.OrderUpdate;
 import io.dexnode.engine.schema.MarketParams;
-import io.dexnode.book.OrderBook;
+import io.dexnode.book.BookView;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
@@ -45,6 +45,21 @@ public final class MarketDataPublisher {
         }
         current = new MarketData(height, views);
         return current;
+    }
+
+    /**
+     * Re-reads one market's view from its book, keeping its recent trades and the published height:
+     * after the book was rebuilt from state between blocks, so that readers see the rebuilt depth.
+     */
+    public void refresh(int marketId) {
+        MarketData before = current;
+        MarketView old = before.market(marketId);
+        if (old == null) {
+            return;
+        }
+        TreeMap<Integer, MarketView> views = new TreeMap<>(before.markets());
+        views.put(marketId, view(old.params(), before.height(), old.trades()));
+        current = new MarketData(before.height(), views);
     }
 
     /** Publishes the data after {@code block} and returns what changed in it. */
@@ -99,7 +114,7 @@ public final class MarketDataPublisher {
     }
 
     private MarketView view(MarketParams p, long height, List<Trade> recent) {
-        OrderBook book = engine.book(p.marketId());
+        BookView book = engine.book(p.marketId());
         return new MarketView(p, height, book.depthLevels(Side.BUY, Integer.MAX_VALUE),
                 book.depthLevels(Side.SELL, Integer.MAX_VALUE), book.orderCount(), recent);
     }

@@ -635,11 +635,8 @@ class ApiFuzzTest {
         if (NON_TX_CODES.containsKey(code)) {
             return NON_TX_CODES.get(code);
         }
-        try {
-            return RejectCode.valueOf(code.toUpperCase(Locale.ROOT)).httpStatus();
-        } catch (IllegalArgumentException e) {
-            return -1;
-        }
+        RejectCode rejection = ApiCodes.rejectCode(code);
+        return rejection == null ? -1 : ApiCodes.httpStatus(rejection);
     }
 
     private static void assertReady(String what) {

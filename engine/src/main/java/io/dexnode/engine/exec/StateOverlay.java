@@ -1,7 +1,7 @@
-package io.dexnode.engine;
+package io.dexnode.engine.exec;
 
-import io.dexnode.engine.schema.AccountRecord;
 import io.dexnode.engine.schema.AccountIdValue;
+import io.dexnode.engine.schema.AccountRecord;
 import io.dexnode.engine.schema.ActiveOrderEntry;
 import io.dexnode.engine.schema.CountersRecord;
 import io.dexnode.engine.schema.MarketParams;

@@ -1,4 +1,4 @@
-package io.dexnode.engine;
+package io.dexnode.engine.recovery;
 
 import java.nio.file.Path;
 

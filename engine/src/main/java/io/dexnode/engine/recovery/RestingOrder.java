@@ -1,4 +1,4 @@
-package io.dexnode.engine;
+package io.dexnode.engine.recovery;
 
 import io.dexnode.book.Side;
 import io.dexnode.engine.schema.OrderRecord;

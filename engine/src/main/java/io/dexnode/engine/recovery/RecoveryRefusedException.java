@@ -1,4 +1,4 @@
-package io.dexnode.engine;
+package io.dexnode.engine.recovery;
 
 /** Strict recovery found inconsistencies and refused to repair them; the report says which. */
 public final class RecoveryRefusedException extends RuntimeException {

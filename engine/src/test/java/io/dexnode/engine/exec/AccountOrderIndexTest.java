@@ -1,8 +1,9 @@
-package io.dexnode.engine;
+package io.dexnode.engine.exec;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.dexnode.book.Side;
+import io.dexnode.engine.recovery.RestingOrder;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;

@@ -1,4 +1,4 @@
-package io.dexnode.engine;
+package io.dexnode.engine.recovery;
 
 import io.dexnode.book.Side;
 import io.dexnode.state.StateStore;
@@ -71,7 +71,7 @@ public final class BookSnapshotLoader {
     }
 
     /** Reads and checks one snapshot file; any problem is an IllegalArgumentException saying what. */
-    static BookSnapshot load(Path file, StateStore store) {
+    public static BookSnapshot load(Path file, StateStore store) {
         byte[] all;
         try {
             all = Files.readAllBytes(file);

@@ -1,4 +1,4 @@
-package io.dexnode.engine;
+package io.dexnode.engine.exec;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,4 +1,4 @@
-package io.dexnode.engine;
+package io.dexnode.engine.recovery;
 
 import io.dexnode.engine.schema.ActiveOrderEntry;
 import io.dexnode.engine.schema.OrderRecord;

@@ -1,4 +1,4 @@
-package io.dexnode.engine;
+package io.dexnode.engine.recovery;
 
 /**
  * An order-independent digest of a set of (order id, remaining, priority) triples, with their
@@ -27,7 +27,7 @@ public record BookDigest(long count, long digest) {
     }
 
     /** SplitMix64's finalizer: a cheap, well-mixed 64-bit hash. */
-    static long mix(long z) {
+    public static long mix(long z) {
         z = (z ^ (z >>> 30)) * 0xbf58476d1ce4e5b9L;
         z = (z ^ (z >>> 27)) * 0x94d049bb133111ebL;
         return z ^ (z >>> 31);

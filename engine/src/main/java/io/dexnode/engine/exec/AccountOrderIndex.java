@@ -1,5 +1,7 @@
-package io.dexnode.engine;
+package io.dexnode.engine.exec;
 
+import io.dexnode.engine.recovery.BookDigest;
+import io.dexnode.engine.recovery.RestingOrder;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;

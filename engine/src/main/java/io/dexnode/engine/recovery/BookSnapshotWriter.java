@@ -1,4 +1,4 @@
-package io.dexnode.engine;
+package io.dexnode.engine.recovery;
 
 import io.dexnode.book.Side;
 import java.io.ByteArrayOutputStream;
@@ -40,8 +40,8 @@ public final class BookSnapshotWriter {
     private BookSnapshotWriter() {
     }
 
-    /** Writes the engine's books as of its committed height; call between blocks, on the engine's thread. */
-    public static Path write(Engine engine, Path dir) {
+    /** Writes the books of {@code engine} as of its committed height; call between blocks, on the engine's thread. */
+    public static Path write(BookSource engine, Path dir) {
         long version = engine.height();
         byte[] root = engine.root();
         ByteArrayOutputStream bytes = new ByteArrayOutputStream(1 << 16);
@@ -126,7 +126,8 @@ public final class BookSnapshotWriter {
         return (int) crc.getValue();
     }
 
-    static String fileName(long version) {
+    /** The file name of the snapshot of height {@code version}. */
+    public static String fileName(long version) {
         return String.format("books-%020d.snap", version);
     }
 }

@@ -1,0 +1,73 @@
+package io.dexnode.engine.exec;
+
+import io.dexnode.engine.BookFactory;
+import io.dexnode.engine.EngineConfig;
+import io.dexnode.engine.TxResult;
+import io.dexnode.engine.tx.RejectedException;
+import io.dexnode.engine.tx.Tx;
+import io.dexnode.state.StateStore;
+
+/**
+ * Executes one transaction of a block against the books and the state overlay: dispatches it to
+ * the role that handles it, keeps its writes if it is accepted, and undoes them if it is refused.
+ * A transaction is validated completely before any book is touched, so a refusal after that point
+ * is a broken invariant and is thrown, not returned. Owns the execution objects, wired once: the
+ * {@link Ledger}, the {@link Markets} and the roles between them.
+ */
+public final class TransactionExecutor {
+    private final Ledger ledger;
+    private final Markets markets;
+    private final FillSettlement settlement;
+    private final MarketListing listing;
+    private final Transfers transfers;
+    private final OrderLifecycle orders;
+
+    public TransactionExecutor(StateStore store, EngineConfig config, BookFactory books) {
+        this.ledger = new Ledger(store, config.recordCacheEntries());
+        this.settlement = new FillSettlement(ledger);
+        this.markets = new Markets(books, settlement, config.expectedOrdersPerMarket());
+        TransactionRules rules = new TransactionRules(ledger, markets);
+        MarginCheck margin = new MarginCheck(ledger, markets);
+        this.listing = new MarketListing(ledger, markets);
+        this.transfers = new Transfers(ledger, rules, margin);
+        this.orders = new OrderLifecycle(ledger, markets, rules, margin, settlement);
+    }
+
+    public Ledger ledger() {
+        return ledger;
+    }
+
+    public Markets markets() {
+        return markets;
+    }
+
+    /** Executes {@code tx} as the next transaction of {@code block}; a refusal changes nothing. */
+    public TxResult execute(BlockContext block, Tx tx) {
+        TxContext ctx = new TxContext(block);
+        settlement.ctx = ctx;
+        try {
+            TxResult result = switch (tx) {
+                case Tx.CreateMarket c -> listing.createMarket(ctx, c);
+                case Tx.Deposit d -> transfers.deposit(ctx, d);
+                case Tx.Withdraw w -> transfers.withdraw(ctx, w);
+                case Tx.Place p -> orders.place(ctx, p);
+                case Tx.Cancel c -> orders.cancel(ctx, c);
+                case Tx.CancelAll c -> orders.cancelAll(ctx, c);
+                case Tx.Reduce r -> orders.reduce(ctx, r);
+                case Tx.Amend a -> orders.amend(ctx, a);
+            };
+            ledger.commitTx();
+            block.accept(ctx);
+            if (ctx.newMarket != null) {
+                markets.add(ctx.newMarket);
+            }
+            return result;
+        } catch (RejectedException r) {
+            if (ctx.bookTouched) {
+                throw new IllegalStateException("rejection after the book changed: " + r.getMessage(), r);
+            }
+            ledger.rollbackTx();
+            return TxResult.rejected(tx, r.rejection());
+        }
+    }
+}

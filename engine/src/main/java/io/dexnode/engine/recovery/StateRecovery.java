@@ -1,0 +1,156 @@
+package io.dexnode.engine.recovery;
+
+import io.dexnode.engine.recovery.RecoveryReport.Inconsistency;
+import io.dexnode.engine.recovery.RecoveryReport.Method;
+import io.dexnode.engine.schema.CountersRecord;
+import io.dexnode.state.StateStore;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Rebuilds every book from committed state: scan each market's ActiveOrder prefix, read the order
+ * records (by key, or by one pass over all of them), keep the valid ones and restore them in
+ * priority order; markets load in parallel. Every inconsistency is collected into a repair plan
+ * and committed as one repair block (or, when strict, refused). The books are then verified
+ * against the index.
+ */
+final class StateRecovery {
+    private static final Logger LOG = LoggerFactory.getLogger(StateRecovery.class);
+
+    private StateRecovery() {
+    }
+
+    static RecoveryReport recover(RecoveryTarget target, RecoveryOptions options, long start, String note) {
+        StateStore store = target.store();
+        target.reset();
+        List<Integer> markets = target.marketIds();
+        RecoveryReport.Builder report = new RecoveryReport.Builder();
+        report.snapshotNote = note;
+        RepairPlan plan = new RepairPlan();
+        Map<Integer, MarketLoad> loads = new TreeMap<>();
+        ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, Math.min(options.threads(), markets.size() + 1)));
+        try {
+            CountersRecord counters = target.counters();
+            boolean scanAll = scansOrders(options, counters);
+            List<Future<MarketLoad>> futures = new ArrayList<>();
+            for (int m : markets) {
+                futures.add(pool.submit(() -> scanAll ? MarketLoad.indexOnly(store, m) : MarketLoad.load(store, m)));
+            }
+            for (Future<MarketLoad> f : futures) {
+                MarketLoad load = f.get();
+                loads.put(load.marketId, load);
+            }
+            Map<Integer, List<RestingOrder>> resting = scanAll
+                    ? OrderHistoryScan.restingOrders(store, counters.nextOrderId() - 1, pool, options.threads()) : null;
+            if (scanAll) {
+                List<Future<?>> attached = new ArrayList<>();
+                for (MarketLoad load : loads.values()) {
+                    List<RestingOrder> mine = resting.getOrDefault(load.marketId, List.of());
+                    attached.add(pool.submit(() -> load.attach(store, mine)));
+                }
+                for (Future<?> f : attached) {
+                    f.get();
+                }
+            }
+            for (MarketLoad load : loads.values()) {
+                load.report(report, plan);
+            }
+            if (!scanAll) {
+                // The pass over all order records runs when asked, or when the index disagrees with
+                // the count of resting orders kept in state (an Active order may have lost its entry).
+                long indexed = 0;
+                for (MarketLoad load : loads.values()) {
+                    indexed += load.valid.size();
+                }
+                if (options.scanOrphans() || !plan.isEmpty() || indexed != counters.activeOrders()) {
+                    resting = OrderHistoryScan.restingOrders(store, counters.nextOrderId() - 1, pool, options.threads());
+                }
+            }
+            Map<Integer, long[]> active = Map.of();
+            if (resting != null) {
+                for (MarketLoad load : loads.values()) {
+                    load.addOrphans(resting.getOrDefault(load.marketId, List.of()), report, plan);
+                }
+                active = idsByMarket(resting);
+            }
+            for (Map.Entry<Integer, long[]> e : active.entrySet()) {
+                if (!loads.containsKey(e.getKey())) {
+                    throw new IllegalStateException("active orders " + Arrays.toString(Arrays.copyOf(e.getValue(),
+                            Math.min(10, e.getValue().length))) + " belong to market " + e.getKey() + ", which does not exist");
+                }
+            }
+            if (!plan.isEmpty()) {
+                RecoveryReport found = report.build(System.nanoTime() - start);
+                if (options.strict()) {
+                    throw new RecoveryRefusedException(found);
+                }
+                for (Map.Entry<Inconsistency, List<Long>> e : found.inconsistencies().entrySet()) {
+                    LOG.warn("recovery repair: {} × {}: orders {}", e.getValue().size(), e.getKey().metricName(), e.getValue());
+                }
+                Map<Integer, List<RestingOrder>> valid = new TreeMap<>();
+                loads.forEach((m, load) -> valid.put(m, load.valid));
+                report.repairHeight = RepairBlock.commit(target, plan, valid, found);
+            }
+            install(target, pool, loads);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("recovery interrupted", e);
+        } catch (ExecutionException e) {
+            throw OrderbookRecovery.unwrap(e);
+        } finally {
+            pool.shutdownNow();
+        }
+        // Without a repair block the index is exactly what was loaded, so its digest is known;
+        // after repairs it is read again.
+        String mismatch = report.repairHeight == 0 ? BookVerifier.verifyAgainst(target, loads.values())
+                : BookVerifier.verify(target);
+        if (mismatch != null) {
+            throw new IllegalStateException("recovered books disagree with the ActiveOrder index: " + mismatch);
+        }
+        report.method = Method.STATE;
+        return report.build(System.nanoTime() - start);
+    }
+
+    private static void install(RecoveryTarget target, ExecutorService pool, Map<Integer, MarketLoad> loads)
+            throws InterruptedException, ExecutionException {
+        List<Future<?>> installs = new ArrayList<>();
+        for (MarketLoad load : loads.values()) {
+            installs.add(pool.submit(() -> target.install(load.marketId, load.valid)));
+        }
+        for (Future<?> f : installs) {
+            f.get();
+        }
+        target.index(loads.values().stream().map(load -> load.valid).toList());
+    }
+
+    /**
+     * Whether to read the order records by one pass over all of them rather than by key: when
+     * asked, or (AUTO) when there are enough orders for the pass to pay and history is at most a
+     * few times the resting orders (the pass reads every order; lookups read only resting ones,
+     * but at random).
+     */
+    private static boolean scansOrders(RecoveryOptions options, CountersRecord counters) {
+        long total = counters.nextOrderId() - 1;
+        return switch (options.reads()) {
+            case SCAN -> true;
+            case LOOKUP -> false;
+            case AUTO -> total >= 65_536 && total <= 6 * Math.max(1, counters.activeOrders());
+        };
+    }
+
+    /** The ids of resting orders per market (checked against the markets that exist). */
+    private static Map<Integer, long[]> idsByMarket(Map<Integer, List<RestingOrder>> resting) {
+        Map<Integer, long[]> ids = new TreeMap<>();
+        resting.forEach((m, orders) -> ids.put(m, orders.stream().mapToLong(RestingOrder::orderId).toArray()));
+        return ids;
+    }
+}
