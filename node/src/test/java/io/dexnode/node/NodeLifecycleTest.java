@@ -32,7 +32,7 @@ class NodeLifecycleTest {
                     held.release();
                     gate.acquire();
                 }
-            }, () -> { }));
+            }, (status, line) -> { }));
             TestNodeClient c = new TestNodeClient(node.url());
             List<Signer> accounts = new ArrayList<>();
             for (int i = 0; i < 3; i++) {
@@ -67,7 +67,7 @@ class NodeLifecycleTest {
                 assertThat(f.get().statusCode()).as(f.get().body()).isEqualTo(200);
             }
 
-            try (Node again = Node.start(config.withPort(0), new Node.Options(h -> { }, () -> { }))) {
+            try (Node again = Node.start(config.withPort(0), new Node.Options(h -> { }, (status, line) -> { }))) {
                 TestNodeClient c2 = new TestNodeClient(again.url());
                 for (Signer s : accounts) {
                     assertThat(c2.get("/v1/accounts/" + s.account()).json().path("collateral").asLong()).isEqualTo(105);

@@ -40,7 +40,7 @@ public final class TestNode implements AutoCloseable {
                 gate.acquire();
             }
         };
-        this.node = Node.start(config, new Node.Options(hook, () -> { }));
+        this.node = Node.start(config, new Node.Options(hook, (status, line) -> { }));
         this.client = new NodeClient(node.url());
     }
 

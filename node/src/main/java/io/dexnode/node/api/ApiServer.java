@@ -25,6 +25,7 @@ import io.dexnode.node.producer.MarketView;
 import io.dexnode.node.producer.NodeUnavailableException;
 import io.dexnode.node.producer.Trade;
 import io.dexnode.node.producer.TxOutcome;
+import io.dexnode.state.StateException;
 import io.dexnode.state.StateProof;
 import io.dexnode.state.StateStore;
 import io.javalin.Javalin;
@@ -125,18 +126,12 @@ public final class ApiServer implements AutoCloseable {
             });
             cfg.jetty.modifyServletContextHandler(handler -> handler.setErrorHandler(new ContextJsonErrors()));
             cfg.routes.beforeMatched(ctx -> {
-                if (serving == null && !ctx.path().equals("/metrics") && !ctx.path().startsWith("/health")) {
-                    throw recovering();
+                if (!ctx.path().equals("/metrics") && !ctx.path().startsWith("/health")) {
+                    requireServing();
                 }
                 requireDecodableQuery(ctx);
             });
-            cfg.routes.wsBeforeUpgrade(ctx -> {
-                Serving s = serving;
-                if (s == null) {
-                    throw recovering();
-                }
-                s.stream().requireRoomForConnection();
-            });
+            cfg.routes.wsBeforeUpgrade(ctx -> requireServing().stream().requireRoomForConnection());
             cfg.routes.post("/v1/tx", this::postTx);
             cfg.routes.get("/v1/chain", this::chain);
             cfg.routes.get("/v1/markets", this::markets);
@@ -161,6 +156,11 @@ public final class ApiServer implements AutoCloseable {
             });
             cfg.routes.exception(ApiException.class, (e, ctx) -> reject(ctx, e.code(), e.getMessage()));
             cfg.routes.exception(NodeUnavailableException.class, (e, ctx) -> reject(ctx, RejectCode.OVERLOADED, e.getMessage()));
+            cfg.routes.exception(StateException.class, (e, ctx) -> {
+                // The store refuses reads once a write failed (the node is halting) or it closed: unavailable, not a bug here.
+                LOG.warn("{} {}: the state store cannot answer: {}", ctx.method(), ctx.path(), e.getMessage());
+                reject(ctx, RejectCode.OVERLOADED, "the node cannot read its state: " + e.getMessage());
+            });
             cfg.routes.exception(HttpResponseException.class, (e, ctx) -> {
                 if (e.getStatus() == 404) {
                     json(ctx, 404, JsonViews.error("not_found", "no such endpoint: " + ctx.method() + " " + ctx.path()));
@@ -198,6 +198,17 @@ public final class ApiServer implements AutoCloseable {
             throw recovering();
         }
         return s;
+    }
+
+    /**
+     * What a route other than health and metrics needs: recovered books, and a node that has not
+     * halted (after a failed write the store refuses every read, and nothing should try one).
+     */
+    private Serving requireServing() {
+        if (health.isHalted()) {
+            throw new ApiException(RejectCode.OVERLOADED, "the node " + health.reason() + "; it must be restarted");
+        }
+        return serving();
     }
 
     private static ApiException recovering() {
@@ -517,11 +528,12 @@ public final class ApiServer implements AutoCloseable {
 
     // ---------------------------------------------------------------- health
 
+    /** Answers from {@link NodeHealth} alone: a node whose store failed still says so (503, halted). */
     private void ready(Context ctx) {
         String reason = health.reason();
         ObjectNode n = JsonViews.MAPPER.createObjectNode();
         n.put("status", reason == null ? "ready" : "not_ready");
-        n.put("height", store.latestVersion());
+        n.put("height", health.height());
         if (reason != null) {
             n.put("reason", reason);
         }

@@ -109,7 +109,7 @@ class BlockProducerTest {
         CountDownLatch halted = new CountDownLatch(1);
         NodeMetrics metrics = new NodeMetrics(() -> 0, List::of, () -> 0);
         BlockProducer producer = new BlockProducer(engine, 1, blockTxs, 100, 10, publisher, e -> { }, health, metrics,
-                ProducerHook.NONE, halted::countDown);
+                ProducerHook.NONE, cause -> halted.countDown());
         producer.start();
         return new Rig(store, engine, health, producer, halted);
     }
