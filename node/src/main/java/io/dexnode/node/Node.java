@@ -19,6 +19,7 @@ import io.dexnode.state.StateManager;
 import io.dexnode.state.StateStore;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.IntConsumer;
@@ -36,15 +37,20 @@ import org.slf4j.LoggerFactory;
  * Close (also the SIGTERM path): refuse new transactions (503), let the producer finish every
  * queued one, write the warm book snapshot ({@link NodeStartup#snapshot}), stop serving, close RocksDB.
  * Halt (a block failed: its commit, e.g. disk full, or its execution): the producer marks the node
- * halted (readiness and every route but metrics answer 503), fails every waiting request with 503
- * and hands the cause to {@link Options#onHalt}, which by default prints it on one line and ends the
- * process with {@link #HALT_STATUS}. Nothing on that path reads or writes the store, which refuses
- * every call once a write failed; a restart recovers from the last committed block.
+ * halted (readiness and every route but liveness and metrics answer 503) and fails every waiting
+ * request with 503; once those answers are out (at most {@link #HALT_GRACE}) the cause goes to
+ * {@link Options#onHalt}, which by default prints it on one line and ends the process with
+ * {@link #HALT_STATUS}. Nothing on that path reads or writes the store, which refuses every call
+ * once a write failed; a restart recovers from the last committed block.
  */
 public final class Node implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Node.class);
     /** The process's exit status after a halt (sysexits' EX_SOFTWARE; docs/API.md). */
     public static final int HALT_STATUS = 70;
+    /** After a halt the process ends once no request has been answered for this long... */
+    private static final Duration HALT_QUIET = Duration.ofMillis(100);
+    /** ...or at the latest after this long. */
+    private static final Duration HALT_GRACE = Duration.ofSeconds(1);
 
     /** How a halted node ends: with {@code status}, after printing {@code line} (one line naming the cause). */
     @FunctionalInterface
@@ -141,8 +147,7 @@ public final class Node implements AutoCloseable {
             streamRef[0] = stream;
             this.producer = new BlockProducer(engine, config.blockMs(), config.blockTxs(), config.queue(),
                     config.consistencyCheckBlocks(), marketData, stream::publish, health, metrics, options.hook(),
-                    cause -> options.onHalt().exit(HALT_STATUS, "dexnode: halted: " + cause + "; exiting with status " + HALT_STATUS
-                            + " (a restart recovers from the last committed block)"));
+                    cause -> halted(cause, options.onHalt()));
             producerRef[0] = producer;
             producer.afterHealthyCheck(() -> {
                 Path books = NodeStartup.snapshot(engine, config.data());
@@ -162,6 +167,17 @@ public final class Node implements AutoCloseable {
             store.close();
             throw e;
         }
+    }
+
+    /**
+     * The end of a halt, on the producer thread once every waiting request was failed: the 503s
+     * still being written (and those of requests arriving meanwhile) reach their clients, then the
+     * process ends. Reads nothing from the store.
+     */
+    private void halted(String cause, Exit exit) {
+        api.awaitQuiet(HALT_QUIET, HALT_GRACE);
+        exit.exit(HALT_STATUS, "dexnode: halted: " + cause + "; exiting with status " + HALT_STATUS
+                + " (a restart recovers from the last committed block)");
     }
 
     /** Starts a node; returns once it serves. */

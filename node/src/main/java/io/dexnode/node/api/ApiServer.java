@@ -39,6 +39,7 @@ import java.net.URLDecoder;
 import java.nio.ByteBuffer;
 import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HexFormat;
@@ -51,6 +52,7 @@ import org.eclipse.jetty.http.HttpStatus;
 import org.eclipse.jetty.server.NetworkConnectionLimit;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.server.handler.StatisticsHandler;
 import org.eclipse.jetty.util.Callback;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import org.slf4j.Logger;
@@ -89,6 +91,8 @@ public final class ApiServer implements AutoCloseable {
     private final NodeMetrics metrics;
     private final NodeHealth health;
     private final Javalin app;
+    /** Counts the requests being answered, so that a halting node lets them finish ({@link #awaitQuiet}). */
+    private final StatisticsHandler requests = new StatisticsHandler();
     /** What the API serves from once the books are recovered ({@link #attach}); null until then. */
     private volatile Serving serving;
 
@@ -123,6 +127,7 @@ public final class ApiServer implements AutoCloseable {
                 // Past this many open sockets Jetty stops accepting until one closes: clients cannot
                 // take every file descriptor, which RocksDB needs to open its files.
                 server.addBean(new NetworkConnectionLimit(maxConnections, server));
+                server.setHandler(requests); // Javalin puts its own handler inside this one
             });
             cfg.jetty.modifyServletContextHandler(handler -> handler.setErrorHandler(new ContextJsonErrors()));
             cfg.routes.beforeMatched(ctx -> {
@@ -222,6 +227,28 @@ public final class ApiServer implements AutoCloseable {
     @Override
     public void close() {
         app.stop();
+    }
+
+    /**
+     * Waits until no request has been in progress for {@code quiet}, or {@code max} passed: a node
+     * that halts lets the answers it is writing (503 to every waiting request, and to whatever
+     * arrives meanwhile) reach their clients before its process ends.
+     */
+    public void awaitQuiet(Duration quiet, Duration max) {
+        long deadline = System.nanoTime() + max.toNanos();
+        long quietSince = System.nanoTime();
+        try {
+            while (System.nanoTime() - deadline < 0) {
+                if (requests.getRequestsActive() > 0) {
+                    quietSince = System.nanoTime();
+                } else if (System.nanoTime() - quietSince >= quiet.toNanos()) {
+                    return;
+                }
+                Thread.sleep(5);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     // ---------------------------------------------------------------- writes

@@ -106,7 +106,7 @@ public final class BlockProducer {
      */
     public CompletableFuture<TxOutcome> submit(Tx tx) {
         if (stopping || !health.accepting()) {
-            throw new NodeUnavailableException(health.isHalted() ? "the node halted; it must be restarted"
+            throw new NodeUnavailableException(health.isHalted() ? haltedMessage()
                     : "the node is not accepting transactions (" + health.reason() + ")");
         }
         CompletableFuture<TxOutcome> answer = new CompletableFuture<>();
@@ -117,9 +117,13 @@ public final class BlockProducer {
         }
         // A halt drains the queue after marking the node halted: one queued after that drain is taken back here.
         if (health.isHalted() && queue.remove(s)) {
-            throw new NodeUnavailableException("the node halted; it must be restarted");
+            throw new NodeUnavailableException(haltedMessage());
         }
         return answer;
+    }
+
+    private String haltedMessage() {
+        return "the node " + health.reason() + "; it must be restarted";
     }
 
     /**
