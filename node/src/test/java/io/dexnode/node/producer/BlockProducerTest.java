@@ -20,6 +20,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BiConsumer;
 import java.util.function.Consumer;
@@ -172,14 +173,14 @@ class BlockProducerTest {
 
     @Test
     void anyFailureOnTheProducerThreadHaltsTheNodeWithTheCauseOnOneLine() throws Exception {
-        AtomicBoolean broken = new AtomicBoolean();
+        // The stream breaks on blocks above this height (the first block's events stream after its answer).
+        AtomicLong brokenAbove = new AtomicLong(Long.MAX_VALUE);
         Rig r = rig(0, 0, 100, events -> {
-            if (broken.get()) {
+            if (events.height() > brokenAbove.get()) {
                 throw new IllegalStateException("the stream broke\nat a second line");
             }
         });
-        assertThat(r.producer().submit(new Tx.Deposit("alice", 0, 10)).get().result().accepted()).isTrue();
-        broken.set(true);
+        brokenAbove.set(r.producer().submit(new Tx.Deposit("alice", 0, 10)).get().height());
         // Its block is committed and answered; streaming its events fails, which ends the node.
         assertThat(r.producer().submit(new Tx.Deposit("alice", 0, 5)).get().result().accepted()).isTrue();
         assertThat(r.halted().await(30, TimeUnit.SECONDS)).isTrue();
