@@ -9,6 +9,7 @@ import io.dexnode.engine.recovery.RecoveryReport;
 import io.dexnode.node.api.ApiServer;
 import io.dexnode.node.api.StreamHub;
 import io.dexnode.node.api.TxAdmission;
+import io.dexnode.node.api.TxService;
 import io.dexnode.node.health.NodeHealth;
 import io.dexnode.node.metrics.NodeMetrics;
 import io.dexnode.node.producer.BlockProducer;
@@ -131,8 +132,8 @@ public final class Node implements AutoCloseable {
             this.metrics = new NodeMetrics(() -> producerRef[0] == null ? 0 : producerRef[0].queueDepth(), this::marketGauges,
                     () -> streamRef[0] == null ? 0 : streamRef[0].openConnections());
             // Serve health and metrics while the books are recovered; everything else answers 503 until attach.
-            server = new ApiServer(state, new TxAdmission(genesis.admin(), config.dev(), genesis.chainId(), genesis.requireChainId()),
-                    config.maxConnections(), metrics, health)
+            TxAdmission admission = new TxAdmission(genesis.admin(), config.dev(), genesis.chainId(), genesis.requireChainId());
+            server = new ApiServer(state, admission, config.maxConnections(), metrics, health)
                     .start(config.host(), config.port());
             this.api = server;
             options.beforeRecovery().accept(server.port());
@@ -165,7 +166,7 @@ public final class Node implements AutoCloseable {
             });
             producer.checkConsistency();
             producer.start();
-            api.attach(producer, marketData, stream);
+            api.attach(new TxService(admission, producer, TxService.Router.LOCAL, metrics), marketData, stream);
             health.recovered();
         } catch (RuntimeException | Error e) {
             if (server != null) {

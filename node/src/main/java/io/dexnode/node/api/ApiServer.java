@@ -12,19 +12,16 @@ import io.dexnode.engine.schema.OrderStatus;
 import io.dexnode.engine.schema.PositionRecord;
 import io.dexnode.engine.schema.StateKey;
 import io.dexnode.engine.tx.RejectCode;
-import io.dexnode.engine.tx.Tx;
 import io.dexnode.jmt.ics23.Ics23Json;
 import io.dexnode.jmt.ics23.Ics23Protobuf;
 import io.dexnode.node.NodeConfig;
 import io.dexnode.node.health.NodeHealth;
 import io.dexnode.node.metrics.NodeMetrics;
-import io.dexnode.node.producer.BlockProducer;
 import io.dexnode.node.producer.MarketData;
 import io.dexnode.node.producer.MarketDataPublisher;
 import io.dexnode.node.producer.MarketView;
 import io.dexnode.node.producer.NodeUnavailableException;
 import io.dexnode.node.producer.Trade;
-import io.dexnode.node.producer.TxOutcome;
 import io.dexnode.state.StateException;
 import io.dexnode.state.StateProof;
 import io.dexnode.state.StateStore;
@@ -61,7 +58,7 @@ import org.slf4j.LoggerFactory;
 /**
  * The HTTP + WebSocket API (docs/API.md). Reads come from committed state ({@link StateQueries},
  * the store's proofs and block records) and from the producer's published {@link MarketData};
- * writes go through {@link TxAdmission} to the {@link BlockProducer} and are answered once their
+ * writes go through {@link TxService} (admission, then the block producer or the leader) and are answered once their
  * block is committed. Never touches the engine.
  */
 public final class ApiServer implements AutoCloseable {
@@ -74,6 +71,8 @@ public final class ApiServer implements AutoCloseable {
     private static final long MAX_DRAINED_BYTES = 16L << 20;
     private static final Logger LOG = LoggerFactory.getLogger(ApiServer.class);
     private static final String JSON = "application/json";
+    /** Marks a transaction a cluster follower forwarded to this node (it is never forwarded again). */
+    public static final String FORWARDED_BY = "X-Dexnode-Forwarded-By";
     /** Request attribute: a handler wrote the JSON answer (so the 404 fallback must not replace it). */
     private static final String ANSWERED = "dexnode.answered";
     private static final int DEFAULT_LEVELS = 50;
@@ -96,7 +95,7 @@ public final class ApiServer implements AutoCloseable {
     /** What the API serves from once the books are recovered ({@link #attach}); null until then. */
     private volatile Serving serving;
 
-    private record Serving(BlockProducer producer, MarketDataPublisher marketData, StreamHub stream) {
+    private record Serving(TxService txs, MarketDataPublisher marketData, StreamHub stream) {
     }
 
     /**
@@ -193,8 +192,8 @@ public final class ApiServer implements AutoCloseable {
     }
 
     /** From now on every route is served: the books are recovered and the producer runs. */
-    public void attach(BlockProducer producer, MarketDataPublisher marketData, StreamHub stream) {
-        serving = new Serving(producer, marketData, stream);
+    public void attach(TxService txs, MarketDataPublisher marketData, StreamHub stream) {
+        serving = new Serving(txs, marketData, stream);
     }
 
     private Serving serving() {
@@ -255,21 +254,8 @@ public final class ApiServer implements AutoCloseable {
 
     private void postTx(Context ctx) {
         byte[] body = txBody(ctx);
-        Tx tx = admission.admit(body);
-        CompletableFuture<TxOutcome> answer = serving().producer().submit(tx);
-        ctx.future(() -> answer.handle((outcome, failure) -> {
-            if (failure != null) {
-                Throwable cause = failure instanceof java.util.concurrent.CompletionException && failure.getCause() != null
-                        ? failure.getCause() : failure;
-                reject(ctx, RejectCode.OVERLOADED, cause.getMessage());
-            } else if (!outcome.result().accepted()) {
-                RejectCode code = outcome.result().rejection().code();
-                json(ctx, ApiCodes.httpStatus(code), JsonViews.error(code, outcome.result().rejection().message()));
-            } else {
-                json(ctx, 200, JsonViews.accepted(outcome.height(), outcome.result()).toString());
-            }
-            return null;
-        }));
+        CompletableFuture<TxService.Answer> answer = serving().txs().submit(body, ctx.header(FORWARDED_BY) != null);
+        ctx.future(() -> answer.thenAccept(a -> json(ctx, a.status(), a.body())));
     }
 
     /**

@@ -1,5 +1,6 @@
 package io.dexnode.node.cluster;
 
+import io.dexnode.node.api.SignedTx;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;

@@ -1,6 +1,7 @@
 package io.dexnode.node.cluster;
 
 import io.dexnode.engine.tx.Tx;
+import io.dexnode.node.api.SignedTx;
 import io.dexnode.node.producer.NodeUnavailableException;
 import io.dexnode.node.producer.TxOutcome;
 import java.util.ArrayList;
@@ -26,7 +27,7 @@ import org.slf4j.LoggerFactory;
  * replica's log is applied, so each entry names the height after the last applied one and carries
  * that block's root. Not-leader replicas refuse submissions (the API forwards them to the leader).
  */
-public final class BlockProposer implements AutoCloseable {
+public final class BlockProposer {
     private static final Logger LOG = LoggerFactory.getLogger(BlockProposer.class);
     /** How long a proposal may wait for its entry to be committed before its requests get 503. */
     private static final long COMMIT_TIMEOUT_MS = 15_000;
@@ -240,7 +241,6 @@ public final class BlockProposer implements AutoCloseable {
         }
     }
 
-    @Override
     public void close() throws InterruptedException {
         stopping = true;
         thread.join(TimeUnit.SECONDS.toMillis(COMMIT_TIMEOUT_MS / 1000 + 5));

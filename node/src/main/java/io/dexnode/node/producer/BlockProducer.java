@@ -7,6 +7,8 @@ import io.dexnode.engine.Engine;
 import io.dexnode.engine.EngineHaltedException;
 import io.dexnode.engine.TxResult;
 import io.dexnode.engine.tx.Tx;
+import io.dexnode.node.api.AdmittedTx;
+import io.dexnode.node.api.TxService;
 import io.dexnode.node.health.ConsistencyCheck;
 import io.dexnode.node.health.NodeHealth;
 import io.dexnode.node.metrics.NodeMetrics;
@@ -34,7 +36,7 @@ import org.slf4j.LoggerFactory;
  * disk; a restart recovers from disk). From that failure on this thread reads neither the engine
  * nor the store: a store whose write failed throws on every call.
  */
-public final class BlockProducer {
+public final class BlockProducer implements TxService.Gateway {
     private static final Logger LOG = LoggerFactory.getLogger(BlockProducer.class);
     private static final Pattern LINE_BREAKS = Pattern.compile("\\R+");
 
@@ -104,6 +106,11 @@ public final class BlockProducer {
      *
      * @throws NodeUnavailableException at once when the queue is full or the node is not accepting
      */
+    @Override
+    public CompletableFuture<TxOutcome> submit(AdmittedTx tx) {
+        return submit(tx.tx());
+    }
+
     public CompletableFuture<TxOutcome> submit(Tx tx) {
         if (stopping || !health.accepting()) {
             throw new NodeUnavailableException(health.isHalted() ? haltedMessage()

@@ -1,4 +1,4 @@
-package io.dexnode.node.cluster;
+package io.dexnode.node.api;
 
 import java.util.Arrays;
 
