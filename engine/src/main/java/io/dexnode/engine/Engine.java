@@ -101,7 +101,15 @@ public final class Engine implements BookSource {
      * @throws EngineHaltedException if the commit failed or an invariant broke; the engine is then unusable
      */
     public BlockResult executeBlock(long height, long time, List<Tx> txs) {
-        PendingBlock pending = executeBlockPipelined(height, time, txs);
+        return executeBlock(height, time, txs, null);
+    }
+
+    /**
+     * Like {@link #executeBlock(long, long, List)}, with {@code records} of the caller's (unauthenticated,
+     * outside the tree; e.g. a replica's position in its replicated log) in the block's atomic write.
+     */
+    public BlockResult executeBlock(long height, long time, List<Tx> txs, WriteSet records) {
+        PendingBlock pending = executeBlockPipelined(height, time, txs, records);
         pending.awaitDurable();
         return pending.result();
     }
@@ -113,6 +121,11 @@ public final class Engine implements BookSource {
      * write halts the engine.
      */
     public PendingBlock executeBlockPipelined(long height, long time, List<Tx> txs) {
+        return executeBlockPipelined(height, time, txs, null);
+    }
+
+    /** {@link #executeBlockPipelined(long, long, List)} with the caller's {@code records} (may be null) in the block's write. */
+    public PendingBlock executeBlockPipelined(long height, long time, List<Tx> txs, WriteSet records) {
         checkRunning();
         long last = store.latestVersion();
         if (height <= last) {
@@ -132,7 +145,17 @@ public final class Engine implements BookSource {
         WriteSet writes = ledger.toWriteSet();
         PendingCommit commit;
         try {
-            commit = store.commitPipelined(height, writes, BlockRecords.extras(height, time, txs, block.newOrders()));
+            WriteSet extras = BlockRecords.extras(height, time, txs, block.newOrders());
+            if (records != null) {
+                records.forEach((k, v) -> {
+                    if (v == null) {
+                        extras.delete(k);
+                    } else {
+                        extras.put(k, v);
+                    }
+                });
+            }
+            commit = store.commitPipelined(height, writes, extras);
             ledger.blockCommitted();
         } catch (RuntimeException e) {
             throw halt("commit of block " + height + " failed", e);

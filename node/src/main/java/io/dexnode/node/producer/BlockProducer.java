@@ -5,11 +5,9 @@ import io.dexnode.engine.BlockRecords;
 import io.dexnode.engine.BlockResult;
 import io.dexnode.engine.Engine;
 import io.dexnode.engine.EngineHaltedException;
-import io.dexnode.engine.TxResult;
 import io.dexnode.engine.tx.Tx;
 import io.dexnode.node.api.AdmittedTx;
 import io.dexnode.node.api.TxService;
-import io.dexnode.node.health.ConsistencyCheck;
 import io.dexnode.node.health.NodeHealth;
 import io.dexnode.node.metrics.NodeMetrics;
 import java.util.ArrayList;
@@ -47,10 +45,8 @@ public final class BlockProducer implements TxService.Gateway {
     private final Engine engine;
     private final int blockMs;
     private final int blockTxs;
-    private final int checkEveryBlocks;
+    private final BlockPublication publication;
     private final ArrayBlockingQueue<Submission> queue;
-    private final MarketDataPublisher publisher;
-    private final Consumer<BlockEvents> stream;
     private final NodeHealth health;
     private final NodeMetrics metrics;
     private final ProducerHook hook;
@@ -61,9 +57,6 @@ public final class BlockProducer implements TxService.Gateway {
     private long lastTime;
     /** The last block cut (producer thread only): the next height, known without asking the store. */
     private long lastHeight;
-    private long blocksSinceCheck;
-    private Runnable afterHealthyCheck = () -> { };
-    private volatile boolean started;
     /** Why the node halted, on one line; null while it runs (producer thread only). */
     private String haltCause;
 
@@ -77,10 +70,8 @@ public final class BlockProducer implements TxService.Gateway {
         this.engine = engine;
         this.blockMs = blockMs;
         this.blockTxs = blockTxs;
-        this.checkEveryBlocks = checkEveryBlocks;
+        this.publication = new BlockPublication(engine, publisher, stream, health, metrics, checkEveryBlocks);
         this.queue = new ArrayBlockingQueue<>(queueCapacity);
-        this.publisher = publisher;
-        this.stream = stream;
         this.health = health;
         this.metrics = metrics;
         this.hook = hook;
@@ -92,7 +83,7 @@ public final class BlockProducer implements TxService.Gateway {
     }
 
     public void start() {
-        started = true;
+        publication.running();
         thread.start();
     }
 
@@ -281,23 +272,13 @@ public final class BlockProducer implements TxService.Gateway {
         }
         BlockResult result = p.block().result();
         long height = result.header().height();
-        health.committed(height);
-        metrics.blockCommitted(p.batch().size(), result.executeNanos(), result.commitNanos());
-        BlockEvents events = publisher.publish(result);
+        BlockEvents events = publication.committed(result);
         for (int i = 0; i < p.batch().size(); i++) {
-            TxResult r = result.results().get(i);
-            if (!r.accepted()) {
-                metrics.rejected(r.rejection().code());
-            }
-            p.batch().get(i).answer().complete(new TxOutcome(height, p.time(), r));
+            p.batch().get(i).answer().complete(new TxOutcome(height, p.time(), result.results().get(i)));
         }
         // Answered: from here a failure (of the check below) no longer concerns these requests.
         pending = null;
-        stream.accept(events);
-        if (++blocksSinceCheck >= checkEveryBlocks) {
-            blocksSinceCheck = 0;
-            checkConsistency();
-        }
+        publication.streamed(events);
         return true;
     }
 
@@ -307,14 +288,7 @@ public final class BlockProducer implements TxService.Gateway {
      * republished) before the next block is cut; readiness is withdrawn only if a problem remains.
      */
     public void checkConsistency() {
-        String problem = ConsistencyCheck.run(engine, metrics, publisher::refresh);
-        if (problem != null) {
-            LOG.error("consistency check failed: {}", problem);
-        }
-        health.consistencyChecked(problem);
-        if (problem == null && started) {
-            afterHealthyCheck.run();
-        }
+        publication.checkConsistency();
     }
 
     /**
@@ -323,7 +297,7 @@ public final class BlockProducer implements TxService.Gateway {
      * before {@link #start}.
      */
     public void afterHealthyCheck(Runnable action) {
-        this.afterHealthyCheck = action;
+        publication.afterHealthyCheck(action);
     }
 
     /**
