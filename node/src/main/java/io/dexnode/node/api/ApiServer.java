@@ -44,6 +44,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.LongFunction;
+import java.util.function.Supplier;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.http.HttpStatus;
 import org.eclipse.jetty.server.NetworkConnectionLimit;
@@ -87,6 +88,7 @@ public final class ApiServer implements AutoCloseable {
     private final StateStore store;
     private final StateQueries queries;
     private final TxAdmission admission;
+    private final String genesisHash;
     private final NodeMetrics metrics;
     private final NodeHealth health;
     private final Javalin app;
@@ -95,7 +97,7 @@ public final class ApiServer implements AutoCloseable {
     /** What the API serves from once the books are recovered ({@link #attach}); null until then. */
     private volatile Serving serving;
 
-    private record Serving(TxService txs, MarketDataPublisher marketData, StreamHub stream) {
+    private record Serving(TxService txs, MarketDataPublisher marketData, StreamHub stream, Supplier<ObjectNode> cluster) {
     }
 
     /**
@@ -103,7 +105,9 @@ public final class ApiServer implements AutoCloseable {
      * {@link #attach} hands it the producer, the market data and the stream: the node serves
      * while it recovers, so probes see it recovering rather than refusing connections.
      */
-    public ApiServer(StateStore store, TxAdmission admission, int maxConnections, NodeMetrics metrics, NodeHealth health) {
+    public ApiServer(StateStore store, TxAdmission admission, String genesisHash, int maxConnections, NodeMetrics metrics,
+                     NodeHealth health) {
+        this.genesisHash = genesisHash;
         this.store = store;
         this.queries = new StateQueries(store);
         this.admission = admission;
@@ -130,7 +134,9 @@ public final class ApiServer implements AutoCloseable {
             });
             cfg.jetty.modifyServletContextHandler(handler -> handler.setErrorHandler(new ContextJsonErrors()));
             cfg.routes.beforeMatched(ctx -> {
-                if (!ctx.path().equals("/metrics") && !ctx.path().startsWith("/health")) {
+                if (ctx.path().equals("/v1/cluster")) {
+                    serving(); // a stopped replica still says who it is and who leads
+                } else if (!ctx.path().equals("/metrics") && !ctx.path().startsWith("/health")) {
                     requireServing();
                 }
                 requireDecodableQuery(ctx);
@@ -138,6 +144,7 @@ public final class ApiServer implements AutoCloseable {
             cfg.routes.wsBeforeUpgrade(ctx -> requireServing().stream().requireRoomForConnection());
             cfg.routes.post("/v1/tx", this::postTx);
             cfg.routes.get("/v1/chain", this::chain);
+            cfg.routes.get("/v1/cluster", ctx -> json(ctx, 200, serving().cluster().get().toString()));
             cfg.routes.get("/v1/markets", this::markets);
             cfg.routes.get("/v1/markets/{id}", this::market);
             cfg.routes.get("/v1/markets/{id}/depth", this::depth);
@@ -192,8 +199,8 @@ public final class ApiServer implements AutoCloseable {
     }
 
     /** From now on every route is served: the books are recovered and the producer runs. */
-    public void attach(TxService txs, MarketDataPublisher marketData, StreamHub stream) {
-        serving = new Serving(txs, marketData, stream);
+    public void attach(TxService txs, MarketDataPublisher marketData, StreamHub stream, Supplier<ObjectNode> cluster) {
+        serving = new Serving(txs, marketData, stream, cluster);
     }
 
     private Serving serving() {
@@ -211,6 +218,10 @@ public final class ApiServer implements AutoCloseable {
     private Serving requireServing() {
         if (health.isHalted()) {
             throw new ApiException(RejectCode.OVERLOADED, "the node " + health.reason() + "; it must be restarted");
+        }
+        if (health.isReplicaStopped()) {
+            throw new ApiException(RejectCode.OVERLOADED, "this " + health.reason()
+                    + "; it serves no state until it is wiped and caught up from the others");
         }
         return serving();
     }
@@ -338,6 +349,7 @@ public final class ApiServer implements AutoCloseable {
     private void chain(Context ctx) {
         ObjectNode n = JsonViews.MAPPER.createObjectNode();
         n.put("chainId", admission.chainId());
+        n.put("genesisHash", genesisHash);
         n.put("requireChainId", admission.requireChainId());
         n.put("height", store.latestVersion());
         json(ctx, 200, n.toString());
@@ -549,6 +561,12 @@ public final class ApiServer implements AutoCloseable {
         n.put("height", health.height());
         if (reason != null) {
             n.put("reason", reason);
+        }
+        NodeHealth.Divergence d = health.divergence();
+        if (d != null) {
+            n.put("mismatchHeight", d.height());
+            n.put("root", d.root());
+            n.put("leaderRoot", d.leaderRoot());
         }
         json(ctx, reason == null ? 200 : 503, n.toString());
     }

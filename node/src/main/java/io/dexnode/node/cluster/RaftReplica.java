@@ -138,6 +138,8 @@ public final class RaftReplica implements AutoCloseable {
     }
 
 
+    private static final Status STOPPED = new Status("stopped", null, 0, -1, -1, false, -1, false);
+
     /** What this replica knows of the group right now. */
     public Status status() {
         try {
@@ -147,8 +149,8 @@ public final class RaftReplica implements AutoCloseable {
             return new Status(role(info.getCurrentRole()), leader == null ? null : leader.toString(), info.getCurrentTerm(),
                     division.getRaftLog().getLastCommittedIndex(), info.getLastAppliedIndex(),
                     info.isLeader() && info.isLeaderReady(), division.getRaftLog().getNextIndex() - 1, info.isAlive());
-        } catch (IOException e) {
-            return new Status("stopped", null, 0, -1, -1, false, -1, false);
+        } catch (IOException | IllegalStateException e) {
+            return STOPPED; // the server closed (this replica stopped, or the node is shutting down)
         }
     }
 

@@ -14,6 +14,15 @@ public final class NodeHealth {
     private volatile boolean stopping;
     private volatile String lastProblem;
     private volatile long height = -1;
+    private volatile String replicaStopped;
+    private volatile Divergence divergence;
+
+    /**
+     * A replica's state root that differs from the leader's at {@code height}: this replica's own,
+     * and the one the leader's block entry carried (hex).
+     */
+    public record Divergence(long height, String root, String leaderRoot) {
+    }
 
     public void recovered() {
         recovered = true;
@@ -41,16 +50,35 @@ public final class NodeHealth {
         halted = true;
     }
 
+    /**
+     * This replica stopped applying blocks ({@code why}; with the divergence when its root differs
+     * from the leader's): it is not ready and serves no state until it is wiped and catches up.
+     */
+    public void replicaStopped(String why, Divergence diverged) {
+        divergence = diverged;
+        replicaStopped = why;
+    }
+
+    /** Whether this replica stopped applying blocks (its state may not be served). */
+    public boolean isReplicaStopped() {
+        return replicaStopped != null;
+    }
+
+    /** The root mismatch that stopped this replica, or null. */
+    public Divergence divergence() {
+        return divergence;
+    }
+
     public void stopping() {
         stopping = true;
     }
 
     public boolean ready() {
-        return recovered && consistent && !halted && !stopping;
+        return recovered && consistent && !halted && !stopping && replicaStopped == null;
     }
 
     public boolean accepting() {
-        return recovered && !halted && !stopping;
+        return recovered && !halted && !stopping && replicaStopped == null;
     }
 
     public boolean isHalted() {
@@ -65,6 +93,9 @@ public final class NodeHealth {
     public String reason() {
         if (halted) {
             return "halted: " + lastProblem;
+        }
+        if (replicaStopped != null) {
+            return "replica stopped: " + replicaStopped;
         }
         if (stopping) {
             return "shutting down";

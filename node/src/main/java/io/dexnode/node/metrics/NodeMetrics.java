@@ -182,6 +182,49 @@ public final class NodeMetrics {
         }
     }
 
+    /** What a cluster replica's metrics read of its Raft server; {@code role} is leader, follower, candidate or stopped. */
+    public record RaftView(String role, long term, long commitIndex, long appliedIndex) {
+    }
+
+    /** The Raft series of a cluster replica ({@link #clusterCounters}), registered once it starts. */
+    public ClusterCounters cluster(Supplier<RaftView> raft) {
+        GaugeWithCallback.builder().name("dexnode_raft_role")
+                .help("1 for this replica's current Raft role, 0 for the others.").labelNames("role")
+                .callback(cb -> {
+                    String now = raft.get().role();
+                    for (String r : List.of("leader", "follower", "candidate", "stopped")) {
+                        cb.call(r.equals(now) ? 1 : 0, r);
+                    }
+                }).register(registry);
+        GaugeWithCallback.builder().name("dexnode_raft_term").help("This replica's current Raft term.")
+                .callback(cb -> cb.call(raft.get().term())).register(registry);
+        GaugeWithCallback.builder().name("dexnode_raft_commit_index").help("The highest log index this replica knows committed.")
+                .callback(cb -> cb.call(raft.get().commitIndex())).register(registry);
+        GaugeWithCallback.builder().name("dexnode_raft_applied_index").help("The highest log index this replica has applied.")
+                .callback(cb -> cb.call(raft.get().appliedIndex())).register(registry);
+        GaugeWithCallback.builder().name("dexnode_raft_apply_lag")
+                .help("Committed log entries this replica has not applied yet (commit index - applied index).")
+                .callback(cb -> {
+                    RaftView v = raft.get();
+                    cb.call(Math.max(0, v.commitIndex() - v.appliedIndex()));
+                }).register(registry);
+        return new ClusterCounters(
+                Counter.builder().name("dexnode_raft_leader_changes_total").help("Leader changes this replica has seen.")
+                        .register(registry),
+                Counter.builder().name("dexnode_root_mismatches_total")
+                        .help("Blocks whose previous root, as the leader computed it, differed from this replica's (it stops).")
+                        .register(registry),
+                Counter.builder().name("dexnode_raft_snapshots_taken_total").help("Raft snapshots (state checkpoints) taken.")
+                        .register(registry),
+                Counter.builder().name("dexnode_raft_snapshots_installed_total")
+                        .help("Raft snapshots received from the leader that replaced this replica's state.").register(registry));
+    }
+
+    /** A cluster replica's event counters. */
+    public record ClusterCounters(Counter leaderChanges, Counter rootMismatches, Counter snapshotsTaken,
+                                  Counter snapshotsInstalled) {
+    }
+
     public long blocksTotal() {
         return (long) blocks.get();
     }
