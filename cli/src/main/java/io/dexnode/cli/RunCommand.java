@@ -90,6 +90,11 @@ public final class RunCommand implements Callable<Integer> {
                     + "n3=127.0.0.1:7003:8083 (docs/CLUSTER.md).")
     String peers;
 
+    @Option(names = "--snapshot-every", paramLabel = "ENTRIES",
+            description = "A replica snapshots its state and Raft purges the log below it every this many log entries"
+                    + " (default: ${DEFAULT-VALUE}).")
+    long snapshotEvery = ClusterConfig.DEFAULT_SNAPSHOT_EVERY;
+
     @Override
     public Integer call() throws Exception {
         ClusterConfig cluster = null;
@@ -99,7 +104,7 @@ public final class RunCommand implements Callable<Integer> {
                 return 2;
             }
             try {
-                cluster = ClusterConfig.of(nodeId, peers);
+                cluster = ClusterConfig.of(nodeId, peers).withSnapshotEvery(snapshotEvery);
             } catch (IllegalArgumentException e) {
                 spec.commandLine().getErr().println("dexnode run: " + e.getMessage());
                 return 2;
