@@ -6,9 +6,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.dexnode.node.crypto.Signer;
 import io.dexnode.testsupport.ChildJvm;
+import io.dexnode.testsupport.Ports;
 import io.dexnode.testsupport.TemporaryDirectory;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -85,8 +85,8 @@ class ClusterFaultTest {
         Random random = new Random(seed);
         StringBuilder spec = new StringBuilder();
         for (int i = 0; i < REPLICAS; i++) {
-            raftPorts[i] = freePort();
-            httpPorts[i] = freePort();
+            raftPorts[i] = Ports.free();
+            httpPorts[i] = Ports.free();
             urls[i] = "http://127.0.0.1:" + httpPorts[i];
             spec.append(i > 0 ? "," : "").append(id(i)).append("=127.0.0.1:").append(raftPorts[i]).append(':').append(httpPorts[i]);
         }
@@ -95,6 +95,7 @@ class ClusterFaultTest {
             start(i);
         }
         awaitLeader(Duration.ofSeconds(60));
+        awaitSameHeightEverywhere(Duration.ofSeconds(120)); // every replica is in the group before any fault
 
         Map<Long, Ack> acked = new ConcurrentHashMap<>();
         AtomicLong lastAck = new AtomicLong();
@@ -173,6 +174,16 @@ class ClusterFaultTest {
                 + REPLICAS + " replicas");
     }
 
+    /** What each replica says of itself and printed last, for a failure message. */
+    private String replicasNow() {
+        StringBuilder sb = new StringBuilder();
+        for (int i = 0; i < REPLICAS; i++) {
+            JsonNode c = replicas[i] != null && replicas[i].isAlive() ? get(i, "/v1/cluster") : null;
+            sb.append("\n=== ").append(id(i)).append(": ").append(c).append(replicas[i] == null ? "" : replicas[i].describe());
+        }
+        return sb.toString();
+    }
+
     private static String id(int i) {
         return "n" + (i + 1);
     }
@@ -242,7 +253,7 @@ class ClusterFaultTest {
             }
             pause(10);
         }
-        throw new AssertionError("no order was acknowledged within " + timeout + " of the leader's SIGKILL");
+        throw new AssertionError("no order was acknowledged within " + timeout + " of the leader's SIGKILL" + replicasNow());
     }
 
     private int awaitLeader(Duration timeout) {
@@ -256,7 +267,7 @@ class ClusterFaultTest {
             }
             pause(50);
         }
-        throw new AssertionError("no leader within " + timeout);
+        throw new AssertionError("no leader within " + timeout + replicasNow());
     }
 
     private int follower(Random random) {
@@ -265,25 +276,29 @@ class ClusterFaultTest {
         return f >= leader ? f + 1 : f;
     }
 
+    /** Waits until every replica is ready, names the same leader and has applied the same height; returns it. */
     private long awaitSameHeightEverywhere(Duration timeout) {
         long deadline = System.nanoTime() + timeout.toNanos();
         String last = "";
         while (System.nanoTime() < deadline) {
             long[] heights = new long[REPLICAS];
             boolean ready = true;
+            java.util.Set<String> leaders = new java.util.HashSet<>();
             for (int i = 0; i < REPLICAS; i++) {
                 JsonNode c = get(i, "/v1/cluster");
                 heights[i] = c == null ? -1 : c.path("appliedHeight").asLong();
+                leaders.add(c == null ? "?" : c.path("leader").asText("?"));
                 JsonNode r = get(i, "/health/ready");
                 ready &= r != null && "ready".equals(r.path("status").asText());
             }
+            ready &= leaders.size() == 1 && !leaders.contains("?") && !leaders.contains("null");
             last = java.util.Arrays.toString(heights);
             if (ready && heights[0] > 0 && heights[0] == heights[1] && heights[1] == heights[2]) {
                 return heights[0];
             }
             pause(200);
         }
-        throw new AssertionError("replicas did not converge within " + timeout + ": heights " + last);
+        throw new AssertionError("replicas did not converge within " + timeout + ": heights " + last + replicasNow());
     }
 
     /** The JSON of a GET, or null when the replica does not answer it with 200 or 503. */
@@ -308,9 +323,4 @@ class ClusterFaultTest {
         }
     }
 
-    private static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
-        }
-    }
 }

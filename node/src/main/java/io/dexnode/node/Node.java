@@ -165,8 +165,8 @@ public final class Node implements AutoCloseable {
             this.api = server;
             options.beforeRecovery().accept(server.port());
             long t0 = System.nanoTime();
-            // A replica never repairs alone (a repair block would change its root): inconsistent state refuses the start.
-            this.recovery = NodeStartup.recover(engine, config.strict() || config.clustered(), config.stateDir());
+            // A replica never repairs alone (a repair block would change its root): it defers the repair to the leader.
+            this.recovery = NodeStartup.recover(engine, config.strict(), config.clustered(), config.stateDir());
             metrics.recovered(recovery.method().metricName(), System.nanoTime() - t0, recovery);
             if (engine.height() < 0) {
                 commitGenesis();
@@ -204,7 +204,7 @@ public final class Node implements AutoCloseable {
                 started = ClusterReplica.start(config.cluster(), config.raftDir(), identity, engine, replaceable,
                         config.stateDir(), config.stateConfig(), admission, publication, marketData, health, metrics,
                         new ClusterReplica.Blocks(config.blockMs(), config.blockTxs(), config.queue()), options.tamper(),
-                        cause -> halted(cause, options.onHalt()));
+                        recovery.pendingRepair(), cause -> halted(cause, options.onHalt()));
                 this.replica = started;
                 publication.running();
                 queueDepth[0] = replica::queueDepth;

@@ -170,9 +170,19 @@ public final class ClusterBench {
         }
     }
 
+    /**
+     * A loopback port free just now, below Linux's ephemeral range (32768 and up): one found free
+     * there can be taken as the source port of any outgoing connection before the node binds it.
+     */
     private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
+        for (int attempt = 0; attempt < 1000; attempt++) {
+            int port = java.util.concurrent.ThreadLocalRandom.current().nextInt(12_000, 32_000);
+            try (ServerSocket socket = new ServerSocket(port, 1, java.net.InetAddress.getLoopbackAddress())) {
+                return socket.getLocalPort();
+            } catch (IOException taken) {
+                // try another
+            }
         }
+        throw new IOException("no free port between 12000 and 32000");
     }
 }

@@ -72,6 +72,8 @@ public final class ApiServer implements AutoCloseable {
     private static final long MAX_DRAINED_BYTES = 16L << 20;
     private static final Logger LOG = LoggerFactory.getLogger(ApiServer.class);
     private static final String JSON = "application/json";
+    /** The committed height of this node when it served a request: the answer reflects at least that block. */
+    public static final String HEIGHT_HEADER = "X-Dexnode-Height";
     /** Marks a transaction a cluster follower forwarded to this node (it is never forwarded again). */
     public static final String FORWARDED_BY = "X-Dexnode-Forwarded-By";
     /** Request attribute: a handler wrote the JSON answer (so the 404 fallback must not replace it). */
@@ -140,6 +142,8 @@ public final class ApiServer implements AutoCloseable {
                     requireServing();
                 }
                 requireDecodableQuery(ctx);
+                // Every answer names the committed height it reflects at least (a follower may trail the leader).
+                ctx.header(HEIGHT_HEADER, Long.toString(health.height()));
             });
             cfg.routes.wsBeforeUpgrade(ctx -> requireServing().stream().requireRoomForConnection());
             cfg.routes.post("/v1/tx", this::postTx);

@@ -36,13 +36,16 @@ public final class BlockProposer {
     public record Submission(Tx tx, SignedTx signed, CompletableFuture<TxOutcome> answer) {
     }
 
-    /** What the proposer needs of the applied chain: its height, root and last block time. */
+    /** What the proposer needs of the applied chain: its height, root and last block time, and a repair it waits for. */
     public interface Head {
         long height();
 
         byte[] root();
 
         long lastBlockTime();
+
+        /** The digest of a repair this replica's state needs before any block (null: none). */
+        byte[] pendingRepairDigest();
     }
 
     private final RaftReplica replica;
@@ -132,6 +135,9 @@ public final class BlockProposer {
             while (!stopping) {
                 Submission first = carry != null ? carry : queue.poll(50, TimeUnit.MILLISECONDS);
                 carry = null;
+                if (head.pendingRepairDigest() != null && replica.status().leaderReady()) {
+                    proposeRepair();
+                }
                 if (first == null) {
                     continue;
                 }
@@ -201,6 +207,32 @@ public final class BlockProposer {
             Thread.sleep(1);
         }
         return false;
+    }
+
+    /**
+     * Proposes the repair this replica's state needs as the next block, before any transaction:
+     * every replica commits it if it needs the same repair (docs/CLUSTER.md, self-healing).
+     */
+    private void proposeRepair() throws InterruptedException {
+        if (!awaitProposable()) {
+            return;
+        }
+        byte[] digest = head.pendingRepairDigest();
+        if (digest == null) {
+            return;
+        }
+        long height = head.height() + 1;
+        lastTime = Math.max(Math.max(lastTime, head.lastBlockTime()), clock.getAsLong());
+        BlockEntry entry = BlockEntry.repair(height, lastTime, head.root(), genesisHash, replica.selfId(), ++proposals, digest);
+        LOG.warn("proposing a repair as block {}", height);
+        try {
+            RaftClientReply reply = replica.propose(entry).get(COMMIT_TIMEOUT_MS, TimeUnit.MILLISECONDS);
+            if (!reply.isSuccess()) {
+                LOG.warn("repair block {} was not committed: {}", height, reply.getException());
+            }
+        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+            LOG.warn("repair block {} was not committed: {}", height, e.getCause() == null ? e : e.getCause());
+        }
     }
 
     private void propose(List<Submission> batch) throws InterruptedException {

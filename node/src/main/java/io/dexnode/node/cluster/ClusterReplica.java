@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.dexnode.engine.BlockResult;
 import io.dexnode.engine.Engine;
+import io.dexnode.engine.recovery.PendingRepair;
 import io.dexnode.engine.recovery.RecoveryReport;
 import io.dexnode.engine.tx.RejectCode;
 import io.dexnode.node.api.AdmittedTx;
@@ -59,7 +60,8 @@ public final class ClusterReplica implements TxService.Gateway, TxService.Router
     private ClusterReplica(ClusterConfig config, Path raftDir, ChainIdentity identity, Engine engine, ReplaceableStore store,
                            Path stateDir, StateConfig stateConfig, TxAdmission admission, BlockPublication publication,
                            MarketDataPublisher marketData, NodeHealth health, NodeMetrics metrics, Blocks blocks,
-                           ReplicaChain.Tamper tamper, Consumer<String> onHalt) throws IOException {
+                           ReplicaChain.Tamper tamper, PendingRepair pendingRepair, Consumer<String> onHalt)
+            throws IOException {
         this.config = config;
         this.onHalt = onHalt;
         this.publication = publication;
@@ -67,6 +69,7 @@ public final class ClusterReplica implements TxService.Gateway, TxService.Router
         this.health = health;
         this.forwarder = new LeaderForwarder(config.self());
         this.chain = new ReplicaChain(engine, store, stateDir, stateConfig, identity, admission, this, tamper);
+        chain.deferredRepair(pendingRepair);
         RaftReplica[] started = new RaftReplica[1];
         this.counters = metrics.cluster(() -> {
             RaftReplica r = started[0];
@@ -89,9 +92,9 @@ public final class ClusterReplica implements TxService.Gateway, TxService.Router
                                        ReplaceableStore store, Path stateDir, StateConfig stateConfig, TxAdmission admission,
                                        BlockPublication publication, MarketDataPublisher marketData, NodeHealth health,
                                        NodeMetrics metrics, Blocks blocks, ReplicaChain.Tamper tamper,
-                                       Consumer<String> onHalt) throws IOException {
+                                       PendingRepair pendingRepair, Consumer<String> onHalt) throws IOException {
         return new ClusterReplica(config, raftDir, identity, engine, store, stateDir, stateConfig, admission, publication,
-                marketData, health, metrics, blocks, tamper, onHalt);
+                marketData, health, metrics, blocks, tamper, pendingRepair, onHalt);
     }
 
     // ---------------------------------------------------------------- transactions in

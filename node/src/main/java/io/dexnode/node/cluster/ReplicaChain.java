@@ -6,6 +6,7 @@ import io.dexnode.engine.BlockResult;
 import io.dexnode.engine.Engine;
 import io.dexnode.engine.EngineHaltedException;
 import io.dexnode.engine.recovery.BookSnapshotWriter;
+import io.dexnode.engine.recovery.PendingRepair;
 import io.dexnode.engine.recovery.RecoveryOptions;
 import io.dexnode.engine.recovery.RecoveryReport;
 import io.dexnode.engine.tx.Tx;
@@ -84,6 +85,8 @@ public final class ReplicaChain implements ReplicatedChain, BlockProposer.Head {
     private final Tamper tamper;
     private RaftPosition position;
     private volatile long lastBlockTime;
+    /** The repair this replica's recovery found at start and deferred (null when its state was consistent). */
+    private volatile PendingRepair pendingRepair;
 
     public ReplicaChain(Engine engine, ReplaceableStore store, Path stateDir, StateConfig stateConfig, ChainIdentity identity,
                         TxAdmission parser, Sink sink, Tamper tamper) {
@@ -111,6 +114,21 @@ public final class ReplicaChain implements ReplicatedChain, BlockProposer.Head {
     private long blockTime(long height) {
         BlockHeader h = height < 1 ? null : BlockRecords.header(store, height);
         return h == null ? 0 : h.time();
+    }
+
+    /**
+     * What this replica's recovery found at start and could not repair alone (a repair changes the
+     * root): while it leads it proposes the repair; a block from any leader that did not propose it
+     * first stops this replica.
+     */
+    public void deferredRepair(PendingRepair repair) {
+        this.pendingRepair = repair;
+    }
+
+    /** The digest of the repair this replica waits for, or null. */
+    public byte[] pendingRepairDigest() {
+        PendingRepair p = pendingRepair;
+        return p == null ? null : p.digest();
     }
 
     @Override
@@ -156,9 +174,19 @@ public final class ReplicaChain implements ReplicatedChain, BlockProposer.Head {
                     + HEX.formatHex(root) + ", the leader " + entry.proposer() + " has " + HEX.formatHex(entry.prevRoot())
                     + "; wipe this replica's data directory and restart it to catch up from the others");
         }
-        List<Tx> txs = tamper.transactions(entry.height(), parse(entry));
         WriteSet records = new WriteSet();
         records.put(POSITION_KEY, ByteBuffer.allocate(16).putLong(at.term()).putLong(at.index()).array());
+        if (entry.kind() == BlockEntry.Kind.REPAIR) {
+            repair(at, entry, records);
+            return;
+        }
+        PendingRepair waiting = pendingRepair;
+        if (waiting != null) {
+            throw new ReplicaStoppedException("this replica found its state inconsistent at start (" + waiting.describe()
+                    + ") and the leader " + entry.proposer() + " proposed block " + entry.height() + " without repairing it"
+                    + " first: if the others' state is consistent, this one's is not; wipe its data directory and restart it");
+        }
+        List<Tx> txs = tamper.transactions(entry.height(), parse(entry));
         BlockResult result;
         try {
             result = engine.executeBlock(entry.height(), entry.time(), txs, records);
@@ -169,6 +197,32 @@ public final class ReplicaChain implements ReplicatedChain, BlockProposer.Head {
         position = at;
         lastBlockTime = entry.time();
         sink.committed(entry, result);
+    }
+
+    /**
+     * A repair the leader proposed: this replica finds the repair its own state needs now (the same
+     * state gives the same repair) and commits it as the entry's block if it is the one the leader
+     * found; a different one means this replica's state differs, and it stops.
+     */
+    private void repair(RaftPosition at, BlockEntry entry, WriteSet records) {
+        RecoveryReport found = engine.recover(RecoveryOptions.fromState().withDeferredRepairs(true));
+        PendingRepair mine = found.pendingRepair();
+        if (mine == null || !Arrays.equals(mine.digest(), entry.repairDigest())) {
+            throw new ReplicaStoppedException("the leader " + entry.proposer() + " proposed a repair (" + HEX.formatHex(entry.repairDigest())
+                    + ") at height " + entry.height() + " and this replica's state needs "
+                    + (mine == null ? "none" : "another (" + mine.describe() + ")") + ": its state differs; wipe it and restart it");
+        }
+        try {
+            engine.commitRepair(mine, entry.height(), entry.time(), records);
+        } catch (EngineHaltedException e) {
+            sink.halted(e.getMessage());
+            throw new ReplicaStoppedException("repair block " + entry.height() + " failed: " + e.getMessage());
+        }
+        LOG.warn("committed the repair the leader {} proposed as block {}: {}", entry.proposer(), entry.height(), mine.describe());
+        pendingRepair = null;
+        position = at;
+        lastBlockTime = entry.time();
+        sink.replaced(found);
     }
 
     private List<Tx> parse(BlockEntry entry) {

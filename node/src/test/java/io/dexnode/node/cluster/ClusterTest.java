@@ -241,4 +241,45 @@ class ClusterTest {
                 .isInstanceOf(IllegalStateException.class)
                 .hasMessageContaining("every replica must start from the same genesis file");
     }
+
+    @Test
+    void anInconsistencyEveryReplicaSharesIsRepairedByABlockTheLeaderProposesAndAllApply() throws Exception {
+        cluster = TestCluster.start(3, c -> c);
+        int leader = cluster.awaitLeader();
+        Signer alice = Signer.generate();
+        assertThat(cluster.tx(leader, alice, 1, "deposit", "amount", 1_000_000).status()).isEqualTo(200);
+        NodeClient.Response placed = cluster.tx(leader, alice, 2, "place", "market", 1, "side", "buy", "price", 90, "size", 4);
+        long order = placed.json().path("orderId").asLong();
+        long top = placed.json().path("height").asLong();
+        cluster.awaitHeight(top);
+        // The same bug on every replica: the resting order loses its index entry in a block all of them commit.
+        for (int i = 0; i < 3; i++) {
+            cluster.stop(i);
+        }
+        for (int i = 0; i < 3; i++) {
+            java.nio.file.Path state = cluster.data(i).resolve("state");
+            io.dexnode.testsupport.TemporaryDirectory.deleteRecursively(
+                    state.resolve(io.dexnode.engine.recovery.BookSnapshotWriter.DIRECTORY));
+            try (io.dexnode.state.StateManager s = io.dexnode.state.StateManager.open(state, io.dexnode.state.StateConfig.defaults())) {
+                io.dexnode.state.WriteSet lost = new io.dexnode.state.WriteSet();
+                lost.delete(new io.dexnode.engine.schema.StateKey.ActiveOrder(1, order).encode());
+                s.commit(top + 1, lost, null);
+            }
+        }
+        for (int i = 0; i < 3; i++) {
+            cluster.startReplica(i, Node.Options.defaults());
+            assertThat(cluster.node(i).recovery().pendingRepair()).as("replica %d found the repair", i).isNotNull();
+        }
+        cluster.awaitHeight(top + 2);
+        String root = cluster.get(0, "/v1/blocks/" + (top + 2)).path("root").asText();
+        for (int i = 0; i < 3; i++) {
+            JsonNode block = cluster.get(i, "/v1/blocks/" + (top + 2));
+            assertThat(block.path("root").asText()).as("replica %d", i).isEqualTo(root);
+            assertThat(block.toString()).as("replica %d: the repair block's record", i).contains("orphaned_active_order");
+            assertThat(cluster.get(i, "/v1/markets/1/depth").path("bids").toString()).as("replica %d", i).isEqualTo("[[90,4]]");
+        }
+        int now = cluster.awaitLeader();
+        assertThat(cluster.tx(now, alice, 3, "cancel", "order", order).status()).as("the repaired order is active again")
+                .isEqualTo(200);
+    }
 }

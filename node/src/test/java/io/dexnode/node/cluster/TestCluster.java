@@ -8,10 +8,10 @@ import io.dexnode.node.Node;
 import io.dexnode.node.NodeConfig;
 import io.dexnode.node.client.NodeClient;
 import io.dexnode.node.crypto.Signer;
+import io.dexnode.testsupport.Ports;
 import io.dexnode.testsupport.TemporaryDirectory;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -40,8 +40,8 @@ final class TestCluster implements AutoCloseable {
         StringBuilder spec = new StringBuilder();
         for (int i = 1; i <= size; i++) {
             ids.add("n" + i);
-            spec.append(i > 1 ? "," : "").append("n").append(i).append("=127.0.0.1:").append(freePort()).append(':')
-                    .append(freePort());
+            spec.append(i > 1 ? "," : "").append("n").append(i).append("=127.0.0.1:").append(Ports.free()).append(':')
+                    .append(Ports.free());
         }
         this.peers = spec.toString();
         ObjectNode g = (ObjectNode) MAPPER.readTree(Genesis.class.getResourceAsStream(Genesis.EMBEDDED));
@@ -179,11 +179,6 @@ final class TestCluster implements AutoCloseable {
         return client(i).get(path).json();
     }
 
-    static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
-        }
-    }
 
     @Override
     public void close() {
