@@ -104,7 +104,7 @@ public final class RunCommand implements Callable<Integer> {
                 return 2;
             }
             try {
-                cluster = ClusterConfig.of(nodeId, peers).withSnapshotEvery(snapshotEvery);
+                cluster = ClusterConfig.of(nodeId, peers).withSnapshotEvery(snapshotEvery).withLogFsync(!noFsync);
             } catch (IllegalArgumentException e) {
                 spec.commandLine().getErr().println("dexnode run: " + e.getMessage());
                 return 2;

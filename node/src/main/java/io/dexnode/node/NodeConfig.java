@@ -113,9 +113,14 @@ public record NodeConfig(Path data, String host, int port, Path genesis, boolean
         return keepVersions == 0 ? PruningConfig.keepAll() : PruningConfig.keepLast(keepVersions);
     }
 
-    /** The state store's configuration: durability, history and memory as the flags say. */
+    /**
+     * The state store's configuration: durability, history and memory as the flags say. A cluster
+     * replica's store does not fsync each block: the Raft log, fsynced by a majority before a block
+     * is acknowledged, makes it durable, and after a machine crash the replica applies again from
+     * the log what its store lost (each block carries its log position).
+     */
     public StateConfig stateConfig() {
-        return StateConfig.defaults().withFsync(fsync).withPruning(pruning())
+        return StateConfig.defaults().withFsync(fsync && cluster == null).withPruning(pruning())
                 .withBlockCacheBytes(blockCacheMb << 20).withNodeCacheEntries(nodeCacheKeys);
     }
 

@@ -17,9 +17,11 @@ import java.util.Set;
  * @param electionTimeoutMaxMs see {@code electionTimeoutMinMs}
  * @param snapshotEveryEntries a replica snapshots its state (and Raft purges the log below it) every
  *                             this many applied log entries
+ * @param logFsync the Raft log fsyncs each entry before it counts toward a majority (what makes an
+ *                 acknowledged block survive a machine crash; off only for benchmarks and tests)
  */
 public record ClusterConfig(String self, List<ClusterPeer> peers, int electionTimeoutMinMs, int electionTimeoutMaxMs,
-                            long snapshotEveryEntries) {
+                            long snapshotEveryEntries, boolean logFsync) {
     /**
      * Election timeouts. A leader's SIGKILL is noticed after 1–2 s of silence and the election takes
      * a few round trips, so the next order is acknowledged within about 3 s; shorter timeouts made
@@ -85,7 +87,7 @@ public record ClusterConfig(String self, List<ClusterPeer> peers, int electionTi
 
     public static ClusterConfig of(String self, String peersSpec) {
         return new ClusterConfig(self, parsePeers(peersSpec), DEFAULT_ELECTION_MIN_MS, DEFAULT_ELECTION_MAX_MS,
-                DEFAULT_SNAPSHOT_EVERY);
+                DEFAULT_SNAPSHOT_EVERY, true);
     }
 
     /** This replica's own entry. */
@@ -104,10 +106,14 @@ public record ClusterConfig(String self, List<ClusterPeer> peers, int electionTi
     }
 
     public ClusterConfig withSnapshotEvery(long entries) {
-        return new ClusterConfig(self, peers, electionTimeoutMinMs, electionTimeoutMaxMs, entries);
+        return new ClusterConfig(self, peers, electionTimeoutMinMs, electionTimeoutMaxMs, entries, logFsync);
     }
 
     public ClusterConfig withElectionTimeouts(int minMs, int maxMs) {
-        return new ClusterConfig(self, peers, minMs, maxMs, snapshotEveryEntries);
+        return new ClusterConfig(self, peers, minMs, maxMs, snapshotEveryEntries, logFsync);
+    }
+
+    public ClusterConfig withLogFsync(boolean fsync) {
+        return new ClusterConfig(self, peers, electionTimeoutMinMs, electionTimeoutMaxMs, snapshotEveryEntries, fsync);
     }
 }

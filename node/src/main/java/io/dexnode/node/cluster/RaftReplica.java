@@ -112,6 +112,8 @@ public final class RaftReplica implements AutoCloseable {
         RaftServerConfigKeys.Log.setWriteBufferSize(p, SizeInBytes.valueOf(2L * entryLimit.getSize()));
         RaftServerConfigKeys.Log.Appender.setBufferByteLimit(p, entryLimit);
         RaftServerConfigKeys.Log.Appender.setInstallSnapshotEnabled(p, true);
+        // An entry counts toward a majority once it is on disk: the log is what makes a block durable.
+        RaftServerConfigKeys.Log.setUnsafeFlushEnabled(p, !config.logFsync());
         GrpcConfigKeys.setMessageSizeMax(p, SizeInBytes.valueOf(2L * entryLimit.getSize()));
         return p;
     }

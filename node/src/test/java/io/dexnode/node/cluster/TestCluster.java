@@ -71,7 +71,7 @@ final class TestCluster implements AutoCloseable {
     }
 
     NodeConfig config(int i) {
-        ClusterConfig cluster = clusterTweak.apply(ClusterConfig.of(ids.get(i), peers));
+        ClusterConfig cluster = clusterTweak.apply(ClusterConfig.of(ids.get(i), peers).withLogFsync(false));
         return NodeConfig.defaults(data(i)).withDev(true).withGenesis(genesis()).withFsync(false)
                 .withConsistencyCheckBlocks(50).withCluster(cluster);
     }
