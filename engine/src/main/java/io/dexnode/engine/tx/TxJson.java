@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.dexnode.book.SelfTradePrevention;
 import io.dexnode.book.Side;
 import io.dexnode.book.TimeInForce;
@@ -15,6 +16,7 @@ import java.io.IOException;
 import java.io.StringWriter;
 import java.io.UncheckedIOException;
 import java.io.Writer;
+import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
@@ -23,7 +25,9 @@ import java.util.stream.Stream;
 
 /**
  * The JSON form of transactions (DESIGN.md §8), both ways. Parsing is strict: unknown types,
- * unknown fields, missing fields and non-integer numbers are {@link RejectCode#MALFORMED}.
+ * unknown fields, missing fields and non-integer numbers are {@link RejectCode#MALFORMED}. A
+ * batch's actions are written without {@code account} and {@code nonce} (they are the batch's),
+ * and an action that names either is malformed, as is a batch inside a batch.
  */
 public final class TxJson {
     /**
@@ -43,6 +47,9 @@ public final class TxJson {
             "makerFeeBps", "takerFeeBps", "initialMarginBps", "maintenanceMarginBps", "maxOpenOrders");
     private static final String[] CREATE_MARKET_FIELDS =
             Stream.concat(Stream.of("type", "account", "nonce"), MARKET_FIELDS.stream()).toArray(String[]::new);
+
+    /** The {@code type}s a batch's action may have. */
+    private static final Set<String> ACTION_TYPES = Set.of("place", "cancel", "cancel_all", "amend", "reduce");
 
     private TxJson() {
     }
@@ -119,8 +126,47 @@ public final class TxJson {
                 }
                 yield new Tx.Amend(text(node, "account", true), nonce(node), orderId(node), clientId(node), price, size);
             }
+            case "batch" -> {
+                allow(node, "type", "account", "nonce", "actions");
+                String account = text(node, "account", true);
+                yield new Tx.Batch(account, nonce(node), actions(node, account));
+            }
             default -> throw malformed("unknown transaction type \"" + type + "\"");
         };
+    }
+
+    /** A batch's actions, each parsed as its own transaction of the batch's account and without a nonce. */
+    private static List<Tx> actions(JsonNode batch, String account) {
+        JsonNode list = batch.get("actions");
+        if (list == null || !list.isArray()) {
+            throw malformed("a batch needs an \"actions\" array");
+        }
+        if (list.isEmpty() || list.size() > Tx.Batch.MAX_ACTIONS) {
+            throw malformed("a batch has 1 to " + Tx.Batch.MAX_ACTIONS + " actions, not " + list.size());
+        }
+        List<Tx> actions = new ArrayList<>(list.size());
+        for (int i = 0; i < list.size(); i++) {
+            JsonNode a = list.get(i);
+            if (!a.isObject()) {
+                throw malformed("action " + i + " of the batch is not a JSON object");
+            }
+            if (a.has("account") || a.has("nonce")) {
+                throw malformed("action " + i + " of the batch names its own \"account\" or \"nonce\": the batch's apply to every action");
+            }
+            JsonNode type = a.get("type");
+            if (type == null || !type.isTextual() || !ACTION_TYPES.contains(type.asText())) {
+                throw malformed("action " + i + " of the batch is " + (type != null && "batch".equals(type.asText())
+                        ? "a batch: batches do not nest" : "of type " + type + "; an action is place, cancel, cancel_all, amend or reduce"));
+            }
+            ObjectNode own = ((ObjectNode) a).deepCopy();
+            own.put("account", account);
+            try {
+                actions.add(parse(own));
+            } catch (RejectedException e) {
+                throw malformed("action " + i + " of the batch: " + e.getMessage());
+            }
+        }
+        return actions;
     }
 
     /**
@@ -136,6 +182,12 @@ public final class TxJson {
         if (tx.nonce() != 0) {
             g.writeNumberField("nonce", tx.nonce());
         }
+        writeFields(g, tx);
+        g.writeEndObject();
+    }
+
+    /** The fields after {@code type}, {@code account} and {@code nonce}. */
+    private static void writeFields(JsonGenerator g, Tx tx) throws IOException {
         switch (tx) {
             case Tx.CreateMarket c -> {
                 MarketParams p = c.params();
@@ -186,8 +238,17 @@ public final class TxJson {
                     g.writeNumberField("size", a.size());
                 }
             }
+            case Tx.Batch b -> {
+                g.writeArrayFieldStart("actions");
+                for (Tx action : b.actions()) {
+                    g.writeStartObject();
+                    g.writeStringField("type", action.type());
+                    writeFields(g, action);
+                    g.writeEndObject();
+                }
+                g.writeEndArray();
+            }
         }
-        g.writeEndObject();
     }
 
     /**
