@@ -81,7 +81,7 @@ public final class TxService {
                 RejectCode code = o.result().rejection().code();
                 return new Answer(ApiCodes.httpStatus(code), JsonViews.error(code, o.result().rejection().message()));
             }
-            return new Answer(200, JsonViews.accepted(o.height(), o.result()).toString());
+            return new Answer(200, JsonViews.accepted(o.height(), o.result()));
         });
     }
 
