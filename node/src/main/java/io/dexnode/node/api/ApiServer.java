@@ -161,7 +161,10 @@ public final class ApiServer implements AutoCloseable {
             cfg.routes.get("/health", this::ready); // DESIGN.md §8 names the bare path: it answers as readiness
             cfg.routes.ws("/v1/stream", ws -> {
                 ws.onConnect(ctx -> serving().stream().connected(ctx));
-                ws.onMessage(ctx -> serving().stream().message(ctx, ctx.message()));
+                ws.onMessage(ctx -> {
+                    Serving serving = serving();
+                    serving.stream().message(ctx, ctx.message(), serving.txs());
+                });
                 ws.onClose(ctx -> serving().stream().closed(ctx));
                 ws.onError(ctx -> serving().stream().failed(ctx, ctx.error()));
             });
