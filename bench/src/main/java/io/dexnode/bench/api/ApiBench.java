@@ -14,7 +14,8 @@ import java.util.List;
  * The API benchmark end to end: against an in-process {@code --dev} node on a scratch directory
  * (or a running one), funds the accounts, then sends the signed order flow of {@link ApiWorkload}
  * with {@link ApiLoad}. Every account belongs to one client, which sends its transactions in nonce
- * order; consecutive requests of a client come from different accounts.
+ * order; consecutive requests of a client come from different accounts. Everything is signed
+ * before the clock starts.
  */
 public final class ApiBench {
 
@@ -24,7 +25,18 @@ public final class ApiBench {
      * {@code dir} is where the in-process node's scratch directory goes (null: the system's temp folder).
      */
     public record Settings(int orders, int connections, int accounts, String nodeUrl, int market, int blockMs, int blockTxs,
-                           boolean fsync, long seed, Path dir) {
+                           boolean fsync, long seed, Path dir, int batch, ApiLoad.Transport transport, double rate) {
+        public Settings {
+            if (batch < 1 || batch > 50) {
+                throw new IllegalArgumentException("a transaction carries 1 to 50 orders, not " + batch);
+            }
+        }
+
+        /** One order per transaction over HTTP, closed loop. */
+        public Settings(int orders, int connections, int accounts, String nodeUrl, int market, int blockMs, int blockTxs,
+                        boolean fsync, long seed, Path dir) {
+            this(orders, connections, accounts, nodeUrl, market, blockMs, blockTxs, fsync, seed, dir, 1, ApiLoad.Transport.HTTP, 0);
+        }
     }
 
     /** The node refused the deposits that fund the accounts: it does not run with {@code --dev}. */
@@ -44,7 +56,7 @@ public final class ApiBench {
      */
     public static ApiLoad.Report run(Settings s, PrintStream out) throws Exception {
         if (s.nodeUrl() != null) {
-            return load(s, s.nodeUrl(), out);
+            return load(s, s.nodeUrl(), false, out);
         }
         try (ScratchDirectory dir = ScratchDirectory.create(s.dir(), "dexnode-bench-api")) {
             NodeConfig cfg = NodeConfig.defaults(dir.path().resolve("data")).withPort(0).withGenesis(dir.path().resolve("genesis.json"))
@@ -53,16 +65,16 @@ public final class ApiBench {
             try (Node node = Node.start(cfg)) {
                 out.printf("started an in-process node at %s (--dev, block-ms %d, block-txs %d, fsync %s) in %s%n", node.url(),
                         s.blockMs(), s.blockTxs(), s.fsync(), dir.path());
-                return load(s, node.url(), out);
+                return load(s, node.url(), true, out);
             }
         }
     }
 
-    private static ApiLoad.Report load(Settings s, String url, PrintStream out) throws Exception {
+    private static ApiLoad.Report load(Settings s, String url, boolean inProcess, PrintStream out) throws Exception {
         URI txUrl = URI.create(url + "/v1/tx");
         int accountCount = s.accounts();
         int connections = s.connections();
-        out.printf("signing %d accounts' deposits and %d orders...%n", accountCount, s.orders());
+        out.printf("signing %d accounts' deposits and %d orders (%d per transaction)...%n", accountCount, s.orders(), s.batch());
         List<Signer> signers = new ArrayList<>(accountCount);
         List<String> names = new ArrayList<>(accountCount);
         for (int i = 0; i < accountCount; i++) {
@@ -70,7 +82,7 @@ public final class ApiBench {
             signers.add(signer);
             names.add(signer.account());
         }
-        List<List<String>> payloads = ApiWorkload.orders(names, s.market(), s.orders(), s.seed());
+        List<List<String>> payloads = ApiWorkload.transactions(names, s.market(), s.orders(), s.batch(), s.seed());
         List<List<String>> deposits = new ArrayList<>();
         List<List<String>> bodies = new ArrayList<>();
         for (int c = 0; c < connections; c++) {
@@ -110,7 +122,8 @@ public final class ApiBench {
         if (funded.statuses().getOrDefault(200, 0L) != accountCount) {
             throw new DepositsRefusedException("deposits were refused " + funded.statuses() + " (a --node must run with --dev)");
         }
-        out.println("sending orders...");
-        return ApiLoad.run(txUrl, bodies, out);
+        out.printf("sending orders (%s loop%s, over %s)...%n", s.rate() > 0 ? "open" : "closed",
+                s.rate() > 0 ? " at " + (long) s.rate() + " orders/s" : "", s.transport().name());
+        return ApiLoad.run(new ApiLoad.Load(URI.create(url), bodies, s.orders(), s.batch(), s.transport(), s.rate(), inProcess), out);
     }
 }

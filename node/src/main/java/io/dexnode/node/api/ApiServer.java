@@ -130,7 +130,10 @@ public final class ApiServer implements AutoCloseable {
                 // Past this many open sockets Jetty stops accepting until one closes: clients cannot
                 // take every file descriptor, which RocksDB needs to open its files.
                 server.addBean(new NetworkConnectionLimit(maxConnections, server));
-                server.setHandler(requests); // Javalin puts its own handler inside this one
+                // The usual POST /v1/tx is served ahead of the router (HttpTxDoor); Javalin puts its own
+                // handler inside the innermost wrapper, so everything else reaches it as before.
+                requests.setHandler(new HttpTxDoor(this::transactionsIfServing));
+                server.setHandler(requests);
             });
             cfg.jetty.modifyServletContextHandler(handler -> handler.setErrorHandler(new ContextJsonErrors()));
             cfg.routes.beforeMatched(ctx -> {
@@ -204,6 +207,12 @@ public final class ApiServer implements AutoCloseable {
     /** From now on every route is served: the books are recovered and the producer runs. */
     public void attach(TxService txs, MarketDataPublisher marketData, StreamHub stream, Supplier<ObjectNode> cluster) {
         serving = new Serving(txs, marketData, stream, cluster);
+    }
+
+    /** The transaction service when this node takes transactions now, else null (the router then answers why not). */
+    private TxService transactionsIfServing() {
+        Serving s = serving;
+        return s == null || health.isHalted() || health.isReplicaStopped() ? null : s.txs();
     }
 
     private Serving serving() {
