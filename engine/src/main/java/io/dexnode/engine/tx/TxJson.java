@@ -21,6 +21,7 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 /**
@@ -45,8 +46,18 @@ public final class TxJson {
      */
     public static final List<String> MARKET_FIELDS = List.of("market", "symbol", "tickSize", "lotSize", "minSize",
             "makerFeeBps", "takerFeeBps", "initialMarginBps", "maintenanceMarginBps", "maxOpenOrders");
-    private static final String[] CREATE_MARKET_FIELDS =
-            Stream.concat(Stream.of("type", "account", "nonce"), MARKET_FIELDS.stream()).toArray(String[]::new);
+    private static final Set<String> CREATE_MARKET_FIELDS =
+            Stream.concat(Stream.of("type", "account", "nonce"), MARKET_FIELDS.stream()).collect(Collectors.toUnmodifiableSet());
+    /** The fields each type may have (built once: parsing runs for every request). */
+    private static final Set<String> TRANSFER_FIELDS = Set.of("type", "account", "nonce", "amount");
+    private static final Set<String> PLACE_FIELDS =
+            Set.of("type", "account", "nonce", "market", "side", "price", "size", "tif", "clientOrderId", "stp");
+    private static final Set<String> CANCEL_FIELDS = Set.of("type", "account", "nonce", "order", "clientOrderId");
+    private static final Set<String> CANCEL_ALL_FIELDS = Set.of("type", "account", "nonce", "market");
+    private static final Set<String> REDUCE_FIELDS = Set.of("type", "account", "nonce", "order", "clientOrderId", "size");
+    private static final Set<String> AMEND_FIELDS = Set.of("type", "account", "nonce", "order", "clientOrderId", "price", "size");
+    private static final Set<String> BATCH_FIELDS = Set.of("type", "account", "nonce", "actions");
+
 
     /** The {@code type}s a batch's action may have. */
     private static final Set<String> ACTION_TYPES = Set.of("place", "cancel", "cancel_all", "amend", "reduce");
@@ -87,34 +98,34 @@ public final class TxJson {
                         maxOpenOrders(node)));
             }
             case "deposit" -> {
-                allow(node, "type", "account", "nonce", "amount");
+                allow(node, TRANSFER_FIELDS);
                 yield new Tx.Deposit(text(node, "account", true), nonce(node), integer(node, "amount", true));
             }
             case "withdraw" -> {
-                allow(node, "type", "account", "nonce", "amount");
+                allow(node, TRANSFER_FIELDS);
                 yield new Tx.Withdraw(text(node, "account", true), nonce(node), integer(node, "amount", true));
             }
             case "place" -> {
-                allow(node, "type", "account", "nonce", "market", "side", "price", "size", "tif", "clientOrderId", "stp");
+                allow(node, PLACE_FIELDS);
                 yield new Tx.Place(text(node, "account", true), nonce(node), market(node, true),
                         side(text(node, "side", true)), integer(node, "price", true), integer(node, "size", true),
                         tif(text(node, "tif", false)), text(node, "clientOrderId", false), stp(text(node, "stp", false)));
             }
             case "cancel" -> {
-                allow(node, "type", "account", "nonce", "order", "clientOrderId");
+                allow(node, CANCEL_FIELDS);
                 yield new Tx.Cancel(text(node, "account", true), nonce(node), orderId(node), clientId(node));
             }
             case "cancel_all" -> {
-                allow(node, "type", "account", "nonce", "market");
+                allow(node, CANCEL_ALL_FIELDS);
                 yield new Tx.CancelAll(text(node, "account", true), nonce(node), market(node, false));
             }
             case "reduce" -> {
-                allow(node, "type", "account", "nonce", "order", "clientOrderId", "size");
+                allow(node, REDUCE_FIELDS);
                 yield new Tx.Reduce(text(node, "account", true), nonce(node), orderId(node), clientId(node),
                         integer(node, "size", true, 1, Long.MAX_VALUE));
             }
             case "amend" -> {
-                allow(node, "type", "account", "nonce", "order", "clientOrderId", "price", "size");
+                allow(node, AMEND_FIELDS);
                 long price = integer(node, "price", false);
                 long size = integer(node, "size", false);
                 // 0 means "keep" in Tx.Amend: an explicit 0 would be a silent no-op, not a new price or size.
@@ -127,7 +138,7 @@ public final class TxJson {
                 yield new Tx.Amend(text(node, "account", true), nonce(node), orderId(node), clientId(node), price, size);
             }
             case "batch" -> {
-                allow(node, "type", "account", "nonce", "actions");
+                allow(node, BATCH_FIELDS);
                 String account = text(node, "account", true);
                 yield new Tx.Batch(account, nonce(node), actions(node, account));
             }
@@ -357,8 +368,7 @@ public final class TxJson {
         };
     }
 
-    private static void allow(JsonNode node, String... fields) {
-        Set<String> allowed = Set.of(fields);
+    private static void allow(JsonNode node, Set<String> allowed) {
         for (Iterator<String> it = node.fieldNames(); it.hasNext(); ) {
             String f = it.next();
             if (!allowed.contains(f)) {
