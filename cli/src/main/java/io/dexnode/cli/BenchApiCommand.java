@@ -57,21 +57,25 @@ public final class BenchApiCommand implements Callable<Integer> {
             + "when it was due (default: closed loop, each connection sends when its previous transaction is answered).")
     double rate;
 
+    @Option(names = "--warmup", paramLabel = "W", description = "First send W orders (closed loop, not reported), so that the "
+            + "node's code is compiled before the measured run (default ${DEFAULT-VALUE}).")
+    int warmup;
+
     @Option(names = "--json", paramLabel = "FILE", description = "Also write the results as JSON to FILE.")
     Path json;
 
     @Override
     public Integer call() throws Exception {
         int accountCount = accounts == null ? 2 * connections : accounts;
-        if (orders < 1 || connections < 1 || accountCount < connections || batch < 1 || batch > 50 || rate < 0) {
+        if (orders < 1 || connections < 1 || accountCount < connections || batch < 1 || batch > 50 || rate < 0 || warmup < 0) {
             spec.commandLine().getErr().println("dexnode bench api: need --orders >= 1, --connections >= 1, --accounts >= --connections,"
-                    + " --batch from 1 to 50, --rate >= 0");
+                    + " --batch from 1 to 50, --rate >= 0, --warmup >= 0");
             return 2;
         }
         ApiLoad.Report report;
         try {
             report = ApiBench.run(new ApiBench.Settings(orders, connections, accountCount, node, market, blockMs, blockTxs, !noFsync,
-                    seed, null, batch, ws ? ApiLoad.Transport.WS : ApiLoad.Transport.HTTP, rate), System.out);
+                    seed, null, batch, ws ? ApiLoad.Transport.WS : ApiLoad.Transport.HTTP, rate, warmup), System.out);
         } catch (ApiBench.DepositsRefusedException e) {
             spec.commandLine().getErr().println("dexnode bench api: " + e.getMessage());
             return 1;
