@@ -10,11 +10,12 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code dexnode bench api}: signed orders over loopback HTTP with many connections, against an
- * in-process node on a temp directory ({@code --dev}) or a running one ({@code --node}).
+ * {@code dexnode bench api}: signed orders over loopback HTTP or the WebSocket stream with many
+ * connections, in a closed loop or at a fixed rate, one or a batch of orders per transaction,
+ * against an in-process node on a temp directory ({@code --dev}) or a running one ({@code --node}).
  */
 @Command(name = "api", mixinStandardHelpOptions = true,
-        description = "Load generator over loopback HTTP: signed orders/s and latency percentiles.")
+        description = "Load generator over loopback HTTP or the stream: signed orders/s, latency percentiles, cores used.")
 public final class BenchApiCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -46,20 +47,35 @@ public final class BenchApiCommand implements Callable<Integer> {
     @Option(names = "--seed", description = "Workload seed (default ${DEFAULT-VALUE}).")
     long seed = 1;
 
+    @Option(names = "--batch", paramLabel = "K", description = "Orders per transaction: 1 (default), or batches of up to 50.")
+    int batch = 1;
+
+    @Option(names = "--ws", description = "Send transactions over the WebSocket stream ({\"op\":\"tx\"}) instead of POST /v1/tx.")
+    boolean ws;
+
+    @Option(names = "--rate", paramLabel = "R", description = "Open loop: offer R orders/s on a fixed schedule, each timed from "
+            + "when it was due (default: closed loop, each connection sends when its previous transaction is answered).")
+    double rate;
+
+    @Option(names = "--warmup", paramLabel = "W", description = "First send W orders (closed loop, not reported), so that the "
+            + "node's code is compiled before the measured run (default ${DEFAULT-VALUE}).")
+    int warmup;
+
     @Option(names = "--json", paramLabel = "FILE", description = "Also write the results as JSON to FILE.")
     Path json;
 
     @Override
     public Integer call() throws Exception {
         int accountCount = accounts == null ? 2 * connections : accounts;
-        if (orders < 1 || connections < 1 || accountCount < connections) {
-            spec.commandLine().getErr().println("dexnode bench api: need --orders >= 1, --connections >= 1, --accounts >= --connections");
+        if (orders < 1 || connections < 1 || accountCount < connections || batch < 1 || batch > 50 || rate < 0 || warmup < 0) {
+            spec.commandLine().getErr().println("dexnode bench api: need --orders >= 1, --connections >= 1, --accounts >= --connections,"
+                    + " --batch from 1 to 50, --rate >= 0, --warmup >= 0");
             return 2;
         }
         ApiLoad.Report report;
         try {
             report = ApiBench.run(new ApiBench.Settings(orders, connections, accountCount, node, market, blockMs, blockTxs, !noFsync,
-                    seed, null), System.out);
+                    seed, null, batch, ws ? ApiLoad.Transport.WS : ApiLoad.Transport.HTTP, rate, warmup), System.out);
         } catch (ApiBench.DepositsRefusedException e) {
             spec.commandLine().getErr().println("dexnode bench api: " + e.getMessage());
             return 1;

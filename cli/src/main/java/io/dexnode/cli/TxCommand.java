@@ -26,7 +26,7 @@ import picocli.CommandLine.Spec;
         description = "Sign a transaction (place, cancel, deposit, ...) and submit it to a running node.",
         subcommands = {
             TxCommand.Place.class, TxCommand.Cancel.class, TxCommand.CancelAll.class, TxCommand.Amend.class,
-            TxCommand.Reduce.class, TxCommand.Deposit.class, TxCommand.Withdraw.class
+            TxCommand.Reduce.class, TxCommand.Deposit.class, TxCommand.Withdraw.class, TxCommand.Batch.class
         })
 public final class TxCommand implements Runnable {
     private static final ObjectMapper MAPPER = new ObjectMapper();
@@ -64,7 +64,7 @@ public final class TxCommand implements Runnable {
         Common common = new Common();
 
         /** The payload without "account"/"nonce"; {@code signer} is the key's account. */
-        abstract ObjectNode payload(Signer signer);
+        abstract ObjectNode payload(Signer signer) throws IOException;
 
         /** The account the transaction acts for (its nonce is the one checked). */
         String account(Signer signer) {
@@ -87,7 +87,13 @@ public final class TxCommand implements Runnable {
                 return 2;
             }
             NodeClient client = new NodeClient(common.node);
-            ObjectNode body = payload(signer);
+            ObjectNode body;
+            try {
+                body = payload(signer);
+            } catch (IOException e) {
+                err.println("dexnode tx: " + e.getMessage());
+                return 2;
+            }
             ObjectNode tx = MAPPER.createObjectNode();
             tx.put("type", body.remove("type").asText());
             String account = account(signer);
@@ -126,6 +132,12 @@ public final class TxCommand implements Runnable {
                     : "rejected (" + r.status() + " " + j.path("code").asText() + "): " + j.path("message").asText();
         }
         StringBuilder sb = new StringBuilder("accepted in block ").append(j.path("height").asLong()).append(": ");
+        describeResult(sb, j);
+        return sb.toString();
+    }
+
+    /** One accepted transaction's (or batch action's) answer, after "accepted in block h: ". */
+    private static void describeResult(StringBuilder sb, JsonNode j) {
         String type = j.path("type").asText();
         switch (type) {
             case "place", "cancel", "amend", "reduce" -> {
@@ -143,9 +155,23 @@ public final class TxCommand implements Runnable {
             }
             case "cancel_all" -> sb.append("cancelled ").append(j.path("cancelled").asLong()).append(" orders");
             case "deposit", "withdraw" -> sb.append(type).append(" for ").append(j.path("account").asText());
+            case "batch" -> {
+                JsonNode results = j.path("results");
+                sb.append("batch of ").append(results.size()).append(results.size() == 1 ? " action" : " actions");
+                int i = 0;
+                for (JsonNode r : results) {
+                    sb.append(System.lineSeparator()).append(++i).append(". ");
+                    if (r.has("code")) {
+                        sb.append("rejected (").append(r.path("status").asInt()).append(' ').append(r.path("code").asText())
+                                .append("): ").append(r.path("message").asText());
+                    } else {
+                        sb.append(r.path("type").asText()).append(": ");
+                        describeResult(sb, r);
+                    }
+                }
+            }
             default -> sb.append(type);
         }
-        return sb.toString();
     }
 
     @Command(name = "place", mixinStandardHelpOptions = true, description = "Place a limit order.")
@@ -289,6 +315,35 @@ public final class TxCommand implements Runnable {
         @Override
         ObjectNode payload(Signer signer) {
             return MAPPER.createObjectNode().put("type", "deposit").put("amount", amount);
+        }
+    }
+
+    @Command(name = "batch", mixinStandardHelpOptions = true,
+            description = "Up to 50 order actions (place, cancel, cancel_all, amend, reduce) under one signature and one nonce.")
+    static final class Batch extends Base {
+        @Option(names = "--file", required = true, paramLabel = "ACTIONS.json",
+                description = "A JSON array of actions, each a transaction's fields without account and nonce, "
+                        + "e.g. [{\"type\":\"place\",\"market\":1,\"side\":\"buy\",\"price\":100,\"size\":5},"
+                        + "{\"type\":\"cancel\",\"order\":42}]; or an object with such an \"actions\" array.")
+        Path file;
+
+        @Override
+        ObjectNode payload(Signer signer) throws IOException {
+            JsonNode read;
+            try {
+                read = MAPPER.readTree(file.toFile());
+            } catch (java.nio.file.NoSuchFileException | java.io.FileNotFoundException e) {
+                throw new IOException("no actions file at " + file);
+            } catch (IOException e) {
+                throw new IOException(file + " is not JSON: " + e.getMessage());
+            }
+            JsonNode actions = read != null && read.isObject() ? read.get("actions") : read;
+            if (actions == null || !actions.isArray()) {
+                throw new IOException(file + " must hold a JSON array of actions (or an object with an \"actions\" array)");
+            }
+            ObjectNode n = MAPPER.createObjectNode().put("type", "batch");
+            n.set("actions", actions);
+            return n;
         }
     }
 

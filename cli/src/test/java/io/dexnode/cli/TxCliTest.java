@@ -84,6 +84,29 @@ class TxCliTest {
     }
 
     @Test
+    void batchSignsAFileOfActionsOnceAndPrintsEachResult(@TempDir Path dir) throws Exception {
+        Path carol = dir.resolve("carol.json");
+        run("keygen", "--out", carol.toString());
+        String n = node.url();
+        assertThat(run("tx", "deposit", "--key", carol.toString(), "--amount", "1000000", "--node", n).status()).isZero();
+        Path actions = dir.resolve("actions.json");
+        Files.writeString(actions, "[{\"type\":\"place\",\"market\":1,\"side\":\"buy\",\"price\":3,\"size\":2,\"clientOrderId\":\"q\"},"
+                + "{\"type\":\"cancel\",\"order\":987654},{\"type\":\"cancel\",\"clientOrderId\":\"q\"}]");
+        Run batch = run("tx", "batch", "--key", carol.toString(), "--file", actions.toString(), "--node", n);
+        assertThat(batch.status()).as(batch.out()).isZero();
+        assertThat(batch.out()).contains("batch of 3 actions", "1. place: order", "2. rejected (404 unknown_order)",
+                "3. cancel: order", "cancelled");
+        long last = new NodeClient(n).lastNonce(Signer.read(carol).account());
+        assertThat(last).as("the deposit's nonce and the batch's").isEqualTo(2);
+        Files.writeString(actions, "[{\"type\":\"cancel_all\",\"nonce\":7}]");
+        Run malformed = run("tx", "batch", "--key", carol.toString(), "--file", actions.toString(), "--node", n);
+        assertThat(malformed.status()).isEqualTo(1);
+        assertThat(malformed.out()).contains("rejected (400 malformed)");
+        Files.writeString(actions, "{\"not\":\"actions\"}");
+        assertThat(run("tx", "batch", "--key", carol.toString(), "--file", actions.toString(), "--node", n).status()).isEqualTo(2);
+    }
+
+    @Test
     void noNodeIsAClearError(@TempDir Path dir) {
         Path key = dir.resolve("k.json");
         run("keygen", "--out", key.toString());

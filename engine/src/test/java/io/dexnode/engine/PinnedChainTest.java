@@ -53,7 +53,8 @@ import org.junit.jupiter.api.io.TempDir;
 @Timeout(value = 2, unit = TimeUnit.MINUTES)
 class PinnedChainTest {
     static final long SEED = 8;
-    static final int BLOCKS = 300;
+    /** {@link SeededChain#FIRST_PART} blocks as first pinned, then blocks with batches. */
+    static final int BLOCKS = 340;
     private static final String REGENERATE = "dexnode.pin.regenerate";
     private static final String DIRECTORY = "pinned-chain";
     private static final String BLOCK_FILE = "blocks.jsonl";
@@ -199,7 +200,8 @@ class PinnedChainTest {
                 "cancel by id", "cancel by clientOrderId", "amend by id", "amend by clientOrderId", "reduce by id",
                 "reduce by clientOrderId", "cancel_all of one market", "cancel_all of every market", "a nonce",
                 "taker partly filled, rest resting", "ioc partly filled, rest cancelled", "maker partly filled",
-                "maker fee and taker fee", "order ended by self_trade", "an empty block");
+                "maker fee and taker fee", "order ended by self_trade", "an empty block",
+                "a batch with a refused action", "a batch with a nonce", "a batch refused whole");
         assertThat(seen.marketsWithFills).as("markets with fills").containsExactly(1, 2, 3);
     }
 
@@ -216,9 +218,17 @@ class PinnedChainTest {
             if (block.txs().isEmpty()) {
                 outcomes.add("an empty block");
             }
-            for (TxResult r : result.results()) {
+            addResults(result.results());
+            addEvents(result);
+        }
+
+        private void addResults(List<TxResult> results) {
+            for (TxResult r : results) {
                 if (!r.accepted()) {
                     rejections.add(r.rejection().code());
+                    if (r.tx() instanceof Tx.Batch) {
+                        outcomes.add("a batch refused whole");
+                    }
                     continue;
                 }
                 acceptedKinds.add(r.tx().getClass());
@@ -240,10 +250,22 @@ class PinnedChainTest {
                     case Tx.Amend a -> outcomes.add(a.orderId() != 0 ? "amend by id" : "amend by clientOrderId");
                     case Tx.Reduce x -> outcomes.add(x.orderId() != 0 ? "reduce by id" : "reduce by clientOrderId");
                     case Tx.CancelAll c -> outcomes.add(c.market() != 0 ? "cancel_all of one market" : "cancel_all of every market");
+                    case Tx.Batch b -> {
+                        if (r.actions().stream().anyMatch(a -> !a.accepted())) {
+                            outcomes.add("a batch with a refused action");
+                        }
+                        if (b.nonce() != 0) {
+                            outcomes.add("a batch with a nonce");
+                        }
+                        addResults(r.actions());
+                    }
                     default -> {
                     }
                 }
             }
+        }
+
+        private void addEvents(BlockResult result) {
             for (Fill f : result.fills()) {
                 marketsWithFills.add(f.market());
                 if (f.makerFee() > 0 && f.takerFee() > 0) {

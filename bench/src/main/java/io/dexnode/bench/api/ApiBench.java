@@ -8,13 +8,16 @@ import java.io.PrintStream;
 import java.net.URI;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The API benchmark end to end: against an in-process {@code --dev} node on a scratch directory
  * (or a running one), funds the accounts, then sends the signed order flow of {@link ApiWorkload}
  * with {@link ApiLoad}. Every account belongs to one client, which sends its transactions in nonce
- * order; consecutive requests of a client come from different accounts.
+ * order; consecutive requests of a client come from different accounts. Everything is signed
+ * before the clock starts.
  */
 public final class ApiBench {
 
@@ -24,7 +27,18 @@ public final class ApiBench {
      * {@code dir} is where the in-process node's scratch directory goes (null: the system's temp folder).
      */
     public record Settings(int orders, int connections, int accounts, String nodeUrl, int market, int blockMs, int blockTxs,
-                           boolean fsync, long seed, Path dir) {
+                           boolean fsync, long seed, Path dir, int batch, ApiLoad.Transport transport, double rate, int warmup) {
+        public Settings {
+            if (batch < 1 || batch > 50) {
+                throw new IllegalArgumentException("a transaction carries 1 to 50 orders, not " + batch);
+            }
+        }
+
+        /** One order per transaction over HTTP, closed loop, no warm-up. */
+        public Settings(int orders, int connections, int accounts, String nodeUrl, int market, int blockMs, int blockTxs,
+                        boolean fsync, long seed, Path dir) {
+            this(orders, connections, accounts, nodeUrl, market, blockMs, blockTxs, fsync, seed, dir, 1, ApiLoad.Transport.HTTP, 0, 0);
+        }
     }
 
     /** The node refused the deposits that fund the accounts: it does not run with {@code --dev}. */
@@ -44,7 +58,7 @@ public final class ApiBench {
      */
     public static ApiLoad.Report run(Settings s, PrintStream out) throws Exception {
         if (s.nodeUrl() != null) {
-            return load(s, s.nodeUrl(), out);
+            return load(s, s.nodeUrl(), false, out);
         }
         try (ScratchDirectory dir = ScratchDirectory.create(s.dir(), "dexnode-bench-api")) {
             NodeConfig cfg = NodeConfig.defaults(dir.path().resolve("data")).withPort(0).withGenesis(dir.path().resolve("genesis.json"))
@@ -53,16 +67,17 @@ public final class ApiBench {
             try (Node node = Node.start(cfg)) {
                 out.printf("started an in-process node at %s (--dev, block-ms %d, block-txs %d, fsync %s) in %s%n", node.url(),
                         s.blockMs(), s.blockTxs(), s.fsync(), dir.path());
-                return load(s, node.url(), out);
+                return load(s, node.url(), true, out);
             }
         }
     }
 
-    private static ApiLoad.Report load(Settings s, String url, PrintStream out) throws Exception {
+    private static ApiLoad.Report load(Settings s, String url, boolean inProcess, PrintStream out) throws Exception {
         URI txUrl = URI.create(url + "/v1/tx");
         int accountCount = s.accounts();
         int connections = s.connections();
-        out.printf("signing %d accounts' deposits and %d orders...%n", accountCount, s.orders());
+        out.printf("signing %d accounts' deposits and %d orders (%d per transaction)%s...%n", accountCount, s.orders(), s.batch(),
+                s.warmup() > 0 ? ", after " + s.warmup() + " to warm up" : "");
         List<Signer> signers = new ArrayList<>(accountCount);
         List<String> names = new ArrayList<>(accountCount);
         for (int i = 0; i < accountCount; i++) {
@@ -70,12 +85,18 @@ public final class ApiBench {
             signers.add(signer);
             names.add(signer.account());
         }
-        List<List<String>> payloads = ApiWorkload.orders(names, s.market(), s.orders(), s.seed());
+        Map<String, Integer> index = new HashMap<>();
+        for (int i = 0; i < names.size(); i++) {
+            index.put(names.get(i), i);
+        }
+        List<List<String>> payloads = ApiWorkload.transactions(names, s.market(), s.warmup() + s.orders(), s.batch(), s.seed());
         List<List<String>> deposits = new ArrayList<>();
         List<List<String>> bodies = new ArrayList<>();
+        List<List<String>> warmup = new ArrayList<>();
         for (int c = 0; c < connections; c++) {
             deposits.add(new ArrayList<>());
             bodies.add(new ArrayList<>());
+            warmup.add(new ArrayList<>());
         }
         // Account a belongs to client a % C, which sends its transactions in nonce order.
         for (int a = 0; a < accountCount; a++) {
@@ -86,17 +107,14 @@ public final class ApiBench {
             // Interleave the client's accounts so that consecutive requests come from different accounts.
             List<List<String>> mine = new ArrayList<>();
             for (int a = c; a < accountCount; a += connections) {
-                List<String> signed = new ArrayList<>();
-                for (String p : payloads.get(a)) {
-                    signed.add(signers.get(a).envelope(p));
-                }
-                mine.add(signed);
+                mine.add(payloads.get(a));
             }
+            List<String> interleaved = new ArrayList<>();
             for (int k = 0; ; k++) {
                 boolean any = false;
                 for (List<String> m : mine) {
                     if (k < m.size()) {
-                        bodies.get(c).add(m.get(k));
+                        interleaved.add(m.get(k));
                         any = true;
                     }
                 }
@@ -104,13 +122,57 @@ public final class ApiBench {
                     break;
                 }
             }
+            // The warm-up is a prefix of each client's transactions: every account's nonces stay in order.
+            int warm = (int) Math.round(interleaved.size() * (double) s.warmup() / (s.warmup() + s.orders()));
+            for (int i = 0; i < interleaved.size(); i++) {
+                String p = interleaved.get(i);
+                Signer signer = signers.get(accountIndex(p, index));
+                (i < warm ? warmup : bodies).get(c).add(signer.envelope(p));
+            }
         }
+        long measuredOrders = 0;
+        for (List<String> client : bodies) {
+            measuredOrders += client.size();
+        }
+        measuredOrders = s.batch() == 1 ? measuredOrders : ordersIn(bodies);
         out.println("funding accounts...");
         ApiLoad.Report funded = ApiLoad.run(txUrl, deposits, out);
         if (funded.statuses().getOrDefault(200, 0L) != accountCount) {
             throw new DepositsRefusedException("deposits were refused " + funded.statuses() + " (a --node must run with --dev)");
         }
-        out.println("sending orders...");
-        return ApiLoad.run(txUrl, bodies, out);
+        if (s.warmup() > 0) {
+            out.println("warming up (closed loop, not reported in the results)...");
+            ApiLoad.run(new ApiLoad.Load(URI.create(url), warmup, s.warmup(), s.batch(), s.transport(), 0, inProcess), out);
+        }
+        out.printf("sending orders (%s loop%s, over %s)...%n", s.rate() > 0 ? "open" : "closed",
+                s.rate() > 0 ? " at " + (long) s.rate() + " orders/s" : "", s.transport().name());
+        return ApiLoad.run(new ApiLoad.Load(URI.create(url), bodies, measuredOrders, s.batch(), s.transport(), s.rate(), inProcess),
+                out);
+    }
+
+    /** Which account a payload is of: its {@code "account"}, by index. */
+    private static int accountIndex(String payload, Map<String, Integer> index) {
+        int at = payload.indexOf("\"account\":\"") + 11;
+        return index.get(payload.substring(at, payload.indexOf('"', at)));
+    }
+
+    /** The orders in signed batch envelopes: one per action. */
+    private static long ordersIn(List<List<String>> bodies) {
+        long n = 0;
+        for (List<String> client : bodies) {
+            for (String body : client) {
+                // each action is an object with a "type" inside the batch's (escaped in the envelope's payload string)
+                n += count(body, "{\\\"type\\\":") - 1;
+            }
+        }
+        return n;
+    }
+
+    private static int count(String s, String what) {
+        int n = 0;
+        for (int i = s.indexOf(what); i >= 0; i = s.indexOf(what, i + what.length())) {
+            n++;
+        }
+        return n;
     }
 }

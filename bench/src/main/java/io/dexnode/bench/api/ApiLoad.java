@@ -2,111 +2,304 @@ package io.dexnode.bench.api;
 
 import java.io.IOException;
 import java.io.PrintStream;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.net.URI;
 import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.time.Duration;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.concurrent.locks.LockSupport;
+import org.HdrHistogram.ConcurrentHistogram;
 import org.HdrHistogram.Histogram;
 
 /**
- * The API load generator: {@code connections} clients over loopback HTTP, each sending its own
- * accounts' pre-signed {@code POST /v1/tx} bodies one after another (so every account's nonces
- * arrive in order) and timing each request from send to answer, which includes the wait for the
- * block's commit. Reports orders/s over the whole run and the latency distribution.
+ * The API load generator: {@code connections} clients over loopback, each sending its own
+ * accounts' pre-signed transactions in order (so every account's nonces arrive in order), over
+ * HTTP ({@code POST /v1/tx}, one request at a time per connection) or over the stream
+ * ({@code {"op":"tx"}} on {@code /v1/stream}).
+ *
+ * <p>Closed loop: each client sends its next transaction when the previous one is answered, and
+ * a transaction is timed from its send. Open loop ({@code rate} orders/s): transaction i is due at
+ * {@code start + i / txRate} on a fixed schedule, whatever the answers, and is timed from when it
+ * was due, so a node that stalls shows as latency rather than as fewer requests. (Over HTTP a
+ * connection has one request at a time: a late answer delays that connection's next send, still
+ * timed from its due time; over the stream sends never wait for answers.)
+ *
+ * <p>Each side's CPU is reported: the load generator's threads' own CPU time, and the node's
+ * (the process's CPU time less the generator's when the node runs in this JVM, else the node's
+ * {@code process_cpu_seconds_total}), as cores used over the run.
  */
 public final class ApiLoad {
+    private static final long HISTOGRAM_MAX_MICROS = 600_000_000L;
+    private static final String CLIENT_THREAD = "bench-client-";
+    private static final String STREAM_THREAD = "bench-ws-";
+
     private ApiLoad() {
     }
 
-    /** Results of one run. Latencies in microseconds. */
-    public record Report(int connections, long requests, double seconds, double ordersPerSecond, TreeMap<Integer, Long> statuses,
-                         long p50Micros, long p99Micros, long p999Micros, long maxMicros, double meanMicros) {
+    /** How transactions travel. */
+    public enum Transport {
+        HTTP, WS;
+
+        String jsonName() {
+            return name().toLowerCase(Locale.ROOT);
+        }
+    }
+
+    /**
+     * One run: per client, its signed {@code POST /v1/tx} bodies in order; how many orders they carry
+     * in all; orders per transaction ({@code batch}); the transport; and the open-loop rate in
+     * orders/s (0: closed loop). {@code nodeInProcess}: the node runs in this JVM (its CPU is the
+     * process's less the generator's).
+     */
+    public record Load(URI base, List<List<String>> perClient, long orders, int batch, Transport transport, double rate,
+                       boolean nodeInProcess) {
+        String mode() {
+            return rate > 0 ? "open" : "closed";
+        }
+    }
+
+    /** Results of one run. Latencies in microseconds; cores are CPU seconds per second of the run. */
+    public record Report(int connections, long requests, double seconds, double ordersPerSecond, double txPerSecond, int batch,
+                         String mode, double rate, String transport, TreeMap<Integer, Long> statuses, long p50Micros,
+                         long p99Micros, long p999Micros, long maxMicros, double meanMicros, double nodeCores,
+                         double loadCores, int availableCores) {
 
         public String toJson() {
             StringBuilder s = new StringBuilder("{");
-            s.append("\"benchmark\":\"api\",\"connections\":").append(connections).append(",\"requests\":").append(requests)
+            s.append("\"benchmark\":\"api\",\"mode\":\"").append(mode).append("\",\"transport\":\"").append(transport)
+                    .append("\",\"batch\":").append(batch).append(",\"rate\":").append(fmt(rate))
+                    .append(",\"connections\":").append(connections).append(",\"requests\":").append(requests)
                     .append(",\"seconds\":").append(String.format(Locale.ROOT, "%.3f", seconds))
-                    .append(",\"ordersPerSecond\":").append(String.format(Locale.ROOT, "%.0f", ordersPerSecond))
+                    .append(",\"ordersPerSecond\":").append(fmt(ordersPerSecond))
+                    .append(",\"txPerSecond\":").append(fmt(txPerSecond))
                     .append(",\"latencyMicros\":{\"p50\":").append(p50Micros).append(",\"p99\":").append(p99Micros)
                     .append(",\"p999\":").append(p999Micros).append(",\"max\":").append(maxMicros)
-                    .append(",\"mean\":").append(String.format(Locale.ROOT, "%.0f", meanMicros)).append("},\"statuses\":{");
+                    .append(",\"mean\":").append(fmt(meanMicros)).append("},\"statuses\":{");
             boolean first = true;
             for (var e : statuses.entrySet()) {
                 s.append(first ? "" : ",").append('"').append(e.getKey()).append("\":").append(e.getValue());
                 first = false;
             }
-            return s.append("}}").toString();
+            s.append("},\"cores\":{\"node\":").append(Double.isNaN(nodeCores) ? "null" : String.format(Locale.ROOT, "%.2f", nodeCores))
+                    .append(",\"loadGenerator\":").append(String.format(Locale.ROOT, "%.2f", loadCores))
+                    .append(",\"available\":").append(availableCores).append('}');
+            return s.append('}').toString();
+        }
+
+        private static String fmt(double x) {
+            return String.format(Locale.ROOT, "%.0f", x);
         }
 
         public String summary() {
-            return String.format(Locale.ROOT, "%d requests over %d connections in %.2f s: %.0f orders/s; latency p50 %.2f ms, "
-                            + "p99 %.2f ms, p99.9 %.2f ms, max %.2f ms; HTTP statuses %s",
-                    requests, connections, seconds, ordersPerSecond, p50Micros / 1e3, p99Micros / 1e3, p999Micros / 1e3,
-                    maxMicros / 1e3, statuses);
+            return String.format(Locale.ROOT, "%s loop%s over %s, %d orders per transaction: %d transactions over %d connections"
+                            + " in %.2f s: %.0f orders/s (%.0f transactions/s); latency p50 %.2f ms, p99 %.2f ms, p99.9 %.2f ms,"
+                            + " max %.2f ms; statuses %s; cores used: node %s, load generator %.2f (of %d)",
+                    mode, rate > 0 ? String.format(Locale.ROOT, " at %.0f orders/s", rate) : "", transport, batch, requests,
+                    connections, seconds, ordersPerSecond, txPerSecond, p50Micros / 1e3, p99Micros / 1e3, p999Micros / 1e3,
+                    maxMicros / 1e3, statuses, Double.isNaN(nodeCores) ? "unknown" : String.format(Locale.ROOT, "%.2f", nodeCores),
+                    loadCores, availableCores);
         }
     }
 
     /**
-     * Sends every body of {@code perClient.get(i)} in order on client i, all clients at once.
+     * Sends every body of {@code perClient.get(i)} in order on client i, all clients at once, in a
+     * closed loop over HTTP (the funding deposits; the cluster benchmark).
      *
      * @param txUrl the node's {@code …/v1/tx}
      */
     public static Report run(URI txUrl, List<List<String>> perClient, PrintStream log) throws Exception {
-        int clients = perClient.size();
-        HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-                .connectTimeout(Duration.ofSeconds(10)).build();
-        List<Histogram> histograms = new ArrayList<>(clients);
-        List<TreeMap<Integer, Long>> statuses = new ArrayList<>(clients);
-        for (int i = 0; i < clients; i++) {
-            histograms.add(new Histogram(60_000_000_000L, 3));
-            statuses.add(new TreeMap<>());
+        long n = perClient.stream().mapToLong(List::size).sum();
+        URI base = URI.create(txUrl.getScheme() + "://" + txUrl.getAuthority());
+        return run(new Load(base, perClient, n, 1, Transport.HTTP, 0, false), log);
+    }
+
+    public static Report run(Load load, PrintStream log) throws Exception {
+        int clients = load.perClient().size();
+        long txs = load.perClient().stream().mapToLong(List::size).sum();
+        double txRate = load.rate() > 0 ? load.rate() / load.batch() : 0;
+        long interval = txRate > 0 ? Math.max(1, Math.round(1e9 / txRate)) : 0;
+        ConcurrentHistogram latency = new ConcurrentHistogram(HISTOGRAM_MAX_MICROS, 3);
+        Map<Integer, LongAdder> statuses = new ConcurrentHashMap<>();
+        long[] clientCpu = new long[clients];
+        ThreadMXBean mx = ManagementFactory.getThreadMXBean();
+
+        // Everything a send needs is built before the clock starts.
+        List<List<Object>> wire = new ArrayList<>(clients);
+        for (int c = 0; c < clients; c++) {
+            List<Object> mine = new ArrayList<>(load.perClient().get(c).size());
+            int k = 0;
+            for (String body : load.perClient().get(c)) {
+                mine.add(load.transport() == Transport.HTTP
+                        ? HttpTxConnection.request(load.base(), "/v1/tx", body.getBytes(StandardCharsets.UTF_8))
+                        : StreamTxConnection.message(c + "-" + k, body));
+                k++;
+            }
+            wire.add(mine);
         }
-        long start = System.nanoTime();
-        try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
-            List<Future<?>> done = new ArrayList<>(clients);
+        AtomicInteger streamThreads = new AtomicInteger();
+        ExecutorService streamPool = Executors.newFixedThreadPool(Math.max(2, Runtime.getRuntime().availableProcessors()), r -> {
+            Thread t = new Thread(r, STREAM_THREAD + streamThreads.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        });
+        HttpClient streamClient = HttpClient.newBuilder().executor(streamPool).build();
+        List<AutoCloseable> connections = new ArrayList<>(clients);
+        try {
+            for (int c = 0; c < clients; c++) {
+                if (load.transport() == Transport.HTTP) {
+                    HttpTxConnection conn = new HttpTxConnection(load.base());
+                    conn.open();
+                    connections.add(conn);
+                } else {
+                    connections.add(new StreamTxConnection(streamClient, load.base()));
+                }
+            }
+            double nodeCpuBefore = load.nodeInProcess() ? 0 : NodeCpu.seconds(load.base());
+            long streamCpuBefore = threadCpu(mx, STREAM_THREAD, "HttpClient-");
+            long processCpuBefore = NodeCpu.processNanos();
+            CountDownLatch go = new CountDownLatch(1);
+            List<Thread> threads = new ArrayList<>(clients);
+            List<CompletableFuture<?>> unanswered = new ArrayList<>();
+            long[] startAt = new long[1];
             for (int i = 0; i < clients; i++) {
                 int c = i;
-                done.add(pool.submit(() -> {
-                    for (String body : perClient.get(c)) {
-                        HttpRequest req = HttpRequest.newBuilder(txUrl).header("Content-Type", "application/json")
-                                .POST(HttpRequest.BodyPublishers.ofString(body)).build();
-                        long t0 = System.nanoTime();
-                        HttpResponse<String> r;
-                        try {
-                            r = http.send(req, HttpResponse.BodyHandlers.ofString());
-                        } catch (IOException e) {
-                            statuses.get(c).merge(-1, 1L, Long::sum);
-                            continue;
-                        }
-                        histograms.get(c).recordValue(Math.max(1, (System.nanoTime() - t0) / 1_000));
-                        statuses.get(c).merge(r.statusCode(), 1L, Long::sum);
+                Thread t = new Thread(() -> {
+                    try {
+                        go.await();
+                    } catch (InterruptedException e) {
+                        return;
                     }
-                    return null;
-                }));
+                    long cpu0 = mx.getCurrentThreadCpuTime();
+                    List<CompletableFuture<?>> mine = client(c, wire.get(c), connections.get(c), startAt[0], interval, clients,
+                            latency, statuses);
+                    synchronized (unanswered) {
+                        unanswered.addAll(mine);
+                    }
+                    clientCpu[c] = mx.getCurrentThreadCpuTime() - cpu0;
+                }, CLIENT_THREAD + c);
+                t.setDaemon(true);
+                threads.add(t);
+                t.start();
             }
-            for (Future<?> f : done) {
-                f.get();
+            long start = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(5);
+            startAt[0] = start;
+            go.countDown();
+            for (Thread t : threads) {
+                t.join();
+            }
+            List<CompletableFuture<?>> pending;
+            synchronized (unanswered) {
+                pending = List.copyOf(unanswered);
+            }
+            try {
+                CompletableFuture.allOf(pending.toArray(CompletableFuture[]::new)).get(120, TimeUnit.SECONDS);
+            } catch (Exception e) {
+                long missing = pending.stream().filter(f -> !f.isDone()).count();
+                statuses.computeIfAbsent(-1, k -> new LongAdder()).add(missing);
+                log.printf("%d transactions got no answer within 120 s after the last send%n", missing);
+            }
+            long end = System.nanoTime();
+            double seconds = Math.max(1e-9, (end - Math.max(start, 0)) / 1e9);
+            long loadCpu = threadCpu(mx, STREAM_THREAD, "HttpClient-") - streamCpuBefore;
+            for (long cpu : clientCpu) {
+                loadCpu += cpu;
+            }
+            long processCpu = NodeCpu.processNanos() - processCpuBefore;
+            double nodeCores = load.nodeInProcess() ? (processCpu - loadCpu) / 1e9 / seconds
+                    : (NodeCpu.seconds(load.base()) - nodeCpuBefore) / seconds;
+            Histogram all = latency.copy();
+            TreeMap<Integer, Long> byStatus = new TreeMap<>();
+            statuses.forEach((k, v) -> byStatus.put(k, v.sum()));
+            long answered = all.getTotalCount();
+            double orders = load.orders() * (double) answered / Math.max(1, txs);
+            Report report = new Report(clients, answered, seconds, orders / seconds, answered / seconds, load.batch(), load.mode(),
+                    load.rate(), load.transport().jsonName(), byStatus, all.getValueAtPercentile(50), all.getValueAtPercentile(99),
+                    all.getValueAtPercentile(99.9), all.getMaxValue(), all.getMean(), nodeCores, loadCpu / 1e9 / seconds,
+                    Runtime.getRuntime().availableProcessors());
+            log.println(report.summary());
+            return report;
+        } finally {
+            for (AutoCloseable c : connections) {
+                c.close();
+            }
+            streamClient.close();
+            streamPool.shutdownNow();
+        }
+    }
+
+    /**
+     * One client's sends, on its own thread: each when the previous is answered (closed loop), or
+     * each at its due time (open loop). Returns the answers still to come (the stream's, open loop).
+     */
+    private static List<CompletableFuture<?>> client(int c, List<Object> wire, AutoCloseable connection, long start, long interval,
+                                                      int clients, ConcurrentHistogram latency, Map<Integer, LongAdder> statuses) {
+        List<CompletableFuture<?>> pending = new ArrayList<>();
+        for (int k = 0; k < wire.size(); k++) {
+            long due = interval > 0 ? start + ((long) k * clients + c) * interval : 0;
+            if (interval > 0) {
+                for (long wait = due - System.nanoTime(); wait > 0; wait = due - System.nanoTime()) {
+                    LockSupport.parkNanos(wait);
+                }
+            }
+            long from = interval > 0 ? due : System.nanoTime();
+            if (connection instanceof HttpTxConnection http) {
+                int status;
+                try {
+                    status = http.post((byte[]) wire.get(k));
+                } catch (IOException e) {
+                    status = -1;
+                }
+                record(latency, statuses, from, status);
+            } else {
+                StreamTxConnection ws = (StreamTxConnection) connection;
+                CompletableFuture<Integer> answer = ws.send(c + "-" + k, (String) wire.get(k));
+                CompletableFuture<Integer> recorded = answer.whenComplete((status, failure) ->
+                        record(latency, statuses, from, failure == null ? status : -1));
+                if (interval > 0) {
+                    pending.add(recorded);
+                } else {
+                    try {
+                        recorded.get(120, TimeUnit.SECONDS);
+                    } catch (Exception e) {
+                        // recorded as -1 by the stage above, or never answered: counted when the run ends
+                        pending.add(recorded);
+                    }
+                }
             }
         }
-        double seconds = (System.nanoTime() - start) / 1e9;
-        Histogram all = new Histogram(60_000_000_000L, 3);
-        TreeMap<Integer, Long> byStatus = new TreeMap<>();
-        for (int i = 0; i < clients; i++) {
-            all.add(histograms.get(i));
-            statuses.get(i).forEach((k, v) -> byStatus.merge(k, v, Long::sum));
+        return pending;
+    }
+
+    private static void record(ConcurrentHistogram latency, Map<Integer, LongAdder> statuses, long from, int status) {
+        latency.recordValue(Math.min(HISTOGRAM_MAX_MICROS, Math.max(1, (System.nanoTime() - from) / 1_000)));
+        statuses.computeIfAbsent(status, k -> new LongAdder()).increment();
+    }
+
+    /** CPU time of the live threads whose names start with one of {@code prefixes}. */
+    private static long threadCpu(ThreadMXBean mx, String... prefixes) {
+        long sum = 0;
+        for (Thread t : Thread.getAllStackTraces().keySet()) {
+            for (String p : prefixes) {
+                if (t.getName().startsWith(p)) {
+                    long cpu = mx.getThreadCpuTime(t.threadId());
+                    sum += Math.max(0, cpu);
+                    break;
+                }
+            }
         }
-        long n = all.getTotalCount();
-        Report report = new Report(clients, n, seconds, n / seconds, byStatus, all.getValueAtPercentile(50),
-                all.getValueAtPercentile(99), all.getValueAtPercentile(99.9), all.getMaxValue(), all.getMean());
-        log.println(report.summary());
-        return report;
+        return sum;
     }
 }

@@ -26,4 +26,21 @@ class ApiWorkloadTest {
         }
         assertThat(ApiWorkload.deposit("a1")).contains("\"type\":\"deposit\"", "\"nonce\":1,");
     }
+
+    @Test
+    void batchesCarryTheSameOrdersUnderOneNonceEach() {
+        List<List<String>> single = ApiWorkload.transactions(ACCOUNTS, 1, 100, 1, 7);
+        List<List<String>> batched = ApiWorkload.transactions(ACCOUNTS, 1, 100, 20, 7);
+        for (int a = 0; a < ACCOUNTS.size(); a++) {
+            List<String> batches = batched.get(a);
+            assertThat(batches).hasSize((single.get(a).size() + 19) / 20);
+            int actions = 0;
+            for (int i = 0; i < batches.size(); i++) {
+                String b = batches.get(i);
+                assertThat(b).startsWith("{\"type\":\"batch\",\"account\":\"" + ACCOUNTS.get(a) + "\",\"nonce\":" + (i + 2) + ",");
+                actions += b.split("\\{\"type\":").length - 2;
+            }
+            assertThat(actions).as("account %d's orders", a).isEqualTo(single.get(a).size());
+        }
+    }
 }

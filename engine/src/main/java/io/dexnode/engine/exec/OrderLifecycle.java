@@ -27,7 +27,8 @@ import io.dexnode.engine.tx.Tx;
 import java.util.List;
 
 /**
- * The order transactions: place (GTC, IOC, FOK, post-only), cancel, cancel-all, reduce and amend.
+ * The order transactions: place (GTC, IOC, FOK, post-only), cancel, cancel-all, reduce and amend,
+ * and a batch's own step (its nonce).
  * Each validates completely before it touches the book ({@link TxContext#bookTouched} marks the
  * point of no return); the book then matches and {@link FillSettlement} turns its events into
  * state. A size decrease keeps the order's priority; a price change or size increase takes a new
@@ -84,6 +85,14 @@ final class OrderLifecycle {
         book.place(orderId, acct.accountId(), p.side(), p.price(), p.size(), p.tif() == TimeInForce.POST_ONLY
                 ? TimeInForce.GTC : p.tif(), p.stp(), seq);
         return finishTaker(ctx, p, acct.accountId());
+    }
+
+    /** A batch's own step, before its actions: the account exists and the batch's nonce is consumed, once. */
+    TxResult openBatch(TxContext ctx, Tx.Batch b) {
+        AccountRecord acct = rules.requireAccount(b.account());
+        checkNonce(acct, b.nonce());
+        ledger.putAccount(ctx, withNonce(acct, b.nonce()));
+        return new TxResult(b, null, acct.accountId(), 0, null, 0, List.of());
     }
 
     TxResult cancel(TxContext ctx, Tx.Cancel c) {

@@ -6,13 +6,16 @@ import io.dexnode.engine.TxResult;
 import io.dexnode.engine.tx.RejectedException;
 import io.dexnode.engine.tx.Tx;
 import io.dexnode.state.StateStore;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * Executes one transaction of a block against the books and the state overlay: dispatches it to
  * the role that handles it, keeps its writes if it is accepted, and undoes them if it is refused.
  * A transaction is validated completely before any book is touched, so a refusal after that point
- * is a broken invariant and is thrown, not returned. Owns the execution objects, wired once: the
- * {@link Ledger}, the {@link Markets} and the roles between them.
+ * is a broken invariant and is thrown, not returned. A batch consumes its nonce as a step of its
+ * own, then runs each action as such a transaction: one refused action is undone alone. Owns the
+ * execution objects, wired once: the {@link Ledger}, the {@link Markets} and the roles between them.
  */
 public final class TransactionExecutor {
     private final Ledger ledger;
@@ -41,8 +44,26 @@ public final class TransactionExecutor {
         return markets;
     }
 
-    /** Executes {@code tx} as the next transaction of {@code block}; a refusal changes nothing. */
+    /**
+     * Executes {@code tx} as the next transaction of {@code block}; a refusal changes nothing. A
+     * batch refused as a whole (unknown account, stale nonce) runs none of its actions.
+     */
     public TxResult execute(BlockContext block, Tx tx) {
+        if (!(tx instanceof Tx.Batch batch)) {
+            return executeOne(block, tx);
+        }
+        TxResult opened = executeOne(block, batch);
+        if (!opened.accepted()) {
+            return opened;
+        }
+        List<TxResult> results = new ArrayList<>(batch.actions().size());
+        for (Tx action : batch.actions()) {
+            results.add(executeOne(block, action));
+        }
+        return new TxResult(batch, null, opened.accountId(), 0, null, 0, List.of(), List.copyOf(results));
+    }
+
+    private TxResult executeOne(BlockContext block, Tx tx) {
         TxContext ctx = new TxContext(block);
         settlement.ctx = ctx;
         try {
@@ -55,6 +76,7 @@ public final class TransactionExecutor {
                 case Tx.CancelAll c -> orders.cancelAll(ctx, c);
                 case Tx.Reduce r -> orders.reduce(ctx, r);
                 case Tx.Amend a -> orders.amend(ctx, a);
+                case Tx.Batch b -> orders.openBatch(ctx, b);
             };
             ledger.commitTx();
             block.accept(ctx);

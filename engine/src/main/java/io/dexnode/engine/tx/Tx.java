@@ -4,12 +4,13 @@ import io.dexnode.book.SelfTradePrevention;
 import io.dexnode.book.Side;
 import io.dexnode.book.TimeInForce;
 import io.dexnode.engine.schema.MarketParams;
+import java.util.List;
 
 /**
  * Every transaction the engine executes. {@code account} is a plain name in block files and the
  * hex Ed25519 public key over the network; {@code nonce} is 0 when absent (block files), otherwise
  * it must exceed the account's last nonce. An order is named by id, or by client order id when
- * {@code orderId} is 0.
+ * {@code orderId} is 0. A {@link Batch} carries order actions under one account and one nonce.
  */
 public sealed interface Tx {
     String account();
@@ -79,6 +80,40 @@ public sealed interface Tx {
         @Override
         public String type() {
             return "amend";
+        }
+    }
+
+    /**
+     * Up to {@link #MAX_ACTIONS} order actions (place, cancel, cancel-all, amend, reduce) of one
+     * account under one nonce, which the batch consumes once. Each action is the account's, carries
+     * no nonce of its own, and executes in order as if it were a transaction of its own: a refused
+     * action changes nothing and the ones after it still run.
+     */
+    record Batch(String account, long nonce, List<Tx> actions) implements Tx {
+        public static final int MAX_ACTIONS = 50;
+
+        public Batch {
+            actions = List.copyOf(actions);
+            if (account == null || actions.isEmpty() || actions.size() > MAX_ACTIONS) {
+                throw new IllegalArgumentException("a batch has an account and 1 to " + MAX_ACTIONS + " actions");
+            }
+            for (Tx a : actions) {
+                if (!isAction(a) || a.nonce() != 0 || !account.equals(a.account())) {
+                    throw new IllegalArgumentException("a batch's action is an order transaction of the batch's account,"
+                            + " without a nonce: " + a);
+                }
+            }
+        }
+
+        /** Whether {@code tx} is of a kind a batch may carry. */
+        public static boolean isAction(Tx tx) {
+            return tx instanceof Place || tx instanceof Cancel || tx instanceof CancelAll || tx instanceof Amend
+                    || tx instanceof Reduce;
+        }
+
+        @Override
+        public String type() {
+            return "batch";
         }
     }
 }

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.dexnode.book.SelfTradePrevention;
 import io.dexnode.book.Side;
 import io.dexnode.book.TimeInForce;
@@ -15,15 +16,19 @@ import java.io.IOException;
 import java.io.StringWriter;
 import java.io.UncheckedIOException;
 import java.io.Writer;
+import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 /**
  * The JSON form of transactions (DESIGN.md §8), both ways. Parsing is strict: unknown types,
- * unknown fields, missing fields and non-integer numbers are {@link RejectCode#MALFORMED}.
+ * unknown fields, missing fields and non-integer numbers are {@link RejectCode#MALFORMED}. A
+ * batch's actions are written without {@code account} and {@code nonce} (they are the batch's),
+ * and an action that names either is malformed, as is a batch inside a batch.
  */
 public final class TxJson {
     /**
@@ -41,8 +46,21 @@ public final class TxJson {
      */
     public static final List<String> MARKET_FIELDS = List.of("market", "symbol", "tickSize", "lotSize", "minSize",
             "makerFeeBps", "takerFeeBps", "initialMarginBps", "maintenanceMarginBps", "maxOpenOrders");
-    private static final String[] CREATE_MARKET_FIELDS =
-            Stream.concat(Stream.of("type", "account", "nonce"), MARKET_FIELDS.stream()).toArray(String[]::new);
+    private static final Set<String> CREATE_MARKET_FIELDS =
+            Stream.concat(Stream.of("type", "account", "nonce"), MARKET_FIELDS.stream()).collect(Collectors.toUnmodifiableSet());
+    /** The fields each type may have (built once: parsing runs for every request). */
+    private static final Set<String> TRANSFER_FIELDS = Set.of("type", "account", "nonce", "amount");
+    private static final Set<String> PLACE_FIELDS =
+            Set.of("type", "account", "nonce", "market", "side", "price", "size", "tif", "clientOrderId", "stp");
+    private static final Set<String> CANCEL_FIELDS = Set.of("type", "account", "nonce", "order", "clientOrderId");
+    private static final Set<String> CANCEL_ALL_FIELDS = Set.of("type", "account", "nonce", "market");
+    private static final Set<String> REDUCE_FIELDS = Set.of("type", "account", "nonce", "order", "clientOrderId", "size");
+    private static final Set<String> AMEND_FIELDS = Set.of("type", "account", "nonce", "order", "clientOrderId", "price", "size");
+    private static final Set<String> BATCH_FIELDS = Set.of("type", "account", "nonce", "actions");
+
+
+    /** The {@code type}s a batch's action may have. */
+    private static final Set<String> ACTION_TYPES = Set.of("place", "cancel", "cancel_all", "amend", "reduce");
 
     private TxJson() {
     }
@@ -80,34 +98,34 @@ public final class TxJson {
                         maxOpenOrders(node)));
             }
             case "deposit" -> {
-                allow(node, "type", "account", "nonce", "amount");
+                allow(node, TRANSFER_FIELDS);
                 yield new Tx.Deposit(text(node, "account", true), nonce(node), integer(node, "amount", true));
             }
             case "withdraw" -> {
-                allow(node, "type", "account", "nonce", "amount");
+                allow(node, TRANSFER_FIELDS);
                 yield new Tx.Withdraw(text(node, "account", true), nonce(node), integer(node, "amount", true));
             }
             case "place" -> {
-                allow(node, "type", "account", "nonce", "market", "side", "price", "size", "tif", "clientOrderId", "stp");
+                allow(node, PLACE_FIELDS);
                 yield new Tx.Place(text(node, "account", true), nonce(node), market(node, true),
                         side(text(node, "side", true)), integer(node, "price", true), integer(node, "size", true),
                         tif(text(node, "tif", false)), text(node, "clientOrderId", false), stp(text(node, "stp", false)));
             }
             case "cancel" -> {
-                allow(node, "type", "account", "nonce", "order", "clientOrderId");
+                allow(node, CANCEL_FIELDS);
                 yield new Tx.Cancel(text(node, "account", true), nonce(node), orderId(node), clientId(node));
             }
             case "cancel_all" -> {
-                allow(node, "type", "account", "nonce", "market");
+                allow(node, CANCEL_ALL_FIELDS);
                 yield new Tx.CancelAll(text(node, "account", true), nonce(node), market(node, false));
             }
             case "reduce" -> {
-                allow(node, "type", "account", "nonce", "order", "clientOrderId", "size");
+                allow(node, REDUCE_FIELDS);
                 yield new Tx.Reduce(text(node, "account", true), nonce(node), orderId(node), clientId(node),
                         integer(node, "size", true, 1, Long.MAX_VALUE));
             }
             case "amend" -> {
-                allow(node, "type", "account", "nonce", "order", "clientOrderId", "price", "size");
+                allow(node, AMEND_FIELDS);
                 long price = integer(node, "price", false);
                 long size = integer(node, "size", false);
                 // 0 means "keep" in Tx.Amend: an explicit 0 would be a silent no-op, not a new price or size.
@@ -119,8 +137,47 @@ public final class TxJson {
                 }
                 yield new Tx.Amend(text(node, "account", true), nonce(node), orderId(node), clientId(node), price, size);
             }
+            case "batch" -> {
+                allow(node, BATCH_FIELDS);
+                String account = text(node, "account", true);
+                yield new Tx.Batch(account, nonce(node), actions(node, account));
+            }
             default -> throw malformed("unknown transaction type \"" + type + "\"");
         };
+    }
+
+    /** A batch's actions, each parsed as its own transaction of the batch's account and without a nonce. */
+    private static List<Tx> actions(JsonNode batch, String account) {
+        JsonNode list = batch.get("actions");
+        if (list == null || !list.isArray()) {
+            throw malformed("a batch needs an \"actions\" array");
+        }
+        if (list.isEmpty() || list.size() > Tx.Batch.MAX_ACTIONS) {
+            throw malformed("a batch has 1 to " + Tx.Batch.MAX_ACTIONS + " actions, not " + list.size());
+        }
+        List<Tx> actions = new ArrayList<>(list.size());
+        for (int i = 0; i < list.size(); i++) {
+            JsonNode a = list.get(i);
+            if (!a.isObject()) {
+                throw malformed("action " + i + " of the batch is not a JSON object");
+            }
+            if (a.has("account") || a.has("nonce")) {
+                throw malformed("action " + i + " of the batch names its own \"account\" or \"nonce\": the batch's apply to every action");
+            }
+            JsonNode type = a.get("type");
+            if (type == null || !type.isTextual() || !ACTION_TYPES.contains(type.asText())) {
+                throw malformed("action " + i + " of the batch is " + (type != null && "batch".equals(type.asText())
+                        ? "a batch: batches do not nest" : "of type " + type + "; an action is place, cancel, cancel_all, amend or reduce"));
+            }
+            ObjectNode own = ((ObjectNode) a).deepCopy();
+            own.put("account", account);
+            try {
+                actions.add(parse(own));
+            } catch (RejectedException e) {
+                throw malformed("action " + i + " of the batch: " + e.getMessage());
+            }
+        }
+        return actions;
     }
 
     /**
@@ -136,6 +193,12 @@ public final class TxJson {
         if (tx.nonce() != 0) {
             g.writeNumberField("nonce", tx.nonce());
         }
+        writeFields(g, tx);
+        g.writeEndObject();
+    }
+
+    /** The fields after {@code type}, {@code account} and {@code nonce}. */
+    private static void writeFields(JsonGenerator g, Tx tx) throws IOException {
         switch (tx) {
             case Tx.CreateMarket c -> {
                 MarketParams p = c.params();
@@ -186,8 +249,17 @@ public final class TxJson {
                     g.writeNumberField("size", a.size());
                 }
             }
+            case Tx.Batch b -> {
+                g.writeArrayFieldStart("actions");
+                for (Tx action : b.actions()) {
+                    g.writeStartObject();
+                    g.writeStringField("type", action.type());
+                    writeFields(g, action);
+                    g.writeEndObject();
+                }
+                g.writeEndArray();
+            }
         }
-        g.writeEndObject();
     }
 
     /**
@@ -296,8 +368,7 @@ public final class TxJson {
         };
     }
 
-    private static void allow(JsonNode node, String... fields) {
-        Set<String> allowed = Set.of(fields);
+    private static void allow(JsonNode node, Set<String> allowed) {
         for (Iterator<String> it = node.fieldNames(); it.hasNext(); ) {
             String f = it.next();
             if (!allowed.contains(f)) {

@@ -1,6 +1,7 @@
 package io.dexnode.engine.tx;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -10,9 +11,12 @@ import io.dexnode.book.TimeInForce;
 import io.dexnode.engine.BlockRecords;
 import io.dexnode.engine.schema.MarketParams;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The streamed canonical JSON of transactions and blocks is byte for byte what Jackson's tree model
@@ -61,6 +65,11 @@ class TxJsonTest {
         if (tx.nonce() != 0) {
             n.put("nonce", tx.nonce());
         }
+        fields(n, tx);
+        return n;
+    }
+
+    private static void fields(ObjectNode n, Tx tx) {
         switch (tx) {
             case Tx.CreateMarket c -> {
                 MarketParams p = c.params();
@@ -101,8 +110,15 @@ class TxJsonTest {
                     n.put("size", a.size());
                 }
             }
+            case Tx.Batch b -> {
+                var actions = n.putArray("actions");
+                for (Tx action : b.actions()) {
+                    ObjectNode a = actions.addObject();
+                    a.put("type", action.type());
+                    fields(a, action);
+                }
+            }
         }
-        return n;
     }
 
     private static void orderRef(ObjectNode n, long orderId, String clientOrderId) {
@@ -116,6 +132,21 @@ class TxJsonTest {
     private static Tx randomTx(SplittableRandom r) {
         String account = pick(r);
         long nonce = r.nextBoolean() ? 0 : 1 + r.nextLong(Long.MAX_VALUE);
+        if (r.nextInt(9) == 0) {
+            List<Tx> actions = new ArrayList<>();
+            for (int i = 1 + r.nextInt(r.nextBoolean() ? 3 : Tx.Batch.MAX_ACTIONS); i > 0; i--) {
+                Tx a;
+                do {
+                    a = randomTx(r, account, 0);
+                } while (!Tx.Batch.isAction(a));
+                actions.add(a);
+            }
+            return new Tx.Batch(account, nonce, actions);
+        }
+        return randomTx(r, account, nonce);
+    }
+
+    private static Tx randomTx(SplittableRandom r, String account, long nonce) {
         long orderId = r.nextBoolean() ? 0 : 1 + r.nextLong(Long.MAX_VALUE - 1);
         String clientId = orderId == 0 ? pick(r) : null;
         return switch (r.nextInt(8)) {
@@ -139,6 +170,53 @@ class TxJsonTest {
                 yield new Tx.Amend(account, nonce, orderId, clientId, price, size);
             }
         };
+    }
+
+    @Test
+    void aBatchCarriesItsAccountAndNonceOnceAndItsActionsWithoutThem() {
+        Tx tx = TxJson.parse("{\"type\":\"batch\",\"account\":\"alice\",\"nonce\":9,\"actions\":["
+                + "{\"type\":\"place\",\"market\":1,\"side\":\"buy\",\"price\":100,\"size\":2},"
+                + "{\"type\":\"cancel\",\"clientOrderId\":\"c1\"},{\"type\":\"cancel_all\"},"
+                + "{\"type\":\"amend\",\"order\":4,\"price\":101},{\"type\":\"reduce\",\"order\":4,\"size\":1}]}");
+        assertThat(tx).isEqualTo(new Tx.Batch("alice", 9, List.of(
+                new Tx.Place("alice", 0, 1, Side.BUY, 100, 2, TimeInForce.GTC, null, SelfTradePrevention.CANCEL_RESTING),
+                new Tx.Cancel("alice", 0, 0, "c1"), new Tx.CancelAll("alice", 0, 0), new Tx.Amend("alice", 0, 4, null, 101, 0),
+                new Tx.Reduce("alice", 0, 4, null, 1))));
+        assertThat(TxJson.toJsonString(tx)).isEqualTo("{\"type\":\"batch\",\"account\":\"alice\",\"nonce\":9,\"actions\":["
+                + "{\"type\":\"place\",\"market\":1,\"side\":\"buy\",\"price\":100,\"size\":2,\"tif\":\"gtc\",\"stp\":\"cancel_resting\"},"
+                + "{\"type\":\"cancel\",\"clientOrderId\":\"c1\"},{\"type\":\"cancel_all\"},"
+                + "{\"type\":\"amend\",\"order\":4,\"price\":101},{\"type\":\"reduce\",\"order\":4,\"size\":1}]}");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {
+            "\"actions\":[]",
+            "\"actions\":{}",
+            "\"actions\":[1]",
+            "\"actions\":[{\"type\":\"cancel_all\",\"account\":\"alice\"}]",
+            "\"actions\":[{\"type\":\"cancel_all\",\"nonce\":3}]",
+            "\"actions\":[{\"type\":\"deposit\",\"amount\":5}]",
+            "\"actions\":[{\"type\":\"sell_everything\"}]",
+            "\"actions\":[{\"market\":1}]",
+            "\"actions\":[{\"type\":\"batch\",\"actions\":[{\"type\":\"cancel_all\"}]}]",
+            "\"actions\":[{\"type\":\"cancel_all\"},{\"type\":\"place\",\"market\":1}]",
+            "\"actions\":[{\"type\":\"cancel_all\",\"extra\":1}]",
+            "\"actions\":[{\"type\":\"cancel_all\"}],\"market\":1",
+    })
+    void aMalformedBatchIsRefusedWhole(String rest) {
+        String json = "{\"type\":\"batch\",\"account\":\"alice\",\"nonce\":2," + rest + "}";
+        assertThatThrownBy(() -> TxJson.parse(json))
+                .isInstanceOfSatisfying(RejectedException.class, e -> assertThat(e.rejection().code()).isEqualTo(RejectCode.MALFORMED));
+    }
+
+    @Test
+    void aBatchHoldsAtMostFiftyActions() {
+        String action = "{\"type\":\"cancel_all\"}";
+        String fifty = "{\"type\":\"batch\",\"account\":\"a\",\"actions\":[" + String.join(",", Collections.nCopies(50, action)) + "]}";
+        String fiftyOne = "{\"type\":\"batch\",\"account\":\"a\",\"actions\":[" + String.join(",", Collections.nCopies(51, action)) + "]}";
+        assertThat(((Tx.Batch) TxJson.parse(fifty)).actions()).hasSize(50);
+        assertThatThrownBy(() -> TxJson.parse(fiftyOne)).isInstanceOf(RejectedException.class)
+                .hasMessageContaining("1 to 50 actions");
     }
 
     private static String pick(SplittableRandom r) {

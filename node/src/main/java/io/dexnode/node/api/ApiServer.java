@@ -132,7 +132,10 @@ public final class ApiServer implements AutoCloseable {
                 // Past this many open sockets Jetty stops accepting until one closes: clients cannot
                 // take every file descriptor, which RocksDB needs to open its files.
                 server.addBean(new NetworkConnectionLimit(maxConnections, server));
-                server.setHandler(requests); // Javalin puts its own handler inside this one
+                // The usual POST /v1/tx is served ahead of the router (HttpTxDoor); Javalin puts its own
+                // handler inside the innermost wrapper, so everything else reaches it as before.
+                requests.setHandler(new HttpTxDoor(this::transactionsIfServing));
+                server.setHandler(requests);
             });
             cfg.jetty.modifyServletContextHandler(handler -> handler.setErrorHandler(new ContextJsonErrors()));
             cfg.routes.beforeMatched(ctx -> {
@@ -165,7 +168,10 @@ public final class ApiServer implements AutoCloseable {
             cfg.routes.get("/health", this::ready); // DESIGN.md §8 names the bare path: it answers as readiness
             cfg.routes.ws("/v1/stream", ws -> {
                 ws.onConnect(ctx -> serving().stream().connected(ctx));
-                ws.onMessage(ctx -> serving().stream().message(ctx, ctx.message()));
+                ws.onMessage(ctx -> {
+                    Serving serving = serving();
+                    serving.stream().message(ctx, ctx.message(), serving.txs());
+                });
                 ws.onClose(ctx -> serving().stream().closed(ctx));
                 ws.onError(ctx -> serving().stream().failed(ctx, ctx.error()));
             });
@@ -205,6 +211,12 @@ public final class ApiServer implements AutoCloseable {
     /** From now on every route is served: the books are recovered and the producer runs. */
     public void attach(TxService txs, MarketDataPublisher marketData, StreamHub stream, Supplier<ObjectNode> cluster) {
         serving = new Serving(txs, marketData, stream, cluster);
+    }
+
+    /** The transaction service when this node takes transactions now, else null (the router then answers why not). */
+    private TxService transactionsIfServing() {
+        Serving s = serving;
+        return s == null || health.isHalted() || health.isReplicaStopped() ? null : s.txs();
     }
 
     private Serving serving() {

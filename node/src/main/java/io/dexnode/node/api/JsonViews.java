@@ -1,5 +1,6 @@
 package io.dexnode.node.api;
 
+import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -19,6 +20,9 @@ import io.dexnode.engine.tx.RejectCode;
 import io.dexnode.engine.tx.Tx;
 import io.dexnode.engine.tx.TxJson;
 import io.dexnode.node.producer.Trade;
+import java.io.IOException;
+import java.io.StringWriter;
+import java.io.UncheckedIOException;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.function.LongFunction;
@@ -67,41 +71,101 @@ public final class JsonViews {
 
     /** {@code {"code":…,"message":…}} for refusals that are not transaction rejections (unknown endpoint, block). */
     public static String error(String code, String message) {
-        ObjectNode n = MAPPER.createObjectNode();
-        n.put("code", code);
-        n.put("message", message);
-        return n.toString();
+        return write(64 + message.length(), g -> {
+            g.writeStartObject();
+            g.writeStringField("code", code);
+            g.writeStringField("message", message);
+            g.writeEndObject();
+        });
     }
 
-    /** An accepted transaction's answer: height, and for orders id, status, remaining and fills. */
-    public static ObjectNode accepted(long height, TxResult r) {
-        ObjectNode n = MAPPER.createObjectNode();
-        n.put("height", height);
-        n.put("type", r.tx().type());
+    /**
+     * An accepted transaction's answer: height, type, and for orders id, status, remaining and
+     * fills. A batch's has {@code "results"}, one per action in order: the action's answer as it
+     * would be alone, or its refusal as {@code {"code","message","status"}} (the HTTP status it
+     * would have had alone). Streamed, not built as a tree: every answer is written once.
+     */
+    public static String accepted(long height, TxResult r) {
+        return write(160 + 96 * r.actions().size(), g -> writeAccepted(g, height, r));
+    }
+
+    private static void writeAccepted(JsonGenerator g, long height, TxResult r) throws IOException {
+        g.writeStartObject();
+        g.writeNumberField("height", height);
+        g.writeStringField("type", r.tx().type());
         switch (r.tx()) {
-            case Tx.Place p -> order(n, r);
-            case Tx.Cancel c -> order(n, r);
-            case Tx.Amend a -> order(n, r);
-            case Tx.Reduce x -> order(n, r);
-            case Tx.CancelAll c -> n.put("cancelled", r.remaining());
-            case Tx.CreateMarket c -> n.put("market", Integer.toUnsignedLong(c.params().marketId()));
-            case Tx.Deposit d -> n.put("account", d.account());
-            case Tx.Withdraw w -> n.put("account", w.account());
+            case Tx.Place p -> writeOrder(g, r);
+            case Tx.Cancel c -> writeOrder(g, r);
+            case Tx.Amend a -> writeOrder(g, r);
+            case Tx.Reduce x -> writeOrder(g, r);
+            case Tx.CancelAll c -> g.writeNumberField("cancelled", r.remaining());
+            case Tx.CreateMarket c -> g.writeNumberField("market", Integer.toUnsignedLong(c.params().marketId()));
+            case Tx.Deposit d -> g.writeStringField("account", d.account());
+            case Tx.Withdraw w -> g.writeStringField("account", w.account());
+            case Tx.Batch b -> {
+                g.writeArrayFieldStart("results");
+                for (TxResult action : r.actions()) {
+                    if (action.accepted()) {
+                        writeAccepted(g, height, action);
+                    } else {
+                        RejectCode code = action.rejection().code();
+                        g.writeStartObject();
+                        g.writeStringField("code", ApiCodes.name(code));
+                        g.writeStringField("message", action.rejection().message());
+                        g.writeNumberField("status", ApiCodes.httpStatus(code));
+                        g.writeEndObject();
+                    }
+                }
+                g.writeEndArray();
+            }
         }
-        return n;
+        g.writeEndObject();
     }
 
-    private static void order(ObjectNode n, TxResult r) {
-        n.put("orderId", r.orderId());
-        n.put("status", r.status() == null ? null : r.status().jsonName());
-        n.put("remaining", r.remaining());
-        ArrayNode fills = n.putArray("fills");
-        for (Fill f : r.fills()) {
-            fills.add(fill(f));
+    private static void writeOrder(JsonGenerator g, TxResult r) throws IOException {
+        g.writeNumberField("orderId", r.orderId());
+        if (r.status() == null) {
+            g.writeNullField("status");
+        } else {
+            g.writeStringField("status", r.status().jsonName());
         }
+        g.writeNumberField("remaining", r.remaining());
+        g.writeArrayFieldStart("fills");
+        for (Fill f : r.fills()) {
+            g.writeStartObject();
+            g.writeNumberField("market", f.market());
+            g.writeNumberField("price", f.price());
+            g.writeNumberField("size", f.size());
+            g.writeStringField("takerSide", TxJson.sideName(f.takerSide()));
+            g.writeNumberField("makerOrderId", f.makerOrderId());
+            g.writeNumberField("takerOrderId", f.takerOrderId());
+            g.writeNumberField("makerAccountId", f.makerAccount());
+            g.writeNumberField("takerAccountId", f.takerAccount());
+            g.writeNumberField("makerFee", f.makerFee());
+            g.writeNumberField("takerFee", f.takerFee());
+            g.writeEndObject();
+        }
+        g.writeEndArray();
+    }
+
+    /** What a streamed view writes. */
+    @FunctionalInterface
+    private interface Writing {
+        void to(JsonGenerator g) throws IOException;
+    }
+
+    private static String write(int sizeHint, Writing writing) {
+        StringWriter out = new StringWriter(sizeHint);
+        try (JsonGenerator g = MAPPER.getFactory().createGenerator(out)) {
+            writing.to(g);
+        } catch (IOException e) {
+            throw new UncheckedIOException("writing JSON to memory failed", e);
+        }
+        return out.toString();
     }
 
     public static ObjectNode fill(Fill f) {
+        // the same fields, in the same order, as an order answer's fills (writeOrder)
         ObjectNode n = MAPPER.createObjectNode();
         n.put("market", f.market());
         n.put("price", f.price());

@@ -7,6 +7,7 @@ import io.dexnode.engine.OrderUpdate;
 import io.dexnode.engine.StateQueries;
 import io.dexnode.engine.schema.AccountRecord;
 import io.dexnode.engine.tx.RejectCode;
+import io.dexnode.node.NodeConfig;
 import io.dexnode.node.metrics.NodeMetrics;
 import io.dexnode.node.producer.BlockEvents;
 import io.dexnode.node.producer.MarketData;
@@ -41,7 +42,16 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The WebSocket stream {@code /v1/stream}: depth diffs, trades and order updates after each block.
+ * The WebSocket stream {@code /v1/stream}: depth diffs, trades and order updates after each block,
+ * and signed transactions in ({@code {"op":"tx",…}}, answered {@code {"op":"tx_result",…}}).
+ *
+ * <p>A transaction is handled on the thread that delivered it, in the order its connection sent
+ * them, through {@link TxService} exactly as {@code POST /v1/tx} is (signature, admission, the
+ * block, the answer); never on the stream's thread, so no client's signatures or transactions delay
+ * another client's messages. Its answer is sent when its block is committed. A connection has at
+ * most {@link #MAX_TXS_IN_FLIGHT} transactions, and {@link #MAX_TX_BYTES_IN_FLIGHT} bytes of them,
+ * waiting for answers; past that a transaction is refused at once (503 overloaded), and the
+ * connection stays open.
  *
  * <p>Every subscription change and every block's events run on one thread, in order, so a depth
  * subscriber's snapshot is exactly the book the following diffs apply to. Each depth message
@@ -49,8 +59,9 @@ import org.slf4j.LoggerFactory;
  * subscriber got for that market): a client that sees {@code prevHeight} differ from its book's
  * height has missed a message and should resubscribe.
  *
- * <p>One connection holds a bounded amount of the node: requests of at most
- * {@link #MAX_REQUEST_BYTES} bytes, at most {@link #MAX_QUEUED_REQUESTS} of them waiting for
+ * <p>One connection holds a bounded amount of the node: messages of at most
+ * {@link #MAX_REQUEST_BYTES} bytes (a transaction's; a subscription request of at most
+ * {@link #MAX_SUBSCRIPTION_BYTES}), at most {@link #MAX_QUEUED_REQUESTS} subscription requests waiting for
  * the stream thread, at most {@link #MAX_SUBSCRIPTIONS} subscriptions, and at most
  * {@link #MAX_PENDING_MESSAGES} messages or {@link #MAX_PENDING_CHARS} characters sent but not yet
  * written to its socket. A connection past a queue bound is closed (1008, with the reason); a
@@ -69,10 +80,20 @@ import org.slf4j.LoggerFactory;
 public final class StreamHub implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(StreamHub.class);
 
-    /** The largest client message in bytes (a subscription is about 100); Jetty closes on a larger one (1009). */
-    static final int MAX_REQUEST_BYTES = 4 * 1024;
-    /** Client messages a connection may have waiting for the stream thread before it is closed (1008). */
+    /**
+     * The largest client message in bytes: a transaction's, whose signed envelope may be as large
+     * as a {@code POST /v1/tx} body (a batch's), with room for its wrapper. Jetty closes on a
+     * larger one (1009).
+     */
+    static final int MAX_REQUEST_BYTES = NodeConfig.MAX_TX_BODY_BYTES + 1024;
+    /** The largest subscription request in characters (one is about 100); a larger one is refused with an error. */
+    static final int MAX_SUBSCRIPTION_BYTES = 4 * 1024;
+    /** Subscription requests a connection may have waiting for the stream thread before it is closed (1008). */
     static final int MAX_QUEUED_REQUESTS = 256;
+    /** Transactions a connection may have waiting for their answers; one more is refused at once (503). */
+    static final int MAX_TXS_IN_FLIGHT = 128;
+    /** Bytes of signed transactions a connection may have waiting for their answers; past it, refused at once (503). */
+    static final long MAX_TX_BYTES_IN_FLIGHT = 1L << 20;
     /** Subscriptions (depth, trades and orders together) one connection may hold. */
     static final int MAX_SUBSCRIPTIONS = 256;
     /** Messages a connection may have sent but unwritten before it counts as too slow and is closed (1008). */
@@ -105,6 +126,9 @@ public final class StreamHub implements AutoCloseable {
         final String id;
         /** Client messages handed to the hub's thread and not yet handled. */
         final AtomicInteger queuedRequests = new AtomicInteger();
+        /** Transactions sent and not yet answered, and their bytes. */
+        final AtomicInteger txsInFlight = new AtomicInteger();
+        final AtomicLong txBytesInFlight = new AtomicLong();
         /** Sent but not yet written to the socket: bounds the memory a slow client can hold. */
         final AtomicInteger pendingMessages = new AtomicInteger();
         final AtomicLong pendingChars = new AtomicLong();
@@ -197,7 +221,7 @@ public final class StreamHub implements AutoCloseable {
      */
     public void connected(WsContext ws) {
         ws.session.setMaxTextMessageSize(MAX_REQUEST_BYTES);
-        ws.session.setMaxBinaryMessageSize(MAX_REQUEST_BYTES);
+        ws.session.setMaxBinaryMessageSize(MAX_SUBSCRIPTION_BYTES);
         ws.session.setIdleTimeout(idleTimeout);
         if (!takeSlot()) {
             metrics.streamClosed(NodeMetrics.StreamClosure.CONNECTION_LIMIT);
@@ -250,11 +274,30 @@ public final class StreamHub implements AutoCloseable {
         return "the node serves at most " + maxConnections + " stream connections at once; try again later";
     }
 
-    /** A client message: {@code {"op":"subscribe"|"unsubscribe","channel":"depth"|"trades"|"orders",…}}. */
-    public void message(WsContext ws, String text) {
+    /**
+     * A client message: {@code {"op":"subscribe"|"unsubscribe","channel":"depth"|"trades"|"orders",…}},
+     * or a signed transaction {@code {"op":"tx","id":…,"tx":{…}}}, which {@code orders} takes.
+     */
+    public void message(WsContext ws, String text, TxService orders) {
         Subscriber s = subscribers.get(ws.sessionId());
         if (s == null) {
             return; // closed or dropped: nothing to answer
+        }
+        StreamTxRequest tx;
+        try {
+            tx = StreamTxRequest.parse(text);
+        } catch (StreamTxRequest.Malformed e) {
+            send(s, StreamTxRequest.result(e.idJson, orders.refused(RejectCode.MALFORMED, e.getMessage())));
+            return;
+        }
+        if (tx != null) {
+            submit(s, tx, orders);
+            return;
+        }
+        if (text.length() > MAX_SUBSCRIPTION_BYTES) {
+            sendError(s, RejectCode.TOO_LARGE, "a request other than a transaction is at most " + MAX_SUBSCRIPTION_BYTES
+                    + " characters");
+            return;
         }
         if (s.queuedRequests.incrementAndGet() > MAX_QUEUED_REQUESTS) {
             drop(s, NodeMetrics.StreamClosure.TOO_MANY_REQUESTS, StatusCode.POLICY_VIOLATION,
@@ -266,6 +309,35 @@ public final class StreamHub implements AutoCloseable {
             if (subscribers.get(s.id) == s) {
                 handle(s, text);
             }
+        });
+    }
+
+    /**
+     * On the connection's thread: hands the transaction to {@code orders} unless the connection has
+     * too many waiting, and sends its answer when it comes (from whichever thread completes it).
+     */
+    private void submit(Subscriber s, StreamTxRequest tx, TxService orders) {
+        int bytes = tx.body().length;
+        if (bytes > NodeConfig.MAX_TX_BODY_BYTES) {
+            send(s, StreamTxRequest.result(tx.idJson(), orders.refused(RejectCode.TOO_LARGE,
+                    "the transaction is larger than " + NodeConfig.MAX_TX_BODY_BYTES + " bytes")));
+            return;
+        }
+        int waiting = s.txsInFlight.incrementAndGet();
+        long waitingBytes = s.txBytesInFlight.addAndGet(bytes);
+        if (waiting > MAX_TXS_IN_FLIGHT || waitingBytes > MAX_TX_BYTES_IN_FLIGHT) {
+            s.txsInFlight.decrementAndGet();
+            s.txBytesInFlight.addAndGet(-bytes);
+            send(s, StreamTxRequest.result(tx.idJson(), orders.refused(RejectCode.OVERLOADED, "this connection has "
+                    + MAX_TXS_IN_FLIGHT + " transactions (or " + MAX_TX_BYTES_IN_FLIGHT + " bytes of them) waiting for"
+                    + " their answers; send more once some are answered")));
+            return;
+        }
+        orders.submit(tx.body(), false).whenComplete((answer, failure) -> {
+            s.txsInFlight.decrementAndGet();
+            s.txBytesInFlight.addAndGet(-bytes);
+            TxService.Answer a = failure == null ? answer : orders.refused(RejectCode.OVERLOADED, String.valueOf(failure));
+            send(s, StreamTxRequest.result(tx.idJson(), a));
         });
     }
 
@@ -533,7 +605,11 @@ public final class StreamHub implements AutoCloseable {
         send(s, n.toString());
     }
 
-    /** Sends unless the connection is closed or already holds too much unwritten; then drops it. */
+    /**
+     * Sends unless the connection is closed or already holds too much unwritten; then drops it.
+     * Called by the stream's thread and, for transactions' answers, by others: a connection's
+     * messages go out whole, one at a time.
+     */
     private void send(Subscriber s, String text) {
         if (subscribers.get(s.id) != s) {
             return; // closed or dropped
@@ -556,7 +632,9 @@ public final class StreamHub implements AutoCloseable {
             s.pendingChars.addAndGet(-chars);
         };
         try {
-            session.sendText(text, Callback.from(written, failure -> written.run()));
+            synchronized (s) {
+                session.sendText(text, Callback.from(written, failure -> written.run()));
+            }
         } catch (RuntimeException e) {
             LOG.debug("dropping stream subscriber {}: {}", s.id, e.toString());
             subscribers.remove(s.id, s);

@@ -1,6 +1,8 @@
 package io.dexnode.node.api;
 
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -14,7 +16,6 @@ import io.dexnode.engine.tx.TxJson;
 import io.dexnode.node.crypto.Ed25519;
 import java.nio.charset.StandardCharsets;
 import java.util.HexFormat;
-import java.util.Iterator;
 import java.util.Locale;
 import java.util.Objects;
 
@@ -35,6 +36,7 @@ public final class TxAdmission {
             .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
             .build();
     private static final HexFormat HEX = HexFormat.of();
+    private static final String ENVELOPE_SHAPE = "the body is {\"payload\":\"<tx JSON>\",\"pubkey\":\"<hex>\",\"signature\":\"<hex>\"}";
 
     /** The payload field that binds a signature to one chain. */
     public static final String CHAIN_FIELD = "chainId";
@@ -66,37 +68,11 @@ public final class TxAdmission {
 
     /** The admitted transaction of a {@code POST /v1/tx} body, or an {@link ApiException}. */
     public AdmittedTx admit(byte[] body) {
-        JsonNode env;
-        try {
-            env = MAPPER.readTree(body);
-        } catch (JsonProcessingException e) {
-            throw new ApiException(RejectCode.MALFORMED, "the body is not JSON: " + e.getOriginalMessage());
-        } catch (java.io.IOException e) {
-            throw new ApiException(RejectCode.MALFORMED, "the body could not be read: " + e.getMessage());
-        }
-        if (env == null || !env.isObject()) {
-            throw new ApiException(RejectCode.MALFORMED,
-                    "the body is {\"payload\":\"<tx JSON>\",\"pubkey\":\"<hex>\",\"signature\":\"<hex>\"}");
-        }
-        for (Iterator<String> it = env.fieldNames(); it.hasNext(); ) {
-            String f = it.next();
-            if (!f.equals("payload") && !f.equals("pubkey") && !f.equals("signature")) {
-                throw new ApiException(RejectCode.MALFORMED, "unknown envelope field \"" + f + "\"");
-            }
-        }
-        JsonNode payloadNode = env.get("payload");
-        if (payloadNode == null || !payloadNode.isTextual()) {
-            throw new ApiException(RejectCode.MALFORMED, "\"payload\" must be the transaction's JSON as a string");
-        }
-        String payload = payloadNode.asText();
-        JsonNode pubNode = env.get("pubkey");
-        JsonNode sigNode = env.get("signature");
-        if (pubNode == null || sigNode == null || !pubNode.isTextual() || !sigNode.isTextual()) {
-            throw new ApiException(RejectCode.BAD_SIGNATURE, "a transaction needs \"pubkey\" and \"signature\" (hex)");
-        }
-        String pubkey = pubNode.asText().toLowerCase(Locale.ROOT);
+        Envelope env = envelope(body);
+        String payload = env.payload();
+        String pubkey = env.pubkey().toLowerCase(Locale.ROOT);
         byte[] pub = hex(pubkey, Ed25519.PUBLIC_KEY_BYTES, "pubkey");
-        byte[] sig = hex(sigNode.asText(), Ed25519.SIGNATURE_BYTES, "signature");
+        byte[] sig = hex(env.signature(), Ed25519.SIGNATURE_BYTES, "signature");
         byte[] payloadBytes = payload.getBytes(StandardCharsets.UTF_8);
         if (!Ed25519.verify(pub, payloadBytes, sig)) {
             throw new ApiException(RejectCode.BAD_SIGNATURE, "the signature does not verify for this pubkey and payload");
@@ -170,6 +146,74 @@ public final class TxAdmission {
             throw new ApiException(RejectCode.WRONG_CHAIN, "the payload was signed for chain \"" + named.asText()
                     + "\", and this is chain \"" + chainId + "\"");
         }
+    }
+
+    /** The three strings of an envelope, read in one streaming pass (no tree: this runs for every request). */
+    private record Envelope(String payload, String pubkey, String signature) {
+    }
+
+    /**
+     * The envelope {@code {"payload":…,"pubkey":…,"signature":…}}: one JSON object, no field twice
+     * and none other, nothing after it (malformed otherwise); a payload that is not a string is
+     * malformed, a key or signature that is missing or not a string a bad signature.
+     */
+    private static Envelope envelope(byte[] body) {
+        String payload = null;
+        String pubkey = null;
+        String signature = null;
+        boolean payloadNotText = false;
+        boolean keyNotText = false;
+        String unknown = null;
+        try (JsonParser p = MAPPER.createParser(body)) {
+            if (p.nextToken() != JsonToken.START_OBJECT) {
+                if (p.currentToken() == null) {
+                    throw new ApiException(RejectCode.MALFORMED, "the body is not JSON: it is empty");
+                }
+                p.skipChildren();
+                p.nextToken(); // trailing content is refused as not JSON, like the rest of the document
+                throw new ApiException(RejectCode.MALFORMED, ENVELOPE_SHAPE);
+            }
+            while (p.nextToken() == JsonToken.FIELD_NAME) {
+                String field = p.currentName();
+                JsonToken value = p.nextToken();
+                String text = value == JsonToken.VALUE_STRING ? p.getText() : null;
+                if (text == null) {
+                    p.skipChildren();
+                }
+                switch (field) {
+                    case "payload" -> {
+                        payload = text;
+                        payloadNotText = text == null;
+                    }
+                    case "pubkey" -> {
+                        pubkey = text;
+                        keyNotText |= text == null;
+                    }
+                    case "signature" -> {
+                        signature = text;
+                        keyNotText |= text == null;
+                    }
+                    default -> unknown = unknown == null ? field : unknown;
+                }
+            }
+            if (p.nextToken() != null) {
+                throw new ApiException(RejectCode.MALFORMED, "the body is not JSON: more content after the envelope");
+            }
+        } catch (JsonProcessingException e) {
+            throw new ApiException(RejectCode.MALFORMED, "the body is not JSON: " + e.getOriginalMessage());
+        } catch (java.io.IOException e) {
+            throw new ApiException(RejectCode.MALFORMED, "the body could not be read: " + e.getMessage());
+        }
+        if (unknown != null) {
+            throw new ApiException(RejectCode.MALFORMED, "unknown envelope field \"" + unknown + "\"");
+        }
+        if (payload == null || payloadNotText) {
+            throw new ApiException(RejectCode.MALFORMED, "\"payload\" must be the transaction's JSON as a string");
+        }
+        if (pubkey == null || signature == null || keyNotText) {
+            throw new ApiException(RejectCode.BAD_SIGNATURE, "a transaction needs \"pubkey\" and \"signature\" (hex)");
+        }
+        return new Envelope(payload, pubkey, signature);
     }
 
     private static void requireOwnAccount(Tx tx, String pubkey) {

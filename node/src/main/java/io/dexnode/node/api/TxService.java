@@ -6,14 +6,30 @@ import io.dexnode.node.producer.NodeUnavailableException;
 import io.dexnode.node.producer.TxOutcome;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.Executor;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The one way a signed transaction enters the node, whichever door it came through: routing (a
  * cluster follower hands it to the leader), admission (envelope, signature, chain, who may act),
  * the gateway that puts it into a block, and the answer as {@code POST /v1/tx} gives it — status
  * and JSON body — once the block is committed. Refusals are counted by code.
+ *
+ * <p>Admission (the signature check above all) runs on the caller's thread: each door's request
+ * threads, in parallel. The answer to a transaction that reached a block is written, and handed
+ * to its door, on a small pool of answer threads, not on the thread that completed the block: that
+ * thread cuts the next block.
  */
 public final class TxService {
+    /**
+     * Where answers are written and handed to their doors (which write them to their sockets
+     * without waiting on a client). Daemon threads, one per core: the work is short and CPU-bound.
+     */
+    private static final Executor ANSWERS = answerThreads(Math.max(2, Runtime.getRuntime().availableProcessors()));
+
     /** An answer: the HTTP status {@code POST /v1/tx} gives and its JSON body. */
     public record Answer(int status, String body) {
     }
@@ -72,7 +88,7 @@ public final class TxService {
         } catch (NodeUnavailableException e) {
             return CompletableFuture.completedFuture(refused(RejectCode.OVERLOADED, e.getMessage()));
         }
-        return outcome.handle((o, failure) -> {
+        return outcome.handleAsync((o, failure) -> {
             if (failure != null) {
                 Throwable cause = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
                 return refused(RejectCode.OVERLOADED, cause.getMessage());
@@ -81,13 +97,24 @@ public final class TxService {
                 RejectCode code = o.result().rejection().code();
                 return new Answer(ApiCodes.httpStatus(code), JsonViews.error(code, o.result().rejection().message()));
             }
-            return new Answer(200, JsonViews.accepted(o.height(), o.result()).toString());
-        });
+            return new Answer(200, JsonViews.accepted(o.height(), o.result()));
+        }, ANSWERS);
     }
 
     /** A refusal before the transaction reached a block, counted by its code. */
     public Answer refused(RejectCode code, String message) {
         metrics.rejected(code);
         return new Answer(ApiCodes.httpStatus(code), JsonViews.error(code, message));
+    }
+
+    private static Executor answerThreads(int threads) {
+        AtomicInteger n = new AtomicInteger();
+        ThreadPoolExecutor pool = new ThreadPoolExecutor(threads, threads, 60, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), r -> {
+            Thread t = new Thread(r, "dexnode-answers-" + n.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        });
+        pool.allowCoreThreadTimeOut(true);
+        return pool;
     }
 }

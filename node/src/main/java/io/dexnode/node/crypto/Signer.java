@@ -7,8 +7,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.KeyPair;
-import java.security.PrivateKey;
+import java.util.Arrays;
 import java.util.HexFormat;
 
 /**
@@ -21,18 +20,18 @@ public final class Signer {
     private static final HexFormat HEX = HexFormat.of();
 
     private final byte[] publicKey;
-    private final PrivateKey privateKey;
+    private final byte[] seed;
     private final String account;
 
-    public Signer(byte[] rawPublicKey, PrivateKey privateKey) {
-        this.publicKey = rawPublicKey.clone();
-        this.privateKey = privateKey;
-        this.account = HEX.formatHex(rawPublicKey);
+    /** The signer of a private key's 32-byte seed. */
+    public Signer(byte[] seed) {
+        this.seed = seed.clone();
+        this.publicKey = Ed25519.publicKeyOf(this.seed);
+        this.account = HEX.formatHex(publicKey);
     }
 
     public static Signer generate() {
-        KeyPair kp = Ed25519.generate();
-        return new Signer(Ed25519.rawPublicKey(kp.getPublic()), kp.getPrivate());
+        return new Signer(Ed25519.newSeed());
     }
 
     /** Reads a key file written by {@link #toKeyFileJson()}. */
@@ -43,10 +42,8 @@ public final class Signer {
         }
         try {
             byte[] pub = HEX.parseHex(n.get("publicKey").asText());
-            PrivateKey priv = Ed25519.privateKey(HEX.parseHex(n.get("privateKey").asText()));
-            Signer s = new Signer(pub, priv);
-            byte[] probe = "dexnode key check".getBytes(StandardCharsets.UTF_8);
-            if (!Ed25519.verify(pub, probe, Ed25519.sign(priv, probe))) {
+            Signer s = new Signer(Ed25519.seedOfPkcs8(HEX.parseHex(n.get("privateKey").asText())));
+            if (!Arrays.equals(pub, s.publicKey)) {
                 throw new IOException(file + ": the private key does not match the public key");
             }
             return s;
@@ -58,7 +55,7 @@ public final class Signer {
     public String toKeyFileJson() {
         ObjectNode n = MAPPER.createObjectNode();
         n.put("publicKey", account);
-        n.put("privateKey", HEX.formatHex(privateKey.getEncoded()));
+        n.put("privateKey", HEX.formatHex(Ed25519.pkcs8Of(seed)));
         return n.toPrettyString();
     }
 
@@ -71,8 +68,12 @@ public final class Signer {
         return publicKey.clone();
     }
 
+    public byte[] sign(byte[] message) {
+        return Ed25519.sign(seed, publicKey, message);
+    }
+
     public String signHex(String payload) {
-        return HEX.formatHex(Ed25519.sign(privateKey, payload));
+        return HEX.formatHex(sign(payload.getBytes(StandardCharsets.UTF_8)));
     }
 
     /** The {@code POST /v1/tx} body carrying {@code payload} (a transaction's JSON) signed by this key. */

@@ -2,13 +2,17 @@ package io.dexnode.node.api;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.dexnode.node.metrics.NodeMetrics;
+import io.dexnode.node.producer.NodeUnavailableException;
 import io.javalin.Javalin;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.function.IntSupplier;
 
 /**
  * A server of one {@link StreamHub}'s stream on an ephemeral loopback port, wired as the node wires
- * it, that wakes waiting tests each time the hub is told a connection closed or failed.
+ * it, that wakes waiting tests each time the hub is told a connection closed or failed. There is
+ * no block producer behind it: a transaction sent here is admitted, then refused as overloaded.
  */
 final class HubServer implements AutoCloseable {
     private final Javalin server;
@@ -16,11 +20,14 @@ final class HubServer implements AutoCloseable {
     private int endEvents;
 
     HubServer(StreamHub hub) {
+        TxService orders = new TxService(new TxAdmission(null, true, "hub-test", false), tx -> {
+            throw new NodeUnavailableException("no block producer behind this stream");
+        }, TxService.Router.LOCAL, new NodeMetrics(() -> 0, List::of, () -> 0));
         server = Javalin.create(cfg -> {
             cfg.startup.showJavalinBanner = false;
             cfg.routes.ws("/v1/stream", ws -> {
                 ws.onConnect(hub::connected);
-                ws.onMessage(ctx -> hub.message(ctx, ctx.message()));
+                ws.onMessage(ctx -> hub.message(ctx, ctx.message(), orders));
                 ws.onClose(ctx -> {
                     hub.closed(ctx);
                     ended();

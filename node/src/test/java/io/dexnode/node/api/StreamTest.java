@@ -290,10 +290,30 @@ class StreamTest {
     }
 
     @Test
-    void aMessageAtTheSizeBoundIsAnswered() throws Exception {
+    void aSubscriptionAtItsSizeBoundIsAnsweredAndOneOverItIsRefusedWithTheConnectionOpen() throws Exception {
         try (StreamClient stream = new StreamClient(node.url())) {
-            stream.send(padded("{\"op\":\"subscribe\",\"channel\":\"trades\",\"market\":1,\"pad\":\"", StreamHub.MAX_REQUEST_BYTES));
+            stream.send(padded("{\"op\":\"subscribe\",\"channel\":\"trades\",\"market\":1,\"pad\":\"",
+                    StreamHub.MAX_SUBSCRIPTION_BYTES));
             assertThat(stream.next().path("op").asText()).isEqualTo("subscribed");
+            stream.send(padded("{\"op\":\"subscribe\",\"channel\":\"trades\",\"market\":1,\"pad\":\"",
+                    StreamHub.MAX_SUBSCRIPTION_BYTES + 1));
+            JsonNode refused = stream.next();
+            assertThat(refused.path("op").asText()).isEqualTo("error");
+            assertThat(refused.path("code").asText()).isEqualTo("too_large");
+            stream.send("{\"op\":\"unsubscribe\",\"channel\":\"trades\",\"market\":1}");
+            assertThat(stream.next().path("op").asText()).isEqualTo("unsubscribed");
+        }
+    }
+
+    @Test
+    void aMessageAtTheFrameBoundIsAnswered() throws Exception {
+        try (StreamClient stream = new StreamClient(node.url())) {
+            stream.send(padded("{\"op\":\"tx\",\"id\":\"big\",\"tx\":{\"pad\":\"", StreamHub.MAX_REQUEST_BYTES - 1) + "}");
+            JsonNode answer = stream.next();
+            assertThat(answer.path("op").asText()).isEqualTo("tx_result");
+            assertThat(answer.path("id").asText()).isEqualTo("big");
+            assertThat(answer.path("status").asInt()).isEqualTo(413);
+            assertThat(answer.path("code").asText()).isEqualTo("too_large");
         }
     }
 

@@ -8,10 +8,14 @@ import io.dexnode.engine.tx.Tx;
 import io.dexnode.node.Node;
 import io.dexnode.node.client.NodeClient;
 import io.dexnode.node.crypto.Signer;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.WebSocket;
 import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -48,6 +52,31 @@ class ClusterTest {
             heights.add(r.json().path("height").asLong());
         }
         return heights;
+    }
+
+    /** Sends {@code envelope} as {@code {"op":"tx"}} on replica {@code via}'s stream and returns its tx_result. */
+    private JsonNode txOverStream(int via, String id, String envelope) throws Exception {
+        CompletableFuture<String> answer = new CompletableFuture<>();
+        URI uri = URI.create(cluster.node(via).url().replaceFirst("^http", "ws") + "/v1/stream");
+        WebSocket ws = HttpClient.newHttpClient().newWebSocketBuilder().buildAsync(uri, new WebSocket.Listener() {
+            private final StringBuilder text = new StringBuilder();
+
+            @Override
+            public CompletionStage<?> onText(WebSocket socket, CharSequence data, boolean last) {
+                text.append(data);
+                if (last) {
+                    answer.complete(text.toString());
+                }
+                socket.request(1);
+                return null;
+            }
+        }).get(30, TimeUnit.SECONDS);
+        try {
+            ws.sendText("{\"op\":\"tx\",\"id\":\"" + id + "\",\"tx\":" + envelope + "}", true).get(30, TimeUnit.SECONDS);
+            return TestCluster.MAPPER.readTree(answer.get(60, TimeUnit.SECONDS));
+        } finally {
+            ws.abort();
+        }
     }
 
     /** {@code perAccount} deposits by each of {@code accounts} fresh accounts, sent concurrently through {@code via}. */
@@ -98,12 +127,20 @@ class ClusterTest {
         Signer bob = Signer.generate();
         List<Long> viaLeader = trade(leader, alice, bob, 1);
         List<Long> viaFollower = trade(follower, alice, bob, 3);
+        // A transaction over the follower's stream is forwarded to the leader like a POST, and answered there.
+        JsonNode overStream = txOverStream(follower, "w1", alice.envelope("{\"type\":\"batch\",\"account\":\""
+                + alice.account() + "\",\"nonce\":5,\"actions\":[{\"type\":\"cancel_all\",\"market\":1}]}"));
+        assertThat(overStream.path("id").asText()).isEqualTo("w1");
+        assertThat(overStream.path("status").asInt()).as(overStream.toString()).isEqualTo(200);
+        assertThat(overStream.path("result").path("results").get(0).path("cancelled").asLong()).isEqualTo(1);
+        viaFollower = new ArrayList<>(viaFollower);
+        viaFollower.add(overStream.path("result").path("height").asLong());
         long top = viaFollower.get(viaFollower.size() - 1);
         assertThat(top).isGreaterThan(viaLeader.get(viaLeader.size() - 1));
         sameChainEverywhere(top, 0, 1, 2);
         // The follower answers reads from its own state, with the height they reflect.
         JsonNode account = cluster.get(follower, "/v1/accounts/" + alice.account());
-        assertThat(account.path("lastNonce").asLong()).isEqualTo(4);
+        assertThat(account.path("lastNonce").asLong()).isEqualTo(5);
         assertThat(cluster.get(follower, "/v1/markets/1/depth").path("height").asLong()).isGreaterThanOrEqualTo(top);
 
         JsonNode view = cluster.get(follower, "/v1/cluster");

@@ -37,9 +37,10 @@ class SignerTest {
     }
 
     @Test
-    void rawPublicKeyRoundTripsThroughX509() {
-        Signer s = Signer.generate();
-        assertThat(Ed25519.rawPublicKey(Ed25519.publicKey(s.publicKey()))).isEqualTo(s.publicKey());
+    void signerOfASeedSignsLikeTheSameSignerAgain() {
+        byte[] seed = Ed25519.newSeed();
+        assertThat(new Signer(seed).signHex("m")).isEqualTo(new Signer(seed).signHex("m"));
+        assertThat(new Signer(seed).account()).isEqualTo(new Signer(seed).account());
     }
 
     @Test

@@ -1,0 +1,77 @@
+package io.dexnode.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code dexnode bench api} runs end to end in each mode on a small workload against an in-process
+ * node and writes the JSON fields issue #10 names. (It measures nothing here: a test asserts no speed.)
+ */
+@Timeout(value = 4, unit = TimeUnit.MINUTES)
+class ApiBenchCliTest {
+    @TempDir
+    Path tmp;
+
+    private JsonNode run(String name, String... mode) throws Exception {
+        Path json = tmp.resolve(name + ".json");
+        String[] base = {"bench", "api", "--orders", "400", "--connections", "4", "--no-fsync", "--json", json.toString()};
+        String[] args = new String[base.length + mode.length];
+        System.arraycopy(base, 0, args, 0, base.length);
+        System.arraycopy(mode, 0, args, base.length, mode.length);
+        assertThat(Main.execute(args)).as(name).isZero();
+        return new ObjectMapper().readTree(Files.readString(json));
+    }
+
+    private static void hasTheReportFields(JsonNode r, String mode, int batch, String transport) {
+        assertThat(r.get("mode").asText()).isEqualTo(mode);
+        assertThat(r.get("batch").asInt()).isEqualTo(batch);
+        assertThat(r.get("transport").asText()).isEqualTo(transport);
+        assertThat(r.get("ordersPerSecond").asDouble()).isPositive();
+        assertThat(r.get("txPerSecond").asDouble()).isPositive();
+        assertThat(r.has("rate")).isTrue();
+        for (String p : new String[] {"p50", "p99", "p999", "max"}) {
+            assertThat(r.get("latencyMicros").get(p).asLong()).as(p).isPositive();
+        }
+        assertThat(r.get("cores").get("loadGenerator").isNumber()).isTrue();
+        assertThat(r.get("cores").get("node").isNumber()).isTrue();
+    }
+
+    @Test
+    void closedLoopOfSingleOrdersOverHttp() throws Exception {
+        JsonNode r = run("closed");
+        hasTheReportFields(r, "closed", 1, "http");
+        assertThat(r.get("requests").asLong()).isEqualTo(400);
+        assertThat(r.get("statuses").has("200")).isTrue();
+    }
+
+    @Test
+    void batchesOverTheStreamAfterAWarmUp() throws Exception {
+        JsonNode r = run("ws", "--batch", "5", "--ws", "--warmup", "100");
+        hasTheReportFields(r, "closed", 5, "ws");
+        assertThat(r.get("statuses").get("200").asLong()).isEqualTo(r.get("requests").asLong());
+        assertThat(Math.round(r.get("ordersPerSecond").asDouble() / r.get("txPerSecond").asDouble())).isBetween(4L, 5L);
+    }
+
+    @Test
+    void openLoopAtAFixedRate() throws Exception {
+        JsonNode r = run("open", "--rate", "400");
+        hasTheReportFields(r, "open", 1, "http");
+        assertThat(r.get("rate").asDouble()).isEqualTo(400);
+        assertThat(r.get("requests").asLong()).isEqualTo(400);
+    }
+
+    @Test
+    void badModesAreRefused() {
+        assertThat(Main.execute("bench", "api", "--batch", "51")).isEqualTo(2);
+        assertThat(Main.execute("bench", "api", "--batch", "0")).isEqualTo(2);
+        assertThat(Main.execute("bench", "api", "--rate", "-1")).isEqualTo(2);
+    }
+}

@@ -1,0 +1,48 @@
+package io.dexnode.node.crypto;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.dexnode.testsupport.SharedData;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Every case of Project Wycheproof's Ed25519 vectors ({@code ../shared/data/ed25519/}, read in
+ * place) gets its expected verdict: malleable S, non-canonical encodings of R and of the key,
+ * small-order points, truncated and padded signatures are refused, the valid ones accepted.
+ * Skipped where the shared folder is absent; under {@code CI=true} that fails instead.
+ */
+class WycheproofEd25519Test {
+    private static final HexFormat HEX = HexFormat.of();
+
+    @Test
+    void everyWycheproofCaseGetsItsExpectedVerdict() throws Exception {
+        Path file = SharedData.ofThisRun().file("data", "ed25519", "wycheproof-ed25519_test.json");
+        JsonNode root = new ObjectMapper().readTree(file.toFile());
+        List<String> wrong = new ArrayList<>();
+        int cases = 0;
+        for (JsonNode group : root.get("testGroups")) {
+            byte[] pub = HEX.parseHex(group.get("publicKey").get("pk").asText());
+            for (JsonNode t : group.get("tests")) {
+                cases++;
+                boolean expected = switch (t.get("result").asText()) {
+                    case "valid" -> true;
+                    case "invalid" -> false;
+                    default -> throw new AssertionError("case " + t.get("tcId") + " has result " + t.get("result"));
+                };
+                boolean verdict = Ed25519.verify(pub, HEX.parseHex(t.get("msg").asText()), HEX.parseHex(t.get("sig").asText()));
+                if (verdict != expected) {
+                    wrong.add("tcId " + t.get("tcId").asInt() + " " + t.get("flags") + " " + t.get("comment").asText()
+                            + ": expected " + expected);
+                }
+            }
+        }
+        assertThat(cases).as("cases in the file").isEqualTo(root.get("numberOfTests").asInt()).isEqualTo(151);
+        assertThat(wrong).as("cases with the wrong verdict").isEmpty();
+    }
+}
