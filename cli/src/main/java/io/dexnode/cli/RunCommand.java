@@ -45,7 +45,7 @@ public final class RunCommand implements Callable<Integer> {
     @Option(names = "--strict", description = "Refuse to start if recovery finds inconsistent state.")
     boolean strict;
 
-    @Option(names = "--no-fsync", description = "Do not fsync each block (faster; a machine crash may lose the last blocks).")
+    @Option(names = "--no-fsync", description = "Do not fsync each block (faster; a machine crash may lose the last blocks). A cluster replica ignores it: its Raft log always fsyncs.")
     boolean noFsync;
 
     @Option(names = "--keep-versions", defaultValue = "0", paramLabel = "N",
@@ -104,7 +104,7 @@ public final class RunCommand implements Callable<Integer> {
                 return 2;
             }
             try {
-                cluster = ClusterConfig.of(nodeId, peers).withSnapshotEvery(snapshotEvery).withLogFsync(!noFsync);
+                cluster = ClusterConfig.of(nodeId, peers).withSnapshotEvery(snapshotEvery);
             } catch (IllegalArgumentException e) {
                 spec.commandLine().getErr().println("dexnode run: " + e.getMessage());
                 return 2;

@@ -13,6 +13,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -188,10 +189,16 @@ class ClusterFaultTest {
         return "n" + (i + 1);
     }
 
+    /**
+     * Starts replica {@code i} as an operator would, the Raft log fsynced (what makes an acknowledged
+     * block survive a SIGKILL of its replica); its standard error is kept whole under
+     * {@code target/cluster-fault/} for reading after a failure.
+     */
     private void start(int i) throws IOException, InterruptedException {
-        ChildJvm child = ChildJvm.start(Main.class, List.of("-Xmx384m", "-XX:+UseSerialGC"), "run", "--dev",
-                "--node-id", id(i), "--peers", peers, "--data", dir.resolve(id(i)).toString(),
-                "--genesis", dir.resolve("absent.json").toString(), "--snapshot-every", "200", "--no-fsync");
+        Path logs = Files.createDirectories(Path.of("target", "cluster-fault"));
+        ChildJvm child = ChildJvm.start(logs.resolve(id(i) + ".log"), Main.class, List.of("-Xmx384m", "-XX:+UseSerialGC"),
+                "run", "--dev", "--node-id", id(i), "--peers", peers, "--data", dir.resolve(id(i)).toString(),
+                "--genesis", dir.resolve("absent.json").toString(), "--snapshot-every", "200");
         replicas[i] = child;
         child.awaitLine(l -> l.contains("serving on"), START_WAIT);
     }

@@ -4,8 +4,11 @@ import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
+import java.io.Writer;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -44,7 +47,9 @@ public final class ChildJvm implements AutoCloseable {
         this.name = name;
     }
 
-    private void startReaders() {
+    private void startReaders(Path errorLog) throws IOException {
+        Writer log = errorLog == null ? null : Files.newBufferedWriter(errorLog, StandardCharsets.UTF_8,
+                StandardOpenOption.CREATE, StandardOpenOption.APPEND);
         outReader = reader(process.getInputStream(), name + "-stdout", line -> {
             synchronized (this) {
                 out.add(line);
@@ -63,7 +68,24 @@ public final class ChildJvm implements AutoCloseable {
                 }
                 errTail.addLast(line);
             }
-        }, () -> { });
+            if (log != null) {
+                try {
+                    log.write(line);
+                    log.write('\n');
+                    log.flush();
+                } catch (IOException e) {
+                    // the log is for reading after a failure; losing it must not fail the run
+                }
+            }
+        }, () -> {
+            if (log != null) {
+                try {
+                    log.close();
+                } catch (IOException e) {
+                    // as above
+                }
+            }
+        });
     }
 
     /**
@@ -71,6 +93,15 @@ public final class ChildJvm implements AutoCloseable {
      * classpath, with native access enabled (RocksDB) and {@code jvmOptions} (e.g. {@code -Xmx256m}).
      */
     public static ChildJvm start(Class<?> mainClass, List<String> jvmOptions, String... args) throws IOException {
+        return start(null, mainClass, jvmOptions, args);
+    }
+
+    /**
+     * As {@link #start(Class, List, String...)}, also appending every line of the child's standard
+     * error to {@code errorLog} (when not null), so that a failed run leaves the whole story behind,
+     * not just its last lines.
+     */
+    public static ChildJvm start(Path errorLog, Class<?> mainClass, List<String> jvmOptions, String... args) throws IOException {
         List<String> cmd = new ArrayList<>();
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         cmd.add("--enable-native-access=ALL-UNNAMED");
@@ -80,7 +111,7 @@ public final class ChildJvm implements AutoCloseable {
         cmd.add(mainClass.getName());
         cmd.addAll(List.of(args));
         ChildJvm child = new ChildJvm(new ProcessBuilder(cmd).start(), mainClass.getSimpleName());
-        child.startReaders();
+        child.startReaders(errorLog);
         return child;
     }
 

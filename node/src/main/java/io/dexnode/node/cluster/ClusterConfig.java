@@ -18,7 +18,8 @@ import java.util.Set;
  * @param snapshotEveryEntries a replica snapshots its state (and Raft purges the log below it) every
  *                             this many applied log entries
  * @param logFsync the Raft log fsyncs each entry before it counts toward a majority (what makes an
- *                 acknowledged block survive a machine crash; off only for benchmarks and tests)
+ *                 acknowledged block survive a crash; off only in tests that never kill a replica: Ratis'
+ *                 unsafe flush counts an entry before it leaves the process' buffers)
  */
 public record ClusterConfig(String self, List<ClusterPeer> peers, int electionTimeoutMinMs, int electionTimeoutMaxMs,
                             long snapshotEveryEntries, boolean logFsync) {

@@ -162,6 +162,12 @@ public final class ReplicaChain implements ReplicatedChain, BlockProposer.Head {
                     + ": it was started with another genesis; start it with the group's genesis file on an empty data directory");
         }
         long height = engine.height();
+        if (entry.height() > height + 1) {
+            // Entries are applied in log order and each is the next height or a stale one: a gap means
+            // this replica's state lost blocks its Raft position says it applied.
+            throw new ReplicaStoppedException("log entry " + at + " is block " + entry.height() + " but this replica's state is at height "
+                    + height + " (Raft position " + position + "): the blocks between are missing; wipe its data directory and restart it");
+        }
         if (entry.height() != height + 1) {
             LOG.info("skipping stale entry {} at {}: the chain is at height {}", entry, at, height);
             sink.skipped(entry);
