@@ -55,19 +55,20 @@ final class TreeCommit {
             return sorted;
         }
 
-        /** Indexes of the writes in key-hash order. */
-        int[] hashOrder() {
-            Integer[] order = new Integer[keys.length];
-            for (int i = 0; i < order.length; i++) {
-                order[i] = i;
-            }
-            java.util.Arrays.sort(order, (a, b) -> keyHashes[a].compareTo(keyHashes[b]));
-            int[] out = new int[order.length];
-            for (int i = 0; i < out.length; i++) {
-                out[i] = order[i];
-            }
-            return out;
+    }
+
+    /** Indexes of {@code keyHashes} in key-hash order. */
+    static int[] hashOrder(KeyHash[] keyHashes) {
+        Integer[] order = new Integer[keyHashes.length];
+        for (int i = 0; i < order.length; i++) {
+            order[i] = i;
         }
+        java.util.Arrays.sort(order, (a, b) -> keyHashes[a].compareTo(keyHashes[b]));
+        int[] out = new int[order.length];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = order[i];
+        }
+        return out;
     }
 
     /** Hashes every key of {@code writes}. */
@@ -83,6 +84,15 @@ final class TreeCommit {
             values[i[0]] = v;
             i[0]++;
         });
+        return new Hashed(keys, hashes, values);
+    }
+
+    /** Hashes writes given as sorted raw keys and their values (null = delete), as a change log holds them. */
+    static Hashed hash(byte[][] keys, byte[][] values) {
+        KeyHash[] hashes = new KeyHash[keys.length];
+        for (int i = 0; i < keys.length; i++) {
+            hashes[i] = KeyHash.of(keys[i]);
+        }
         return new Hashed(keys, hashes, values);
     }
 

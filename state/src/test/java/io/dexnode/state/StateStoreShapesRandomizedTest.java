@@ -153,8 +153,9 @@ class StateStoreShapesRandomizedTest {
     }
 
     private StateManager open(Path dir) {
-        StateManager s = StateManager.open(dir, cfg);
-        s.delayWritesForTest(shape.writeDelayMillis());
+        TestSeams seams = new TestSeams();
+        StateManager s = StateManager.open(dir, cfg, seams);
+        seams.delayWrites(shape.writeDelayMillis());
         return s;
     }
 
