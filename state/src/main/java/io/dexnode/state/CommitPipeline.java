@@ -122,14 +122,6 @@ final class CommitPipeline {
             byte[] data = BatchBuilder.join(valueParts, roots);
             int records = valueParts.count() + roots.count();
             InFlight flight = new InFlight(version, hashed.keys(), hashed.values(), new CompletableFuture<>());
-            try {
-                tree.apply(p, version);
-                window.updateAndGet(w -> w.plus(VersionChanges.of(version, p.root(), hashed)));
-            } catch (RuntimeException | Error e) {
-                guard.fail("the tree of version " + version + " could not be kept in memory (" + e + ")");
-                throw e;
-            }
-            latestRoot = p.root();
             long t2 = System.nanoTime();
             addStats(1, hashed.keys().length, tree.nodesLoaded() - loadedBefore, tree.lastPrefetchNanos(),
                     t1 - t0 - tree.lastPrefetchNanos(), t2 - t1, 0, data.length, records);
@@ -138,6 +130,10 @@ final class CommitPipeline {
             if (queued.size() >= MAX_IN_FLIGHT) {
                 queued.get(queued.size() - MAX_IN_FLIGHT).awaitDurable();
             }
+            // Everything a reader of this version needs is in place before the version becomes
+            // visible (tree.apply): its values in the window, its write in the in-flight list (so
+            // durable reads wait for it).
+            window.updateAndGet(w -> w.plus(VersionChanges.of(version, p.root(), hashed)));
             synchronized (inFlightLock) {
                 List<InFlight> now = new ArrayList<>(inFlight);
                 now.add(flight);
@@ -145,6 +141,14 @@ final class CommitPipeline {
             }
             // close() cannot run before the writer has the batch: it takes the commit lock held here.
             writer.execute(() -> write(flight, data));
+            try {
+                tree.apply(p, version);
+            } catch (RuntimeException | Error e) {
+                // The version is being written but the tree did not follow it: refuse further use.
+                guard.fail("the tree of version " + version + " could not be kept in memory (" + e + ")");
+                throw e;
+            }
+            latestRoot = p.root();
             listener.committed(version, hashed.keys().length, flight.durable());
             return new PendingCommit(version, p.root().clone(), flight.durable());
         }

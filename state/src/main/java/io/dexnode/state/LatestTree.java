@@ -61,6 +61,8 @@ final class LatestTree {
     private long unpersistedBytes;
     /** The version of the last hand-off: nodes up to it count as persisted. */
     private long handedOff;
+    /** The version of the last persist written: nodes up to it are on disk. */
+    private volatile long written;
     /** Persisted nodes made stale since the last hand-off. */
     private ArrayList<NodeKey> staleSinceHandOff = new ArrayList<>();
     /** Nodes read from RocksDB since open, and tree misses and keys of the last commit. */
@@ -75,6 +77,7 @@ final class LatestTree {
         this.nodeCache = new InternalNodeCache(nodeBudget / 2);
         this.leafCache = new LeafCache(nodeBudget);
         this.handedOff = persistedVersion;
+        this.written = persistedVersion;
     }
 
     /** Starts from the persisted tree of {@code version} (NO_VERSION: the empty tree). */
@@ -200,12 +203,16 @@ final class LatestTree {
         return n instanceof InternalNode in ? INTERNAL_BASE_BYTES + INTERNAL_CHILD_BYTES * in.childCount() : LEAF_BYTES;
     }
 
-    /** Puts every unpersisted node that only links hold into the map (leaving linked mode). */
+    /**
+     * Puts every node not yet on disk that only links hold into the map (leaving linked mode),
+     * including those of persists still in flight: once parents stop being linked, a lookup by
+     * key is the only way to them.
+     */
     private void mapUnpersisted(Head h) {
         if (h.root() == null) {
             return;
         }
-        collectUnpersisted(NodeKey.root(h.version()), h.root(), handedOff, (k, n) -> {
+        collectUnpersisted(NodeKey.root(h.version()), h.root(), written, (k, n) -> {
             if (unpersisted.put(k, n) == null) {
                 unpersistedBytes += bytesOf(n);
             }
@@ -262,6 +269,7 @@ final class LatestTree {
     /** The persister has written {@code job}: its nodes are on disk now. */
     void persisted(HandOff job) {
         synchronized (this) {
+            written = Math.max(written, job.version());
             List<Map<NodeKey, Node>> p = new ArrayList<>(persisting);
             p.removeIf(m -> m == job.unlinked());
             persisting = List.copyOf(p);
