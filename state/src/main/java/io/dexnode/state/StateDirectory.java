@@ -76,13 +76,15 @@ final class StateDirectory implements AutoCloseable {
     final int staleId;
     /** Whether the directory was empty and this open created the database. */
     final boolean created;
+    /** Whether the database is open read-only (nothing may be written). */
+    final boolean readOnly;
     private final DBOptions dbOptions;
     private final List<ColumnFamilyOptions> cfOptions;
     private final LRUCache blockCache;
     private final List<ColumnFamilyHandle> handles;
 
     private StateDirectory(Path dir, RocksDB db, DBOptions dbOptions, List<ColumnFamilyOptions> cfOptions,
-                           LRUCache blockCache, List<ColumnFamilyHandle> handles, boolean created) {
+                           LRUCache blockCache, List<ColumnFamilyHandle> handles, boolean created, boolean readOnly) {
         this.dir = dir;
         this.db = db;
         this.dbOptions = dbOptions;
@@ -90,6 +92,7 @@ final class StateDirectory implements AutoCloseable {
         this.blockCache = blockCache;
         this.handles = handles;
         this.created = created;
+        this.readOnly = readOnly;
         this.nodes = handles.get(1);
         this.stale = handles.get(2);
         this.latest = handles.get(3);
@@ -124,7 +127,32 @@ final class StateDirectory implements AutoCloseable {
 
     /** Opens the layout without checking the format record (for {@link StateMigration}). */
     static StateDirectory openLayout(Path dir, long blockCacheBytes) {
+        return openLayout(dir, blockCacheBytes, false);
+    }
+
+    /**
+     * Opens an existing state read-only (no lock, nothing written: a running node may hold it
+     * open), checking its format as {@link #open} does. For {@link StateVerifier}.
+     */
+    static StateDirectory openReadOnly(Path dir, long blockCacheBytes) {
+        if (!Files.isDirectory(dir)) {
+            throw new StateException(dir + " is not a directory");
+        }
+        StateDirectory d = openLayout(dir, blockCacheBytes, true);
+        try {
+            d.checkFormat();
+        } catch (RuntimeException e) {
+            d.close();
+            throw e;
+        }
+        return d;
+    }
+
+    private static StateDirectory openLayout(Path dir, long blockCacheBytes, boolean readOnly) {
         boolean fresh = checkDirectory(dir);
+        if (fresh && readOnly) {
+            throw new StateException(dir + " holds no state (it is empty)");
+        }
         LRUCache cache = new LRUCache(Math.max(blockCacheBytes, 1L << 20));
         List<ColumnFamilyOptions> cfOpts = new ArrayList<>();
         List<ColumnFamilyDescriptor> descriptors = new ArrayList<>();
@@ -144,13 +172,14 @@ final class StateDirectory implements AutoCloseable {
         List<ColumnFamilyHandle> handles = new ArrayList<>();
         RocksDB db;
         try {
-            db = RocksDB.open(dbo, dir.toString(), descriptors, handles);
+            db = readOnly ? RocksDB.openReadOnly(dbo, dir.toString(), descriptors, handles)
+                    : RocksDB.open(dbo, dir.toString(), descriptors, handles);
         } catch (RocksDBException e) {
             closeAll(null, handles, dbo, cfOpts, cache);
             throw new StateException("cannot open the state at " + dir + " (corrupt or not a dexnode state?): "
                     + e.getMessage(), e);
         }
-        return new StateDirectory(dir, db, dbo, cfOpts, cache, handles, fresh);
+        return new StateDirectory(dir, db, dbo, cfOpts, cache, handles, fresh, readOnly);
     }
 
     /** True when a new store is to be created; throws when the directory cannot be ours. */

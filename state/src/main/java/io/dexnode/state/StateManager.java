@@ -146,7 +146,9 @@ public final class StateManager implements StateStore {
     /** Rebuilds the latest tree (on open, before anything else uses the store). */
     private void recover() {
         synchronized (pipeline.commitLock()) {
-            recovery = TreeRecovery.replay(disk, tree, window, persister, openedTree, openedLatest);
+            CompletableFuture<Void> durable = CompletableFuture.completedFuture(null);
+            recovery = TreeRecovery.replay(disk, tree, window, keys -> persister.afterCommit(keys, durable), openedTree,
+                    openedLatest);
         }
         pruner.schedule(openedLatest);
     }

@@ -26,6 +26,11 @@ final class TreeRecovery {
 
     private TreeRecovery() {}
 
+    /** Told of each re-applied version, as the persister is of each commit. */
+    interface Applied {
+        void applied(int keyUpdates);
+    }
+
     /** What re-applying took: versions and key updates re-applied, and how long. */
     record Report(long fromVersion, long versions, long keyUpdates, long nanos) {}
 
@@ -35,9 +40,11 @@ final class TreeRecovery {
      * window and telling the persister, as commits do.
      */
     static Report replay(StateDirectory disk, LatestTree tree, java.util.concurrent.atomic.AtomicReference<ChangeWindow> window,
-                         TreePersister persister, long treeVersion, long latest) {
+                         Applied applied, long treeVersion, long latest) {
         long t0 = System.nanoTime();
-        removeOrphanNodes(disk, treeVersion);
+        if (!disk.readOnly) {
+            removeOrphanNodes(disk, treeVersion);
+        }
         tree.startAt(treeVersion);
         if (latest == StateStore.NO_VERSION || latest == treeVersion) {
             return new Report(treeVersion, 0, 0, System.nanoTime() - t0);
@@ -70,7 +77,7 @@ final class TreeRecovery {
                 }
                 tree.apply(p, step.version());
                 window.updateAndGet(w -> w.plus(VersionChanges.of(step.version(), p.root(), step.hashed())));
-                persister.afterCommit(step.hashed().keys().length, CompletableFuture.completedFuture(null));
+                applied.applied(step.hashed().keys().length);
                 versions++;
                 updates += step.hashed().keys().length;
             }
