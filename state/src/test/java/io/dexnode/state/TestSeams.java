@@ -4,7 +4,7 @@ import java.io.IOException;
 import java.util.concurrent.CountDownLatch;
 
 /** Test seams a test sets while the store runs: slow or held writes and persists, a failing write. */
-final class TestSeams implements StoreSeams {
+class TestSeams implements StoreSeams {
     private volatile int writeDelayMillis;
     private volatile CountDownLatch writeHold;
     private volatile String failNextWrite;
