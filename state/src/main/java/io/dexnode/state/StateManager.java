@@ -453,6 +453,18 @@ public final class StateManager implements StateStore {
         return tree.view(tree.head(), reads::valueAt).getNode(key);
     }
 
+    /** The version of every entry of the value history, in key order. */
+    List<Long> historyEntryVersions() {
+        List<Long> out = new ArrayList<>();
+        try (RocksIterator it = disk.iterator(disk.versions)) {
+            for (it.seekToFirst(); it.isValid(); it.next()) {
+                out.add(~Versions.getLongBE(it.key(), io.dexnode.jmt.KeyHash.LENGTH));
+            }
+            StateDirectory.check(it);
+        }
+        return out;
+    }
+
     /** The number of records in column family {@code family}. */
     long countRecords(String family) {
         long n = 0;

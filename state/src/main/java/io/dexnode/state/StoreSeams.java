@@ -15,4 +15,11 @@ interface StoreSeams {
     /** On the background thread, before the tree of {@code version} is written. */
     default void beforeTreePersist(long version) throws Exception {
     }
+
+    /**
+     * On the background thread, after each write of a persist of {@code version} but its last (the
+     * one that marks the tree whole): part of the tree is on disk, the marker is not.
+     */
+    default void betweenTreePersistWrites(long version) throws Exception {
+    }
 }

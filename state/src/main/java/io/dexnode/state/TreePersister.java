@@ -158,15 +158,17 @@ final class TreePersister {
         BatchBuilder bb = new BatchBuilder(1 << 20);
         for (int i : order) {
             bb.putNode(disk.nodesId, keys.get(i), nodes.get(i));
-            bb = flushIfFull(bb);
+            flushIfFull(bb, version, CHUNK_BYTES);
         }
+        flushIfFull(bb, version, 1);
         // The value history of every version of the run, each version's records in key-hash order.
         for (VersionChanges vc : window.get().between(job.previous(), version)) {
             for (int i : vc.hashOrder()) {
                 bb.putVersionRecord(disk.versionsId, vc.keyHashes()[i], vc.version(), vc.keys()[i], vc.values()[i]);
-                bb = flushIfFull(bb);
+                flushIfFull(bb, version, CHUNK_BYTES);
             }
         }
+        flushIfFull(bb, version, 1);
         // Last, in one batch: what the run made stale, and the marker that this tree is whole.
         if (!job.stale().isEmpty()) {
             bb.putNodeKeys(disk.staleId, Versions.longBE(version), job.stale());
@@ -182,13 +184,14 @@ final class TreePersister {
         afterPersist.run();
     }
 
-    private BatchBuilder flushIfFull(BatchBuilder bb) {
-        if (bb.sizeInBytes() < CHUNK_BYTES) {
-            return bb;
+    /** Writes {@code bb} if it holds at least {@code bytes} (and a record), then empties it. */
+    private void flushIfFull(BatchBuilder bb, long version, int bytes) throws Exception {
+        if (bb.count() == 0 || bb.sizeInBytes() < bytes) {
+            return;
         }
         write(bb);
         bb.clear();
-        return bb;
+        seams.betweenTreePersistWrites(version);
     }
 
     private void write(BatchBuilder bb) {
