@@ -480,9 +480,10 @@ public final class StateManager implements StateStore {
     // ---------------------------------------------------------------- close
 
     /**
-     * Closes the store: commits handed to the writer are written, persists in flight finish, then
-     * RocksDB closes once every call in flight has left. The tree is not persisted first: the next
-     * open re-applies what is unpersisted (bounded by {@link TreePersistence}).
+     * Closes the store: commits handed to the writer are written, persists in flight finish, then,
+     * once every call in flight has left, the memtables are flushed (a store that failed is left
+     * as it is) and RocksDB closes. The tree is not persisted first: the next open re-applies what
+     * is unpersisted (bounded by {@link TreePersistence}).
      */
     @Override
     public void close() {
@@ -501,6 +502,9 @@ public final class StateManager implements StateStore {
             Thread.currentThread().interrupt();
         }
         guard.whenQuiet(() -> {
+            if (guard.failure() == null) {
+                disk.flushAll();
+            }
             pipeline.close();
             persister.close();
             pruner.close();
