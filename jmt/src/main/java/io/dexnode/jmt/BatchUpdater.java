@@ -2,6 +2,10 @@ package io.dexnode.jmt;
 
 import java.util.Arrays;
 import java.util.Collection;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executor;
+import java.util.concurrent.Future;
+import java.util.concurrent.FutureTask;
 
 /**
  * Writes one version: applies a whole batch of updates in a single descent of the tree.
@@ -37,12 +41,26 @@ final class BatchUpdater {
     private final int[] putsBefore;
     private final TreeUpdateBatch batch;
     private final Frame[] frames = new Frame[KeyHash.NIBBLES + 2];
+    /** Where the second half of a large batch runs (null: everything on the caller's thread). */
+    private final Executor helper;
+
+    /**
+     * Batches at least this large over a linked tree split their work at the root: the root's
+     * children are independent subtrees, so half of them (by update count) are rebuilt and hashed
+     * on the helper thread while the caller does the other half.
+     */
+    static final int PARALLEL_MIN = 1_024;
 
     BatchUpdater(TreeReader reader, long version, Collection<ValueUpdate> updates, JmtHasher hasher) {
+        this(reader, version, updates, hasher, null);
+    }
+
+    BatchUpdater(TreeReader reader, long version, Collection<ValueUpdate> updates, JmtHasher hasher, Executor helper) {
         this.reader = reader;
         this.link = reader.nodesStayResident();
         this.version = version;
         this.hasher = hasher;
+        this.helper = helper != null && link ? helper : null;
         ValueUpdate[] sorted = updates.toArray(new ValueUpdate[0]);
         // Stable: equal keys keep their order, so the last one wins below.
         Arrays.sort(sorted, (a, b) -> a.keyHash().compareTo(b.keyHash()));
@@ -60,12 +78,65 @@ final class BatchUpdater {
         for (int i = 0; i < m; i++) {
             keys[i] = sorted[i].keyHash();
             values[i] = sorted[i].value();
-            if (values[i] != null) {
-                hasher.sha256(values[i], 0, values[i].length, valueHashes, i * HASH);
-            }
             putsBefore[i + 1] = putsBefore[i] + (values[i] != null ? 1 : 0);
         }
+        if (this.helper != null && m >= PARALLEL_MIN) {
+            int count = m;
+            Future<Void> second = submit(() -> {
+                hashValues(JmtHasher.local(), count / 2, count);
+                return null;
+            });
+            hashValues(hasher, 0, count / 2);
+            join(second);
+        } else {
+            hashValues(hasher, 0, m);
+        }
         batch = new TreeUpdateBatch(version, keys, values);
+    }
+
+    /** A helper-thread updater for some of {@code main}'s root children: the same updates, its own scratch and batch. */
+    private BatchUpdater(BatchUpdater main, JmtHasher hasher) {
+        this.reader = main.reader;
+        this.link = main.link;
+        this.version = main.version;
+        this.hasher = hasher;
+        this.helper = null;
+        this.keys = main.keys;
+        this.values = main.values;
+        this.valueHashes = main.valueHashes;
+        this.putsBefore = main.putsBefore;
+        this.batch = new TreeUpdateBatch(version, keys, values);
+    }
+
+    private void hashValues(JmtHasher h, int from, int to) {
+        for (int i = from; i < to; i++) {
+            if (values[i] != null) {
+                h.sha256(values[i], 0, values[i].length, valueHashes, i * HASH);
+            }
+        }
+    }
+
+    private <T> Future<T> submit(java.util.concurrent.Callable<T> task) {
+        FutureTask<T> f = new FutureTask<>(task);
+        helper.execute(f);
+        return f;
+    }
+
+    private static <T> T join(Future<T> f) {
+        try {
+            return f.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new JmtException("interrupted while the helper thread updated the tree");
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException r) {
+                throw r;
+            }
+            if (e.getCause() instanceof Error err) {
+                throw err;
+            }
+            throw new JmtException("the helper thread failed: " + e.getCause());
+        }
     }
 
     TreeUpdateResult run() {
@@ -184,41 +255,101 @@ final class BatchUpdater {
     private int updateInternal(int d, InternalNode node, long oldVersion, int lo, int hi) {
         Frame f = frame(d);
         f.load(node);
-        byte[] childHashes = node.hashesRef();
-        int i = lo;
-        while (i < hi) {
-            int n = keys[i].nibble(d);
-            int j = i + 1;
-            while (j < hi && keys[j].nibble(d) == n) {
-                j++;
+        if (d == 0 && helper != null && hi - lo >= PARALLEL_MIN) {
+            updateChildrenInParallel(f, node, lo, hi);
+        } else {
+            int i = lo;
+            while (i < hi) {
+                int j = groupEnd(d, i, hi);
+                f.apply(keys[i].nibble(d), updateChild(d, node, i, j), frame(d + 1), version);
+                i = j;
             }
-            int kind;
-            if (node.hasChild(n)) {
-                int rank = node.rank(n);
-                long childVersion = node.metaRef()[rank];
-                Node child = link ? node.linkedChild(rank) : null;
-                if (child == null) {
-                    NodeKey childKey = new NodeKey(childVersion, NibblePath.prefixOf(keys[i], d + 1));
-                    child = reader.getNode(childKey);
-                    if (child == null) {
-                        throw new MissingNodeException(childKey);
-                    }
-                    if (link) {
-                        node.link(rank, child);
-                    }
-                }
-                kind = update(d + 1, child, childVersion, childHashes, rank * HASH, i, j);
-            } else {
-                kind = puts(i, j) == 0 ? UNCHANGED : build(d + 1, i, j, null, null, 0);
-            }
-            f.apply(n, kind, frame(d + 1), version);
-            i = j;
         }
         if (f.changed == 0) {
             return UNCHANGED;
         }
         batch.addStale(keyAt(oldVersion, d, lo), false);
         return finish(d, f, keys[lo]);
+    }
+
+    /** The end of the run of updates from {@code i} that share nibble {@code d}. */
+    private int groupEnd(int d, int i, int hi) {
+        int n = keys[i].nibble(d);
+        int j = i + 1;
+        while (j < hi && keys[j].nibble(d) == n) {
+            j++;
+        }
+        return j;
+    }
+
+    /** Applies updates [i, j) (one nibble at depth d) to {@code node}'s child there; the result is in frame(d + 1). */
+    private int updateChild(int d, InternalNode node, int i, int j) {
+        int n = keys[i].nibble(d);
+        if (!node.hasChild(n)) {
+            return puts(i, j) == 0 ? UNCHANGED : build(d + 1, i, j, null, null, 0);
+        }
+        int rank = node.rank(n);
+        long childVersion = node.metaRef()[rank];
+        Node child = link ? node.linkedChild(rank) : null;
+        if (child == null) {
+            NodeKey childKey = new NodeKey(childVersion, NibblePath.prefixOf(keys[i], d + 1));
+            child = reader.getNode(childKey);
+            if (child == null) {
+                throw new MissingNodeException(childKey);
+            }
+            if (link) {
+                node.link(rank, child);
+            }
+        }
+        return update(d + 1, child, childVersion, node.hashesRef(), rank * HASH, i, j);
+    }
+
+    /**
+     * The root's children in two halves by update count: the later half on the helper thread (its
+     * own updater, scratch and batch), the earlier here; then the results are applied in nibble
+     * order and the helper's nodes and stale entries appended after this thread's, so the batch
+     * is the same whatever the timing.
+     */
+    private void updateChildrenInParallel(Frame f, InternalNode root, int lo, int hi) {
+        int[] starts = new int[17];
+        int groups = 0;
+        for (int i = lo; i < hi; i = groupEnd(0, i, hi)) {
+            starts[groups++] = i;
+        }
+        starts[groups] = hi;
+        int split = 1;
+        while (split < groups - 1 && starts[split] - lo < (hi - lo) / 2) {
+            split++;
+        }
+        if (link) {
+            root.ensureLinks(); // the two threads then link distinct slots of one array
+        }
+        int from = split;
+        int total = groups;
+        Future<Part> theirs = submit(() -> {
+            BatchUpdater other = new BatchUpdater(this, JmtHasher.local());
+            return new Part(other.updateGroups(root, starts, from, total), other.batch);
+        });
+        Frame[] mine = updateGroups(root, starts, 0, split);
+        Part rest = join(theirs);
+        for (int g = 0; g < groups; g++) {
+            Frame r = g < split ? mine[g] : rest.results()[g - split];
+            f.apply(keys[starts[g]].nibble(0), r.kind, r, version);
+        }
+        batch.addAll(rest.batch());
+    }
+
+    /** What the helper thread computed: its root children's results and its part of the batch. */
+    private record Part(Frame[] results, TreeUpdateBatch batch) {}
+
+    /** Updates the root children of groups [from, to); each result copied out of the reused frame. */
+    private Frame[] updateGroups(InternalNode root, int[] starts, int from, int to) {
+        Frame[] out = new Frame[to - from];
+        for (int g = from; g < to; g++) {
+            int kind = updateChild(0, root, starts[g], starts[g + 1]);
+            out[g - from] = frame(1).resultCopy(kind);
+        }
+        return out;
     }
 
     /**
@@ -329,6 +460,19 @@ final class BatchUpdater {
         long leafCount;
         LeafNode leaf;
         InternalNode node;
+        /** The result kind, in a copy made by {@link #resultCopy}. */
+        int kind;
+
+        /** A copy of this frame's result (what {@link #apply} reads of a child), tagged with {@code resultKind}. */
+        Frame resultCopy(int resultKind) {
+            Frame c = new Frame();
+            c.kind = resultKind;
+            System.arraycopy(hash, 0, c.hash, 0, HASH);
+            c.leafCount = leafCount;
+            c.leaf = leaf;
+            c.node = node;
+            return c;
+        }
 
         void clear() {
             base = null;

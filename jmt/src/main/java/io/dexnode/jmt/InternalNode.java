@@ -314,6 +314,13 @@ public final class InternalNode implements Node {
         return l == null ? null : l[rank];
     }
 
+    /** Makes sure the links array exists, so that threads linking distinct children never race to create it. */
+    void ensureLinks() {
+        if (links == null) {
+            links = new Node[childCount()];
+        }
+    }
+
     Node[] linksRef() {
         return links;
     }

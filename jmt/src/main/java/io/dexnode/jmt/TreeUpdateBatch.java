@@ -105,6 +105,15 @@ public final class TreeUpdateBatch {
         }
     }
 
+    /** Appends {@code other}'s nodes and stale entries (a part of this version computed on another thread). */
+    void addAll(TreeUpdateBatch other) {
+        for (int i = 0; i < other.nodeCount; i++) {
+            addNode(other.nodeKeys[i], other.nodes[i]);
+        }
+        stale.addAll(other.stale);
+        staleLeaves += other.staleLeaves;
+    }
+
     void addStale(NodeKey key, boolean leaf) {
         stale.add(new StaleNodeIndex(version, key));
         if (leaf) {

@@ -71,8 +71,12 @@ final class LatestTree {
     private long lastKeys;
     private long lastPrefetchNanos;
 
-    LatestTree(StateDirectory disk, int nodeBudget, long persistedVersion) {
+    /** Where large linked commits compute half of the root's subtrees (null: on the committer alone). */
+    private final java.util.concurrent.Executor helper;
+
+    LatestTree(StateDirectory disk, int nodeBudget, long persistedVersion, java.util.concurrent.Executor helper) {
         this.disk = disk;
+        this.helper = helper;
         this.nodeBudget = nodeBudget;
         this.nodeCache = new InternalNodeCache(nodeBudget / 2);
         this.leafCache = new LeafCache(nodeBudget);
@@ -150,7 +154,10 @@ final class LatestTree {
             reader.prefetched = TreePrefetcher.prefetch(reader.source(), NodeKey.root(h.version()), hashed.sortedHashes());
         }
         lastPrefetchNanos = System.nanoTime() - t0;
-        TreeCommit.Prepared p = TreeCommit.prepare(reader, h.version(), version, hashed);
+        if (linked) {
+            reader.source(); // created before a helper thread could race to create it
+        }
+        TreeCommit.Prepared p = TreeCommit.prepare(reader, h.version(), version, hashed, helper);
         lastMisses = reader.misses;
         lastKeys = keys;
         return p;
@@ -441,8 +448,10 @@ final class LatestTree {
     }
 
     /**
-     * The tree's view during one commit (committer only): the latest root object, prefetched
-     * nodes, then {@link CommitSource}, counting what it had to load.
+     * The tree's view during one commit (the committer's, and in linked mode also the helper
+     * thread's: then it only reads thread-safe maps and RocksDB, and its counters are statistics):
+     * the latest root object, prefetched nodes, then {@link CommitSource}, counting what it had to
+     * load.
      */
     private final class CommitReader implements TreeReader {
         private final Head h;

@@ -148,7 +148,7 @@ final class ProofService {
         }
 
         long apply(long latest, long version, TreeCommit.Hashed hashed) {
-            TreeCommit.Prepared p = TreeCommit.prepare(this, latest, version, hashed);
+            TreeCommit.Prepared p = TreeCommit.prepare(this, latest, version, hashed, null);
             TreeUpdateBatch batch = p.batch();
             for (StaleNodeIndex s : p.stale()) {
                 nodes.remove(s.nodeKey());

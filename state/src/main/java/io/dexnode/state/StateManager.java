@@ -52,6 +52,8 @@ public final class StateManager implements StateStore {
     private final PersistedTrees trees;
     private final AtomicReference<ChangeWindow> window;
     private final ExecutorService background;
+    /** Computes half of a large commit's tree (the root's later subtrees) beside the committer. */
+    private final ExecutorService treeHelper;
     private final Readable readable;
     private final Pruner pruner;
     private final TreePersister persister;
@@ -112,7 +114,12 @@ public final class StateManager implements StateStore {
             oldest = Math.min(Math.max(oldest, cfg.pruning().horizon(latest)), latest);
         }
         this.readable = new Readable(oldest);
-        this.tree = new LatestTree(disk, cfg.nodeCacheEntries(), treeVersion);
+        this.treeHelper = Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, "state-tree");
+            t.setDaemon(true);
+            return t;
+        });
+        this.tree = new LatestTree(disk, cfg.nodeCacheEntries(), treeVersion, treeHelper);
         this.window = new AtomicReference<>(ChangeWindow.empty(treeVersion));
         this.background = Executors.newSingleThreadExecutor(r -> {
             Thread t = new Thread(r, "state-background");
@@ -493,6 +500,7 @@ public final class StateManager implements StateStore {
             }
         }
         pipeline.shutdown();
+        treeHelper.shutdown();
         background.shutdown();
         try {
             if (!background.awaitTermination(5, TimeUnit.MINUTES)) {

@@ -117,7 +117,7 @@ public final class StateVerifier {
         if (problems.isEmpty()) {
             log.printf("re-applying the change logs after version %d and checking every root ...%n", treeVersion);
             try {
-                LatestTree tree = new LatestTree(disk, 1 << 22, treeVersion);
+                LatestTree tree = new LatestTree(disk, 1 << 22, treeVersion, null);
                 TreeRecovery.Report r = TreeRecovery.replay(disk, tree, new AtomicReference<>(ChangeWindow.empty(treeVersion)),
                         keys -> { }, treeVersion, latest);
                 replayed = r.versions();

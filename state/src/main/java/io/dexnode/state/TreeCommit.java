@@ -98,11 +98,14 @@ final class TreeCommit {
 
     /** Computes version {@code version} over {@code reader}, whose latest committed version is {@code latest}. */
     static Prepared prepare(TreeReader reader, long latest, long version, WriteSet writes) {
-        return prepare(reader, latest, version, hash(writes));
+        return prepare(reader, latest, version, hash(writes), null);
     }
 
-    /** As {@link #prepare(TreeReader, long, long, WriteSet)}, with the keys already hashed. */
-    static Prepared prepare(TreeReader reader, long latest, long version, Hashed h) {
+    /**
+     * As {@link #prepare(TreeReader, long, long, WriteSet)}, with the keys already hashed and, for a
+     * reader whose nodes stay resident, a helper thread for large batches (null: none).
+     */
+    static Prepared prepare(TreeReader reader, long latest, long version, Hashed h, java.util.concurrent.Executor helper) {
         byte[][] keys = h.keys();
         KeyHash[] hashes = h.keyHashes();
         byte[][] values = h.values();
@@ -113,7 +116,7 @@ final class TreeCommit {
         TreeReader bridged = version - 1 == latest ? reader : new GapBridge(reader, latest, version);
         TreeUpdateResult result;
         try {
-            result = new JellyfishMerkleTree(bridged).putValueSet(version, updates);
+            result = new JellyfishMerkleTree(bridged).putValueSet(version, updates, helper);
         } catch (JmtException e) {
             throw new StateException("cannot compute version " + version + ": " + e.getMessage(), e);
         }

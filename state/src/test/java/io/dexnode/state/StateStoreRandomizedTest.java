@@ -237,7 +237,7 @@ class StateStoreRandomizedTest {
             if (!reachable.add(k)) {
                 continue;
             }
-            assertThat(stored).as("node %s of a persisted tree is on disk", k).contains(k);
+            assertThat(stored.contains(k)).as("node %s of a persisted tree is on disk", k).isTrue();
             Node n = sm.loadNode(k);
             assertThat(n).as("node %s of a persisted tree", k).isNotNull();
             if (n instanceof InternalNode in) {
