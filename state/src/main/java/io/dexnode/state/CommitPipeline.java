@@ -139,17 +139,23 @@ final class CommitPipeline {
                 now.add(flight);
                 inFlight = List.copyOf(now);
             }
-            // close() cannot run before the writer has the batch: it takes the commit lock held here.
-            writer.execute(() -> write(flight, data));
             try {
                 tree.apply(p, version);
             } catch (RuntimeException | Error e) {
-                // The version is being written but the tree did not follow it: refuse further use.
-                guard.fail("the tree of version " + version + " could not be kept in memory (" + e + ")");
+                // The tree did not follow the version: refuse further use, and never write it.
+                String failure = guard.fail("the tree of version " + version + " could not be kept in memory (" + e + ")");
+                synchronized (inFlightLock) {
+                    List<InFlight> now = new ArrayList<>(inFlight);
+                    now.remove(flight);
+                    inFlight = List.copyOf(now);
+                }
+                flight.durable().completeExceptionally(new StateException(failure, e));
                 throw e;
             }
             latestRoot = p.root();
             listener.committed(version, hashed.keys().length, flight.durable());
+            // close() cannot run before the writer has the batch: it takes the commit lock held here.
+            writer.execute(() -> write(flight, data));
             return new PendingCommit(version, p.root().clone(), flight.durable());
         }
     }

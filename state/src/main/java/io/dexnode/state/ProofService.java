@@ -16,10 +16,11 @@ import org.rocksdb.RocksIterator;
  * ICS23 proofs of existence and absence at a retained version.
  *
  * <p>Which tree a proof walks: the latest version's tree in memory; a persisted tree on disk;
- * for any other retained version, a tree recomputed from the newest persisted tree below it by
- * re-applying the change logs in between (as a restart does, but into a scratch map that is
- * dropped afterwards). The recomputation costs about as much as re-applying that run of updates
- * (see docs/BENCHMARKS.md); the persist bounds bound it.
+ * for any other retained version, a tree recomputed into a scratch map that is dropped
+ * afterwards, whichever way is shorter: backwards from the latest tree (the keys changed since set
+ * back, one batch: for a recent version a few milliseconds) or forwards from the newest persisted
+ * tree below it (its later change logs re-applied, as a restart does). Either costs about as much
+ * as that many key updates (docs/BENCHMARKS.md); the persist bounds bound the forward way.
  *
  * <p>A proof of the latest version may race a commit that drops from memory a node that version
  * still had; it then recomputes. A proof never reads anything pruning removed: it checks the
@@ -49,6 +50,8 @@ final class ProofService {
             }
             StateProof proof = null;
             LatestTree.Head h = tree.head();
+            // Commits made since this call began may still be in flight: everything up to h is durable after this.
+            reads.awaitDurable();
             if (h.version() == version || trees.contains(version)) {
                 try {
                     proof = Proofs.prove(new Reader(tree.view(h, reads::valueAt)), key, version, root);
@@ -59,6 +62,18 @@ final class ProofService {
                         throw e;
                     }
                     // A commit or the pruner moved on while the proof read: recompute.
+                }
+            }
+            long base = trees.floor(version);
+            if (proof == null && h.version() > version && h.version() - version <= version - base) {
+                try {
+                    proof = Proofs.prove(new Reader(undo(version, root, h)), key, version, root);
+                } catch (StateException e) {
+                    if (!(e.getCause() instanceof JmtException)) {
+                        reads.checkRetained(version);
+                        throw e;
+                    }
+                    // The latest tree moved on under the undo: recompute forward instead.
                 }
             }
             for (int attempt = 0; proof == null; attempt++) {
@@ -135,6 +150,54 @@ final class ProofService {
                     + ", but the stored root is " + java.util.HexFormat.of().formatHex(expectedRoot));
         }
         return scratch;
+    }
+
+    /**
+     * The tree of {@code version}, recomputed backwards from the latest tree {@code h}: every key
+     * changed after {@code version} set back to its value then, in one batch over the latest tree
+     * (into a scratch map). The result has the same keys and values as the tree of {@code version},
+     * so the same shape and hashes; its nodes carry a version above the latest (they exist nowhere
+     * else), and its root answers for {@code version}'s root.
+     */
+    private TreeReader undo(long version, byte[] expectedRoot, LatestTree.Head h) {
+        java.util.TreeSet<byte[]> changed = new java.util.TreeSet<>(java.util.Arrays::compareUnsigned);
+        try (RocksIterator it = disk.iterator(disk.changes)) {
+            for (it.seek(Versions.longBE(version + 1)); it.isValid(); it.next()) {
+                if (Versions.getLongBE(it.key(), 0) > h.version()) {
+                    break;
+                }
+                changed.addAll(RecordCodec.decodeChangedKeys(it.value()));
+            }
+            StateDirectory.check(it);
+        }
+        byte[][] keys = changed.toArray(byte[][]::new);
+        byte[][] values = new byte[keys.length][];
+        TreeCommit.Hashed hashed = TreeCommit.hash(keys, values);
+        for (int i = 0; i < keys.length; i++) {
+            values[i] = reads.valueAt(hashed.keyHashes()[i], version);
+        }
+        Scratch scratch = new Scratch(tree.view(h, reads::valueAt));
+        long undone = h.version() + 1;
+        scratch.apply(h.version(), undone, hashed);
+        if (!java.util.Arrays.equals(scratch.root, expectedRoot)) {
+            throw new StateException("the state at " + disk.dir + " is inconsistent: setting the " + keys.length
+                    + " keys changed after version " + version + " back to their values then gives root "
+                    + java.util.HexFormat.of().formatHex(scratch.root) + ", but the stored root is "
+                    + java.util.HexFormat.of().formatHex(expectedRoot));
+        }
+        NodeKey root = NodeKey.root(version);
+        NodeKey undoneRoot = NodeKey.root(undone);
+        return new TreeReader() {
+            @Override
+            public Node getNode(NodeKey key) {
+                return scratch.getNode(key.equals(root) ? undoneRoot : key);
+            }
+
+            @Override
+            public byte[] getValue(long maxVersion, KeyHash keyHash) {
+                return reads.valueAt(keyHash, maxVersion);
+            }
+        };
     }
 
     /** Nodes recomputed since a persisted tree, over that tree's reader (not thread-safe; one proof). */

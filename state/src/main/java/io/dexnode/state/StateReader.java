@@ -48,6 +48,11 @@ final class StateReader {
         return guard.enter();
     }
 
+    /** Waits until every commit made so far is on disk (or throws its failure). */
+    void awaitDurable() {
+        pipeline.awaitInFlight();
+    }
+
     long latestVersion() {
         guard.usable();
         return tree.version();
