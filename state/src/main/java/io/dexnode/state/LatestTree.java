@@ -70,6 +70,8 @@ final class LatestTree {
     private long lastMisses;
     private long lastKeys;
     private long lastPrefetchNanos;
+    /** Nodes of the persisted tree loaded ahead of a re-apply on open (committer only; empty otherwise). */
+    private Map<NodeKey, Node> preloaded = Map.of();
 
     /** Where large linked commits compute half of the root's subtrees (null: on the committer alone). */
     private final java.util.concurrent.Executor helper;
@@ -103,6 +105,11 @@ final class LatestTree {
 
     long version() {
         return head.version();
+    }
+
+    /** Hands over the persisted tree's nodes a re-apply will read (read-only from now on); an empty map ends it. */
+    void preload(Map<NodeKey, Node> nodes) {
+        preloaded = nodes;
     }
 
     /** Time the last {@link #prepare} spent loading nodes ahead of the update. */
@@ -150,7 +157,9 @@ final class LatestTree {
         // Walk and multi-get ahead only when the tree missed a lot last time (cold start, tree
         // larger than the cache); with a warm cache the walk would only repeat the tree's lookups.
         long t0 = System.nanoTime();
-        if (h.version() != StateStore.NO_VERSION && keys > 0 && lastMisses * 16 >= lastKeys) {
+        if (!preloaded.isEmpty()) {
+            reader.prefetched = preloaded;
+        } else if (h.version() != StateStore.NO_VERSION && keys > 0 && lastMisses * 16 >= lastKeys) {
             reader.prefetched = TreePrefetcher.prefetch(reader.source(), NodeKey.root(h.version()), hashed.sortedHashes());
         }
         lastPrefetchNanos = System.nanoTime() - t0;

@@ -49,6 +49,9 @@ final class StateDirectory implements AutoCloseable {
     /** The first design's format: every version's tree in its commit; change logs without values. */
     static final int FIRST_DESIGN_FORMAT = 1;
 
+    /** The write-ahead log a crash may leave to re-read: 64 MiB, a fraction of a second. */
+    static final long MAX_TOTAL_WAL_BYTES = 64L << 20;
+
     static final List<String> FAMILIES =
             List.of("default", "nodes", "stale", "latest", "versions", "changes", "blocks", "meta");
 
@@ -168,6 +171,9 @@ final class StateDirectory implements AutoCloseable {
                 // Sync the WAL in the background as it grows, so a commit's fsync has less left to flush.
                 .setWalBytesPerSync(1L << 20)
                 .setBytesPerSync(1L << 20)
+                // Families written rarely (meta, stale) would otherwise keep every old log alive, and a
+                // restart after a crash re-reads them all: past this much log, their memtables are flushed.
+                .setMaxTotalWalSize(MAX_TOTAL_WAL_BYTES)
                 .setParanoidChecks(true);
         List<ColumnFamilyHandle> handles = new ArrayList<>();
         RocksDB db;
