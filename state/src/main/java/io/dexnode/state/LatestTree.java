@@ -228,11 +228,15 @@ final class LatestTree {
         if (h.root() == null) {
             return;
         }
+        // The maps before the version written: a persist finishing in between then leaves its
+        // nodes either in the maps taken or at or below the version read (persisted() updates
+        // the version before it drops the map).
+        Map<NodeKey, Node>[] maps = mapsToSearch();
         collectUnpersisted(NodeKey.root(h.version()), h.root(), written, (k, n) -> {
             if (unpersisted.put(k, n) == null) {
                 unpersistedBytes += bytesOf(n);
             }
-        }, mapsToSearch());
+        }, maps);
     }
 
     @SuppressWarnings("unchecked")
