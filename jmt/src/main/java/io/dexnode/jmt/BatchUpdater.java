@@ -61,15 +61,20 @@ final class BatchUpdater {
         this.version = version;
         this.hasher = hasher;
         this.helper = helper != null && link ? helper : null;
-        ValueUpdate[] sorted = updates.toArray(new ValueUpdate[0]);
+        ValueUpdate[] given = updates.toArray(new ValueUpdate[0]);
+        KeyHash[] hashes = new KeyHash[given.length];
+        for (int i = 0; i < given.length; i++) {
+            hashes[i] = given[i].keyHash();
+        }
         // Stable: equal keys keep their order, so the last one wins below.
-        Arrays.sort(sorted, (a, b) -> a.keyHash().compareTo(b.keyHash()));
+        int[] order = KeyHash.sortOrder(hashes);
+        ValueUpdate[] sorted = new ValueUpdate[given.length];
         int m = 0;
-        for (int i = 0; i < sorted.length; i++) {
-            if (i + 1 < sorted.length && sorted[i + 1].keyHash().equals(sorted[i].keyHash())) {
+        for (int i = 0; i < order.length; i++) {
+            if (i + 1 < order.length && hashes[order[i + 1]].equals(hashes[order[i]])) {
                 continue;
             }
-            sorted[m++] = sorted[i];
+            sorted[m++] = given[order[i]];
         }
         keys = new KeyHash[m];
         values = new byte[m][];

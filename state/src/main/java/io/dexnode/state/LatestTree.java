@@ -180,7 +180,7 @@ final class LatestTree {
             if (key.version() <= handedOff) {
                 staleSinceHandOff.add(key);
             } else {
-                Node gone = unpersisted.remove(key);
+                Node gone = unpersisted.isEmpty() ? null : unpersisted.remove(key);
                 if (gone != null) {
                     unpersistedBytes -= bytesOf(gone);
                 }

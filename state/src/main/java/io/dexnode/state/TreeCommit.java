@@ -59,16 +59,7 @@ final class TreeCommit {
 
     /** Indexes of {@code keyHashes} in key-hash order. */
     static int[] hashOrder(KeyHash[] keyHashes) {
-        Integer[] order = new Integer[keyHashes.length];
-        for (int i = 0; i < order.length; i++) {
-            order[i] = i;
-        }
-        java.util.Arrays.sort(order, (a, b) -> keyHashes[a].compareTo(keyHashes[b]));
-        int[] out = new int[order.length];
-        for (int i = 0; i < out.length; i++) {
-            out[i] = order[i];
-        }
-        return out;
+        return KeyHash.sortOrder(keyHashes);
     }
 
     /** Hashes every key of {@code writes}. */
