@@ -160,24 +160,23 @@ final class BatchUpdater {
         byte[] oldRootHash = oldRoot instanceof LeafNode ? oldRoot.hash() : null;
         int kind = update(0, oldRoot, version - 1, oldRootHash, 0, 0, keys.length);
         Frame top = frame(0);
-        NodeKey rootKey = NodeKey.root(version);
         byte[] rootHash;
         switch (kind) {
             case UNCHANGED -> {
                 // A version that changes nothing still gets a root: the previous one, copied.
                 Node same = oldRoot == null ? NullNode.INSTANCE : oldRoot;
-                batch.addNode(rootKey, same);
+                batch.addNode(ROOT_PATH, ROOT_SPEC, same);
                 if (oldRootKey != null) {
-                    batch.addStale(oldRootKey, same instanceof LeafNode);
+                    batch.addStale(oldRootKey.version(), ROOT_PATH, ROOT_SPEC, same instanceof LeafNode);
                 }
                 rootHash = same.hash();
             }
             case EMPTY -> {
-                batch.addNode(rootKey, NullNode.INSTANCE);
+                batch.addNode(ROOT_PATH, ROOT_SPEC, NullNode.INSTANCE);
                 rootHash = JmtHasher.placeholder();
             }
             case LEAF -> {
-                batch.addNode(rootKey, top.leaf);
+                batch.addNode(ROOT_PATH, ROOT_SPEC, top.leaf);
                 rootHash = top.hash.clone();
             }
             case INTERNAL -> rootHash = top.hash.clone();
@@ -199,10 +198,14 @@ final class BatchUpdater {
         return putsBefore[hi] - putsBefore[lo];
     }
 
-    /** The key of the node of {@code version} at depth {@code d} above updates starting at {@code lo}. */
-    private NodeKey keyAt(long nodeVersion, int d, int lo) {
-        return d == 0 ? NodeKey.root(nodeVersion) : new NodeKey(nodeVersion, NibblePath.prefixOf(keys[lo], d));
+    /** Files the node of {@code nodeVersion} at depth {@code d} above updates starting at {@code lo} as stale. */
+    private void staleAt(long nodeVersion, int d, int lo, boolean leaf) {
+        batch.addStale(nodeVersion, d == 0 ? ROOT_PATH : keys[lo], TreeUpdateBatch.spec(d, -1), leaf);
     }
+
+    /** The path of a root: no nibbles (any key hash stands for it). */
+    private static final KeyHash ROOT_PATH = KeyHash.ofWords(0, 0, 0, 0);
+    private static final int ROOT_SPEC = TreeUpdateBatch.spec(0, -1);
 
     /**
      * Applies updates [lo, hi) to the subtree at nibble depth {@code d} whose node is {@code old}
@@ -217,7 +220,7 @@ final class BatchUpdater {
                 if (puts(lo, hi) == 0) {
                     yield UNCHANGED;
                 }
-                batch.addStale(keyAt(oldVersion, d, lo), false);
+                staleAt(oldVersion, d, lo, false);
                 yield build(d, lo, hi, null, null, 0);
             }
             case LeafNode leaf -> updateLeaf(d, leaf, oldVersion, oldHash, oldHashOffset, lo, hi);
@@ -228,14 +231,14 @@ final class BatchUpdater {
     private int updateLeaf(int d, LeafNode leaf, long oldVersion, byte[] oldHash, int oldHashOffset, int lo, int hi) {
         if (containsKeyOf(leaf, lo, hi)) {
             // The leaf's own key is updated or deleted: rebuild from the puts alone.
-            batch.addStale(keyAt(oldVersion, d, lo), true);
+            staleAt(oldVersion, d, lo, true);
             return build(d, lo, hi, null, null, 0);
         }
         if (puts(lo, hi) == 0) {
             return UNCHANGED; // only deletions of absent keys
         }
         // New keys land next to this leaf: it moves down, rewritten at this version.
-        batch.addStale(keyAt(oldVersion, d, lo), true);
+        staleAt(oldVersion, d, lo, true);
         return build(d, lo, hi, leaf, oldHash, oldHashOffset);
     }
 
@@ -273,7 +276,7 @@ final class BatchUpdater {
         if (f.changed == 0) {
             return UNCHANGED;
         }
-        batch.addStale(keyAt(oldVersion, d, lo), false);
+        staleAt(oldVersion, d, lo, false);
         return finish(d, f, keys[lo]);
     }
 
@@ -424,7 +427,7 @@ final class BatchUpdater {
                 if (!((linked != null ? linked : reader.getNode(leafKey)) instanceof LeafNode stored)) {
                     throw new MissingNodeException(leafKey);
                 }
-                batch.addStale(leafKey, true);
+                batch.addStale(leafKey.version(), pathKey, TreeUpdateBatch.spec(d + 1, n), true);
                 f.leaf = stored;
                 System.arraycopy(base.hashesRef(), rank * HASH, f.hash, 0, HASH);
             }
@@ -433,11 +436,11 @@ final class BatchUpdater {
         }
         for (int bits = f.changed & f.leaves; bits != 0; bits &= bits - 1) {
             int n = Integer.numberOfTrailingZeros(bits);
-            batch.addNode(new NodeKey(version, NibblePath.childOf(pathKey, d, n)), f.pending[n]);
+            batch.addNode(pathKey, TreeUpdateBatch.spec(d + 1, n), f.pending[n]);
             f.pending[n] = null;
         }
         InternalNode node = f.toNode(hasher, link);
-        batch.addNode(new NodeKey(version, NibblePath.prefixOf(pathKey, d)), node);
+        batch.addNode(d == 0 ? ROOT_PATH : pathKey, TreeUpdateBatch.spec(d, -1), node);
         System.arraycopy(node.hashesRef(), node.ownHashOffset(), f.hash, 0, HASH);
         f.leafCount = node.leafCount();
         f.node = node;

@@ -7,7 +7,6 @@ import io.dexnode.jmt.MissingNodeException;
 import io.dexnode.jmt.Node;
 import io.dexnode.jmt.NodeCodec;
 import io.dexnode.jmt.NodeKey;
-import io.dexnode.jmt.StaleNodeIndex;
 import io.dexnode.jmt.TreeReader;
 import io.dexnode.jmt.TreeUpdateBatch;
 import java.util.ArrayList;
@@ -175,12 +174,17 @@ final class LatestTree {
     /** Makes {@code p} the latest version. Committer only, in version order. */
     void apply(TreeCommit.Prepared p, long version) {
         TreeUpdateBatch batch = p.batch();
-        for (StaleNodeIndex s : p.stale()) {
-            NodeKey key = s.nodeKey();
-            if (key.version() <= handedOff) {
+        boolean mapped = !unpersisted.isEmpty();
+        for (int i = 0, n = p.staleCount(); i < n; i++) {
+            boolean persisted = p.staleVersion(i) <= handedOff;
+            if (!persisted && !mapped && linked) {
+                continue; // an unpersisted node only links held: nothing to do, no key to make
+            }
+            NodeKey key = p.staleKey(i);
+            if (persisted) {
                 staleSinceHandOff.add(key);
-            } else {
-                Node gone = unpersisted.isEmpty() ? null : unpersisted.remove(key);
+            } else if (mapped) {
+                Node gone = unpersisted.remove(key);
                 if (gone != null) {
                     unpersistedBytes -= bytesOf(gone);
                 }
@@ -208,7 +212,7 @@ final class LatestTree {
 
     private static Node rootOf(TreeUpdateBatch batch) {
         for (int i = batch.nodeCount() - 1; i >= 0; i--) {
-            if (batch.nodeKey(i).path().length() == 0) {
+            if (batch.nodeDepth(i) == 0) {
                 return batch.node(i);
             }
         }

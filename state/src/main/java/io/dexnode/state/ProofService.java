@@ -5,7 +5,6 @@ import io.dexnode.jmt.KeyHash;
 import io.dexnode.jmt.Node;
 import io.dexnode.jmt.NodeKey;
 import io.dexnode.jmt.PreimageReader;
-import io.dexnode.jmt.StaleNodeIndex;
 import io.dexnode.jmt.TreeReader;
 import io.dexnode.jmt.TreeUpdateBatch;
 import java.util.HashMap;
@@ -213,8 +212,8 @@ final class ProofService {
         long apply(long latest, long version, TreeCommit.Hashed hashed) {
             TreeCommit.Prepared p = TreeCommit.prepare(this, latest, version, hashed, null);
             TreeUpdateBatch batch = p.batch();
-            for (StaleNodeIndex s : p.stale()) {
-                nodes.remove(s.nodeKey());
+            for (int i = 0; i < p.staleCount(); i++) {
+                nodes.remove(p.staleKey(i));
             }
             for (int i = 0; i < batch.nodeCount(); i++) {
                 nodes.put(batch.nodeKey(i), batch.node(i));
