@@ -10,6 +10,7 @@ import picocli.CommandLine.Command;
             BenchEngineCommand.class,
             BenchRecoveryCommand.class,
             BenchApiCommand.class,
+            BenchClusterCommand.class,
             BenchJmhCommand.class
         })
 public final class BenchCommand implements Runnable {

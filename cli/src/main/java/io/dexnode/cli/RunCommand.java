@@ -2,6 +2,7 @@ package io.dexnode.cli;
 
 import io.dexnode.node.Node;
 import io.dexnode.node.NodeConfig;
+import io.dexnode.node.cluster.ClusterConfig;
 import io.dexnode.state.StateConfig;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
@@ -80,8 +81,38 @@ public final class RunCommand implements Callable<Integer> {
                     + " passing consistency check (--check-every) and keep the newest K; 0 writes none (default: ${DEFAULT-VALUE}).")
     int checkpoints;
 
+    @Option(names = "--node-id", paramLabel = "ID",
+            description = "Run as the replica ID of a cluster (with --peers); HTTP is served on its --peers entry's host and httpPort.")
+    String nodeId;
+
+    @Option(names = "--peers", paramLabel = "ID=HOST:RAFTPORT:HTTPPORT,...",
+            description = "Every replica of the cluster, this one included, e.g. n1=127.0.0.1:7001:8081,n2=127.0.0.1:7002:8082,"
+                    + "n3=127.0.0.1:7003:8083 (docs/CLUSTER.md).")
+    String peers;
+
+    @Option(names = "--snapshot-every", paramLabel = "ENTRIES",
+            description = "A replica snapshots its state and Raft purges the log below it every this many log entries"
+                    + " (default: ${DEFAULT-VALUE}).")
+    long snapshotEvery = ClusterConfig.DEFAULT_SNAPSHOT_EVERY;
+
     @Override
     public Integer call() throws Exception {
+        ClusterConfig cluster = null;
+        if (nodeId != null || peers != null) {
+            if (nodeId == null || peers == null) {
+                spec.commandLine().getErr().println("dexnode run: a cluster replica needs both --node-id and --peers");
+                return 2;
+            }
+            try {
+                cluster = ClusterConfig.of(nodeId, peers).withSnapshotEvery(snapshotEvery).withLogFsync(!noFsync);
+            } catch (IllegalArgumentException e) {
+                spec.commandLine().getErr().println("dexnode run: " + e.getMessage());
+                return 2;
+            }
+            if (!spec.commandLine().getParseResult().hasMatchedOption("--http")) {
+                http = cluster.selfPeer().httpAddress();
+            }
+        }
         int colon = http.lastIndexOf(':');
         if (colon <= 0 || !http.substring(colon + 1).matches("\\d{1,5}")) {
             spec.commandLine().getErr().println("dexnode run: --http must be HOST:PORT, not " + http);
@@ -91,7 +122,7 @@ public final class RunCommand implements Callable<Integer> {
         try {
             config = new NodeConfig(data, http.substring(0, colon), Integer.parseInt(http.substring(colon + 1)), genesis, dev,
                     blockMs, blockTxs, queue, strict, !noFsync, checkEvery, keepVersions, blockCacheMb, nodeCacheKeys,
-                    streamConnections, maxConnections, checkpoints);
+                    streamConnections, maxConnections, checkpoints, cluster);
         } catch (IllegalArgumentException e) {
             spec.commandLine().getErr().println("dexnode run: " + e.getMessage());
             return 2;
@@ -115,6 +146,10 @@ public final class RunCommand implements Callable<Integer> {
                 + ", data in " + data.toAbsolutePath().normalize());
         if (!node.genesisMatchesChain()) {
             System.err.println("dexnode: warning: " + genesis + " does not match block 1 of this chain; its markets are ignored");
+        }
+        if (cluster != null) {
+            System.out.println("dexnode: replica " + cluster.self() + " of " + cluster.peers().size()
+                    + " (raft on " + cluster.selfPeer().raftAddress() + ")");
         }
         System.out.println("dexnode: serving on " + node.url());
         System.out.flush();

@@ -12,6 +12,7 @@ import io.dexnode.engine.recovery.BookRebuilder;
 import io.dexnode.engine.recovery.BookSource;
 import io.dexnode.engine.recovery.BookVerifier;
 import io.dexnode.engine.recovery.OrderbookRecovery;
+import io.dexnode.engine.recovery.PendingRepair;
 import io.dexnode.engine.recovery.RecoveryOptions;
 import io.dexnode.engine.recovery.RecoveryReport;
 import io.dexnode.engine.recovery.RecoveryTarget;
@@ -101,7 +102,15 @@ public final class Engine implements BookSource {
      * @throws EngineHaltedException if the commit failed or an invariant broke; the engine is then unusable
      */
     public BlockResult executeBlock(long height, long time, List<Tx> txs) {
-        PendingBlock pending = executeBlockPipelined(height, time, txs);
+        return executeBlock(height, time, txs, null);
+    }
+
+    /**
+     * Like {@link #executeBlock(long, long, List)}, with {@code records} of the caller's (unauthenticated,
+     * outside the tree; e.g. a replica's position in its replicated log) in the block's atomic write.
+     */
+    public BlockResult executeBlock(long height, long time, List<Tx> txs, WriteSet records) {
+        PendingBlock pending = executeBlockPipelined(height, time, txs, records);
         pending.awaitDurable();
         return pending.result();
     }
@@ -113,6 +122,11 @@ public final class Engine implements BookSource {
      * write halts the engine.
      */
     public PendingBlock executeBlockPipelined(long height, long time, List<Tx> txs) {
+        return executeBlockPipelined(height, time, txs, null);
+    }
+
+    /** {@link #executeBlockPipelined(long, long, List)} with the caller's {@code records} (may be null) in the block's write. */
+    public PendingBlock executeBlockPipelined(long height, long time, List<Tx> txs, WriteSet records) {
         checkRunning();
         long last = store.latestVersion();
         if (height <= last) {
@@ -132,7 +146,9 @@ public final class Engine implements BookSource {
         WriteSet writes = ledger.toWriteSet();
         PendingCommit commit;
         try {
-            commit = store.commitPipelined(height, writes, BlockRecords.extras(height, time, txs, block.newOrders()));
+            WriteSet extras = BlockRecords.extras(height, time, txs, block.newOrders());
+            addRecords(extras, records);
+            commit = store.commitPipelined(height, writes, extras);
             ledger.blockCommitted();
         } catch (RuntimeException e) {
             throw halt("commit of block " + height + " failed", e);
@@ -146,6 +162,32 @@ public final class Engine implements BookSource {
         BlockHeader header = new BlockHeader(height, time, commit.root(), txs.size());
         return new PendingBlock(new BlockResult(header, results, block.fills(), block.orderUpdates(), block.balances(ledger),
                 executed - start, committed - executed), commit);
+    }
+
+    /** Adds the caller's {@code records} (may be null) to a block's extras. */
+    private static void addRecords(WriteSet extras, WriteSet records) {
+        if (records != null) {
+            records.forEach((k, v) -> {
+                if (v == null) {
+                    extras.delete(k);
+                } else {
+                    extras.put(k, v);
+                }
+            });
+        }
+    }
+
+    /**
+     * Commits a repair that recovery deferred ({@link RecoveryOptions#deferRepairs()}) as block
+     * {@code height} at {@code time}, with the caller's {@code records} in the same write. The books
+     * already rest what the repair leaves resting.
+     */
+    public void commitRepair(PendingRepair repair, long height, long time, WriteSet records) {
+        checkRunning();
+        if (height <= store.latestVersion()) {
+            throw new IllegalArgumentException("repair height " + height + " is not above the committed height " + store.latestVersion());
+        }
+        OrderbookRecovery.commitDeferred(recovery, repair, height, time, records);
     }
 
     /** A block executed and committed whose write may still be under way. */
@@ -290,18 +332,17 @@ public final class Engine implements BookSource {
         }
 
         @Override
-        public long commitRepairBlock(WriteSet writes, Map<String, List<Long>> repairsByKind) {
-            long height = store.latestVersion() + 1;
-            BlockHeader last = store.latestVersion() >= 0 ? BlockRecords.header(store, store.latestVersion()) : null;
-            long time = last == null ? 0 : last.time();
+        public void commitRepairBlock(long height, long time, WriteSet writes, Map<String, List<Long>> repairsByKind,
+                                      WriteSet records) {
+            WriteSet extras = BlockRecords.repairExtras(height, time, repairsByKind);
+            addRecords(extras, records);
             try {
-                store.commit(height, writes, BlockRecords.repairExtras(height, time, repairsByKind));
+                store.commit(height, writes, extras);
             } catch (RuntimeException e) {
                 throw halt("commit of repair block " + height + " failed", e);
             }
             // The repair bypassed the overlay: whatever it cached of the keys repaired is stale.
             ledger.forgetCachedRecords();
-            return height;
         }
     }
 

@@ -3,6 +3,7 @@ package io.dexnode.engine;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
 
+import io.dexnode.book.BookReason;
 import io.dexnode.book.SelfTradePrevention;
 import io.dexnode.book.TimeInForce;
 import io.dexnode.engine.schema.OrderStatus;
@@ -253,7 +254,7 @@ class PinnedChainTest {
                 if (u.status() == OrderStatus.ACTIVE && u.filled() > 0) {
                     outcomes.add("maker partly filled");
                 }
-                if ("self_trade".equals(u.reason())) {
+                if (u.reason() == BookReason.SELF_TRADE) {
                     outcomes.add("order ended by self_trade");
                 }
             }

@@ -1,5 +1,7 @@
 package io.dexnode.node;
 
+import io.dexnode.node.cluster.ClusterConfig;
+import io.dexnode.node.cluster.ClusterPeer;
 import io.dexnode.state.PruningConfig;
 import io.dexnode.state.StateConfig;
 import java.nio.file.Path;
@@ -31,11 +33,14 @@ import java.util.function.Consumer;
  *                       OS backlog), so clients cannot take the file descriptors RocksDB needs
  * @param checkpoints keep this many checkpoints (backups of the data directory, see {@link Checkpoints}),
  *                    one written after each passing consistency check; 0 writes none
+ * @param cluster this node as one replica of a cluster ({@code --node-id}, {@code --peers}), or null
+ *                for a single node; a replica keeps its state in {@code data/state} and its Raft
+ *                log and snapshots in {@code data/raft}
  */
 public record NodeConfig(Path data, String host, int port, Path genesis, boolean dev, int blockMs, int blockTxs,
                          int queue, boolean strict, boolean fsync, int consistencyCheckBlocks,
                          long keepVersions, long blockCacheMb, int nodeCacheKeys, int streamConnections,
-                         int maxConnections, int checkpoints) {
+                         int maxConnections, int checkpoints, ClusterConfig cluster) {
     /** The largest {@code POST /v1/tx} body accepted. */
     public static final int MAX_TX_BODY_BYTES = 64 * 1024;
     /** The largest block cache {@code --block-cache-mb} accepts: 1 TiB, far past any machine this runs on. */
@@ -65,6 +70,29 @@ public record NodeConfig(Path data, String host, int port, Path genesis, boolean
         atLeast("--stream-connections", streamConnections, 1);
         atLeast("--max-connections", maxConnections, 1);
         atLeast("--checkpoints", checkpoints, 0);
+        if (cluster != null) {
+            ClusterPeer self = cluster.selfPeer();
+            if (!host.equals(self.host()) || port != self.httpPort()) {
+                throw new IllegalArgumentException("--http " + host + ":" + port + " disagrees with this node's --peers entry "
+                        + self.id() + "=" + self.host() + ":" + self.raftPort() + ":" + self.httpPort()
+                        + " (a replica serves HTTP on its own entry's host and httpPort; leave --http out)");
+            }
+        }
+    }
+
+    /** Whether this node is one replica of a cluster. */
+    public boolean clustered() {
+        return cluster != null;
+    }
+
+    /** Where the state store lives: the data directory itself for a single node, {@code data/state} for a replica. */
+    public Path stateDir() {
+        return cluster == null ? data : data.resolve("state");
+    }
+
+    /** A replica's Raft log and snapshots. */
+    public Path raftDir() {
+        return data.resolve("raft");
     }
 
     /** Each out-of-range value is refused naming its own flag, as {@code dexnode run} spells it. */
@@ -77,7 +105,7 @@ public record NodeConfig(Path data, String host, int port, Path genesis, boolean
     public static NodeConfig defaults(Path data) {
         return new NodeConfig(data, "127.0.0.1", 8080, Path.of("config/genesis.json"), false, 5, 1000, 10_000,
                 false, true, 1000, 0, StateConfig.DEFAULT_BLOCK_CACHE_BYTES >> 20, StateConfig.DEFAULT_NODE_CACHE_ENTRIES,
-                DEFAULT_STREAM_CONNECTIONS, DEFAULT_MAX_CONNECTIONS, 0);
+                DEFAULT_STREAM_CONNECTIONS, DEFAULT_MAX_CONNECTIONS, 0, null);
     }
 
     /** How the state store keeps old versions. */
@@ -85,9 +113,14 @@ public record NodeConfig(Path data, String host, int port, Path genesis, boolean
         return keepVersions == 0 ? PruningConfig.keepAll() : PruningConfig.keepLast(keepVersions);
     }
 
-    /** The state store's configuration: durability, history and memory as the flags say. */
+    /**
+     * The state store's configuration: durability, history and memory as the flags say. A cluster
+     * replica's store does not fsync each block: the Raft log, fsynced by a majority before a block
+     * is acknowledged, makes it durable, and after a machine crash the replica applies again from
+     * the log what its store lost (each block carries its log position).
+     */
     public StateConfig stateConfig() {
-        return StateConfig.defaults().withFsync(fsync).withPruning(pruning())
+        return StateConfig.defaults().withFsync(fsync && cluster == null).withPruning(pruning())
                 .withBlockCacheBytes(blockCacheMb << 20).withNodeCacheEntries(nodeCacheKeys);
     }
 
@@ -149,6 +182,17 @@ public record NodeConfig(Path data, String host, int port, Path genesis, boolean
         return copy(b -> b.checkpoints = keep);
     }
 
+    /** This node as a replica of {@code c}, serving HTTP on its own peer entry's address. */
+    public NodeConfig withCluster(ClusterConfig c) {
+        return copy(b -> {
+            b.cluster = c;
+            if (c != null) {
+                b.host = c.selfPeer().host();
+                b.port = c.selfPeer().httpPort();
+            }
+        });
+    }
+
     public NodeConfig withConsistencyCheckBlocks(int n) {
         return copy(b -> b.consistencyCheckBlocks = n);
     }
@@ -179,6 +223,7 @@ public record NodeConfig(Path data, String host, int port, Path genesis, boolean
         int streamConnections;
         int maxConnections;
         int checkpoints;
+        ClusterConfig cluster;
 
         Fields(NodeConfig c) {
             data = c.data;
@@ -198,12 +243,13 @@ public record NodeConfig(Path data, String host, int port, Path genesis, boolean
             streamConnections = c.streamConnections;
             maxConnections = c.maxConnections;
             checkpoints = c.checkpoints;
+            cluster = c.cluster;
         }
 
         NodeConfig toConfig() {
             return new NodeConfig(data, host, port, genesis, dev, blockMs, blockTxs, queue, strict, fsync,
                     consistencyCheckBlocks, keepVersions, blockCacheMb, nodeCacheKeys, streamConnections, maxConnections,
-                    checkpoints);
+                    checkpoints, cluster);
         }
     }
 }

@@ -33,15 +33,28 @@ public final class NodeStartup {
      * @throws IllegalStateException in strict mode when the state is inconsistent
      */
     public static RecoveryReport recover(Engine engine, boolean strict, Path data) {
+        return recover(engine, strict, false, data);
+    }
+
+    /**
+     * Recovers as {@link #recover(Engine, boolean, Path)}; with {@code deferRepairs} (a cluster
+     * replica) an inconsistency is not repaired here: the report carries the pending repair, which
+     * only a block the leader proposes may commit.
+     */
+    public static RecoveryReport recover(Engine engine, boolean strict, boolean deferRepairs, Path data) {
         RecoveryReport report;
         try {
-            report = engine.recover(RecoveryOptions.fromState().withStrict(strict).withSnapshots(snapshotDir(data)));
+            report = engine.recover(RecoveryOptions.fromState().withStrict(strict).withDeferredRepairs(deferRepairs)
+                    .withSnapshots(snapshotDir(data)));
         } catch (RecoveryRefusedException e) {
             throw new IllegalStateException("--strict: " + e.getMessage(), e);
         }
+        String repairs = report.clean() ? ""
+                : report.pendingRepair() != null ? "; found " + report.describeInconsistencies()
+                        + ", to be repaired by a block the leader proposes"
+                : "; repaired in block " + report.repairHeight() + ": " + report.describeInconsistencies();
         LOG.info("recovered {} active orders at height {} via {} in {} ms ({}){}", report.totalOrders(), engine.height(),
-                report.method().metricName(), report.nanos() / 1_000_000, report.ordersByMarket(),
-                report.clean() ? "" : "; repaired in block " + report.repairHeight() + ": " + report.describeInconsistencies());
+                report.method().metricName(), report.nanos() / 1_000_000, report.ordersByMarket(), repairs);
         return report;
     }
 

@@ -144,6 +144,23 @@ public final class ChildJvm implements AutoCloseable {
         return process.isAlive();
     }
 
+    /** SIGSTOP: the child freezes (a hung machine, a long pause) until {@link #resume}. */
+    public void freeze() throws IOException, InterruptedException {
+        signal("STOP");
+    }
+
+    /** SIGCONT: a frozen child runs on. */
+    public void resume() throws IOException, InterruptedException {
+        signal("CONT");
+    }
+
+    private void signal(String name) throws IOException, InterruptedException {
+        Process kill = new ProcessBuilder("kill", "-" + name, Long.toString(process.pid())).inheritIO().start();
+        if (!kill.waitFor(EXIT_WAIT.toMillis(), TimeUnit.MILLISECONDS) || kill.exitValue() != 0) {
+            throw new IOException("kill -" + name + " " + process.pid() + " failed");
+        }
+    }
+
     /**
      * SIGKILL: the child stops wherever it is. Returns once it is gone and all it printed has been
      * read, so {@link #lastLine} then sees its last words.

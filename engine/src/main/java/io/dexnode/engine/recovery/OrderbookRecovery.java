@@ -57,4 +57,10 @@ public final class OrderbookRecovery {
         }
         return new IllegalStateException("recovery failed", c);
     }
+
+    /** Commits a repair found by a recovery that deferred it, as block {@code height} at {@code time}. */
+    public static void commitDeferred(RecoveryTarget target, PendingRepair repair, long height, long time,
+                                      io.dexnode.state.WriteSet records) {
+        RepairBlock.commit(target, repair.plan, repair.resting, repair.found, height, time, records);
+    }
 }

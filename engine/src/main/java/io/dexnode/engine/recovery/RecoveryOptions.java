@@ -11,8 +11,13 @@ import java.nio.file.Path;
  * @param scanOrphans   always scan every order record for Active orders missing from the index (a full pass over
  *                      history); without it the scan runs only when the index disagrees with the resting-order count
  * @param reads         how the order records behind the index are read
+ * @param deferRepairs  find inconsistencies and rebuild the books as a repair would leave them, but commit no
+ *                      repair block: the report's {@link RecoveryReport#pendingRepair()} is committed later, at a
+ *                      height the caller chooses (a cluster replica, which may write a repair only when the
+ *                      leader proposes one that every replica applies)
  */
-public record RecoveryOptions(boolean strict, Path snapshotDir, int threads, boolean scanOrphans, OrderReads reads) {
+public record RecoveryOptions(boolean strict, Path snapshotDir, int threads, boolean scanOrphans, OrderReads reads,
+                              boolean deferRepairs) {
 
     /** How a rebuild from state reads the order records the ActiveOrder index names. */
     public enum OrderReads {
@@ -25,22 +30,26 @@ public record RecoveryOptions(boolean strict, Path snapshotDir, int threads, boo
     }
 
     public static RecoveryOptions fromState() {
-        return new RecoveryOptions(false, null, Runtime.getRuntime().availableProcessors(), false, OrderReads.AUTO);
+        return new RecoveryOptions(false, null, Runtime.getRuntime().availableProcessors(), false, OrderReads.AUTO, false);
     }
 
     public RecoveryOptions withStrict(boolean s) {
-        return new RecoveryOptions(s, snapshotDir, threads, scanOrphans, reads);
+        return new RecoveryOptions(s, snapshotDir, threads, scanOrphans, reads, deferRepairs);
     }
 
     public RecoveryOptions withSnapshots(Path dir) {
-        return new RecoveryOptions(strict, dir, threads, scanOrphans, reads);
+        return new RecoveryOptions(strict, dir, threads, scanOrphans, reads, deferRepairs);
     }
 
     public RecoveryOptions withScanOrphans(boolean scan) {
-        return new RecoveryOptions(strict, snapshotDir, threads, scan, reads);
+        return new RecoveryOptions(strict, snapshotDir, threads, scan, reads, deferRepairs);
     }
 
     public RecoveryOptions withOrderReads(OrderReads r) {
-        return new RecoveryOptions(strict, snapshotDir, threads, scanOrphans, r);
+        return new RecoveryOptions(strict, snapshotDir, threads, scanOrphans, r, deferRepairs);
+    }
+
+    public RecoveryOptions withDeferredRepairs(boolean defer) {
+        return new RecoveryOptions(strict, snapshotDir, threads, scanOrphans, reads, defer);
     }
 }

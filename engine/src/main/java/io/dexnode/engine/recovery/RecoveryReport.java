@@ -11,10 +11,12 @@ import java.util.TreeMap;
  * What a recovery did: how (from state, from a snapshot, or a snapshot plus incremental catch-up),
  * how long the rebuild took, orders restored per market, every inconsistency between the
  * ActiveOrder index and the order records by kind with the order ids, the height of the repair
- * block that fixed them (0 if none), and why a snapshot was not used (null if it was or none existed).
+ * block that fixed them (0 if none), why a snapshot was not used (null if it was or none existed),
+ * and the repair found but not committed yet when repairs were deferred (null otherwise).
  */
 public record RecoveryReport(Method method, long nanos, Map<Integer, Integer> ordersByMarket,
-                             Map<Inconsistency, List<Long>> inconsistencies, long repairHeight, String snapshotNote) {
+                             Map<Inconsistency, List<Long>> inconsistencies, long repairHeight, String snapshotNote,
+                             PendingRepair pendingRepair) {
 
     /** How the books were rebuilt. */
     public enum Method {
@@ -83,6 +85,7 @@ public record RecoveryReport(Method method, long nanos, Map<Integer, Integer> or
         Method method = Method.STATE;
         long repairHeight;
         String snapshotNote;
+        PendingRepair pendingRepair;
 
         synchronized void restored(int market, int count) {
             orders.merge(market, count, Integer::sum);
@@ -100,7 +103,7 @@ public record RecoveryReport(Method method, long nanos, Map<Integer, Integer> or
                 copy.put(k, List.copyOf(sorted));
             });
             return new RecoveryReport(method, nanos, Collections.unmodifiableMap(new TreeMap<>(orders)),
-                    Collections.unmodifiableMap(copy), repairHeight, snapshotNote);
+                    Collections.unmodifiableMap(copy), repairHeight, snapshotNote, pendingRepair);
         }
     }
 }

@@ -41,8 +41,9 @@ public interface RecoveryTarget extends BookSource {
     void replaceBook(int marketId, List<RestingOrder> orders);
 
     /**
-     * Commits {@code writes} as the next block, a repair block with no transactions whose record
-     * lists the repaired order ids by kind; returns its height. A failed commit halts the engine.
+     * Commits {@code writes} as block {@code height} (above the committed one) at {@code time}, a
+     * repair block with no transactions whose record lists the repaired order ids by kind, with the
+     * caller's {@code records} (may be null) in the same write. A failed commit halts the engine.
      */
-    long commitRepairBlock(WriteSet writes, Map<String, List<Long>> repairsByKind);
+    void commitRepairBlock(long height, long time, WriteSet writes, Map<String, List<Long>> repairsByKind, WriteSet records);
 }

@@ -1,6 +1,8 @@
 package io.dexnode.engine.recovery;
 
 import io.dexnode.book.Side;
+import io.dexnode.engine.BlockHeader;
+import io.dexnode.engine.BlockRecords;
 import io.dexnode.engine.schema.AccountRecord;
 import io.dexnode.engine.schema.OrderRecord;
 import io.dexnode.engine.schema.PositionRecord;
@@ -24,10 +26,20 @@ final class RepairBlock {
     private RepairBlock() {
     }
 
-    /** Commits the repair block; returns its height. */
+    /** Commits the repair block as the next block, at the last block's time; returns its height. */
     static long commit(RecoveryTarget target, RepairPlan plan, Map<Integer, List<RestingOrder>> resting, RecoveryReport found) {
         StateStore store = target.store();
         long height = store.latestVersion() + 1;
+        long last = store.latestVersion();
+        BlockHeader header = last >= 0 ? BlockRecords.header(store, last) : null;
+        commit(target, plan, resting, found, height, header == null ? 0 : header.time(), null);
+        return height;
+    }
+
+    /** Commits the repair block as block {@code height} at {@code time}, with the caller's {@code records}. */
+    static void commit(RecoveryTarget target, RepairPlan plan, Map<Integer, List<RestingOrder>> resting, RecoveryReport found,
+                       long height, long time, WriteSet records) {
+        StateStore store = target.store();
         WriteSet writes = new WriteSet();
         for (RepairPlan.EntryDelete d : plan.deletes) {
             writes.delete(new StateKey.ActiveOrder(d.marketId(), d.orderId()).encode());
@@ -73,6 +85,6 @@ final class RepairBlock {
         writes.put(new StateKey.Counters().encode(), target.counters().withActiveOrders(total).encode());
         Map<String, List<Long>> repairs = new LinkedHashMap<>();
         found.inconsistencies().forEach((kind, ids) -> repairs.put(kind.metricName(), ids));
-        return target.commitRepairBlock(writes, repairs);
+        target.commitRepairBlock(height, time, writes, repairs, records);
     }
 }

@@ -33,5 +33,7 @@ public enum RejectCode {
     /** The account already has its market's most resting orders (MarketParams.maxOpenOrders). */
     TOO_MANY_ORDERS,
     OVERFLOW,
-    OVERLOADED
+    OVERLOADED,
+    /** A write reached a cluster replica that does not lead, and no leader is known to forward it to. */
+    NOT_LEADER
 }

@@ -44,7 +44,8 @@ public final class ApiCodes {
             Map.entry(RejectCode.FOK_NOT_FILLABLE, new Answer(422, "fok_not_fillable")),
             Map.entry(RejectCode.TOO_MANY_ORDERS, new Answer(422, "too_many_orders")),
             Map.entry(RejectCode.OVERFLOW, new Answer(422, "overflow")),
-            Map.entry(RejectCode.OVERLOADED, new Answer(503, "overloaded"))));
+            Map.entry(RejectCode.OVERLOADED, new Answer(503, "overloaded")),
+            Map.entry(RejectCode.NOT_LEADER, new Answer(503, "not_leader"))));
 
     /** {@link BookReason#NONE} is never sent: an order that filled has no reason. */
     private static final Map<BookReason, String> REASONS = complete(BookReason.class, Map.ofEntries(

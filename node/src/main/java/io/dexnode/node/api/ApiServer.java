@@ -12,19 +12,17 @@ import io.dexnode.engine.schema.OrderStatus;
 import io.dexnode.engine.schema.PositionRecord;
 import io.dexnode.engine.schema.StateKey;
 import io.dexnode.engine.tx.RejectCode;
-import io.dexnode.engine.tx.Tx;
 import io.dexnode.jmt.ics23.Ics23Json;
 import io.dexnode.jmt.ics23.Ics23Protobuf;
 import io.dexnode.node.NodeConfig;
 import io.dexnode.node.health.NodeHealth;
 import io.dexnode.node.metrics.NodeMetrics;
-import io.dexnode.node.producer.BlockProducer;
 import io.dexnode.node.producer.MarketData;
 import io.dexnode.node.producer.MarketDataPublisher;
 import io.dexnode.node.producer.MarketView;
 import io.dexnode.node.producer.NodeUnavailableException;
 import io.dexnode.node.producer.Trade;
-import io.dexnode.node.producer.TxOutcome;
+import io.dexnode.state.StateException;
 import io.dexnode.state.StateProof;
 import io.dexnode.state.StateStore;
 import io.javalin.Javalin;
@@ -38,6 +36,7 @@ import java.net.URLDecoder;
 import java.nio.ByteBuffer;
 import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HexFormat;
@@ -45,11 +44,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.LongFunction;
+import java.util.function.Supplier;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.http.HttpStatus;
 import org.eclipse.jetty.server.NetworkConnectionLimit;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.server.handler.StatisticsHandler;
 import org.eclipse.jetty.util.Callback;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import org.slf4j.Logger;
@@ -58,7 +59,7 @@ import org.slf4j.LoggerFactory;
 /**
  * The HTTP + WebSocket API (docs/API.md). Reads come from committed state ({@link StateQueries},
  * the store's proofs and block records) and from the producer's published {@link MarketData};
- * writes go through {@link TxAdmission} to the {@link BlockProducer} and are answered once their
+ * writes go through {@link TxService} (admission, then the block producer or the leader) and are answered once their
  * block is committed. Never touches the engine.
  */
 public final class ApiServer implements AutoCloseable {
@@ -71,6 +72,10 @@ public final class ApiServer implements AutoCloseable {
     private static final long MAX_DRAINED_BYTES = 16L << 20;
     private static final Logger LOG = LoggerFactory.getLogger(ApiServer.class);
     private static final String JSON = "application/json";
+    /** The committed height of this node when it served a request: the answer reflects at least that block. */
+    public static final String HEIGHT_HEADER = "X-Dexnode-Height";
+    /** Marks a transaction a cluster follower forwarded to this node (it is never forwarded again). */
+    public static final String FORWARDED_BY = "X-Dexnode-Forwarded-By";
     /** Request attribute: a handler wrote the JSON answer (so the 404 fallback must not replace it). */
     private static final String ANSWERED = "dexnode.answered";
     private static final int DEFAULT_LEVELS = 50;
@@ -85,13 +90,16 @@ public final class ApiServer implements AutoCloseable {
     private final StateStore store;
     private final StateQueries queries;
     private final TxAdmission admission;
+    private final String genesisHash;
     private final NodeMetrics metrics;
     private final NodeHealth health;
     private final Javalin app;
+    /** Counts the requests being answered, so that a halting node lets them finish ({@link #awaitQuiet}). */
+    private final StatisticsHandler requests = new StatisticsHandler();
     /** What the API serves from once the books are recovered ({@link #attach}); null until then. */
     private volatile Serving serving;
 
-    private record Serving(BlockProducer producer, MarketDataPublisher marketData, StreamHub stream) {
+    private record Serving(TxService txs, MarketDataPublisher marketData, StreamHub stream, Supplier<ObjectNode> cluster) {
     }
 
     /**
@@ -99,7 +107,9 @@ public final class ApiServer implements AutoCloseable {
      * {@link #attach} hands it the producer, the market data and the stream: the node serves
      * while it recovers, so probes see it recovering rather than refusing connections.
      */
-    public ApiServer(StateStore store, TxAdmission admission, int maxConnections, NodeMetrics metrics, NodeHealth health) {
+    public ApiServer(StateStore store, TxAdmission admission, String genesisHash, int maxConnections, NodeMetrics metrics,
+                     NodeHealth health) {
+        this.genesisHash = genesisHash;
         this.store = store;
         this.queries = new StateQueries(store);
         this.admission = admission;
@@ -122,23 +132,23 @@ public final class ApiServer implements AutoCloseable {
                 // Past this many open sockets Jetty stops accepting until one closes: clients cannot
                 // take every file descriptor, which RocksDB needs to open its files.
                 server.addBean(new NetworkConnectionLimit(maxConnections, server));
+                server.setHandler(requests); // Javalin puts its own handler inside this one
             });
             cfg.jetty.modifyServletContextHandler(handler -> handler.setErrorHandler(new ContextJsonErrors()));
             cfg.routes.beforeMatched(ctx -> {
-                if (serving == null && !ctx.path().equals("/metrics") && !ctx.path().startsWith("/health")) {
-                    throw recovering();
+                if (ctx.path().equals("/v1/cluster")) {
+                    serving(); // a stopped replica still says who it is and who leads
+                } else if (!ctx.path().equals("/metrics") && !ctx.path().startsWith("/health")) {
+                    requireServing();
                 }
                 requireDecodableQuery(ctx);
+                // Every answer names the committed height it reflects at least (a follower may trail the leader).
+                ctx.header(HEIGHT_HEADER, Long.toString(health.height()));
             });
-            cfg.routes.wsBeforeUpgrade(ctx -> {
-                Serving s = serving;
-                if (s == null) {
-                    throw recovering();
-                }
-                s.stream().requireRoomForConnection();
-            });
+            cfg.routes.wsBeforeUpgrade(ctx -> requireServing().stream().requireRoomForConnection());
             cfg.routes.post("/v1/tx", this::postTx);
             cfg.routes.get("/v1/chain", this::chain);
+            cfg.routes.get("/v1/cluster", ctx -> json(ctx, 200, serving().cluster().get().toString()));
             cfg.routes.get("/v1/markets", this::markets);
             cfg.routes.get("/v1/markets/{id}", this::market);
             cfg.routes.get("/v1/markets/{id}/depth", this::depth);
@@ -161,6 +171,11 @@ public final class ApiServer implements AutoCloseable {
             });
             cfg.routes.exception(ApiException.class, (e, ctx) -> reject(ctx, e.code(), e.getMessage()));
             cfg.routes.exception(NodeUnavailableException.class, (e, ctx) -> reject(ctx, RejectCode.OVERLOADED, e.getMessage()));
+            cfg.routes.exception(StateException.class, (e, ctx) -> {
+                // The store refuses reads once a write failed (the node is halting) or it closed: unavailable, not a bug here.
+                LOG.warn("{} {}: the state store cannot answer: {}", ctx.method(), ctx.path(), e.getMessage());
+                reject(ctx, RejectCode.OVERLOADED, "the node cannot read its state: " + e.getMessage());
+            });
             cfg.routes.exception(HttpResponseException.class, (e, ctx) -> {
                 if (e.getStatus() == 404) {
                     json(ctx, 404, JsonViews.error("not_found", "no such endpoint: " + ctx.method() + " " + ctx.path()));
@@ -188,8 +203,8 @@ public final class ApiServer implements AutoCloseable {
     }
 
     /** From now on every route is served: the books are recovered and the producer runs. */
-    public void attach(BlockProducer producer, MarketDataPublisher marketData, StreamHub stream) {
-        serving = new Serving(producer, marketData, stream);
+    public void attach(TxService txs, MarketDataPublisher marketData, StreamHub stream, Supplier<ObjectNode> cluster) {
+        serving = new Serving(txs, marketData, stream, cluster);
     }
 
     private Serving serving() {
@@ -198,6 +213,21 @@ public final class ApiServer implements AutoCloseable {
             throw recovering();
         }
         return s;
+    }
+
+    /**
+     * What a route other than health and metrics needs: recovered books, and a node that has not
+     * halted (after a failed write the store refuses every read, and nothing should try one).
+     */
+    private Serving requireServing() {
+        if (health.isHalted()) {
+            throw new ApiException(RejectCode.OVERLOADED, "the node " + health.reason() + "; it must be restarted");
+        }
+        if (health.isReplicaStopped()) {
+            throw new ApiException(RejectCode.OVERLOADED, "this " + health.reason()
+                    + "; it serves no state until it is wiped and caught up from the others");
+        }
+        return serving();
     }
 
     private static ApiException recovering() {
@@ -213,25 +243,34 @@ public final class ApiServer implements AutoCloseable {
         app.stop();
     }
 
+    /**
+     * Waits until no request has been in progress for {@code quiet}, or {@code max} passed: a node
+     * that halts lets the answers it is writing (503 to every waiting request, and to whatever
+     * arrives meanwhile) reach their clients before its process ends.
+     */
+    public void awaitQuiet(Duration quiet, Duration max) {
+        long deadline = System.nanoTime() + max.toNanos();
+        long quietSince = System.nanoTime();
+        try {
+            while (System.nanoTime() - deadline < 0) {
+                if (requests.getRequestsActive() > 0) {
+                    quietSince = System.nanoTime();
+                } else if (System.nanoTime() - quietSince >= quiet.toNanos()) {
+                    return;
+                }
+                Thread.sleep(5);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
     // ---------------------------------------------------------------- writes
 
     private void postTx(Context ctx) {
         byte[] body = txBody(ctx);
-        Tx tx = admission.admit(body);
-        CompletableFuture<TxOutcome> answer = serving().producer().submit(tx);
-        ctx.future(() -> answer.handle((outcome, failure) -> {
-            if (failure != null) {
-                Throwable cause = failure instanceof java.util.concurrent.CompletionException && failure.getCause() != null
-                        ? failure.getCause() : failure;
-                reject(ctx, RejectCode.OVERLOADED, cause.getMessage());
-            } else if (!outcome.result().accepted()) {
-                RejectCode code = outcome.result().rejection().code();
-                json(ctx, ApiCodes.httpStatus(code), JsonViews.error(code, outcome.result().rejection().message()));
-            } else {
-                json(ctx, 200, JsonViews.accepted(outcome.height(), outcome.result()).toString());
-            }
-            return null;
-        }));
+        CompletableFuture<TxService.Answer> answer = serving().txs().submit(body, ctx.header(FORWARDED_BY) != null);
+        ctx.future(() -> answer.thenAccept(a -> json(ctx, a.status(), a.body())));
     }
 
     /**
@@ -314,6 +353,7 @@ public final class ApiServer implements AutoCloseable {
     private void chain(Context ctx) {
         ObjectNode n = JsonViews.MAPPER.createObjectNode();
         n.put("chainId", admission.chainId());
+        n.put("genesisHash", genesisHash);
         n.put("requireChainId", admission.requireChainId());
         n.put("height", store.latestVersion());
         json(ctx, 200, n.toString());
@@ -527,13 +567,20 @@ public final class ApiServer implements AutoCloseable {
 
     // ---------------------------------------------------------------- health
 
+    /** Answers from {@link NodeHealth} alone: a node whose store failed still says so (503, halted). */
     private void ready(Context ctx) {
         String reason = health.reason();
         ObjectNode n = JsonViews.MAPPER.createObjectNode();
         n.put("status", reason == null ? "ready" : "not_ready");
-        n.put("height", store.latestVersion());
+        n.put("height", health.height());
         if (reason != null) {
             n.put("reason", reason);
+        }
+        NodeHealth.Divergence d = health.divergence();
+        if (d != null) {
+            n.put("mismatchHeight", d.height());
+            n.put("root", d.root());
+            n.put("leaderRoot", d.leaderRoot());
         }
         json(ctx, reason == null ? 200 : 503, n.toString());
     }

@@ -223,6 +223,9 @@ public final class JsonViews {
         n.put("txCount", h.txCount());
         JsonNode body = parse(bodyJson);
         n.set("txs", body == null ? MAPPER.createArrayNode() : body.get("txs"));
+        if (body != null && body.has("repair")) {
+            n.set("repair", body.get("repair"));
+        }
         return n;
     }
 

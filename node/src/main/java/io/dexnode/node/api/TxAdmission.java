@@ -65,7 +65,7 @@ public final class TxAdmission {
     }
 
     /** The admitted transaction of a {@code POST /v1/tx} body, or an {@link ApiException}. */
-    public Tx admit(byte[] body) {
+    public AdmittedTx admit(byte[] body) {
         JsonNode env;
         try {
             env = MAPPER.readTree(body);
@@ -97,17 +97,12 @@ public final class TxAdmission {
         String pubkey = pubNode.asText().toLowerCase(Locale.ROOT);
         byte[] pub = hex(pubkey, Ed25519.PUBLIC_KEY_BYTES, "pubkey");
         byte[] sig = hex(sigNode.asText(), Ed25519.SIGNATURE_BYTES, "signature");
-        if (!Ed25519.verify(pub, payload.getBytes(StandardCharsets.UTF_8), sig)) {
+        byte[] payloadBytes = payload.getBytes(StandardCharsets.UTF_8);
+        if (!Ed25519.verify(pub, payloadBytes, sig)) {
             throw new ApiException(RejectCode.BAD_SIGNATURE, "the signature does not verify for this pubkey and payload");
         }
-        Tx tx;
-        try {
-            JsonNode fields = TxJson.readTree(payload);
-            checkChain(fields);
-            tx = TxJson.parse(fields);
-        } catch (RejectedException e) {
-            throw new ApiException(RejectCode.MALFORMED, "payload: " + e.getMessage());
-        }
+        Tx tx = parsePayload(payload);
+        AdmittedTx admitted = new AdmittedTx(tx, new SignedTx(payloadBytes, pub, sig));
         if (tx.nonce() <= 0) {
             throw new ApiException(RejectCode.MALFORMED, "a signed transaction needs a \"nonce\" above the account's last");
         }
@@ -120,7 +115,7 @@ public final class TxAdmission {
             }
             case Tx.Deposit d -> {
                 if (signedByAdmin) {
-                    return tx;
+                    return admitted;
                 }
                 if (!dev) {
                     throw new ApiException(RejectCode.NOT_ALLOWED, "deposits need the genesis admin key; "
@@ -130,7 +125,28 @@ public final class TxAdmission {
             }
             default -> requireOwnAccount(tx, pubkey);
         }
-        return tx;
+        return admitted;
+    }
+
+    /**
+     * The transaction a signed envelope carries, as a replica executing a committed block reads it:
+     * the same parsing as {@link #admit}, without the checks the leader already made (signature,
+     * who may act). Every replica reads the same bytes the same way.
+     *
+     * @throws ApiException if the payload does not parse (a leader never lets such a payload in)
+     */
+    public Tx parseAdmitted(SignedTx signed) {
+        return parsePayload(new String(signed.payload(), StandardCharsets.UTF_8));
+    }
+
+    private Tx parsePayload(String payload) {
+        try {
+            JsonNode fields = TxJson.readTree(payload);
+            checkChain(fields);
+            return TxJson.parse(fields);
+        } catch (RejectedException e) {
+            throw new ApiException(RejectCode.MALFORMED, "payload: " + e.getMessage());
+        }
     }
 
     /** Checks the payload's chain, and takes the field off: the transaction itself has no such field. */

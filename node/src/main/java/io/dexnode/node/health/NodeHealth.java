@@ -1,9 +1,11 @@
 package io.dexnode.node.health;
 
 /**
- * Whether the node should receive traffic. Live while the process runs; ready once recovery has
- * finished, while the last consistency check passed, and until the node halts or shuts down.
- * Written by the producer and the lifecycle, read by HTTP threads.
+ * Whether the node should receive traffic, and the committed height it reports with that answer.
+ * Live while the process runs; ready once recovery has finished, while the last consistency check
+ * passed, and until the node halts or shuts down. Written by the producer and the lifecycle, read
+ * by HTTP threads. Reading it never touches the state store, so a node whose store failed still
+ * answers its probes (503, halted).
  */
 public final class NodeHealth {
     private volatile boolean recovered;
@@ -11,9 +13,29 @@ public final class NodeHealth {
     private volatile boolean halted;
     private volatile boolean stopping;
     private volatile String lastProblem;
+    private volatile long height = -1;
+    private volatile String replicaStopped;
+    private volatile Divergence divergence;
+
+    /**
+     * A replica's state root that differs from the leader's at {@code height}: this replica's own,
+     * and the one the leader's block entry carried (hex).
+     */
+    public record Divergence(long height, String root, String leaderRoot) {
+    }
 
     public void recovered() {
         recovered = true;
+    }
+
+    /** Block {@code height} is durable (the store's height at open, after recovery, then each block's). */
+    public void committed(long height) {
+        this.height = height;
+    }
+
+    /** The newest durable height this node has seen, -1 before the first. */
+    public long height() {
+        return height;
     }
 
     public void consistencyChecked(String problem) {
@@ -24,8 +46,27 @@ public final class NodeHealth {
     }
 
     public void halted(String why) {
-        halted = true;
         lastProblem = why;
+        halted = true;
+    }
+
+    /**
+     * This replica stopped applying blocks ({@code why}; with the divergence when its root differs
+     * from the leader's): it is not ready and serves no state until it is wiped and catches up.
+     */
+    public void replicaStopped(String why, Divergence diverged) {
+        divergence = diverged;
+        replicaStopped = why;
+    }
+
+    /** Whether this replica stopped applying blocks (its state may not be served). */
+    public boolean isReplicaStopped() {
+        return replicaStopped != null;
+    }
+
+    /** The root mismatch that stopped this replica, or null. */
+    public Divergence divergence() {
+        return divergence;
     }
 
     public void stopping() {
@@ -33,11 +74,11 @@ public final class NodeHealth {
     }
 
     public boolean ready() {
-        return recovered && consistent && !halted && !stopping;
+        return recovered && consistent && !halted && !stopping && replicaStopped == null;
     }
 
     public boolean accepting() {
-        return recovered && !halted && !stopping;
+        return recovered && !halted && !stopping && replicaStopped == null;
     }
 
     public boolean isHalted() {
@@ -52,6 +93,9 @@ public final class NodeHealth {
     public String reason() {
         if (halted) {
             return "halted: " + lastProblem;
+        }
+        if (replicaStopped != null) {
+            return "replica stopped: " + replicaStopped;
         }
         if (stopping) {
             return "shutting down";

@@ -8,6 +8,8 @@ import io.prometheus.metrics.core.metrics.Gauge;
 import io.prometheus.metrics.core.metrics.GaugeWithCallback;
 import io.prometheus.metrics.core.metrics.Histogram;
 import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
+import io.prometheus.metrics.instrumentation.jvm.JvmMetrics;
+import io.prometheus.metrics.model.registry.MultiCollector;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -17,9 +19,11 @@ import java.util.function.IntSupplier;
 import java.util.function.Supplier;
 
 /**
- * The node's Prometheus metrics, one registry per node (tests run several nodes in one JVM).
- * Counters are updated by the block producer and the admission path; gauges read published,
- * immutable snapshots through callbacks, never the engine.
+ * The node's Prometheus metrics, one registry per node (tests run several nodes in one JVM), every
+ * series under the {@code dexnode_} namespace, followed by the JVM's and the process's own
+ * ({@code jvm_*}, {@code process_*}), which exist once per process. Counters are updated by the
+ * block producer and the admission path; gauges read published, immutable snapshots through
+ * callbacks, never the engine or the state store (a scrape still answers after the store failed).
  */
 public final class NodeMetrics {
     /** One market's gauges as last published by the producer. */
@@ -47,6 +51,18 @@ public final class NodeMetrics {
 
         public String metricName() {
             return metricName;
+        }
+    }
+
+    /**
+     * The JVM's metrics (memory, GC, threads, classes, CPU, file descriptors), registered once per
+     * process: they describe the process, and some install JVM-wide listeners that must not repeat.
+     */
+    private static final class Jvm {
+        static final PrometheusRegistry REGISTRY = new PrometheusRegistry();
+
+        static {
+            JvmMetrics.builder().register(REGISTRY);
         }
     }
 
@@ -81,10 +97,10 @@ public final class NodeMetrics {
         executeSeconds = Histogram.builder().name("dexnode_block_execute_seconds")
                 .help("Execution of a block's transactions against the books and the state overlay.").classicOnly()
                 .classicExponentialUpperBounds(0.00001, 2, 18).register(registry);
-        recoverySeconds = Histogram.builder().name("orderbook_recovery_seconds")
+        recoverySeconds = Histogram.builder().name("dexnode_orderbook_recovery_seconds")
                 .help("Duration of rebuilding the order books at start, by method.").labelNames("method").classicOnly()
                 .classicExponentialUpperBounds(0.001, 2, 18).register(registry);
-        repairs = Counter.builder().name("recovery_repairs_total")
+        repairs = Counter.builder().name("dexnode_recovery_repairs_total")
                 .help("Inconsistencies between the ActiveOrder index and the order records found at recovery, by kind.")
                 .labelNames("kind").register(registry);
         bookRebuilds = Counter.builder().name("dexnode_book_rebuilds_total")
@@ -116,14 +132,15 @@ public final class NodeMetrics {
         GaugeWithCallback.builder().name("dexnode_stream_connections")
                 .help("Open WebSocket stream connections (accepted and not yet closed).")
                 .callback(cb -> cb.call(streamConnections.getAsInt())).register(registry);
-        GaugeWithCallback.builder().name("active_orders").help("Orders resting in a market's in-memory book.")
+        GaugeWithCallback.builder().name("dexnode_active_orders").help("Orders resting in a market's in-memory book.")
                 .labelNames("market").callback(cb -> markets.get().forEach(m -> cb.call(m.activeOrders(), Integer.toString(m.market()))))
                 .register(registry);
-        GaugeWithCallback.builder().name("book_levels").help("Price levels in a market's in-memory book, by side.")
+        GaugeWithCallback.builder().name("dexnode_book_levels").help("Price levels in a market's in-memory book, by side.")
                 .labelNames("market", "side").callback(cb -> markets.get().forEach(m -> {
                     cb.call(m.bidLevels(), Integer.toString(m.market()), "bid");
                     cb.call(m.askLevels(), Integer.toString(m.market()), "ask");
                 })).register(registry);
+        registry.register((MultiCollector) Jvm.REGISTRY::scrape);
     }
 
     public void blockCommitted(int txCount, long executeNanos, long commitNanos) {
@@ -163,6 +180,49 @@ public final class NodeMetrics {
         } else {
             checkpointFailures.inc();
         }
+    }
+
+    /** What a cluster replica's metrics read of its Raft server; {@code role} is leader, follower, candidate or stopped. */
+    public record RaftView(String role, long term, long commitIndex, long appliedIndex) {
+    }
+
+    /** The Raft series of a cluster replica ({@link #clusterCounters}), registered once it starts. */
+    public ClusterCounters cluster(Supplier<RaftView> raft) {
+        GaugeWithCallback.builder().name("dexnode_raft_role")
+                .help("1 for this replica's current Raft role, 0 for the others.").labelNames("role")
+                .callback(cb -> {
+                    String now = raft.get().role();
+                    for (String r : List.of("leader", "follower", "candidate", "stopped")) {
+                        cb.call(r.equals(now) ? 1 : 0, r);
+                    }
+                }).register(registry);
+        GaugeWithCallback.builder().name("dexnode_raft_term").help("This replica's current Raft term.")
+                .callback(cb -> cb.call(raft.get().term())).register(registry);
+        GaugeWithCallback.builder().name("dexnode_raft_commit_index").help("The highest log index this replica knows committed.")
+                .callback(cb -> cb.call(raft.get().commitIndex())).register(registry);
+        GaugeWithCallback.builder().name("dexnode_raft_applied_index").help("The highest log index this replica has applied.")
+                .callback(cb -> cb.call(raft.get().appliedIndex())).register(registry);
+        GaugeWithCallback.builder().name("dexnode_raft_apply_lag")
+                .help("Committed log entries this replica has not applied yet (commit index - applied index).")
+                .callback(cb -> {
+                    RaftView v = raft.get();
+                    cb.call(Math.max(0, v.commitIndex() - v.appliedIndex()));
+                }).register(registry);
+        return new ClusterCounters(
+                Counter.builder().name("dexnode_raft_leader_changes_total").help("Leader changes this replica has seen.")
+                        .register(registry),
+                Counter.builder().name("dexnode_root_mismatches_total")
+                        .help("Blocks whose previous root, as the leader computed it, differed from this replica's (it stops).")
+                        .register(registry),
+                Counter.builder().name("dexnode_raft_snapshots_taken_total").help("Raft snapshots (state checkpoints) taken.")
+                        .register(registry),
+                Counter.builder().name("dexnode_raft_snapshots_installed_total")
+                        .help("Raft snapshots received from the leader that replaced this replica's state.").register(registry));
+    }
+
+    /** A cluster replica's event counters. */
+    public record ClusterCounters(Counter leaderChanges, Counter rootMismatches, Counter snapshotsTaken,
+                                  Counter snapshotsInstalled) {
     }
 
     public long blocksTotal() {

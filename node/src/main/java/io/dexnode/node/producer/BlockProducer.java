@@ -5,9 +5,9 @@ import io.dexnode.engine.BlockRecords;
 import io.dexnode.engine.BlockResult;
 import io.dexnode.engine.Engine;
 import io.dexnode.engine.EngineHaltedException;
-import io.dexnode.engine.TxResult;
 import io.dexnode.engine.tx.Tx;
-import io.dexnode.node.health.ConsistencyCheck;
+import io.dexnode.node.api.AdmittedTx;
+import io.dexnode.node.api.TxService;
 import io.dexnode.node.health.NodeHealth;
 import io.dexnode.node.metrics.NodeMetrics;
 import java.util.ArrayList;
@@ -16,6 +16,7 @@ import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
+import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -28,11 +29,14 @@ import org.slf4j.LoggerFactory;
  * it is durable and N+1 has been cut (or at once, when nothing else waits).
  *
  * <p>Invariants: a request is answered only after its block is committed; a full queue refuses at
- * once (never drops silently); if the engine halts, every waiting request fails with 503 and the
- * node stops (memory may be ahead of disk; a restart recovers from disk).
+ * once (never drops silently); if a block fails (its commit, its execution, or anything else on
+ * this thread), every waiting request fails with 503 and the node stops (memory may be ahead of
+ * disk; a restart recovers from disk). From that failure on this thread reads neither the engine
+ * nor the store: a store whose write failed throws on every call.
  */
-public final class BlockProducer {
+public final class BlockProducer implements TxService.Gateway {
     private static final Logger LOG = LoggerFactory.getLogger(BlockProducer.class);
+    private static final Pattern LINE_BREAKS = Pattern.compile("\\R+");
 
     /** A queued transaction and the request waiting for it. */
     private record Submission(Tx tx, CompletableFuture<TxOutcome> answer) {
@@ -41,49 +45,45 @@ public final class BlockProducer {
     private final Engine engine;
     private final int blockMs;
     private final int blockTxs;
-    private final int checkEveryBlocks;
+    private final BlockPublication publication;
     private final ArrayBlockingQueue<Submission> queue;
-    private final MarketDataPublisher publisher;
-    private final Consumer<BlockEvents> stream;
     private final NodeHealth health;
     private final NodeMetrics metrics;
     private final ProducerHook hook;
-    private final Runnable onHalt;
+    private final Consumer<String> onHalt;
     private final Thread thread;
     private volatile boolean stopping;
     /** The last block's time: block times never move backwards, across restarts included. */
     private long lastTime;
-    private long blocksSinceCheck;
-    private Runnable afterHealthyCheck = () -> { };
-    private volatile boolean started;
-    /** Whether a halt was logged and {@code onHalt} run (producer thread only). */
-    private boolean haltHandled;
+    /** The last block cut (producer thread only): the next height, known without asking the store. */
+    private long lastHeight;
+    /** Why the node halted, on one line; null while it runs (producer thread only). */
+    private String haltCause;
 
     /**
-     * @param onHalt called on the producer thread after the engine halted and every request was failed
-     *               (the node's default exits the process)
+     * @param onHalt called once, last, on the producer thread after a block failed and every waiting
+     *               request was failed, with the cause on one line (the node's exits the process)
      */
     public BlockProducer(Engine engine, int blockMs, int blockTxs, int queueCapacity, int checkEveryBlocks,
                          MarketDataPublisher publisher, Consumer<BlockEvents> stream, NodeHealth health,
-                         NodeMetrics metrics, ProducerHook hook, Runnable onHalt) {
+                         NodeMetrics metrics, ProducerHook hook, Consumer<String> onHalt) {
         this.engine = engine;
         this.blockMs = blockMs;
         this.blockTxs = blockTxs;
-        this.checkEveryBlocks = checkEveryBlocks;
+        this.publication = new BlockPublication(engine, publisher, stream, health, metrics, checkEveryBlocks);
         this.queue = new ArrayBlockingQueue<>(queueCapacity);
-        this.publisher = publisher;
-        this.stream = stream;
         this.health = health;
         this.metrics = metrics;
         this.hook = hook;
         this.onHalt = onHalt;
         this.thread = new Thread(this::run, "dexnode-block-producer");
-        BlockHeader last = engine.height() < 0 ? null : BlockRecords.header(engine.store(), engine.height());
+        this.lastHeight = engine.height();
+        BlockHeader last = lastHeight < 0 ? null : BlockRecords.header(engine.store(), lastHeight);
         this.lastTime = last == null ? 0 : last.time();
     }
 
     public void start() {
-        started = true;
+        publication.running();
         thread.start();
     }
 
@@ -97,17 +97,31 @@ public final class BlockProducer {
      *
      * @throws NodeUnavailableException at once when the queue is full or the node is not accepting
      */
+    @Override
+    public CompletableFuture<TxOutcome> submit(AdmittedTx tx) {
+        return submit(tx.tx());
+    }
+
     public CompletableFuture<TxOutcome> submit(Tx tx) {
         if (stopping || !health.accepting()) {
-            throw new NodeUnavailableException(health.isHalted() ? "the node halted; it must be restarted"
+            throw new NodeUnavailableException(health.isHalted() ? haltedMessage()
                     : "the node is not accepting transactions (" + health.reason() + ")");
         }
         CompletableFuture<TxOutcome> answer = new CompletableFuture<>();
-        if (!queue.offer(new Submission(tx, answer))) {
+        Submission s = new Submission(tx, answer);
+        if (!queue.offer(s)) {
             throw new NodeUnavailableException("the transaction queue is full (" + queue.remainingCapacity()
                     + " free); try again shortly");
         }
+        // A halt drains the queue after marking the node halted: one queued after that drain is taken back here.
+        if (health.isHalted() && queue.remove(s)) {
+            throw new NodeUnavailableException(haltedMessage());
+        }
         return answer;
+    }
+
+    private String haltedMessage() {
+        return "the node " + health.reason() + "; it must be restarted";
     }
 
     /**
@@ -121,6 +135,14 @@ public final class BlockProducer {
     }
 
     private void run() {
+        produce();
+        if (haltCause != null) {
+            failAll(List.of(), "the node halted: " + haltCause);
+            onHalt.accept(haltCause);
+        }
+    }
+
+    private void produce() {
         List<Submission> batch = new ArrayList<>(blockTxs);
         try {
             while (true) {
@@ -151,6 +173,9 @@ public final class BlockProducer {
                 failAll(pending.batch(), "the block producer was interrupted");
             }
             failAll(batch, "the block producer was interrupted");
+        } catch (RuntimeException | Error e) {
+            // Anything else escaping a block ends the node too: this is the one thread that moves the engine.
+            halt(batch, e);
         }
     }
 
@@ -168,7 +193,7 @@ public final class BlockProducer {
             if (pending != null) {
                 // About to wait for more transactions: answer the block in flight first.
                 if (!finishPending()) {
-                    failAll(batch, "the node halted");
+                    failAll(batch, "the node halted: " + haltCause);
                     return;
                 }
                 continue;
@@ -190,15 +215,14 @@ public final class BlockProducer {
 
     /**
      * Executes and commits one block, its write overlapping the next block's execution; the block
-     * before it is answered once durable. False when the engine halted.
+     * before it is answered once durable. False when the node halted.
      */
     private boolean cut(List<Submission> batch) throws InterruptedException {
-        if (engine.isHalted()) {
-            finishPending(); // the block in flight failed its write: this halts the node
-            failAll(batch, "the node halted");
+        if (haltCause != null) {
+            failAll(batch, "the node halted: " + haltCause);
             return false;
         }
-        long height = engine.height() + 1;
+        long height = lastHeight + 1;
         hook.beforeBlock(height);
         // The block time: the one wall-clock read, and it goes into the block (never moves backwards).
         long time = Math.max(lastTime, System.currentTimeMillis());
@@ -211,19 +235,19 @@ public final class BlockProducer {
         try {
             block = engine.executeBlockPipelined(height, time, txs);
         } catch (RuntimeException e) {
-            // The block in flight does not depend on this one: answer it if it landed.
+            // The block in flight does not depend on this one: answer it if it landed (if it did not,
+            // its failure is the cause, and this block's is a consequence).
             finishPending();
             halt(batch, e instanceof EngineHaltedException h ? h
                     : new EngineHaltedException("block " + height + " failed: " + e.getMessage(), e));
             return false;
         }
-        boolean ok = finishPending();
-        pending = new Pending(block, batch, time);
-        if (!ok) {
-            failAll(batch, "the node halted");
-            pending = null;
+        lastHeight = height;
+        if (!finishPending()) {
+            failAll(batch, "the node halted: " + haltCause);
             return false;
         }
+        pending = new Pending(block, batch, time);
         if (stopping && queue.isEmpty()) {
             return finishPending();
         }
@@ -240,29 +264,21 @@ public final class BlockProducer {
         if (p == null) {
             return true;
         }
-        pending = null;
         try {
             p.block().awaitDurable();
         } catch (EngineHaltedException e) {
-            halt(p.batch(), e);
+            halt(List.of(), e); // fails p's requests with the rest
             return false;
         }
         BlockResult result = p.block().result();
         long height = result.header().height();
-        metrics.blockCommitted(p.batch().size(), result.executeNanos(), result.commitNanos());
-        BlockEvents events = publisher.publish(result);
+        BlockEvents events = publication.committed(result);
         for (int i = 0; i < p.batch().size(); i++) {
-            TxResult r = result.results().get(i);
-            if (!r.accepted()) {
-                metrics.rejected(r.rejection().code());
-            }
-            p.batch().get(i).answer().complete(new TxOutcome(height, p.time(), r));
+            p.batch().get(i).answer().complete(new TxOutcome(height, p.time(), result.results().get(i)));
         }
-        stream.accept(events);
-        if (++blocksSinceCheck >= checkEveryBlocks) {
-            blocksSinceCheck = 0;
-            checkConsistency();
-        }
+        // Answered: from here a failure (of the check below) no longer concerns these requests.
+        pending = null;
+        publication.streamed(events);
         return true;
     }
 
@@ -272,14 +288,7 @@ public final class BlockProducer {
      * republished) before the next block is cut; readiness is withdrawn only if a problem remains.
      */
     public void checkConsistency() {
-        String problem = ConsistencyCheck.run(engine, metrics, publisher::refresh);
-        if (problem != null) {
-            LOG.error("consistency check failed: {}", problem);
-        }
-        health.consistencyChecked(problem);
-        if (problem == null && started) {
-            afterHealthyCheck.run();
-        }
+        publication.checkConsistency();
     }
 
     /**
@@ -288,21 +297,31 @@ public final class BlockProducer {
      * before {@link #start}.
      */
     public void afterHealthyCheck(Runnable action) {
-        this.afterHealthyCheck = action;
+        publication.afterHealthyCheck(action);
     }
 
-    private void halt(List<Submission> batch, EngineHaltedException e) {
-        if (haltHandled) {
-            failAll(batch, "the node halted: " + e.getMessage());
-            return;
+    /**
+     * Stops producing after a failure: marks the node halted (readiness 503, submissions refused),
+     * logs the cause once and fails {@code batch}, the block in flight and everything queued with
+     * 503. Reads nothing from the engine or the store, either of which may be what failed;
+     * {@link #run} then hands the cause to {@code onHalt}.
+     */
+    private void halt(List<Submission> batch, Throwable e) {
+        if (haltCause == null) {
+            String cause = e instanceof EngineHaltedException ? e.getMessage() : "the block producer failed: " + e;
+            haltCause = LINE_BREAKS.matcher(String.valueOf(cause)).replaceAll(" ");
+            stopping = true;
+            health.halted(haltCause);
+            LOG.error("NODE HALTED: {}. Memory may be ahead of disk: no further block is executed, the waiting requests get 503 "
+                    + "and the node exits; a restart recovers from the last committed block.", haltCause, e);
         }
-        haltHandled = true;
-        stopping = true;
-        health.halted(e.getMessage());
-        LOG.error("ENGINE HALTED at height {}: {}. Memory may be ahead of disk; the node stops now and a restart "
-                + "recovers from the last committed block.", engine.height() + 1, e.getMessage(), e);
-        failAll(batch, "the node halted: " + e.getMessage());
-        onHalt.run();
+        String why = "the node halted: " + haltCause;
+        Pending p = pending;
+        pending = null;
+        if (p != null) {
+            failAll(p.batch(), why);
+        }
+        failAll(batch, why);
     }
 
     private void failAll(List<Submission> batch, String why) {

@@ -55,10 +55,12 @@ class ApiCodesTest {
         assertThat(ApiCodes.httpStatus(RejectCode.STALE_NONCE)).isEqualTo(409);
         assertThat(ApiCodes.httpStatus(RejectCode.TOO_LARGE)).isEqualTo(413);
         assertThat(ApiCodes.httpStatus(RejectCode.OVERLOADED)).isEqualTo(503);
+        assertThat(ApiCodes.httpStatus(RejectCode.NOT_LEADER)).isEqualTo(503);
+        assertThat(ApiCodes.name(RejectCode.NOT_LEADER)).isEqualTo("not_leader");
         assertThat(ApiCodes.httpStatus(RejectCode.TOO_MANY_ORDERS)).as("refused by the exchange's rules").isEqualTo(422);
         assertThat(ApiCodes.name(RejectCode.TOO_MANY_ORDERS)).isEqualTo("too_many_orders");
         for (RejectCode code : RejectCode.values()) {
-            if (code.compareTo(RejectCode.MARKET_EXISTS) >= 0 && code != RejectCode.OVERLOADED) {
+            if (code.compareTo(RejectCode.MARKET_EXISTS) >= 0 && code != RejectCode.OVERLOADED && code != RejectCode.NOT_LEADER) {
                 assertThat(ApiCodes.httpStatus(code)).as("%s is refused by the exchange's rules", code).isEqualTo(422);
             }
         }

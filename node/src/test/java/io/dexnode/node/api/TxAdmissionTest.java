@@ -32,7 +32,7 @@ class TxAdmissionTest {
 
     @Test
     void ownOrderTransactionsAreAdmitted() {
-        Tx tx = prod.admit(env(alice, tx("place", alice.account(), ",\"market\":1,\"side\":\"buy\",\"price\":1,\"size\":1")));
+        Tx tx = prod.admit(env(alice, tx("place", alice.account(), ",\"market\":1,\"side\":\"buy\",\"price\":1,\"size\":1"))).tx();
         assertThat(tx).isInstanceOf(Tx.Place.class);
         assertThat(tx.account()).isEqualTo(alice.account());
     }
@@ -46,8 +46,8 @@ class TxAdmissionTest {
     @Test
     void depositsFollowTheAdminAndDevRules() {
         refused(() -> prod.admit(env(alice, tx("deposit", alice.account(), ",\"amount\":1"))), RejectCode.NOT_ALLOWED);
-        assertThat(prod.admit(env(admin, tx("deposit", "anyone", ",\"amount\":1"))).account()).isEqualTo("anyone");
-        assertThat(dev.admit(env(alice, tx("deposit", alice.account(), ",\"amount\":1")))).isInstanceOf(Tx.Deposit.class);
+        assertThat(prod.admit(env(admin, tx("deposit", "anyone", ",\"amount\":1"))).tx().account()).isEqualTo("anyone");
+        assertThat(dev.admit(env(alice, tx("deposit", alice.account(), ",\"amount\":1"))).tx()).isInstanceOf(Tx.Deposit.class);
         refused(() -> dev.admit(env(alice, tx("deposit", "bob", ",\"amount\":1"))), RejectCode.NOT_ALLOWED);
     }
 
@@ -55,7 +55,7 @@ class TxAdmissionTest {
     void onlyTheAdminCreatesMarkets() {
         String market = "{\"type\":\"create_market\",\"nonce\":1,\"market\":2,\"symbol\":\"E\",\"tickSize\":1,\"lotSize\":1,"
                 + "\"minSize\":1,\"makerFeeBps\":0,\"takerFeeBps\":0,\"initialMarginBps\":100,\"maintenanceMarginBps\":50}";
-        assertThat(prod.admit(env(admin, market))).isInstanceOf(Tx.CreateMarket.class);
+        assertThat(prod.admit(env(admin, market)).tx()).isInstanceOf(Tx.CreateMarket.class);
         refused(() -> prod.admit(env(alice, market)), RejectCode.NOT_ALLOWED);
         refused(() -> dev.admit(env(alice, market)), RejectCode.NOT_ALLOWED);
     }
@@ -79,8 +79,8 @@ class TxAdmissionTest {
     void aPayloadNamingThisChainIsAdmittedAsTheSameTransactionWithoutTheField() {
         String withdraw = tx("withdraw", alice.account(), ",\"amount\":7");
         String bound = tx("withdraw", alice.account(), ",\"amount\":7,\"chainId\":\"main\"");
-        assertThat(prod.admit(env(alice, bound))).isEqualTo(prod.admit(env(alice, withdraw)));
-        assertThat(strict.admit(env(alice, bound))).isEqualTo(new Tx.Withdraw(alice.account(), 1, 7));
+        assertThat(prod.admit(env(alice, bound)).tx()).isEqualTo(prod.admit(env(alice, withdraw)).tx());
+        assertThat(strict.admit(env(alice, bound)).tx()).isEqualTo(new Tx.Withdraw(alice.account(), 1, 7));
     }
 
     @Test
@@ -99,11 +99,11 @@ class TxAdmissionTest {
     void aChainThatRequiresTheFieldRefusesAPayloadWithoutIt() {
         String unbound = tx("withdraw", alice.account(), ",\"amount\":1");
         refused(() -> strict.admit(env(alice, unbound)), RejectCode.WRONG_CHAIN);
-        assertThat(prod.admit(env(alice, unbound))).isInstanceOf(Tx.Withdraw.class);
+        assertThat(prod.admit(env(alice, unbound)).tx()).isInstanceOf(Tx.Withdraw.class);
         String market = "{\"type\":\"create_market\",\"nonce\":1,\"market\":2,\"symbol\":\"E\",\"tickSize\":1,\"lotSize\":1,"
                 + "\"minSize\":1,\"makerFeeBps\":0,\"takerFeeBps\":0,\"initialMarginBps\":100,\"maintenanceMarginBps\":50}";
         refused(() -> strict.admit(env(admin, market)), RejectCode.WRONG_CHAIN);
-        assertThat(strict.admit(env(admin, market.replace("{\"type\"", "{\"chainId\":\"main\",\"type\""))))
+        assertThat(strict.admit(env(admin, market.replace("{\"type\"", "{\"chainId\":\"main\",\"type\""))).tx())
                 .isInstanceOf(Tx.CreateMarket.class);
     }
 
