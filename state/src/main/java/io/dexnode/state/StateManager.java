@@ -60,6 +60,7 @@ public final class StateManager implements StateStore {
     private final CommitPipeline pipeline;
     private final StateReader reads;
     private final ProofService proofs;
+    private final ArmedWriteFailure faults;
     private final long openedLatest;
     private final long openedTree;
     private TreeRecovery.Report recovery;
@@ -85,7 +86,9 @@ public final class StateManager implements StateStore {
         }
     }
 
-    private StateManager(Path dir, StateConfig cfg, StateDirectory disk, StoreSeams seams) {
+    private StateManager(Path dir, StateConfig cfg, StateDirectory disk, StoreSeams injected) {
+        ArmedWriteFailure seams = new ArmedWriteFailure(injected);
+        this.faults = seams;
         this.cfg = cfg;
         this.disk = disk;
         this.guard = new StoreGuard(dir);
@@ -442,6 +445,14 @@ public final class StateManager implements StateStore {
     }
 
     // ---------------------------------------------------------------- for tests
+
+    /**
+     * The next commit's write fails with {@code message}, as an I/O error (ENOSPC, EIO) would:
+     * for tests in other modules (they cannot inject seams into a store the node opens).
+     */
+    void injectWriteFailure(String message) {
+        faults.arm(message);
+    }
 
     /** Every node key in the {@code nodes} column family, in byte order. */
     List<NodeKey> storedNodeKeys() {
