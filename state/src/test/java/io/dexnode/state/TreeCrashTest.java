@@ -57,15 +57,17 @@ class TreeCrashTest {
         Path dir = tmp.resolve("state");
         ReferenceHistory ref = new ReferenceHistory();
         // A long unpersisted run: thousands of versions since the last persisted tree.
+        long acknowledged;
         try (ChildJvm child = ChildJvm.start(TreeCrashChild.class, List.of("-Xmx256m"), "commit", dir.toString(),
                 Long.toString(seed), "0")) {
             assertThat(child.awaitLines(l -> l.startsWith("committed "), 3_000, CHILD_WAIT)).isTrue();
             child.kill();
+            acknowledged = child.lastLine(l -> l.startsWith("committed ")).map(l -> Long.parseLong(l.substring(10).trim())).orElseThrow();
         }
         long reapplyMillis;
         try (StateManager sm = StateManager.open(dir, CHECK)) {
             reapplyMillis = Math.max(50, sm.persistStats().recovery().millis());
-            assertThat(sm.persistStats().recovery().versions()).isGreaterThanOrEqualTo(3_000);
+            assertThat(sm.persistStats().recovery().versions()).isGreaterThanOrEqualTo(2_999);
         }
         SplittableRandom r = new SplittableRandom(seed);
         int duringReapply = 0;
@@ -76,9 +78,45 @@ class TreeCrashTest {
                 child.kill();
                 duringReapply += child.lastLine(l -> l.startsWith("opened")).isEmpty() ? 1 : 0;
             }
-            check(dir, seed, ref, 3_000, "round " + round);
+            check(dir, seed, ref, acknowledged, "round " + round);
         }
         assertThat(duringReapply).as("kills that landed before the store had opened").isPositive();
+    }
+
+    @ParameterizedTest(name = "seed {0}")
+    @ValueSource(longs = {34})
+    void aLongRunWithoutPersistingTheTreeKilledAndReopenedRecomputesEveryRoot(long seed) throws Exception {
+        Path dir = tmp.resolve("state");
+        // A first persisted tree, then thousands of versions the tree persister never writes.
+        try (ChildJvm child = ChildJvm.start(TreeCrashChild.class, List.of("-Xmx256m"), "commit", dir.toString(),
+                Long.toString(seed), "50")) {
+            // two writes of a persist before its marker: the third line is the second persist's
+            assertThat(child.awaitLines(l -> l.endsWith("partly written"), 3, CHILD_WAIT)).isTrue();
+            child.kill();
+        }
+        long acknowledged;
+        try (ChildJvm child = ChildJvm.start(TreeCrashChild.class, List.of("-Xmx256m"), "commit", dir.toString(),
+                Long.toString(seed), "0")) {
+            assertThat(child.awaitLines(l -> l.startsWith("committed "), 2_000, CHILD_WAIT)).isTrue();
+            child.kill();
+            acknowledged = child.lastLine(l -> l.startsWith("committed ")).map(l -> Long.parseLong(l.substring(10).trim())).orElseThrow();
+        }
+        ReferenceHistory ref = new ReferenceHistory();
+        try (StateManager sm = StateManager.open(dir, CHECK)) {
+            StateManager.PersistStats stats = sm.persistStats();
+            assertThat(stats.recovery().fromVersion()).as("re-applied from the persisted tree").isNotEqualTo(StateStore.NO_VERSION);
+            assertThat(stats.recovery().versions()).as("versions re-applied").isGreaterThanOrEqualTo(1_900);
+            long latest = sm.latestVersion();
+            assertThat(latest).isGreaterThanOrEqualTo(acknowledged);
+            for (long v = 0; v <= latest; v++) {
+                ref.apply(v, Workload.writes(seed, v, TreeCrashChild.MAX_WRITES));
+            }
+            for (long v = 0; v <= latest; v++) {
+                assertThat(sm.rootAt(v)).as("root of version %d", v).isEqualTo(ref.roots.get(v));
+            }
+            assertThat(sm.latestRoot()).isEqualTo(ref.roots.get(latest));
+            StateStoreRandomizedTest.checkPrunedExactly(sm, ref, PruningConfig.keepAll());
+        }
     }
 
     /** Reopens in this JVM (persisting nothing) and checks the store against the reference. */
