@@ -192,11 +192,10 @@ public final class InMemoryTreeStore implements TreeReader, TreeWriter, Preimage
         KeyHash[] keys = batch.valueKeysRef();
         for (int i = 0; i < keys.length; i++) {
             KeyHash k = keys[i];
-            ValueEntry newest = values.get(k.word(0), k.word(1), k.word(2), k.word(3));
-            ValueEntry entry = newest != null && newest.version == v
-                    ? new ValueEntry(v, batch.value(i), newest.older)
-                    : new ValueEntry(v, batch.value(i), newest);
-            values.put(k.word(0), k.word(1), k.word(2), k.word(3), entry);
+            byte[] value = batch.value(i);
+            values.update(k.word(0), k.word(1), k.word(2), k.word(3), newest -> newest != null && newest.version == v
+                    ? new ValueEntry(v, value, newest.older)
+                    : new ValueEntry(v, value, newest));
         }
         if (keys.length > 0) {
             valueLog.add(new WrittenKeys(v, keys));
