@@ -27,7 +27,9 @@ import org.rocksdb.WriteOptions;
  * {@code dexnode bench state}: what authentication costs. Fills a state of N keys, then measures
  * commits of K random key updates each (a root per commit, fsync per commit) next to a raw RocksDB
  * {@link WriteBatch} of the same keys and values (fsync per batch) into a database of the same
- * size, in the same run; then point reads and prefix scans of the latest state.
+ * size, in the same run; then point reads and prefix scans of the latest state. The store persists
+ * its tree in the background (every {@code TreePersistence} run); each leg starts with that work
+ * and RocksDB's flushes and compactions settled, and is charged with what runs during it.
  *
  * <p>Keys look like the engine's: a tag, a BE u32 group and a BE u64 id (so a group prefix scans
  * {@link #GROUP} keys); values are {@link #VALUE_BYTES} random bytes. Everything lives in a fresh
@@ -198,8 +200,11 @@ public final class StateBench {
             }
             sm.awaitPruning();
             fillRate = o.keys() / seconds(t0);
-            log.printf("  state fill: %,.0f keys/s%n", fillRate);
+            StateManager.PersistStats afterFill = sm.persistStats();
+            log.printf("  state fill: %,.0f keys/s (tree persisted %d times in the background, %,d nodes)%n", fillRate,
+                    afterFill.persists(), afterFill.nodesWritten());
             for (int batch : o.batches()) {
+                StateManager.PersistStats batchStart = sm.persistStats();
                 int commits = (int) Math.max(ROUNDS, o.updatesPerRun() / batch);
                 int warmup = Math.max(2, commits / 10);
                 SplittableRandom r = new SplittableRandom(o.seed() * 31 + batch);
@@ -289,6 +294,9 @@ public final class StateBench {
                         run.slowdownVsRaw());
                 log.printf("  batch %,6d: state %,9.0f key updates/s pipelined (each write overlapping the next commit's tree; durable before the next but one)  slowdown %.2fx%n",
                         batch, run.pipelinedKeyUpdatesPerSec(), run.pipelinedSlowdownVsRaw());
+                StateManager.PersistStats batchEnd = sm.persistStats();
+                log.printf("    tree persists in the background during this batch size's legs and waits: %d (%,d nodes); settled before each leg%n",
+                        batchEnd.persists() - batchStart.persists(), batchEnd.nodesWritten() - batchStart.nodesWritten());
                 log.printf("    per pipelined commit: tree %.2f ms, encode %.2f ms, write %.2f ms (on the writer thread)%n",
                         pipelinedStats.treeNanos() / 1e6 / pipelinedStats.commits(), pipelinedStats.encodeNanos() / 1e6 / pipelinedStats.commits(),
                         pipelinedStats.writeNanos() / 1e6 / pipelinedStats.commits());
