@@ -15,7 +15,8 @@ import picocli.CommandLine.Spec;
  * commit, next to raw RocksDB batches of the same keys and values, plus read and scan rates.
  */
 @Command(name = "state", mixinStandardHelpOptions = true,
-        description = "State-store commit throughput (root per commit) next to raw RocksDB; read and scan rates.")
+        description = {"State-store commit throughput (root per commit) next to raw RocksDB; read and scan rates.",
+            "With --restart: time from a SIGKILLed process's restart to serving, at the largest unpersisted run."})
 public final class BenchStateCommand implements Callable<Integer> {
 
     @Spec
@@ -46,11 +47,29 @@ public final class BenchStateCommand implements Callable<Integer> {
     @Option(names = "--seed", description = "workload seed (default ${DEFAULT-VALUE})")
     long seed = 1;
 
+    @Option(names = "--restart", description = {"instead: time a restart after SIGKILL with the largest unpersisted run",
+        "the default tree persistence allows (at --keys, updates of the last --batch keys per version)"})
+    boolean restart;
+
+    @Option(names = "--restarts", paramLabel = "R", description = "restarts timed with --restart (default ${DEFAULT-VALUE})")
+    int restarts = 3;
+
     @Override
     public Integer call() throws IOException {
         if (keys < 1 || updates < 1 || keepLast < 0 || batches.isEmpty() || batches.stream().anyMatch(b -> b == null || b < 1)) {
             spec.commandLine().getErr().println("dexnode bench state: --keys, --batch and --updates must be positive");
             return 2;
+        }
+        if (restart) {
+            io.dexnode.bench.state.RestartBench.Report r = io.dexnode.bench.state.RestartBench.run(keys,
+                    batches.get(batches.size() - 1), Math.max(1, restarts), dir, seed, System.out);
+            System.out.printf(java.util.Locale.ROOT, "restart: median %.0f ms from process start to serving (open %.0f ms)%n",
+                    io.dexnode.bench.state.RestartBench.median(r.spawnToServingMillis()),
+                    io.dexnode.bench.state.RestartBench.median(r.openMillis()));
+            if (json != null) {
+                JsonReport.write(json, r.toJson(), System.out);
+            }
+            return 0;
         }
         StateBench.Report report = StateBench.run(new StateBench.Settings(keys, batches, updates, dir, seed, keepLast), System.out);
         if (json != null) {

@@ -2,6 +2,10 @@ package io.dexnode.jmt;
 
 import java.util.Arrays;
 import java.util.Collection;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executor;
+import java.util.concurrent.Future;
+import java.util.concurrent.FutureTask;
 
 /**
  * Writes one version: applies a whole batch of updates in a single descent of the tree.
@@ -37,21 +41,40 @@ final class BatchUpdater {
     private final int[] putsBefore;
     private final TreeUpdateBatch batch;
     private final Frame[] frames = new Frame[KeyHash.NIBBLES + 2];
+    /** Where the second half of a large batch runs (null: everything on the caller's thread). */
+    private final Executor helper;
+
+    /**
+     * Batches at least this large over a linked tree split their work at the root: the root's
+     * children are independent subtrees, so half of them (by update count) are rebuilt and hashed
+     * on the helper thread while the caller does the other half.
+     */
+    static final int PARALLEL_MIN = 1_024;
 
     BatchUpdater(TreeReader reader, long version, Collection<ValueUpdate> updates, JmtHasher hasher) {
+        this(reader, version, updates, hasher, null);
+    }
+
+    BatchUpdater(TreeReader reader, long version, Collection<ValueUpdate> updates, JmtHasher hasher, Executor helper) {
         this.reader = reader;
         this.link = reader.nodesStayResident();
         this.version = version;
         this.hasher = hasher;
-        ValueUpdate[] sorted = updates.toArray(new ValueUpdate[0]);
+        this.helper = helper != null && link ? helper : null;
+        ValueUpdate[] given = updates.toArray(new ValueUpdate[0]);
+        KeyHash[] hashes = new KeyHash[given.length];
+        for (int i = 0; i < given.length; i++) {
+            hashes[i] = given[i].keyHash();
+        }
         // Stable: equal keys keep their order, so the last one wins below.
-        Arrays.sort(sorted, (a, b) -> a.keyHash().compareTo(b.keyHash()));
+        int[] order = KeyHash.sortOrder(hashes);
+        ValueUpdate[] sorted = new ValueUpdate[given.length];
         int m = 0;
-        for (int i = 0; i < sorted.length; i++) {
-            if (i + 1 < sorted.length && sorted[i + 1].keyHash().equals(sorted[i].keyHash())) {
+        for (int i = 0; i < order.length; i++) {
+            if (i + 1 < order.length && hashes[order[i + 1]].equals(hashes[order[i]])) {
                 continue;
             }
-            sorted[m++] = sorted[i];
+            sorted[m++] = given[order[i]];
         }
         keys = new KeyHash[m];
         values = new byte[m][];
@@ -60,12 +83,65 @@ final class BatchUpdater {
         for (int i = 0; i < m; i++) {
             keys[i] = sorted[i].keyHash();
             values[i] = sorted[i].value();
-            if (values[i] != null) {
-                hasher.sha256(values[i], 0, values[i].length, valueHashes, i * HASH);
-            }
             putsBefore[i + 1] = putsBefore[i] + (values[i] != null ? 1 : 0);
         }
+        if (this.helper != null && m >= PARALLEL_MIN) {
+            int count = m;
+            Future<Void> second = submit(() -> {
+                hashValues(JmtHasher.local(), count / 2, count);
+                return null;
+            });
+            hashValues(hasher, 0, count / 2);
+            join(second);
+        } else {
+            hashValues(hasher, 0, m);
+        }
         batch = new TreeUpdateBatch(version, keys, values);
+    }
+
+    /** A helper-thread updater for some of {@code main}'s root children: the same updates, its own scratch and batch. */
+    private BatchUpdater(BatchUpdater main, JmtHasher hasher) {
+        this.reader = main.reader;
+        this.link = main.link;
+        this.version = main.version;
+        this.hasher = hasher;
+        this.helper = null;
+        this.keys = main.keys;
+        this.values = main.values;
+        this.valueHashes = main.valueHashes;
+        this.putsBefore = main.putsBefore;
+        this.batch = new TreeUpdateBatch(version, keys, values);
+    }
+
+    private void hashValues(JmtHasher h, int from, int to) {
+        for (int i = from; i < to; i++) {
+            if (values[i] != null) {
+                h.sha256(values[i], 0, values[i].length, valueHashes, i * HASH);
+            }
+        }
+    }
+
+    private <T> Future<T> submit(java.util.concurrent.Callable<T> task) {
+        FutureTask<T> f = new FutureTask<>(task);
+        helper.execute(f);
+        return f;
+    }
+
+    private static <T> T join(Future<T> f) {
+        try {
+            return f.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new JmtException("interrupted while the helper thread updated the tree");
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException r) {
+                throw r;
+            }
+            if (e.getCause() instanceof Error err) {
+                throw err;
+            }
+            throw new JmtException("the helper thread failed: " + e.getCause());
+        }
     }
 
     TreeUpdateResult run() {
@@ -84,24 +160,23 @@ final class BatchUpdater {
         byte[] oldRootHash = oldRoot instanceof LeafNode ? oldRoot.hash() : null;
         int kind = update(0, oldRoot, version - 1, oldRootHash, 0, 0, keys.length);
         Frame top = frame(0);
-        NodeKey rootKey = NodeKey.root(version);
         byte[] rootHash;
         switch (kind) {
             case UNCHANGED -> {
                 // A version that changes nothing still gets a root: the previous one, copied.
                 Node same = oldRoot == null ? NullNode.INSTANCE : oldRoot;
-                batch.addNode(rootKey, same);
+                batch.addNode(ROOT_PATH, ROOT_SPEC, same);
                 if (oldRootKey != null) {
-                    batch.addStale(oldRootKey, same instanceof LeafNode);
+                    batch.addStale(oldRootKey.version(), ROOT_PATH, ROOT_SPEC, same instanceof LeafNode);
                 }
                 rootHash = same.hash();
             }
             case EMPTY -> {
-                batch.addNode(rootKey, NullNode.INSTANCE);
+                batch.addNode(ROOT_PATH, ROOT_SPEC, NullNode.INSTANCE);
                 rootHash = JmtHasher.placeholder();
             }
             case LEAF -> {
-                batch.addNode(rootKey, top.leaf);
+                batch.addNode(ROOT_PATH, ROOT_SPEC, top.leaf);
                 rootHash = top.hash.clone();
             }
             case INTERNAL -> rootHash = top.hash.clone();
@@ -123,10 +198,14 @@ final class BatchUpdater {
         return putsBefore[hi] - putsBefore[lo];
     }
 
-    /** The key of the node of {@code version} at depth {@code d} above updates starting at {@code lo}. */
-    private NodeKey keyAt(long nodeVersion, int d, int lo) {
-        return d == 0 ? NodeKey.root(nodeVersion) : new NodeKey(nodeVersion, NibblePath.prefixOf(keys[lo], d));
+    /** Files the node of {@code nodeVersion} at depth {@code d} above updates starting at {@code lo} as stale. */
+    private void staleAt(long nodeVersion, int d, int lo, boolean leaf) {
+        batch.addStale(nodeVersion, d == 0 ? ROOT_PATH : keys[lo], TreeUpdateBatch.spec(d, -1), leaf);
     }
+
+    /** The path of a root: no nibbles (any key hash stands for it). */
+    private static final KeyHash ROOT_PATH = KeyHash.ofWords(0, 0, 0, 0);
+    private static final int ROOT_SPEC = TreeUpdateBatch.spec(0, -1);
 
     /**
      * Applies updates [lo, hi) to the subtree at nibble depth {@code d} whose node is {@code old}
@@ -141,7 +220,7 @@ final class BatchUpdater {
                 if (puts(lo, hi) == 0) {
                     yield UNCHANGED;
                 }
-                batch.addStale(keyAt(oldVersion, d, lo), false);
+                staleAt(oldVersion, d, lo, false);
                 yield build(d, lo, hi, null, null, 0);
             }
             case LeafNode leaf -> updateLeaf(d, leaf, oldVersion, oldHash, oldHashOffset, lo, hi);
@@ -152,14 +231,14 @@ final class BatchUpdater {
     private int updateLeaf(int d, LeafNode leaf, long oldVersion, byte[] oldHash, int oldHashOffset, int lo, int hi) {
         if (containsKeyOf(leaf, lo, hi)) {
             // The leaf's own key is updated or deleted: rebuild from the puts alone.
-            batch.addStale(keyAt(oldVersion, d, lo), true);
+            staleAt(oldVersion, d, lo, true);
             return build(d, lo, hi, null, null, 0);
         }
         if (puts(lo, hi) == 0) {
             return UNCHANGED; // only deletions of absent keys
         }
         // New keys land next to this leaf: it moves down, rewritten at this version.
-        batch.addStale(keyAt(oldVersion, d, lo), true);
+        staleAt(oldVersion, d, lo, true);
         return build(d, lo, hi, leaf, oldHash, oldHashOffset);
     }
 
@@ -184,41 +263,101 @@ final class BatchUpdater {
     private int updateInternal(int d, InternalNode node, long oldVersion, int lo, int hi) {
         Frame f = frame(d);
         f.load(node);
-        byte[] childHashes = node.hashesRef();
-        int i = lo;
-        while (i < hi) {
-            int n = keys[i].nibble(d);
-            int j = i + 1;
-            while (j < hi && keys[j].nibble(d) == n) {
-                j++;
+        if (d == 0 && helper != null && hi - lo >= PARALLEL_MIN) {
+            updateChildrenInParallel(f, node, lo, hi);
+        } else {
+            int i = lo;
+            while (i < hi) {
+                int j = groupEnd(d, i, hi);
+                f.apply(keys[i].nibble(d), updateChild(d, node, i, j), frame(d + 1), version);
+                i = j;
             }
-            int kind;
-            if (node.hasChild(n)) {
-                int rank = node.rank(n);
-                long childVersion = node.metaRef()[rank];
-                Node child = link ? node.linkedChild(rank) : null;
-                if (child == null) {
-                    NodeKey childKey = new NodeKey(childVersion, NibblePath.prefixOf(keys[i], d + 1));
-                    child = reader.getNode(childKey);
-                    if (child == null) {
-                        throw new MissingNodeException(childKey);
-                    }
-                    if (link) {
-                        node.link(rank, child);
-                    }
-                }
-                kind = update(d + 1, child, childVersion, childHashes, rank * HASH, i, j);
-            } else {
-                kind = puts(i, j) == 0 ? UNCHANGED : build(d + 1, i, j, null, null, 0);
-            }
-            f.apply(n, kind, frame(d + 1), version);
-            i = j;
         }
         if (f.changed == 0) {
             return UNCHANGED;
         }
-        batch.addStale(keyAt(oldVersion, d, lo), false);
+        staleAt(oldVersion, d, lo, false);
         return finish(d, f, keys[lo]);
+    }
+
+    /** The end of the run of updates from {@code i} that share nibble {@code d}. */
+    private int groupEnd(int d, int i, int hi) {
+        int n = keys[i].nibble(d);
+        int j = i + 1;
+        while (j < hi && keys[j].nibble(d) == n) {
+            j++;
+        }
+        return j;
+    }
+
+    /** Applies updates [i, j) (one nibble at depth d) to {@code node}'s child there; the result is in frame(d + 1). */
+    private int updateChild(int d, InternalNode node, int i, int j) {
+        int n = keys[i].nibble(d);
+        if (!node.hasChild(n)) {
+            return puts(i, j) == 0 ? UNCHANGED : build(d + 1, i, j, null, null, 0);
+        }
+        int rank = node.rank(n);
+        long childVersion = node.metaRef()[rank];
+        Node child = link ? node.linkedChild(rank) : null;
+        if (child == null) {
+            NodeKey childKey = new NodeKey(childVersion, NibblePath.prefixOf(keys[i], d + 1));
+            child = reader.getNode(childKey);
+            if (child == null) {
+                throw new MissingNodeException(childKey);
+            }
+            if (link) {
+                node.link(rank, child);
+            }
+        }
+        return update(d + 1, child, childVersion, node.hashesRef(), rank * HASH, i, j);
+    }
+
+    /**
+     * The root's children in two halves by update count: the later half on the helper thread (its
+     * own updater, scratch and batch), the earlier here; then the results are applied in nibble
+     * order and the helper's nodes and stale entries appended after this thread's, so the batch
+     * is the same whatever the timing.
+     */
+    private void updateChildrenInParallel(Frame f, InternalNode root, int lo, int hi) {
+        int[] starts = new int[17];
+        int groups = 0;
+        for (int i = lo; i < hi; i = groupEnd(0, i, hi)) {
+            starts[groups++] = i;
+        }
+        starts[groups] = hi;
+        int split = 1;
+        while (split < groups - 1 && starts[split] - lo < (hi - lo) / 2) {
+            split++;
+        }
+        if (link) {
+            root.ensureLinks(); // the two threads then link distinct slots of one array
+        }
+        int from = split;
+        int total = groups;
+        Future<Part> theirs = submit(() -> {
+            BatchUpdater other = new BatchUpdater(this, JmtHasher.local());
+            return new Part(other.updateGroups(root, starts, from, total), other.batch);
+        });
+        Frame[] mine = updateGroups(root, starts, 0, split);
+        Part rest = join(theirs);
+        for (int g = 0; g < groups; g++) {
+            Frame r = g < split ? mine[g] : rest.results()[g - split];
+            f.apply(keys[starts[g]].nibble(0), r.kind, r, version);
+        }
+        batch.addAll(rest.batch());
+    }
+
+    /** What the helper thread computed: its root children's results and its part of the batch. */
+    private record Part(Frame[] results, TreeUpdateBatch batch) {}
+
+    /** Updates the root children of groups [from, to); each result copied out of the reused frame. */
+    private Frame[] updateGroups(InternalNode root, int[] starts, int from, int to) {
+        Frame[] out = new Frame[to - from];
+        for (int g = from; g < to; g++) {
+            int kind = updateChild(0, root, starts[g], starts[g + 1]);
+            out[g - from] = frame(1).resultCopy(kind);
+        }
+        return out;
     }
 
     /**
@@ -288,7 +427,7 @@ final class BatchUpdater {
                 if (!((linked != null ? linked : reader.getNode(leafKey)) instanceof LeafNode stored)) {
                     throw new MissingNodeException(leafKey);
                 }
-                batch.addStale(leafKey, true);
+                batch.addStale(leafKey.version(), pathKey, TreeUpdateBatch.spec(d + 1, n), true);
                 f.leaf = stored;
                 System.arraycopy(base.hashesRef(), rank * HASH, f.hash, 0, HASH);
             }
@@ -297,11 +436,11 @@ final class BatchUpdater {
         }
         for (int bits = f.changed & f.leaves; bits != 0; bits &= bits - 1) {
             int n = Integer.numberOfTrailingZeros(bits);
-            batch.addNode(new NodeKey(version, NibblePath.childOf(pathKey, d, n)), f.pending[n]);
+            batch.addNode(pathKey, TreeUpdateBatch.spec(d + 1, n), f.pending[n]);
             f.pending[n] = null;
         }
         InternalNode node = f.toNode(hasher, link);
-        batch.addNode(new NodeKey(version, NibblePath.prefixOf(pathKey, d)), node);
+        batch.addNode(d == 0 ? ROOT_PATH : pathKey, TreeUpdateBatch.spec(d, -1), node);
         System.arraycopy(node.hashesRef(), node.ownHashOffset(), f.hash, 0, HASH);
         f.leafCount = node.leafCount();
         f.node = node;
@@ -329,6 +468,19 @@ final class BatchUpdater {
         long leafCount;
         LeafNode leaf;
         InternalNode node;
+        /** The result kind, in a copy made by {@link #resultCopy}. */
+        int kind;
+
+        /** A copy of this frame's result (what {@link #apply} reads of a child), tagged with {@code resultKind}. */
+        Frame resultCopy(int resultKind) {
+            Frame c = new Frame();
+            c.kind = resultKind;
+            System.arraycopy(hash, 0, c.hash, 0, HASH);
+            c.leafCount = leafCount;
+            c.leaf = leaf;
+            c.node = node;
+            return c;
+        }
 
         void clear() {
             base = null;

@@ -170,7 +170,7 @@ public final class InMemoryTreeStore implements TreeReader, TreeWriter, Preimage
                     throw new IllegalStateException("a linked store takes only batches computed over it (node "
                             + batch.nodeKey(i) + " has no child links)");
                 }
-                if (batch.nodeKey(i).path().length() == 0) {
+                if (batch.nodeDepth(i) == 0) {
                     roots.put(v, batch.node(i));
                 }
             }
@@ -179,15 +179,23 @@ public final class InMemoryTreeStore implements TreeReader, TreeWriter, Preimage
                 putNode(batch.nodeKey(i), batch.node(i));
             }
         }
-        staleIndex.addAll(batch.staleNodeIndices());
+        if (linked) {
+            // Only the roots' entries matter here (see pruneStaleNodes): the rest are never made.
+            for (int i = 0; i < batch.staleCount(); i++) {
+                if (batch.staleDepth(i) == 0) {
+                    staleIndex.add(new StaleNodeIndex(v, batch.staleKey(i)));
+                }
+            }
+        } else {
+            staleIndex.addAll(batch.staleNodeIndices());
+        }
         KeyHash[] keys = batch.valueKeysRef();
         for (int i = 0; i < keys.length; i++) {
             KeyHash k = keys[i];
-            ValueEntry newest = values.get(k.word(0), k.word(1), k.word(2), k.word(3));
-            ValueEntry entry = newest != null && newest.version == v
-                    ? new ValueEntry(v, batch.value(i), newest.older)
-                    : new ValueEntry(v, batch.value(i), newest);
-            values.put(k.word(0), k.word(1), k.word(2), k.word(3), entry);
+            byte[] value = batch.value(i);
+            values.update(k.word(0), k.word(1), k.word(2), k.word(3), newest -> newest != null && newest.version == v
+                    ? new ValueEntry(v, value, newest.older)
+                    : new ValueEntry(v, value, newest));
         }
         if (keys.length > 0) {
             valueLog.add(new WrittenKeys(v, keys));
@@ -296,7 +304,7 @@ public final class InMemoryTreeStore implements TreeReader, TreeWriter, Preimage
         return seen.size();
     }
 
-    /** Number of stale-node index entries not yet pruned. */
+    /** Number of stale-node index entries not yet pruned (a linked store keeps only the roots'). */
     public int staleIndexSize() {
         return staleIndex.size();
     }

@@ -299,10 +299,26 @@ public final class InternalNode implements Node {
         cacheReady = true;
     }
 
+    /**
+     * The child under {@code nibble} if this node holds it as an object (a tree over a reader whose
+     * nodes stay resident links parents to children), else null — also when there is no such child.
+     */
+    public Node residentChild(int nibble) {
+        Node[] l = links;
+        return l == null || !hasChild(nibble) ? null : l[rank(nibble)];
+    }
+
     /** The resolved child at {@code rank}, or null when not linked. */
     Node linkedChild(int rank) {
         Node[] l = links;
         return l == null ? null : l[rank];
+    }
+
+    /** Makes sure the links array exists, so that threads linking distinct children never race to create it. */
+    void ensureLinks() {
+        if (links == null) {
+            links = new Node[childCount()];
+        }
     }
 
     Node[] linksRef() {

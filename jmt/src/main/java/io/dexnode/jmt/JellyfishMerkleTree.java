@@ -45,6 +45,18 @@ public final class JellyfishMerkleTree {
         return new BatchUpdater(reader, version, updates, JmtHasher.local()).run();
     }
 
+    /**
+     * As {@link #putValueSet(long, Collection)}, with a helper thread for large batches over a
+     * reader whose nodes stay resident: the value hashes and half of the root's subtrees are
+     * computed there while the caller does the rest. The result is the same as without it. The
+     * reader must then allow concurrent {@link TreeReader#getNode} calls.
+     *
+     * @param helper runs one task at a time for this call (a single-thread executor is enough); null: none
+     */
+    public TreeUpdateResult putValueSet(long version, Collection<ValueUpdate> updates, java.util.concurrent.Executor helper) {
+        return new BatchUpdater(reader, version, updates, JmtHasher.local(), helper).run();
+    }
+
     /** The root hash of {@code version}. */
     public byte[] rootHash(long version) {
         return rootNode(version).hash();

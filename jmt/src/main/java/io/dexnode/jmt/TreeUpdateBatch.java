@@ -16,10 +16,17 @@ import java.util.List;
  */
 public final class TreeUpdateBatch {
     private final long version;
-    private NodeKey[] nodeKeys = new NodeKey[16];
     private Node[] nodes = new Node[16];
+    /** Where new node i sits: a key hash on its path and {@link #spec} of the path. */
+    private KeyHash[] nodePaths = new KeyHash[16];
+    private int[] nodeSpecs = new int[16];
     private int nodeCount;
-    private final ArrayList<StaleNodeIndex> stale = new ArrayList<>();
+    /** Stale entry i: the node's version, and its path as for new nodes. */
+    private long[] staleVersions = new long[16];
+    private KeyHash[] stalePaths = new KeyHash[16];
+    private int[] staleSpecs = new int[16];
+    private int staleCount;
+    private List<StaleNodeIndex> staleList;
     private final KeyHash[] valueKeys;
     private final byte[][] values;
     private long newLeaves;
@@ -29,6 +36,23 @@ public final class TreeUpdateBatch {
         this.version = version;
         this.valueKeys = valueKeys;
         this.values = values;
+    }
+
+    /**
+     * A path kept as a key hash and this spec, so that a batch of ten thousand updates allocates
+     * no key objects until someone asks for them: the first {@code length} nibbles of the key hash,
+     * or, with {@code lastNibble} ≥ 0, the first {@code length - 1} followed by that nibble.
+     */
+    static int spec(int length, int lastNibble) {
+        return lastNibble < 0 ? length : length | (lastNibble << 8) | (1 << 16);
+    }
+
+    private static NibblePath path(KeyHash kh, int spec) {
+        int length = spec & 0xFF;
+        if (length == 0) {
+            return NibblePath.EMPTY;
+        }
+        return (spec & (1 << 16)) != 0 ? NibblePath.childOf(kh, length - 1, (spec >>> 8) & 0xF) : NibblePath.prefixOf(kh, length);
     }
 
     /** The version this batch writes. */
@@ -41,9 +65,15 @@ public final class TreeUpdateBatch {
         return nodeCount;
     }
 
-    /** The key of new node {@code i}. */
+    /** The key of new node {@code i} (made on each call). */
     public NodeKey nodeKey(int i) {
-        return nodeKeys[checkNode(i)];
+        checkNode(i);
+        return new NodeKey(version, path(nodePaths[i], nodeSpecs[i]));
+    }
+
+    /** The number of nibbles in new node {@code i}'s path (0: a root). */
+    public int nodeDepth(int i) {
+        return nodeSpecs[checkNode(i)] & 0xFF;
     }
 
     /** New node {@code i}. */
@@ -58,9 +88,45 @@ public final class TreeUpdateBatch {
         return i;
     }
 
-    /** The stale-node index entries, all with {@code staleSinceVersion == version()}. */
+    /** The stale-node index entries, all with {@code staleSinceVersion == version()} (made on first call). */
     public List<StaleNodeIndex> staleNodeIndices() {
-        return Collections.unmodifiableList(stale);
+        if (staleList == null) {
+            List<StaleNodeIndex> out = new ArrayList<>(staleCount);
+            for (int i = 0; i < staleCount; i++) {
+                out.add(new StaleNodeIndex(version, staleKey(i)));
+            }
+            staleList = Collections.unmodifiableList(out);
+        }
+        return staleList;
+    }
+
+    /** Number of stale-node index entries. */
+    public int staleCount() {
+        return staleCount;
+    }
+
+    /** The version of the node stale entry {@code i} names (no key made). */
+    public long staleVersion(int i) {
+        checkStale(i);
+        return staleVersions[i];
+    }
+
+    /** The number of nibbles in the path of the node stale entry {@code i} names (0: a root). */
+    public int staleDepth(int i) {
+        checkStale(i);
+        return staleSpecs[i] & 0xFF;
+    }
+
+    /** The key of the node stale entry {@code i} names (made on each call). */
+    public NodeKey staleKey(int i) {
+        checkStale(i);
+        return new NodeKey(staleVersions[i], path(stalePaths[i], staleSpecs[i]));
+    }
+
+    private void checkStale(int i) {
+        if (i < 0 || i >= staleCount) {
+            throw new IndexOutOfBoundsException("stale entry " + i + " of " + staleCount);
+        }
     }
 
     /** Number of value writes. */
@@ -85,28 +151,52 @@ public final class TreeUpdateBatch {
 
     /** Counts of new and stale nodes. */
     public NodeStats stats() {
-        return new NodeStats(nodeCount, newLeaves, stale.size(), staleLeaves);
+        return new NodeStats(nodeCount, newLeaves, staleCount, staleLeaves);
     }
 
     KeyHash[] valueKeysRef() {
         return valueKeys;
     }
 
-    void addNode(NodeKey key, Node node) {
+    /** A new node at the path {@code pathKey} and {@code spec} (see {@link #spec}) give. */
+    void addNode(KeyHash pathKey, int spec, Node node) {
         if (nodeCount == nodes.length) {
             nodes = Arrays.copyOf(nodes, nodeCount * 2);
-            nodeKeys = Arrays.copyOf(nodeKeys, nodeCount * 2);
+            nodePaths = Arrays.copyOf(nodePaths, nodeCount * 2);
+            nodeSpecs = Arrays.copyOf(nodeSpecs, nodeCount * 2);
         }
-        nodeKeys[nodeCount] = key;
         nodes[nodeCount] = node;
+        nodePaths[nodeCount] = pathKey;
+        nodeSpecs[nodeCount] = spec;
         nodeCount++;
         if (node instanceof LeafNode) {
             newLeaves++;
         }
     }
 
-    void addStale(NodeKey key, boolean leaf) {
-        stale.add(new StaleNodeIndex(version, key));
+    /** Appends {@code other}'s nodes and stale entries (a part of this version computed on another thread). */
+    void addAll(TreeUpdateBatch other) {
+        for (int i = 0; i < other.nodeCount; i++) {
+            addNode(other.nodePaths[i], other.nodeSpecs[i], other.nodes[i]);
+        }
+        for (int i = 0; i < other.staleCount; i++) {
+            addStale(other.staleVersions[i], other.stalePaths[i], other.staleSpecs[i], false);
+        }
+        staleLeaves += other.staleLeaves;
+    }
+
+    /** A stale entry for the node of {@code nodeVersion} at the path {@code pathKey} and {@code spec} give. */
+    void addStale(long nodeVersion, KeyHash pathKey, int spec, boolean leaf) {
+        if (staleCount == staleVersions.length) {
+            staleVersions = Arrays.copyOf(staleVersions, staleCount * 2);
+            stalePaths = Arrays.copyOf(stalePaths, staleCount * 2);
+            staleSpecs = Arrays.copyOf(staleSpecs, staleCount * 2);
+        }
+        staleVersions[staleCount] = nodeVersion;
+        stalePaths[staleCount] = pathKey;
+        staleSpecs[staleCount] = spec;
+        staleCount++;
+        staleList = null;
         if (leaf) {
             staleLeaves++;
         }

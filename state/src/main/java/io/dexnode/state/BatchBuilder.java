@@ -4,7 +4,6 @@ import io.dexnode.jmt.KeyHash;
 import io.dexnode.jmt.Node;
 import io.dexnode.jmt.NodeCodec;
 import io.dexnode.jmt.NodeKey;
-import io.dexnode.jmt.StaleNodeIndex;
 import java.util.Arrays;
 import java.util.List;
 import org.rocksdb.WriteBatch;
@@ -110,12 +109,12 @@ final class BatchBuilder {
 
     /**
      * One stale-index record written in place: value = varint count ‖ (varint length ‖ node key)*,
-     * as {@link RecordCodec#encodeNodeKeys} encodes it.
+     * as {@link RecordCodec#decodeKeys} reads it.
      */
-    void putStale(int cf, byte[] key, List<StaleNodeIndex> stale) {
-        int valueLength = RecordCodec.varintLength(stale.size());
-        for (StaleNodeIndex s : stale) {
-            int n = s.nodeKey().encodedLength();
+    void putNodeKeys(int cf, byte[] key, List<NodeKey> nodeKeys) {
+        int valueLength = RecordCodec.varintLength(nodeKeys.size());
+        for (NodeKey k : nodeKeys) {
+            int n = k.encodedLength();
             valueLength += RecordCodec.varintLength(n) + n;
         }
         ensure(1 + 5 + 5 + key.length + 5 + valueLength);
@@ -123,12 +122,33 @@ final class BatchBuilder {
         size = RecordCodec.putVarint(buf, size, cf);
         bytes(key);
         size = RecordCodec.putVarint(buf, size, valueLength);
-        size = RecordCodec.putVarint(buf, size, stale.size());
-        for (StaleNodeIndex s : stale) {
-            int n = s.nodeKey().encodedLength();
+        size = RecordCodec.putVarint(buf, size, nodeKeys.size());
+        for (NodeKey k : nodeKeys) {
+            int n = k.encodedLength();
             size = RecordCodec.putVarint(buf, size, n);
-            s.nodeKey().encodeInto(buf, size);
+            k.encodeInto(buf, size);
             size += n;
+        }
+        count++;
+    }
+
+    /** One change log record written in place, as {@link RecordCodec#encodeChanges} encodes it. */
+    void putChanges(int cf, byte[] key, byte[][] keys, byte[][] values) {
+        int valueLength = RecordCodec.changesLength(keys, values);
+        ensure(1 + 5 + 5 + key.length + 5 + valueLength);
+        buf[size++] = TYPE_CF_VALUE;
+        size = RecordCodec.putVarint(buf, size, cf);
+        bytes(key);
+        size = RecordCodec.putVarint(buf, size, valueLength);
+        size = RecordCodec.putVarint(buf, size, keys.length);
+        for (int i = 0; i < keys.length; i++) {
+            bytes(keys[i]);
+            byte[] v = values[i];
+            size = RecordCodec.putVarint(buf, size, v == null ? 0 : v.length + 1);
+            if (v != null) {
+                System.arraycopy(v, 0, buf, size, v.length);
+                size += v.length;
+            }
         }
         count++;
     }

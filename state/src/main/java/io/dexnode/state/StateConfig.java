@@ -14,8 +14,10 @@ package io.dexnode.state;
  *                         has about N/3). Every commit reads the path to each updated key; with the
  *                         whole tree cached, commits read nothing from disk. Size it to the number of
  *                         keys for the best commit rate; 0 turns caching off.
+ * @param treePersistence when the tree's nodes are written (in the background); see {@link TreePersistence}
  */
-public record StateConfig(boolean fsync, long blockCacheBytes, PruningConfig pruning, int nodeCacheEntries) {
+public record StateConfig(boolean fsync, long blockCacheBytes, PruningConfig pruning, int nodeCacheEntries,
+                          TreePersistence treePersistence) {
     /** Default block cache: 256 MiB. */
     public static final long DEFAULT_BLOCK_CACHE_BYTES = 256L << 20;
     /**
@@ -37,26 +39,39 @@ public record StateConfig(boolean fsync, long blockCacheBytes, PruningConfig pru
         if (nodeCacheEntries < 0) {
             throw new IllegalArgumentException("nodeCacheEntries must be >= 0, got " + nodeCacheEntries);
         }
+        if (treePersistence == null) {
+            throw new IllegalArgumentException("a state config needs a tree persistence setting");
+        }
     }
 
-    /** fsync on, 256 MiB block cache, keep all versions, the default node cache. */
+    /** The four settings of the first design, with the default {@link TreePersistence}. */
+    public StateConfig(boolean fsync, long blockCacheBytes, PruningConfig pruning, int nodeCacheEntries) {
+        this(fsync, blockCacheBytes, pruning, nodeCacheEntries, TreePersistence.defaults());
+    }
+
+    /** fsync on, 256 MiB block cache, keep all versions, the default node cache and tree persistence. */
     public static StateConfig defaults() {
-        return new StateConfig(true, DEFAULT_BLOCK_CACHE_BYTES, PruningConfig.keepAll(), DEFAULT_NODE_CACHE_ENTRIES);
+        return new StateConfig(true, DEFAULT_BLOCK_CACHE_BYTES, PruningConfig.keepAll(), DEFAULT_NODE_CACHE_ENTRIES,
+                TreePersistence.defaults());
     }
 
     public StateConfig withFsync(boolean f) {
-        return new StateConfig(f, blockCacheBytes, pruning, nodeCacheEntries);
+        return new StateConfig(f, blockCacheBytes, pruning, nodeCacheEntries, treePersistence);
     }
 
     public StateConfig withPruning(PruningConfig p) {
-        return new StateConfig(fsync, blockCacheBytes, p, nodeCacheEntries);
+        return new StateConfig(fsync, blockCacheBytes, p, nodeCacheEntries, treePersistence);
     }
 
     public StateConfig withBlockCacheBytes(long bytes) {
-        return new StateConfig(fsync, bytes, pruning, nodeCacheEntries);
+        return new StateConfig(fsync, bytes, pruning, nodeCacheEntries, treePersistence);
     }
 
     public StateConfig withNodeCacheEntries(int entries) {
-        return new StateConfig(fsync, blockCacheBytes, pruning, entries);
+        return new StateConfig(fsync, blockCacheBytes, pruning, entries, treePersistence);
+    }
+
+    public StateConfig withTreePersistence(TreePersistence t) {
+        return new StateConfig(fsync, blockCacheBytes, pruning, nodeCacheEntries, t);
     }
 }

@@ -28,17 +28,42 @@ final class TreeCommit {
     private TreeCommit() {}
 
     /**
-     * What one version writes.
+     * What one version writes: its root and the tree's batch, whose stale entries are read through
+     * this record (after a gap, the entry the tree files for the phantom root of version - 1 is
+     * filed for the real previous root instead, or dropped when there was none).
      *
      * @param root the new root
-     * @param batch the tree's nodes and values (its stale list is superseded by {@code stale})
-     * @param stale the stale-node index entries to write
+     * @param batch the tree's new nodes and stale entries
      * @param keys the raw keys written, in byte order
      * @param keyHashes their key hashes, same order
      * @param values their values (null = delete), same order
+     * @param gapStale after a gap, the corrected stale entries' node keys; null otherwise
      */
-    record Prepared(byte[] root, TreeUpdateBatch batch, List<StaleNodeIndex> stale,
-                    byte[][] keys, KeyHash[] keyHashes, byte[][] values) {}
+    record Prepared(byte[] root, TreeUpdateBatch batch, byte[][] keys, KeyHash[] keyHashes, byte[][] values,
+                    List<NodeKey> gapStale) {
+        int staleCount() {
+            return gapStale != null ? gapStale.size() : batch.staleCount();
+        }
+
+        /** The version of the node stale entry {@code i} names (no key made). */
+        long staleVersion(int i) {
+            return gapStale != null ? gapStale.get(i).version() : batch.staleVersion(i);
+        }
+
+        /** The key of the node stale entry {@code i} names. */
+        NodeKey staleKey(int i) {
+            return gapStale != null ? gapStale.get(i) : batch.staleKey(i);
+        }
+
+        /** The stale entries as index records (made on each call). */
+        List<StaleNodeIndex> stale() {
+            List<StaleNodeIndex> out = new ArrayList<>(staleCount());
+            for (int i = 0; i < staleCount(); i++) {
+                out.add(new StaleNodeIndex(batch.version(), staleKey(i)));
+            }
+            return out;
+        }
+    }
 
     /**
      * A write set with its key hashes, in raw-key order.
@@ -55,19 +80,11 @@ final class TreeCommit {
             return sorted;
         }
 
-        /** Indexes of the writes in key-hash order. */
-        int[] hashOrder() {
-            Integer[] order = new Integer[keys.length];
-            for (int i = 0; i < order.length; i++) {
-                order[i] = i;
-            }
-            java.util.Arrays.sort(order, (a, b) -> keyHashes[a].compareTo(keyHashes[b]));
-            int[] out = new int[order.length];
-            for (int i = 0; i < out.length; i++) {
-                out[i] = order[i];
-            }
-            return out;
-        }
+    }
+
+    /** Indexes of {@code keyHashes} in key-hash order. */
+    static int[] hashOrder(KeyHash[] keyHashes) {
+        return KeyHash.sortOrder(keyHashes);
     }
 
     /** Hashes every key of {@code writes}. */
@@ -86,13 +103,25 @@ final class TreeCommit {
         return new Hashed(keys, hashes, values);
     }
 
-    /** Computes version {@code version} over {@code reader}, whose latest committed version is {@code latest}. */
-    static Prepared prepare(TreeReader reader, long latest, long version, WriteSet writes) {
-        return prepare(reader, latest, version, hash(writes));
+    /** Hashes writes given as sorted raw keys and their values (null = delete), as a change log holds them. */
+    static Hashed hash(byte[][] keys, byte[][] values) {
+        KeyHash[] hashes = new KeyHash[keys.length];
+        for (int i = 0; i < keys.length; i++) {
+            hashes[i] = KeyHash.of(keys[i]);
+        }
+        return new Hashed(keys, hashes, values);
     }
 
-    /** As {@link #prepare(TreeReader, long, long, WriteSet)}, with the keys already hashed. */
-    static Prepared prepare(TreeReader reader, long latest, long version, Hashed h) {
+    /** Computes version {@code version} over {@code reader}, whose latest committed version is {@code latest}. */
+    static Prepared prepare(TreeReader reader, long latest, long version, WriteSet writes) {
+        return prepare(reader, latest, version, hash(writes), null);
+    }
+
+    /**
+     * As {@link #prepare(TreeReader, long, long, WriteSet)}, with the keys already hashed and, for a
+     * reader whose nodes stay resident, a helper thread for large batches (null: none).
+     */
+    static Prepared prepare(TreeReader reader, long latest, long version, Hashed h, java.util.concurrent.Executor helper) {
         byte[][] keys = h.keys();
         KeyHash[] hashes = h.keyHashes();
         byte[][] values = h.values();
@@ -103,87 +132,27 @@ final class TreeCommit {
         TreeReader bridged = version - 1 == latest ? reader : new GapBridge(reader, latest, version);
         TreeUpdateResult result;
         try {
-            result = new JellyfishMerkleTree(bridged).putValueSet(version, updates);
+            result = new JellyfishMerkleTree(bridged).putValueSet(version, updates, helper);
         } catch (JmtException e) {
             throw new StateException("cannot compute version " + version + ": " + e.getMessage(), e);
         }
         TreeUpdateBatch batch = result.batch();
-        List<StaleNodeIndex> stale = batch.staleNodeIndices();
+        List<NodeKey> gapStale = null;
         if (version - 1 != latest) {
             NodeKey phantom = NodeKey.root(version - 1);
-            List<StaleNodeIndex> fixed = new ArrayList<>(stale.size());
-            for (StaleNodeIndex s : stale) {
-                if (s.nodeKey().equals(phantom)) {
+            gapStale = new ArrayList<>(batch.staleCount());
+            for (int i = 0; i < batch.staleCount(); i++) {
+                NodeKey s = batch.staleKey(i);
+                if (s.equals(phantom)) {
                     if (latest != StateStore.NO_VERSION) {
-                        fixed.add(new StaleNodeIndex(version, NodeKey.root(latest)));
+                        gapStale.add(NodeKey.root(latest));
                     }
                 } else {
-                    fixed.add(s);
-                }
-            }
-            stale = fixed;
-        }
-        return new Prepared(result.rootHash(), batch, stale, keys, hashes, values);
-    }
-
-    /**
-     * The indexes of {@code batch}'s nodes in the byte order of their encoded keys (version, then
-     * nibble count, then nibbles), so that they go into RocksDB's memtable as a sorted run.
-     *
-     * <p>The tree writes every node of a batch at the batch's version and emits them children
-     * first, so within one depth they already come in path order: a stable counting sort by depth
-     * is enough. Should a batch ever break that (checked), the misordered depth is sorted outright.
-     */
-    static int[] nodeOrder(TreeUpdateBatch batch) {
-        int n = batch.nodeCount();
-        int[] counts = new int[KeyHash.NIBBLES + 2];
-        for (int i = 0; i < n; i++) {
-            NodeKey key = batch.nodeKey(i);
-            if (key.version() != batch.version()) {
-                return sortedOrder(batch, 0, n, identity(n));
-            }
-            counts[key.path().length() + 1]++;
-        }
-        for (int d = 1; d < counts.length; d++) {
-            counts[d] += counts[d - 1];
-        }
-        int[] starts = counts.clone();
-        int[] order = new int[n];
-        for (int i = 0; i < n; i++) {
-            order[counts[batch.nodeKey(i).path().length()]++] = i;
-        }
-        for (int d = 0; d + 1 < starts.length; d++) {
-            int from = starts[d];
-            int to = starts[d + 1];
-            for (int i = from + 1; i < to; i++) {
-                if (batch.nodeKey(order[i - 1]).compareTo(batch.nodeKey(order[i])) >= 0) {
-                    sortedOrder(batch, from, to, order);
-                    break;
+                    gapStale.add(s);
                 }
             }
         }
-        return order;
-    }
-
-    private static int[] identity(int n) {
-        int[] out = new int[n];
-        for (int i = 0; i < n; i++) {
-            out[i] = i;
-        }
-        return out;
-    }
-
-    /** Sorts {@code order[from, to)} by node key; returns {@code order}. */
-    private static int[] sortedOrder(TreeUpdateBatch batch, int from, int to, int[] order) {
-        Integer[] boxed = new Integer[to - from];
-        for (int i = 0; i < boxed.length; i++) {
-            boxed[i] = order[from + i];
-        }
-        java.util.Arrays.sort(boxed, (a, b) -> batch.nodeKey(a).compareTo(batch.nodeKey(b)));
-        for (int i = 0; i < boxed.length; i++) {
-            order[from + i] = boxed[i];
-        }
-        return order;
+        return new Prepared(result.rootHash(), batch, keys, hashes, values, gapStale);
     }
 
     /** Presents the latest root as the root of version - 1. */

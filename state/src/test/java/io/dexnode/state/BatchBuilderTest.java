@@ -75,7 +75,7 @@ class BatchBuilderTest {
             theirs.put(versions, RecordCodec.versionKey(kh, 77), RecordCodec.versionValue(rawKey, value));
             // In-place node and stale-index records equal the records built from their encodings.
             ColumnFamilyHandle nodes = handles.get(1);
-            List<io.dexnode.jmt.StaleNodeIndex> stale = new ArrayList<>();
+            List<io.dexnode.jmt.NodeKey> stale = new ArrayList<>();
             for (int i = 0; i < 20; i++) {
                 byte[] hash = new byte[32];
                 r.nextBytes(hash);
@@ -87,11 +87,31 @@ class BatchBuilderTest {
                 io.dexnode.jmt.Node node = new io.dexnode.jmt.LeafNode(nodeHash, valueHash);
                 ours.putNode(nodes.getID(), nodeKey, node);
                 theirs.put(nodes, nodeKey.encode(), io.dexnode.jmt.NodeCodec.encode(node));
-                stale.add(new io.dexnode.jmt.StaleNodeIndex(78, nodeKey));
+                stale.add(nodeKey);
             }
             ColumnFamilyHandle staleCf = handles.get(2);
-            ours.putStale(staleCf.getID(), Versions.longBE(78), stale);
-            theirs.put(staleCf, Versions.longBE(78), RecordCodec.encodeNodeKeys(stale));
+            ours.putNodeKeys(staleCf.getID(), Versions.longBE(78), stale);
+            theirs.put(staleCf, Versions.longBE(78), RecordCodec.encodeKeys(stale.stream().map(io.dexnode.jmt.NodeKey::encode)
+                    .toArray(byte[][]::new)));
+            // The in-place change log equals the record built from its parts, and decodes back to them.
+            ColumnFamilyHandle changes = handles.get(5);
+            byte[][] changedKeys = new byte[1 + r.nextInt(30)][];
+            byte[][] changedValues = new byte[changedKeys.length][];
+            for (int i = 0; i < changedKeys.length; i++) {
+                changedKeys[i] = new byte[1 + r.nextInt(200)];
+                r.nextBytes(changedKeys[i]);
+                changedValues[i] = r.nextInt(4) == 0 ? null : new byte[1 + r.nextInt(300)];
+                if (changedValues[i] != null) {
+                    r.nextBytes(changedValues[i]);
+                }
+            }
+            ours.putChanges(changes.getID(), Versions.longBE(79), changedKeys, changedValues);
+            byte[] changeLog = RecordCodec.encodeChanges(changedKeys, changedValues);
+            theirs.put(changes, Versions.longBE(79), changeLog);
+            RecordCodec.Changes decoded = RecordCodec.decodeChanges(changeLog);
+            assertThat(decoded.keys()).isDeepEqualTo(changedKeys);
+            assertThat(decoded.values()).isDeepEqualTo(changedValues);
+            assertThat(RecordCodec.decodeChangedKeys(changeLog)).containsExactly(changedKeys);
             assertThat(ours.count()).isEqualTo(theirs.count());
             assertThat(ours.toBytes()).isEqualTo(theirs.data());
             try (WriteBatch rebuilt = ours.toWriteBatch()) {

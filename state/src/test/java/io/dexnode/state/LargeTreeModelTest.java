@@ -48,7 +48,7 @@ class LargeTreeModelTest {
     void storesAgreeWithTheHistoryModelOnALargeTree(long seed, int budget, PruningConfig pruning) {
         SplittableRandom r = new SplittableRandom(seed);
         StateConfig cfg = StateConfig.defaults().withFsync(false).withBlockCacheBytes(8 << 20)
-                .withPruning(pruning).withNodeCacheEntries(budget);
+                .withPruning(pruning).withNodeCacheEntries(budget).withTreePersistence(Persistences.of(seed + budget));
         Path dir = tmp.resolve("db");
         ReferenceHistory ref = new ReferenceHistory();
         StateManager sm = StateManager.open(dir, cfg);

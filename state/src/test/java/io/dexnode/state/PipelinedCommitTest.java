@@ -37,9 +37,10 @@ class PipelinedCommitTest {
         Path dir = tmp.resolve("s");
         List<PendingCommit> pending = new ArrayList<>();
         int versions = 120;
-        try (StateManager sm = StateManager.open(dir, CFG)) {
+        TestSeams seams = new TestSeams();
+        try (StateManager sm = StateManager.open(dir, CFG, seams)) {
             // slow writes: every commit is prepared while earlier ones are still being written
-            sm.delayWritesForTest(seed == 1 ? 20 : 0);
+            seams.delayWrites(seed == 1 ? 20 : 0);
             for (int v = 0; v < versions; v++) {
                 WriteSet ws = new WriteSet();
                 int n = 1 + rnd.nextInt(40);
@@ -92,8 +93,9 @@ class PipelinedCommitTest {
         // must wait for that write (it once read them before they were there: "missing node").
         InMemoryStateStore model = new InMemoryStateStore();
         Path dir = tmp.resolve("s");
-        try (StateManager sm = StateManager.open(dir, CFG)) {
-            sm.delayWritesForTest(150);
+        TestSeams seams = new TestSeams();
+        try (StateManager sm = StateManager.open(dir, CFG, seams)) {
+            seams.delayWrites(150);
             for (int v = 0; v < 6; v++) {
                 WriteSet ws = new WriteSet();
                 for (int i = 0; i < 50; i++) {
@@ -112,11 +114,12 @@ class PipelinedCommitTest {
     void aFailedPipelinedWriteFailsItsCommitEveryLaterOneAndTheStore() {
         Path dir = tmp.resolve("s");
         byte[] root;
-        try (StateManager sm = StateManager.open(dir, CFG)) {
+        TestSeams seams = new TestSeams();
+        try (StateManager sm = StateManager.open(dir, CFG, seams)) {
             WriteSet first = new WriteSet();
             first.put(b("a"), b("1"));
             root = sm.commit(0, first, null);
-            sm.injectWriteFailure("No space left on device");
+            seams.failNextWrite("No space left on device");
             WriteSet second = new WriteSet();
             second.put(b("a"), b("2"));
             PendingCommit failed = sm.commitPipelined(1, second, null);
@@ -146,13 +149,14 @@ class PipelinedCommitTest {
 
     @Test
     void aDurableReadWaitsForTheCommitInFlightWhileThePlainReadSeesItAtOnce() throws Exception {
-        try (StateManager sm = StateManager.open(tmp.resolve("s"), CFG)) {
+        TestSeams seams = new TestSeams();
+        try (StateManager sm = StateManager.open(tmp.resolve("s"), CFG, seams)) {
             WriteSet first = new WriteSet();
             first.put(b("k"), b("v0"));
             sm.commit(0, first, null);
             // The write is held, not delayed: it stays in flight however slowly this test runs.
             CountDownLatch release = new CountDownLatch(1);
-            sm.holdWritesForTest(release);
+            seams.holdWrites(release);
             try {
                 WriteSet second = new WriteSet();
                 second.put(b("k"), b("v1"));

@@ -45,11 +45,12 @@ class PipelinedGapCommitTest {
         Path dir = tmp.resolve("s");
         InMemoryStateStore model = new InMemoryStateStore();
         CountDownLatch release = new CountDownLatch(1);
-        try (StateManager sm = StateManager.open(dir, CFG)) {
+        TestSeams seams = new TestSeams();
+        try (StateManager sm = StateManager.open(dir, CFG, seams)) {
             for (long v : synced) {
                 assertThat(sm.commit(v, writes((int) v), null)).isEqualTo(model.commit(v, writes((int) v), null));
             }
-            sm.holdWritesForTest(release);
+            seams.holdWrites(release);
             try {
                 for (long v : held) {
                     assertThat(sm.commitPipelined(v, writes((int) v), null).root())

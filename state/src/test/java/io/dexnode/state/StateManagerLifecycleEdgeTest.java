@@ -135,8 +135,9 @@ class StateManagerLifecycleEdgeTest {
         StateConfig cfg = CFG.withPruning(PruningConfig.keepLast(2));
         List<PendingCommit> pending = new ArrayList<>();
         byte[] last;
-        try (StateManager sm = StateManager.open(dir, cfg)) {
-            sm.delayWritesForTest(100);
+        TestSeams seams = new TestSeams();
+        try (StateManager sm = StateManager.open(dir, cfg, seams)) {
+            seams.delayWrites(100);
             for (long v = 0; v < 4; v++) {
                 WriteSet ws = new WriteSet();
                 ws.put(b("k" + v), b("v" + v));

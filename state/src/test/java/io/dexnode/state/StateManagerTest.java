@@ -163,9 +163,10 @@ class StateManagerTest {
     void failedWriteLeavesTheStoreRefusingEverything() {
         Path dir = tmp.resolve("s");
         byte[] root;
-        try (StateManager sm = StateManager.open(dir, CFG)) {
+        TestSeams seams = new TestSeams();
+        try (StateManager sm = StateManager.open(dir, CFG, seams)) {
             root = sm.commit(0, puts("a", "1"), null);
-            sm.injectWriteFailure("No space left on device");
+            seams.failNextWrite("No space left on device");
             assertThatThrownBy(() -> sm.commit(1, puts("a", "2"), null)).isInstanceOf(StateException.class)
                     .hasMessageContaining("No space left on device");
             assertThatThrownBy(sm::latestVersion).isInstanceOf(StateException.class).hasMessageContaining("refuses further use");
@@ -234,7 +235,8 @@ class StateManagerTest {
 
     @Test
     void keepLastOneKeepsOnlyTheLatestVersion() {
-        try (StateManager sm = StateManager.open(tmp.resolve("s"), CFG.withPruning(PruningConfig.keepLast(1)))) {
+        StateConfig everyVersion = CFG.withPruning(PruningConfig.keepLast(1)).withTreePersistence(TreePersistence.everyVersion());
+        try (StateManager sm = StateManager.open(tmp.resolve("s"), everyVersion)) {
             for (long v = 0; v < 10; v++) {
                 sm.commit(v, puts("k", "v" + v), null);
             }

@@ -56,7 +56,8 @@ class StateStoreRandomizedTest {
     void everyRetainedVersionMatchesTheReferenceModel(long seed, PruningConfig pruning) {
         SplittableRandom r = new SplittableRandom(seed);
         StateConfig cfg = StateConfig.defaults().withFsync(false).withPruning(pruning)
-                .withBlockCacheBytes(8 << 20).withNodeCacheEntries(NODE_BUDGETS[(int) (seed % NODE_BUDGETS.length)]);
+                .withBlockCacheBytes(8 << 20).withNodeCacheEntries(NODE_BUDGETS[(int) (seed % NODE_BUDGETS.length)])
+                .withTreePersistence(Persistences.of(seed + pruning.keepLast()));
         Path dir = tmp.resolve("db");
         ReferenceHistory ref = new ReferenceHistory();
         StateManager sm = StateManager.open(dir, cfg);
@@ -198,24 +199,47 @@ class StateStoreRandomizedTest {
         }
     }
 
-    /** After pruning: exactly the nodes the retained trees reach, and exactly the value entries they can see. */
+    /**
+     * After pruning: exactly the nodes the retained persisted trees reach (the newest persisted
+     * tree at or below the horizon and every later one; all of them when everything is kept),
+     * exactly the value-history entries the retained versions can see (the history reaches the
+     * newest persisted tree), and the change logs from the base tree on.
+     */
     static void checkPrunedExactly(StateManager sm, ReferenceHistory ref, PruningConfig pruning) {
         long latest = ref.latest();
         long horizon = Math.max(ref.states.firstKey(), pruning.horizon(latest));
-        TreeSet<Long> trees = new TreeSet<>(ref.states.tailMap(horizon, true).keySet());
-        trees.add(ref.states.floorKey(horizon));
+        List<Long> persisted = sm.persistedTreeVersions();
+        long newest = persisted.isEmpty() ? StateStore.NO_VERSION : persisted.get(persisted.size() - 1);
+        long base = StateStore.NO_VERSION;
+        for (long p : persisted) {
+            if (p <= horizon) {
+                base = p;
+            }
+        }
+        TreeSet<Long> trees = new TreeSet<>();
+        for (long p : persisted) {
+            if (pruning.mode() == PruningMode.KEEP_ALL || p >= base) {
+                trees.add(p);
+            }
+        }
+        if (pruning.mode() == PruningMode.KEEP_LAST) {
+            assertThat(persisted).as("persisted trees below the base are forgotten").containsExactlyElementsOf(trees);
+        }
         TreeSet<NodeKey> reachable = new TreeSet<>();
         ArrayDeque<NodeKey> todo = new ArrayDeque<>();
         for (long v : trees) {
+            assertThat(ref.roots).as("persisted tree %d is a committed version", v).containsKey(v);
             todo.add(NodeKey.root(v));
         }
+        java.util.Set<NodeKey> stored = new java.util.HashSet<>(sm.storedNodeKeys());
         while (!todo.isEmpty()) {
             NodeKey k = todo.poll();
             if (!reachable.add(k)) {
                 continue;
             }
+            assertThat(stored.contains(k)).as("node %s of a persisted tree is on disk", k).isTrue();
             Node n = sm.loadNode(k);
-            assertThat(n).as("node %s of a retained version", k).isNotNull();
+            assertThat(n).as("node %s of a persisted tree", k).isNotNull();
             if (n instanceof InternalNode in) {
                 for (int c = 0; c < 16; c++) {
                     if (in.hasChild(c)) {
@@ -225,28 +249,31 @@ class StateStoreRandomizedTest {
                 }
             }
         }
-        if (pruning.mode() == PruningMode.KEEP_ALL) {
-            assertThat(sm.storedNodeKeys()).containsAll(reachable);
-            return;
-        }
         assertThat(sm.storedNodeKeys()).as("stored nodes").containsExactlyElementsOf(reachable);
+        long historyHorizon = pruning.mode() == PruningMode.KEEP_ALL ? StateStore.NO_VERSION : Math.min(horizon, newest);
         long entries = 0;
         TreeMap<String, TreeMap<Long, Boolean>> perKey = new TreeMap<>();
-        for (Map.Entry<Long, TreeSet<byte[]>> e : ref.written.entrySet()) {
+        for (Map.Entry<Long, TreeSet<byte[]>> e : ref.written.headMap(newest, true).entrySet()) {
             for (byte[] k : e.getValue()) {
                 perKey.computeIfAbsent(HEX.formatHex(k), x -> new TreeMap<>())
                         .put(e.getKey(), ref.states.get(e.getKey()).containsKey(k));
             }
         }
         for (TreeMap<Long, Boolean> writes : perKey.values()) {
-            entries += writes.tailMap(horizon, false).size();
-            Map.Entry<Long, Boolean> visible = writes.floorEntry(horizon);
+            entries += writes.tailMap(historyHorizon, false).size();
+            Map.Entry<Long, Boolean> visible = writes.floorEntry(historyHorizon);
             if (visible != null && visible.getValue()) {
                 entries++;
             }
         }
-        assertThat(sm.countRecords("versions")).as("per-version value entries").isEqualTo(entries);
-        long changeRecords = ref.written.tailMap(horizon, true).values().stream().filter(x -> !x.isEmpty()).count();
+        // Entries above the newest persisted tree are those a persist cut short by a crash wrote:
+        // the same records the next persist writes, of committed versions.
+        List<Long> history = sm.historyEntryVersions();
+        assertThat(history.stream().filter(v -> v <= newest).count()).as("value history entries").isEqualTo(entries);
+        assertThat(history.stream().filter(v -> v > newest)).as("entries of later versions")
+                .allMatch(v -> v <= latest && !ref.written.get(v).isEmpty());
+        long changesFrom = pruning.mode() == PruningMode.KEEP_ALL ? 0 : Math.min(horizon, base + 1);
+        long changeRecords = ref.written.tailMap(changesFrom, true).values().stream().filter(x -> !x.isEmpty()).count();
         assertThat(sm.countRecords("changes")).as("change records").isEqualTo(changeRecords);
     }
 

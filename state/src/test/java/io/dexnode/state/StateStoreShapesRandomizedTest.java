@@ -76,13 +76,14 @@ class StateStoreShapesRandomizedTest {
     private List<byte[]> keys;
     private int checkpoints;
 
-    record Shape(long seed, PruningConfig pruning, int nodeBudget, boolean pipelined, int writeDelayMillis) {
+    record Shape(long seed, PruningConfig pruning, int nodeBudget, boolean pipelined, int writeDelayMillis,
+                 TreePersistence persistence) {
         static Shape of(long seed) {
             SplittableRandom r = new SplittableRandom(seed * 31 + 7);
             PruningConfig[] prunings = {PruningConfig.keepAll(), PruningConfig.keepLast(1), PruningConfig.keepLast(2),
                 PruningConfig.keepLast(3 + r.nextInt(6))};
             return new Shape(seed, prunings[(int) (seed % 4)], NODE_BUDGETS[r.nextInt(NODE_BUDGETS.length)],
-                    r.nextBoolean(), r.nextInt(4) == 0 ? 3 : 0);
+                    r.nextBoolean(), r.nextInt(4) == 0 ? 3 : 0, Persistences.of(seed));
         }
 
         @Override
@@ -112,7 +113,8 @@ class StateStoreShapesRandomizedTest {
         this.shape = shape;
         r = new SplittableRandom(shape.seed());
         cfg = StateConfig.defaults().withFsync(false).withPruning(shape.pruning())
-                .withBlockCacheBytes(4 << 20).withNodeCacheEntries(shape.nodeBudget());
+                .withBlockCacheBytes(4 << 20).withNodeCacheEntries(shape.nodeBudget())
+                .withTreePersistence(shape.persistence());
         List<byte[]> shuffled = new ArrayList<>(POOL);
         int size = 2 + r.nextInt(POOL.size() - 1);
         Collections.shuffle(shuffled, new Random(shape.seed()));
@@ -153,8 +155,9 @@ class StateStoreShapesRandomizedTest {
     }
 
     private StateManager open(Path dir) {
-        StateManager s = StateManager.open(dir, cfg);
-        s.delayWritesForTest(shape.writeDelayMillis());
+        TestSeams seams = new TestSeams();
+        StateManager s = StateManager.open(dir, cfg, seams);
+        seams.delayWrites(shape.writeDelayMillis());
         return s;
     }
 

@@ -26,7 +26,7 @@ import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * Leaf updates per second of the Jellyfish Merkle Tree: batches of 1,000 and 10,000 updates into
- * a tree of 1,000,000 keys held in memory, one thread.
+ * a tree of 1,000,000 keys held in memory, on one thread or with a helper thread.
  *
  * <p>An invocation is one version: {@code putValueSet} plus writing its batch into the
  * {@link InMemoryTreeStore}; the score is updates/s ({@code @OperationsPerInvocation} = batch
@@ -58,6 +58,15 @@ public class JmtUpdateBenchmark {
         @Param({"linked", "indexed"})
         public String store;
 
+        /**
+         * Threads per batch: 1, or 2 (a helper thread hashes half the values and rebuilds half of
+         * the root's subtrees; linked store only, the indexed one stays on one thread).
+         */
+        @Param({"1", "2"})
+        public int threads;
+
+        java.util.concurrent.ExecutorService helper;
+
         InMemoryTreeStore treeStore;
         JellyfishMerkleTree tree;
         long version;
@@ -71,6 +80,11 @@ public class JmtUpdateBenchmark {
 
         @Setup(Level.Trial)
         public void buildTree() {
+            helper = threads > 1 ? java.util.concurrent.Executors.newSingleThreadExecutor(r -> {
+                Thread t = new Thread(r, "jmt-helper");
+                t.setDaemon(true);
+                return t;
+            }) : null;
             rnd = new SplittableRandom(20240601L);
             treeStore = new InMemoryTreeStore("linked".equals(store));
             tree = new JellyfishMerkleTree(treeStore);
@@ -113,9 +127,16 @@ public class JmtUpdateBenchmark {
             treeStore.prune(version);
         }
 
+        @TearDown(Level.Trial)
+        public void stopHelper() {
+            if (helper != null) {
+                helper.shutdownNow();
+            }
+        }
+
         /** Applies the prepared batch as the next version and writes it. */
         final void applyBatch() {
-            TreeUpdateResult r = tree.putValueSet(++version, next);
+            TreeUpdateResult r = tree.putValueSet(++version, next, helper);
             treeStore.write(r.batch());
         }
 

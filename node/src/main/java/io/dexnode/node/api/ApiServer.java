@@ -554,7 +554,17 @@ public final class ApiServer implements AutoCloseable {
             json(ctx, 404, JsonViews.error("unknown_block", "no state is committed yet"));
             return;
         }
-        StateProof p = store.getWithProof(key, height);
+        StateProof p;
+        try {
+            p = store.getWithProof(key, height);
+        } catch (io.dexnode.state.StateException e) {
+            // Pruned between the check above and the proof: the same answer as a pruned height.
+            if (e.getMessage() != null && e.getMessage().contains(" pruned; oldest retained is ")) {
+                throw new ApiException(RejectCode.MALFORMED, "height must be a retained version between "
+                        + store.oldestRetainedVersion() + " and " + store.latestVersion() + " (" + e.getMessage() + ")");
+            }
+            throw e;
+        }
         HexFormat hex = HexFormat.of();
         ObjectNode n = JsonViews.MAPPER.createObjectNode();
         n.put("key", hex.formatHex(key));

@@ -1,0 +1,216 @@
+package io.dexnode.state;
+
+import io.dexnode.jmt.Node;
+import io.dexnode.jmt.NodeKey;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.atomic.AtomicReference;
+import org.rocksdb.WriteBatch;
+import org.rocksdb.WriteOptions;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Writes the latest tree to RocksDB in the background, every {@link TreePersistence} run of
+ * versions: the nodes the tree holds that were written since the previous persist (each once,
+ * however often the run rewrote its path), the run's value history, the persisted nodes the run
+ * made stale (for the pruner), and last the record that the tree of that version is whole on disk.
+ *
+ * <p>Invariants: a persist starts only once its version's commit is durable, so the disk never
+ * holds a tree ahead of the committed state; the marker that a tree is whole is written after all
+ * of its nodes, in the persist's last batch, so a crash in the middle leaves the previous tree as
+ * the one to start from (the nodes already written are deleted on open as orphans); persists run
+ * one at a time, in version order, on the store's background thread. A failed persist fails the
+ * store.
+ */
+final class TreePersister {
+    private static final Logger LOG = LoggerFactory.getLogger(TreePersister.class);
+    /** A persist writes its nodes and history in batches of about this many bytes, so commits can interleave. */
+    private static final int CHUNK_BYTES = 4 << 20;
+    /** Persists queued at most; the committer waits for the oldest past this. */
+    private static final int MAX_QUEUED = 2;
+
+    private final StateDirectory disk;
+    private final StoreGuard guard;
+    private final LatestTree tree;
+    private final AtomicReference<ChangeWindow> window;
+    private final PersistedTrees trees;
+    private final TreePersistence policy;
+    private final StoreSeams seams;
+    private final ExecutorService background;
+    private final Runnable afterPersist;
+    private final WriteOptions persistWrite = new WriteOptions().setSync(false);
+    /** Persists handed to the background thread and not finished, oldest first (committer only). */
+    private final ArrayList<CompletableFuture<Void>> queued = new ArrayList<>();
+    private long versionsSinceHandOff;
+    private long updatesSinceHandOff;
+    private volatile long persistedNodes;
+    private volatile long persists;
+
+    TreePersister(StateDirectory disk, StoreGuard guard, LatestTree tree, AtomicReference<ChangeWindow> window,
+                  PersistedTrees trees, TreePersistence policy, StoreSeams seams, ExecutorService background,
+                  Runnable afterPersist) {
+        this.disk = disk;
+        this.guard = guard;
+        this.tree = tree;
+        this.window = window;
+        this.trees = trees;
+        this.policy = policy;
+        this.seams = seams;
+        this.background = background;
+        this.afterPersist = afterPersist;
+    }
+
+    /**
+     * Committer, after each commit (and each re-applied version on open): hands the tree to the
+     * background thread when the run since the last persist reached its bound.
+     */
+    void afterCommit(int keyUpdates, CompletableFuture<Void> durable) {
+        versionsSinceHandOff++;
+        updatesSinceHandOff += keyUpdates;
+        long memory = unpersistedBytes();
+        if (versionsSinceHandOff < policy.everyVersions() && updatesSinceHandOff < policy.everyKeyUpdates()
+                && memory < policy.memoryBudgetBytes()) {
+            return;
+        }
+        queued.removeIf(CompletableFuture::isDone);
+        if (queued.size() >= MAX_QUEUED) {
+            // The persists fall behind: wait for the oldest, so memory stays bounded.
+            awaitQuietly(queued.remove(0));
+        }
+        handOff(durable);
+    }
+
+    /** Estimated heap held by what is not persisted: the run's change sets and its unlinked nodes. */
+    long unpersistedBytes() {
+        return window.get().bytes() + tree.unpersistedBytes();
+    }
+
+    /** Committer: persists the latest version now (if anything is unpersisted) and waits for it. */
+    void persistNow(CompletableFuture<Void> durable) {
+        if (versionsSinceHandOff > 0) {
+            handOff(durable);
+        }
+        for (CompletableFuture<Void> f : List.copyOf(queued)) {
+            awaitQuietly(f);
+        }
+        queued.clear();
+    }
+
+    /** The persists in flight, so that close and tests can wait for them. */
+    List<CompletableFuture<Void>> inFlight() {
+        return List.copyOf(queued);
+    }
+
+    private void handOff(CompletableFuture<Void> durable) {
+        LatestTree.HandOff job = tree.handOff();
+        versionsSinceHandOff = 0;
+        updatesSinceHandOff = 0;
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        queued.add(done);
+        background.execute(() -> {
+            try {
+                run(job, durable);
+                done.complete(null);
+            } catch (Throwable e) {
+                String f = guard.fail("the background persist of the tree at version " + job.version() + " failed (" + e + ")");
+                LOG.error("state store failed: {}", f, e);
+                done.completeExceptionally(e);
+            }
+        });
+    }
+
+    private static void awaitQuietly(CompletableFuture<Void> f) {
+        try {
+            f.join();
+        } catch (RuntimeException e) {
+            // The persist failed the store; the next call says so.
+        }
+    }
+
+    /** Background thread: writes one persist. */
+    private void run(LatestTree.HandOff job, CompletableFuture<Void> durable) throws Exception {
+        try {
+            durable.join();
+        } catch (RuntimeException e) {
+            return; // the commit failed, and with it the store: nothing to persist
+        }
+        if (guard.failure() != null) {
+            return;
+        }
+        seams.beforeTreePersist(job.version());
+        long version = job.version();
+        // The nodes, in key order (a sorted run goes into the memtable about twice as fast).
+        List<NodeKey> keys = new ArrayList<>();
+        List<Node> nodes = new ArrayList<>();
+        LatestTree.collectUnpersisted(NodeKey.root(version), job.root(), job.previous(), (k, n) -> {
+            keys.add(k);
+            nodes.add(n);
+        }, job.unlinked());
+        Integer[] order = new Integer[keys.size()];
+        for (int i = 0; i < order.length; i++) {
+            order[i] = i;
+        }
+        Arrays.sort(order, (a, b) -> keys.get(a).compareTo(keys.get(b)));
+        BatchBuilder bb = new BatchBuilder(1 << 20);
+        for (int i : order) {
+            bb.putNode(disk.nodesId, keys.get(i), nodes.get(i));
+            flushIfFull(bb, version, CHUNK_BYTES);
+        }
+        flushIfFull(bb, version, 1);
+        // The value history of every version of the run, each version's records in key-hash order.
+        for (VersionChanges vc : window.get().between(job.previous(), version)) {
+            for (int i : vc.hashOrder()) {
+                bb.putVersionRecord(disk.versionsId, vc.keyHashes()[i], vc.version(), vc.keys()[i], vc.values()[i]);
+                flushIfFull(bb, version, CHUNK_BYTES);
+            }
+        }
+        flushIfFull(bb, version, 1);
+        // Last, in one batch: what the run made stale, and the marker that this tree is whole.
+        if (!job.stale().isEmpty()) {
+            bb.putNodeKeys(disk.staleId, Versions.longBE(version), job.stale());
+        }
+        bb.put(disk.metaId, RecordCodec.treeKey(version), new byte[0]);
+        bb.put(disk.metaId, RecordCodec.META_TREE, Versions.longBE(version));
+        write(bb);
+        trees.add(version);
+        window.updateAndGet(w -> w.historyWrittenThrough(version));
+        tree.persisted(job);
+        persistedNodes += keys.size();
+        persists++;
+        afterPersist.run();
+    }
+
+    /** Writes {@code bb} if it holds at least {@code bytes} (and a record), then empties it. */
+    private void flushIfFull(BatchBuilder bb, long version, int bytes) throws Exception {
+        if (bb.count() == 0 || bb.sizeInBytes() < bytes) {
+            return;
+        }
+        write(bb);
+        bb.clear();
+        seams.betweenTreePersistWrites(version);
+    }
+
+    private void write(BatchBuilder bb) {
+        try (WriteBatch wb = bb.toWriteBatch()) {
+            disk.write(persistWrite, wb, "writing the tree");
+        }
+    }
+
+    /** Nodes written by persists since open. */
+    long persistedNodes() {
+        return persistedNodes;
+    }
+
+    /** Persists finished since open. */
+    long persists() {
+        return persists;
+    }
+
+    void close() {
+        persistWrite.close();
+    }
+}
