@@ -125,6 +125,7 @@ public final class Engine implements BookSource {
             for (Tx tx : txs) {
                 results.add(executor.execute(block, tx));
             }
+            executor.finishBlock(block);
         } catch (RuntimeException e) {
             throw halt("block " + height + " broke an invariant while executing", e);
         }
@@ -132,7 +133,7 @@ public final class Engine implements BookSource {
         WriteSet writes = ledger.toWriteSet();
         PendingCommit commit;
         try {
-            commit = store.commitPipelined(height, writes, BlockRecords.extras(height, time, txs, block.newOrders()));
+            commit = store.commitPipelined(height, writes, BlockRecords.extras(height, time, txs, block));
             ledger.blockCommitted();
         } catch (RuntimeException e) {
             throw halt("commit of block " + height + " failed", e);

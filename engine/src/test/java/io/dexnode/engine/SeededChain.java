@@ -14,7 +14,8 @@ import java.util.Map;
 import java.util.SplittableRandom;
 
 /**
- * A seeded chain of blocks that exercises every transaction kind: three markets (the third
+ * A seeded chain of blocks that exercises every transaction kind: chain parameters that archive
+ * finished orders after {@value #ARCHIVE_AFTER_BLOCKS} blocks (and a refused second try), three markets (the third
  * created mid-chain, with refused attempts beside it), deposits and withdrawals, orders of every
  * time in force and self-trade rule, cancels by id and by client order id, cancel-all, amends,
  * reduces, signed-style nonces, and bad input of most kinds. It executes each block on an engine
@@ -28,6 +29,8 @@ final class SeededChain {
     static final int SOL = 3;
     /** Markets that do not exist: orders there are refused. */
     private static final int NO_SUCH_MARKET = 9;
+    /** Finished orders leave the tree this many blocks later: short, so that the chain archives often. */
+    static final int ARCHIVE_AFTER_BLOCKS = 20;
     /** The account that sends its transactions with nonces, as the network does. */
     private static final String SIGNER = "gus";
 
@@ -76,6 +79,7 @@ final class SeededChain {
         time += height == 1 ? 0 : 1 + rnd.nextInt(40);
         List<Tx> txs = new ArrayList<>();
         if (height == 1) {
+            txs.add(new Tx.ChainParams(null, 0, ARCHIVE_AFTER_BLOCKS));
             txs.add(new Tx.CreateMarket(null, 0, btc()));
             txs.add(new Tx.CreateMarket(null, 0, eth()));
             for (int i = 0; i < traders.size(); i++) {
@@ -87,6 +91,7 @@ final class SeededChain {
             txs.add(new Tx.CreateMarket(null, 0, new MarketParams(4, "BAD-USD", 1, 1, 1, 2, 5, 500, 1000)));
             txs.add(new Tx.CreateMarket(null, 0, sol()));
             txs.add(place(traders.get(0), SOL));
+            txs.add(new Tx.ChainParams(null, 0, 5)); // refused: block 1 only
         } else if (rnd.nextInt(30) != 0) { // now and then an empty block
             int n = 1 + rnd.nextInt(12);
             for (int i = 0; i < n; i++) {

@@ -874,6 +874,22 @@ public final class StateManager implements StateStore {
         }
     }
 
+    @Override
+    public void scanExtras(byte[] prefix, byte[] from, java.util.function.BiPredicate<byte[], byte[]> visitor) {
+        java.util.concurrent.locks.Lock lock = enterDurable();
+        try (RocksIterator it = db.newIterator(blocksCf)) {
+            for (it.seek(from); it.isValid(); it.next()) {
+                byte[] k = it.key();
+                if (!InMemoryStateStore.startsWith(k, prefix) || !visitor.test(k, it.value())) {
+                    return;
+                }
+            }
+            checkIterator(it);
+        } finally {
+            lock.unlock();
+        }
+    }
+
     private void scan(ColumnFamilyHandle cf, byte[] prefix, BiConsumer<byte[], byte[]> visitor) {
         try (RocksIterator it = db.newIterator(cf)) {
             for (it.seek(prefix); it.isValid(); it.next()) {

@@ -119,6 +119,11 @@ public final class TxJson {
                 }
                 yield new Tx.Amend(text(node, "account", true), nonce(node), orderId(node), clientId(node), price, size);
             }
+            case "chain_params" -> {
+                allow(node, "type", "account", "nonce", "archiveAfterBlocks");
+                yield new Tx.ChainParams(text(node, "account", false), nonce(node),
+                        (int) integer(node, "archiveAfterBlocks", true, 0, Integer.MAX_VALUE));
+            }
             default -> throw malformed("unknown transaction type \"" + type + "\"");
         };
     }
@@ -186,6 +191,7 @@ public final class TxJson {
                     g.writeNumberField("size", a.size());
                 }
             }
+            case Tx.ChainParams c -> g.writeNumberField("archiveAfterBlocks", c.archiveAfterBlocks());
         }
         g.writeEndObject();
     }
