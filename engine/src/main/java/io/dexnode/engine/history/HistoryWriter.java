@@ -2,6 +2,7 @@ package io.dexnode.engine.history;
 
 import io.dexnode.engine.Fill;
 import io.dexnode.engine.exec.BlockContext;
+import io.dexnode.engine.schema.ArchiveHeadRecord;
 import io.dexnode.engine.schema.OrderRecord;
 import io.dexnode.engine.schema.OrderStatus;
 import io.dexnode.state.WriteSet;
@@ -33,13 +34,21 @@ public final class HistoryWriter {
                 extras.delete(ExtraKeys.accountOrderByStatus(o.accountId(), OrderStatus.ACTIVE.ordinal(), o.orderId()));
             }
         }
-        List<OrderRecord> archived = block.archived();
-        if (!archived.isEmpty()) {
-            for (OrderRecord o : archived) {
-                extras.put(ExtraKeys.archivedOrder(o.orderId()), new ArchivedOrder(height, o).encode());
-            }
-            extras.put(ExtraKeys.archiveBlock(height), ArchiveBlock.encodeSummary(block.archiveHead(), archived));
+        if (!block.archived().isEmpty()) {
+            archive(extras, height, block.archived(), block.archiveHead());
         }
+    }
+
+    /**
+     * The archive's records of block {@code height}, which moved {@code orders} (their final
+     * records, ascending by id) out of the tree and wrote {@code head}: each order by id, and the
+     * block's summary. Public for tools that build a state directly (benchmarks).
+     */
+    public static void archive(WriteSet extras, long height, List<OrderRecord> orders, ArchiveHeadRecord head) {
+        for (OrderRecord o : orders) {
+            extras.put(ExtraKeys.archivedOrder(o.orderId()), new ArchivedOrder(height, o).encode());
+        }
+        extras.put(ExtraKeys.archiveBlock(height), ArchiveBlock.encodeSummary(head, orders));
     }
 
     private static void trades(WriteSet extras, long height, long time, List<Fill> fills) {
