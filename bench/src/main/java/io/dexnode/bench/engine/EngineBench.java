@@ -3,6 +3,8 @@ package io.dexnode.bench.engine;
 import io.dexnode.bench.ScratchDirectory;
 import io.dexnode.engine.BlockResult;
 import io.dexnode.engine.Engine;
+import io.dexnode.engine.schema.OrderRecord;
+import io.dexnode.engine.schema.StateKey;
 import io.dexnode.engine.tx.Tx;
 import io.dexnode.state.CommitStats;
 import io.dexnode.state.StateConfig;
@@ -33,7 +35,7 @@ public final class EngineBench {
 
     /** What one chain measured. */
     public record Lane(int archiveAfterBlocks, long txs, long fills, long blocks, double seconds, double matchingSeconds,
-                       double treeSeconds, double rocksdbSeconds, long[] liveKeys, long[] liveBytes) {
+                       double treeSeconds, double rocksdbSeconds, long[] liveKeys, long[] liveBytes, long[] finishedInTree) {
         public double ordersPerSec() {
             return txs / seconds;
         }
@@ -41,7 +43,8 @@ public final class EngineBench {
         String json() {
             StringBuilder keys = new StringBuilder();
             for (int i = 0; i < liveKeys.length; i++) {
-                keys.append(i == 0 ? "" : ",").append("{\"keys\":").append(liveKeys[i]).append(",\"bytes\":").append(liveBytes[i]).append('}');
+                keys.append(i == 0 ? "" : ",").append("{\"keys\":").append(liveKeys[i]).append(",\"bytes\":").append(liveBytes[i])
+                        .append(",\"finishedOrders\":").append(finishedInTree[i]).append('}');
             }
             return String.format(Locale.ROOT, "\"archiveAfterBlocks\":%d,\"ordersPerSec\":%.0f,\"blocks\":%d,\"fills\":%d,\"seconds\":%.3f,"
                             + "\"secondsIn\":{\"matching\":%.3f,\"tree\":%.3f,\"rocksdb\":%.3f},\"liveState\":[%s]",
@@ -108,10 +111,13 @@ public final class EngineBench {
             for (Chain c : List.of(on, off)) {
                 c.print(out);
             }
-            out.printf(Locale.ROOT, "engine: archiving costs %.1f %% more time per order (%,.0f vs %,.0f orders/s); live keys after"
-                            + " each tenth: archiving %s, not archiving %s%n",
-                    report.archivalCostPercent(), report.archiving().ordersPerSec(), report.notArchiving().ordersPerSec(),
+            out.printf(Locale.ROOT, "engine: archiving costs %.1f %% more time per order (%,.0f vs %,.0f orders/s)%n",
+                    report.archivalCostPercent(), report.archiving().ordersPerSec(), report.notArchiving().ordersPerSec());
+            out.printf(Locale.ROOT, "engine: keys in the tree after each tenth: archiving %s, not archiving %s%n",
                     java.util.Arrays.toString(report.archiving().liveKeys()), java.util.Arrays.toString(report.notArchiving().liveKeys()));
+            out.printf(Locale.ROOT, "engine: finished orders in the tree after each tenth: archiving %s, not archiving %s%n",
+                    java.util.Arrays.toString(report.archiving().finishedInTree()),
+                    java.util.Arrays.toString(report.notArchiving().finishedInTree()));
             return report;
         }
     }
@@ -125,6 +131,7 @@ public final class EngineBench {
         private final CommitStats before;
         private final long[] liveKeys = new long[TURNS];
         private final long[] liveBytes = new long[TURNS];
+        private final long[] finishedInTree = new long[TURNS];
         private long height;
         private long txs;
         private long fills;
@@ -178,21 +185,29 @@ public final class EngineBench {
             nanos += System.nanoTime() - start;
         }
 
-        /** Counts the keys in the tree and their bytes (key and value), untimed. */
+        /**
+         * Counts the keys in the tree, their bytes (key and value) and the finished orders among
+         * them, untimed. The workload's resting orders grow through the run; the finished ones in
+         * the tree are what archival bounds.
+         */
         void countLiveState(int turn) {
-            long[] n = {0, 0};
+            long[] n = {0, 0, 0};
             store.scanPrefixInPlace(new byte[0], (k, v) -> {
                 n[0]++;
                 n[1] += k.limit() + v.limit();
+                if (k.get(0) == StateKey.TAG_ORDER && !OrderRecord.isResting(v)) {
+                    n[2]++;
+                }
             });
             liveKeys[turn] = n[0];
             liveBytes[turn] = n[1];
+            finishedInTree[turn] = n[2];
         }
 
         Lane lane() {
             CommitStats c = store.commitStats().minus(before);
             return new Lane(archiveAfterBlocks, txs, fills, blocks, nanos / 1e9, matchingNanos / 1e9, c.treeNanos() / 1e9,
-                    (c.encodeNanos() + c.writeNanos()) / 1e9, liveKeys.clone(), liveBytes.clone());
+                    (c.encodeNanos() + c.writeNanos()) / 1e9, liveKeys.clone(), liveBytes.clone(), finishedInTree.clone());
         }
 
         void print(PrintStream out) {
