@@ -18,6 +18,7 @@ import picocli.CommandLine.Command;
             ReplayCommand.class,
             BookCommand.class,
             IndexCommand.class,
+            StateCommand.class,
             JmtCommand.class,
             BenchCommand.class,
             KeygenCommand.class,

@@ -150,6 +150,24 @@ public sealed interface StateKey {
         }
     }
 
+    /** The name of the key type a tag starts (as {@code state stats} and STATE.md call it), or null for an unknown tag. */
+    static String typeName(byte tag) {
+        return switch (tag) {
+            case TAG_MARKET -> "market";
+            case TAG_ORDER -> "order";
+            case TAG_ACTIVE_ORDER -> "activeOrder";
+            case TAG_ACCOUNT -> "account";
+            case TAG_ACCOUNT_NAME -> "accountName";
+            case TAG_POSITION -> "position";
+            case TAG_COUNTERS -> "counters";
+            case TAG_MARKET_STATS -> "marketStats";
+            case TAG_CHAIN_PARAMS -> "chainParams";
+            case TAG_ARCHIVE_QUEUE -> "archiveQueue";
+            case TAG_ARCHIVE_HEAD -> "archiveHead";
+            default -> null;
+        };
+    }
+
     /**
      * Decodes canonical key bytes.
      *
