@@ -80,6 +80,12 @@ public final class RunCommand implements Callable<Integer> {
                     + " passing consistency check (--check-every) and keep the newest K; 0 writes none (default: ${DEFAULT-VALUE}).")
     int checkpoints;
 
+    @Option(names = "--archive-retention-blocks", defaultValue = "0", paramLabel = "N",
+            description = "Keep the archive's records of finished orders for the last N blocks and delete older ones"
+                    + " (after each passing consistency check); never touches the state, trades or fills. 0 keeps"
+                    + " everything (default: ${DEFAULT-VALUE}).")
+    long archiveRetentionBlocks;
+
     @Override
     public Integer call() throws Exception {
         int colon = http.lastIndexOf(':');
@@ -91,7 +97,7 @@ public final class RunCommand implements Callable<Integer> {
         try {
             config = new NodeConfig(data, http.substring(0, colon), Integer.parseInt(http.substring(colon + 1)), genesis, dev,
                     blockMs, blockTxs, queue, strict, !noFsync, checkEvery, keepVersions, blockCacheMb, nodeCacheKeys,
-                    streamConnections, maxConnections, checkpoints);
+                    streamConnections, maxConnections, checkpoints, archiveRetentionBlocks);
         } catch (IllegalArgumentException e) {
             spec.commandLine().getErr().println("dexnode run: " + e.getMessage());
             return 2;

@@ -58,6 +58,8 @@ public final class Engine implements BookSource {
     private final Ledger ledger;
     private final Markets markets;
     private final RecoveryTarget recovery = new Recovery();
+    /** Records beside the state to delete with the next block (archive retention), from any thread. */
+    private final java.util.concurrent.ConcurrentLinkedQueue<byte[]> extrasToDelete = new java.util.concurrent.ConcurrentLinkedQueue<>();
     private volatile EngineHaltedException halted;
 
     /** An engine whose books {@code books} makes (a test seam; production uses {@link BookFactory#STANDARD}). */
@@ -131,9 +133,13 @@ public final class Engine implements BookSource {
         }
         long executed = System.nanoTime();
         WriteSet writes = ledger.toWriteSet();
+        WriteSet extras = BlockRecords.extras(height, time, txs, block);
+        for (byte[] k; (k = extrasToDelete.poll()) != null; ) {
+            extras.delete(k);
+        }
         PendingCommit commit;
         try {
-            commit = store.commitPipelined(height, writes, BlockRecords.extras(height, time, txs, block));
+            commit = store.commitPipelined(height, writes, extras);
             ledger.blockCommitted();
         } catch (RuntimeException e) {
             throw halt("commit of block " + height + " failed", e);
@@ -177,6 +183,15 @@ public final class Engine implements BookSource {
                 throw halt("commit of block " + result.header().height() + " failed", e);
             }
         }
+    }
+
+    /**
+     * Deletes records beside the state (never state: the root does not change) with the next
+     * block's write: how archive retention removes old archive records
+     * ({@link io.dexnode.engine.history.ArchiveRetention}). Safe from any thread.
+     */
+    public void deleteExtrasWithNextBlock(List<byte[]> keys) {
+        extrasToDelete.addAll(keys);
     }
 
     // ---------------------------------------------------------------- recovery and consistency

@@ -76,6 +76,7 @@ public final class Node implements AutoCloseable {
     private final BlockProducer producer;
     private final ApiServer api;
     private final RecoveryReport recovery;
+    private final ArchivePruner archivePruner;
     private boolean closed;
 
     private Node(NodeConfig config, Options options) throws IOException {
@@ -115,7 +116,9 @@ public final class Node implements AutoCloseable {
                     config.consistencyCheckBlocks(), marketData, stream::publish, health, metrics, options.hook(),
                     options.onHalt());
             producerRef[0] = producer;
+            this.archivePruner = new ArchivePruner(store, engine, config.archiveRetentionBlocks());
             producer.afterHealthyCheck(() -> {
+                archivePruner.prune(engine.height());
                 Path books = NodeStartup.snapshot(engine, config.data());
                 if (config.checkpoints() > 0) {
                     long height = engine.height();
@@ -212,6 +215,7 @@ public final class Node implements AutoCloseable {
         }
         api.close();
         stream.close();
+        archivePruner.close();
         long height = store.latestVersion();
         store.close();
         LOG.info("node stopped at height {}", height);

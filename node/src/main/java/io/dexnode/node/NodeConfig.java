@@ -31,11 +31,14 @@ import java.util.function.Consumer;
  *                       OS backlog), so clients cannot take the file descriptors RocksDB needs
  * @param checkpoints keep this many checkpoints (backups of the data directory, see {@link Checkpoints}),
  *                    one written after each passing consistency check; 0 writes none
+ * @param archiveRetentionBlocks keep the archive's records of the last this many blocks (older ones
+ *                               are deleted after a passing consistency check; trades, fills and the
+ *                               state are kept); 0 keeps the whole archive
  */
 public record NodeConfig(Path data, String host, int port, Path genesis, boolean dev, int blockMs, int blockTxs,
                          int queue, boolean strict, boolean fsync, int consistencyCheckBlocks,
                          long keepVersions, long blockCacheMb, int nodeCacheKeys, int streamConnections,
-                         int maxConnections, int checkpoints) {
+                         int maxConnections, int checkpoints, long archiveRetentionBlocks) {
     /** The largest {@code POST /v1/tx} body accepted. */
     public static final int MAX_TX_BODY_BYTES = 64 * 1024;
     /** The largest block cache {@code --block-cache-mb} accepts: 1 TiB, far past any machine this runs on. */
@@ -65,6 +68,7 @@ public record NodeConfig(Path data, String host, int port, Path genesis, boolean
         atLeast("--stream-connections", streamConnections, 1);
         atLeast("--max-connections", maxConnections, 1);
         atLeast("--checkpoints", checkpoints, 0);
+        atLeast("--archive-retention-blocks", archiveRetentionBlocks, 0);
     }
 
     /** Each out-of-range value is refused naming its own flag, as {@code dexnode run} spells it. */
@@ -77,7 +81,7 @@ public record NodeConfig(Path data, String host, int port, Path genesis, boolean
     public static NodeConfig defaults(Path data) {
         return new NodeConfig(data, "127.0.0.1", 8080, Path.of("config/genesis.json"), false, 5, 1000, 10_000,
                 false, true, 1000, 0, StateConfig.DEFAULT_BLOCK_CACHE_BYTES >> 20, StateConfig.DEFAULT_NODE_CACHE_ENTRIES,
-                DEFAULT_STREAM_CONNECTIONS, DEFAULT_MAX_CONNECTIONS, 0);
+                DEFAULT_STREAM_CONNECTIONS, DEFAULT_MAX_CONNECTIONS, 0, 0);
     }
 
     /** How the state store keeps old versions. */
@@ -149,6 +153,10 @@ public record NodeConfig(Path data, String host, int port, Path genesis, boolean
         return copy(b -> b.checkpoints = keep);
     }
 
+    public NodeConfig withArchiveRetentionBlocks(long n) {
+        return copy(b -> b.archiveRetentionBlocks = n);
+    }
+
     public NodeConfig withConsistencyCheckBlocks(int n) {
         return copy(b -> b.consistencyCheckBlocks = n);
     }
@@ -179,6 +187,7 @@ public record NodeConfig(Path data, String host, int port, Path genesis, boolean
         int streamConnections;
         int maxConnections;
         int checkpoints;
+        long archiveRetentionBlocks;
 
         Fields(NodeConfig c) {
             data = c.data;
@@ -198,12 +207,13 @@ public record NodeConfig(Path data, String host, int port, Path genesis, boolean
             streamConnections = c.streamConnections;
             maxConnections = c.maxConnections;
             checkpoints = c.checkpoints;
+            archiveRetentionBlocks = c.archiveRetentionBlocks;
         }
 
         NodeConfig toConfig() {
             return new NodeConfig(data, host, port, genesis, dev, blockMs, blockTxs, queue, strict, fsync,
                     consistencyCheckBlocks, keepVersions, blockCacheMb, nodeCacheKeys, streamConnections, maxConnections,
-                    checkpoints);
+                    checkpoints, archiveRetentionBlocks);
         }
     }
 }
