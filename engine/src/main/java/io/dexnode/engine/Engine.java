@@ -121,7 +121,7 @@ public final class Engine implements BookSource {
             throw new IllegalArgumentException("block height " + height + " is not above the committed height " + last);
         }
         long start = System.nanoTime();
-        BlockContext block = new BlockContext(height);
+        BlockContext block = new BlockContext(last, height);
         List<TxResult> results = new ArrayList<>(txs.size());
         try {
             for (Tx tx : txs) {
@@ -305,17 +305,28 @@ public final class Engine implements BookSource {
             ledger.forgetCachedRecords();
         }
 
+        /**
+         * The repair's writes go through the overlay and the end-of-block step, as any block's:
+         * an order the repair finished is queued for the archive, and the orders due in this
+         * block are archived.
+         */
         @Override
         public long commitRepairBlock(WriteSet writes, Map<String, List<Long>> repairsByKind) {
             long height = store.latestVersion() + 1;
             BlockHeader last = store.latestVersion() >= 0 ? BlockRecords.header(store, store.latestVersion()) : null;
             long time = last == null ? 0 : last.time();
             try {
-                store.commit(height, writes, BlockRecords.repairExtras(height, time, repairsByKind));
+                // Recovery wrote nothing through the overlay; what it cached may be stale.
+                ledger.forgetCachedRecords();
+                ledger.applyEncoded(writes);
+                BlockContext block = new BlockContext(height - 1, height);
+                executor.finishBlock(block);
+                WriteSet extras = BlockRecords.repairExtras(height, time, repairsByKind);
+                io.dexnode.engine.history.HistoryWriter.write(extras, height, time, block);
+                store.commit(height, ledger.toWriteSet(), extras);
             } catch (RuntimeException e) {
                 throw halt("commit of repair block " + height + " failed", e);
             }
-            // The repair bypassed the overlay: whatever it cached of the keys repaired is stale.
             ledger.forgetCachedRecords();
             return height;
         }

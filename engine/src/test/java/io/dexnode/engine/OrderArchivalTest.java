@@ -114,6 +114,47 @@ class OrderArchivalTest {
     }
 
     @Test
+    void aRepairBlockArchivesWhatIsDueAndQueuesTheOrdersItFinishes() {
+        genesis(2);
+        long a = f.one(gtc("alice", Side.BUY, 90, 5)).orderId(); // 2: rests
+        long b = f.one(gtc("alice", Side.BUY, 80, 5)).orderId(); // 3
+        f.one(EngineFixture.cancel("alice", b)); // 4: b finished, due in block 6
+        f.block(); // 5
+        // Behind the engine's back, block 6 writes a's record with nothing remaining, its index entry kept.
+        OrderRecord broken = OrderRecord.decode(f.store.get(new StateKey.Order(a).encode())).withAmend(90, 5, 0, 1, 2);
+        io.dexnode.state.WriteSet tamper = new io.dexnode.state.WriteSet();
+        tamper.put(new StateKey.Order(a).encode(), broken.encode());
+        f.store.commit(6, tamper, null);
+        EngineFixture after = new EngineFixture(f.store); // recovery repairs in block 7
+        assertThat(f.store.latestVersion()).isEqualTo(7);
+        assertThat(inTree(b)).as("b was due in block 6, which the tamper skipped; still queued").isTrue();
+        OrderRecord repaired = OrderRecord.decode(f.store.get(new StateKey.Order(a).encode()));
+        assertThat(repaired.status()).isEqualTo(OrderStatus.FILLED);
+        after.block(); // 8
+        assertThat(inTree(a)).isTrue();
+        after.block(); // 9 = 7 + 2: the repair block's finished order leaves
+        assertThat(inTree(a)).isFalse();
+        assertThat(history.order(a).archivedHeight()).isEqualTo(9);
+        assertThat(history.order(a).order()).isEqualTo(repaired);
+    }
+
+    @Test
+    void aBlockAfterAGapInTheHeightsArchivesEveryQueueThatFellDueInTheGap() {
+        genesis(AFTER);
+        long a = f.one(gtc("alice", Side.BUY, 90, 5)).orderId(); // 2
+        f.one(EngineFixture.cancel("alice", a)); // 3: due at 6
+        long b = f.one(gtc("alice", Side.BUY, 80, 5)).orderId(); // 4
+        f.one(EngineFixture.cancel("alice", b)); // 5: due at 8
+        f.height = 40;
+        f.block(); // 41
+        assertThat(inTree(a)).isFalse();
+        assertThat(inTree(b)).isFalse();
+        assertThat(history.order(a).archivedHeight()).isEqualTo(41);
+        assertThat(history.archiveBlock(41).orders()).extracting(OrderRecord::orderId).containsExactly(a, b);
+        assertThat(history.archiveBlock(41).verify()).isTrue();
+    }
+
+    @Test
     void chainParametersAreAcceptedInBlockOneOnlyAndOnce() {
         BlockResult one = f.block(new Tx.ChainParams(null, 0, 5), new Tx.ChainParams(null, 0, 7),
                 new Tx.CreateMarket(null, 0, EngineFixture.btc()));

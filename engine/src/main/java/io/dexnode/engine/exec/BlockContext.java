@@ -18,6 +18,8 @@ import java.util.TreeSet;
  */
 public final class BlockContext {
     final long height;
+    /** The height committed before this block (heights may skip: a block file may jump). */
+    final long previousHeight;
     private final List<Fill> fills = new ArrayList<>();
     private final List<OrderUpdate> orderUpdates = new ArrayList<>();
     private final TreeSet<Long> touched = new TreeSet<>();
@@ -27,6 +29,14 @@ public final class BlockContext {
     ArchiveHeadRecord archiveHead;
 
     public BlockContext(long height) {
+        this(height - 1, height);
+    }
+
+    public BlockContext(long previousHeight, long height) {
+        if (previousHeight >= height) {
+            throw new IllegalArgumentException("block " + height + " does not follow " + previousHeight);
+        }
+        this.previousHeight = previousHeight;
         this.height = height;
     }
 

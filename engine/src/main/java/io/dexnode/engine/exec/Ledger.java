@@ -57,6 +57,22 @@ public final class Ledger {
         return state.toWriteSet();
     }
 
+    /**
+     * Puts already encoded writes (a repair block's, computed outside execution) into the block
+     * layer, as one transaction, so that the end-of-block step sees them as any block's writes.
+     */
+    public void applyEncoded(WriteSet writes) {
+        writes.forEach((k, v) -> {
+            StateKey key = StateKey.decode(k);
+            if (v == null) {
+                state.delete(key);
+            } else {
+                state.put(key, StateOverlay.decode(key, v));
+            }
+        });
+        state.commitTx();
+    }
+
     /** After a successful commit: the block's writes become the committed cache. */
     public void blockCommitted() {
         state.blockCommitted();

@@ -13,7 +13,9 @@ import java.util.List;
  * fills or cancels is queued (one {@link StateKey.ArchiveQueue} key for block h + N, N being the
  * chain's {@code archiveAfterBlocks}), and block h + N deletes its record from the tree and moves
  * it, as it was last, to the archive, rewriting the {@link StateKey.ArchiveHead} that commits to
- * what moved. Orders are handled ascending by id, so nothing here depends on hashing.
+ * what moved. Orders are handled ascending by id, so nothing here depends on hashing. A block
+ * that follows a gap in the heights archives every queue that fell due in the gap (there are at
+ * most N: a queue falls due at most N blocks after the last committed one).
  *
  * <p>Invariant: after every block h the tree holds exactly the active orders and the finished
  * orders whose last change is younger than N blocks; every older one is in the archive.
@@ -43,10 +45,10 @@ final class OrderArchival {
         block.placed = placed;
         block.finished = finished;
         int after = ledger.chainParams().archiveAfterBlocks();
+        archiveDue(block, after);
         if (after > 0 && !finished.isEmpty()) {
             queue(Math.addExact(h, after), finished);
         }
-        archiveDue(block);
     }
 
     private void queue(long due, List<OrderRecord> finished) {
@@ -61,14 +63,23 @@ final class OrderArchival {
         ledger.put(key, new ArchiveQueueRecord(ids));
     }
 
-    private void archiveDue(BlockContext block) {
-        StateKey.ArchiveQueue key = new StateKey.ArchiveQueue(block.height);
-        ArchiveQueueRecord due = (ArchiveQueueRecord) ledger.get(key);
-        if (due == null) {
+    private void archiveDue(BlockContext block, int after) {
+        if (after == 0) {
+            return; // a chain that never archives never queues
+        }
+        long last = Math.min(block.height, block.previousHeight + after);
+        long[] ids = null;
+        for (long at = block.previousHeight + 1; at <= last; at++) {
+            StateKey.ArchiveQueue key = new StateKey.ArchiveQueue(at);
+            ArchiveQueueRecord due = (ArchiveQueueRecord) ledger.get(key);
+            if (due != null) {
+                ledger.delete(key);
+                ids = ids == null ? due.orderIds() : merge(ids, due.orderIds());
+            }
+        }
+        if (ids == null) {
             return;
         }
-        ledger.delete(key);
-        long[] ids = due.orderIds();
         List<OrderRecord> records = new ArrayList<>(ids.length);
         List<byte[]> encoded = new ArrayList<>(ids.length);
         for (long id : ids) {
@@ -85,5 +96,12 @@ final class OrderArchival {
         ledger.put(new StateKey.ArchiveHead(), head);
         block.archived = records;
         block.archiveHead = head;
+    }
+
+    private static long[] merge(long[] a, long[] b) {
+        long[] all = java.util.Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, all, a.length, b.length);
+        java.util.Arrays.sort(all);
+        return all;
     }
 }
