@@ -53,7 +53,7 @@ class CliContractTest {
         assertThat(defaults.port()).isEqualTo(8080);
 
         try (Node node = Node.start(defaults.withPort(0).withFsync(false).withGenesis(tmp.resolve("absent.json")),
-                new Node.Options(h -> { }, () -> { }))) {
+                new Node.Options(h -> { }, (status, line) -> { }))) {
             assertThat(node.url()).isEqualTo("http://127.0.0.1:" + node.port());
             try (Socket s = new Socket()) {
                 s.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), node.port()), 5_000);

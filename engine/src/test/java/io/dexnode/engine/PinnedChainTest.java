@@ -3,6 +3,7 @@ package io.dexnode.engine;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
 
+import io.dexnode.book.BookReason;
 import io.dexnode.book.SelfTradePrevention;
 import io.dexnode.book.TimeInForce;
 import io.dexnode.engine.schema.OrderStatus;
@@ -256,7 +257,7 @@ class PinnedChainTest {
                 if (u.status() == OrderStatus.ACTIVE && u.filled() > 0) {
                     outcomes.add("maker partly filled");
                 }
-                if (u.reason() == io.dexnode.book.BookReason.SELF_TRADE) {
+                if (u.reason() == BookReason.SELF_TRADE) {
                     outcomes.add("order ended by self_trade");
                 }
             }

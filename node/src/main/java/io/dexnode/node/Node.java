@@ -19,10 +19,12 @@ import io.dexnode.state.StateManager;
 import io.dexnode.state.StateStore;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Function;
 import java.util.function.IntConsumer;
+import java.util.function.UnaryOperator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -35,39 +37,75 @@ import org.slf4j.LoggerFactory;
  * markets (time 0), publish, check consistency, then serve everything.
  * Close (also the SIGTERM path): refuse new transactions (503), let the producer finish every
  * queued one, write the warm book snapshot ({@link NodeStartup#snapshot}), stop serving, close RocksDB.
+ * Halt (a block failed: its commit, e.g. disk full, or its execution): the producer marks the node
+ * halted (readiness and every route but liveness and metrics answer 503) and fails every waiting
+ * request with 503; once those answers are out (at most {@link #HALT_GRACE}) the cause goes to
+ * {@link Options#onHalt}, which by default prints it on one line and ends the process with
+ * {@link #HALT_STATUS}. Nothing on that path reads or writes the store, which refuses every call
+ * once a write failed; a restart recovers from the last committed block.
  */
 public final class Node implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Node.class);
+    /** The process's exit status after a halt (sysexits' EX_SOFTWARE; docs/API.md). */
+    public static final int HALT_STATUS = 70;
+    /** After a halt the process ends once no request has been answered for this long... */
+    private static final Duration HALT_QUIET = Duration.ofMillis(100);
+    /** ...or at the latest after this long. */
+    private static final Duration HALT_GRACE = Duration.ofSeconds(1);
+
+    /** How a halted node ends: with {@code status}, after printing {@code line} (one line naming the cause). */
+    @FunctionalInterface
+    public interface Exit {
+        /**
+         * The process ends at once: no shutdown hook runs, since a graceful close would write a
+         * book snapshot and read the store, which after a failed write refuses every call.
+         */
+        Exit PROCESS = (status, line) -> {
+            System.err.println(line);
+            System.err.flush();
+            Runtime.getRuntime().halt(status);
+        };
+
+        void exit(int status, String line);
+    }
 
     /**
      * Test and embedding seams; production uses {@link #defaults()}. {@code beforeRecovery} runs
      * with the bound HTTP port once the server answers and before the books are recovered;
-     * {@code engine} makes the engine over the node's store (a test may wrap the store or the books
-     * to break them on purpose).
+     * {@code state} wraps the store everything but the node's lifecycle reads and writes through
+     * (tests inject failures there); {@code engine} makes the engine over that store (a test may
+     * wrap the books to break them on purpose).
      */
-    public record Options(ProducerHook hook, Runnable onHalt, IntConsumer beforeRecovery,
+    public record Options(ProducerHook hook, Exit onHalt, IntConsumer beforeRecovery, UnaryOperator<StateStore> state,
                           Function<StateStore, Engine> engine) {
-        public Options(ProducerHook hook, Runnable onHalt, IntConsumer beforeRecovery) {
-            this(hook, onHalt, beforeRecovery, Engine::new);
+        public Options(ProducerHook hook, Exit onHalt, IntConsumer beforeRecovery) {
+            this(hook, onHalt, beforeRecovery, UnaryOperator.identity(), Engine::new);
         }
 
-        public Options(ProducerHook hook, Runnable onHalt) {
+        public Options(ProducerHook hook, Exit onHalt) {
             this(hook, onHalt, port -> { });
         }
 
         public static Options defaults() {
-            return new Options(ProducerHook.NONE, () -> {
-                System.err.println("dexnode: the engine halted; exiting (a restart recovers from the last committed block)");
-                System.err.flush();
-                Runtime.getRuntime().halt(70);
-            });
+            return new Options(ProducerHook.NONE, Exit.PROCESS);
+        }
+
+        public Options withState(UnaryOperator<StateStore> wrap) {
+            return new Options(hook, onHalt, beforeRecovery, wrap, engine);
+        }
+
+        public Options withEngine(Function<StateStore, Engine> make) {
+            return new Options(hook, onHalt, beforeRecovery, state, make);
         }
     }
 
     private final NodeConfig config;
     private final Genesis genesis;
     private final boolean genesisMatchesChain;
+    /** The store the node opened, for its lifecycle: checkpoints and close. */
     private final StateManager store;
+    /** The same store as the engine and the API use it ({@link Options#state}). */
+    private final StateStore state;
     private final Engine engine;
     private final NodeHealth health = new NodeHealth();
     private final MarketDataPublisher marketData;
@@ -85,14 +123,16 @@ public final class Node implements AutoCloseable {
         this.store = StateManager.open(config.data(), config.stateConfig());
         ApiServer server = null;
         try {
-            this.engine = options.engine().apply(store);
+            this.state = options.state().apply(store);
+            health.committed(state.latestVersion());
+            this.engine = options.engine().apply(state);
             this.marketData = new MarketDataPublisher(engine);
             BlockProducer[] producerRef = new BlockProducer[1];
             StreamHub[] streamRef = new StreamHub[1];
             this.metrics = new NodeMetrics(() -> producerRef[0] == null ? 0 : producerRef[0].queueDepth(), this::marketGauges,
                     () -> streamRef[0] == null ? 0 : streamRef[0].openConnections());
             // Serve health and metrics while the books are recovered; everything else answers 503 until attach.
-            server = new ApiServer(store, new TxAdmission(genesis.admin(), config.dev(), genesis.chainId(), genesis.requireChainId()),
+            server = new ApiServer(state, new TxAdmission(genesis.admin(), config.dev(), genesis.chainId(), genesis.requireChainId()),
                     config.maxConnections(), metrics, health)
                     .start(config.host(), config.port());
             this.api = server;
@@ -103,20 +143,21 @@ public final class Node implements AutoCloseable {
             if (engine.height() < 0) {
                 commitGenesis();
             }
-            this.genesisMatchesChain = BlockRecords.blockJson(1, 0, genesis.genesisTxs()).equals(BlockRecords.body(store, 1));
+            health.committed(engine.height());
+            this.genesisMatchesChain = BlockRecords.blockJson(1, 0, genesis.genesisTxs()).equals(BlockRecords.body(state, 1));
             if (!genesisMatchesChain) {
                 LOG.warn("the genesis file {} does not match block 1 of the chain in {}: the stored chain is used and the file's "
                         + "markets are ignored (markets after genesis are created by create_market transactions)",
                         config.genesis(), config.data());
             }
             marketData.publishAll();
-            this.stream = new StreamHub(marketData.current(), new StateQueries(store), config.streamConnections(), metrics);
+            this.stream = new StreamHub(marketData.current(), new StateQueries(state), config.streamConnections(), metrics);
             streamRef[0] = stream;
             this.producer = new BlockProducer(engine, config.blockMs(), config.blockTxs(), config.queue(),
                     config.consistencyCheckBlocks(), marketData, stream::publish, health, metrics, options.hook(),
-                    options.onHalt());
+                    cause -> halted(cause, options.onHalt()));
             producerRef[0] = producer;
-            this.archivePruner = new ArchivePruner(store, engine, config.archiveRetentionBlocks());
+            this.archivePruner = new ArchivePruner(state, engine, config.archiveRetentionBlocks());
             producer.afterHealthyCheck(() -> {
                 archivePruner.prune(engine.height());
                 Path books = NodeStartup.snapshot(engine, config.data());
@@ -136,6 +177,17 @@ public final class Node implements AutoCloseable {
             store.close();
             throw e;
         }
+    }
+
+    /**
+     * The end of a halt, on the producer thread once every waiting request was failed: the 503s
+     * still being written (and those of requests arriving meanwhile) reach their clients, then the
+     * process ends. Reads nothing from the store.
+     */
+    private void halted(String cause, Exit exit) {
+        api.awaitQuiet(HALT_QUIET, HALT_GRACE);
+        exit.exit(HALT_STATUS, "dexnode: halted: " + cause + "; exiting with status " + HALT_STATUS
+                + " (a restart recovers from the last committed block)");
     }
 
     /** Starts a node; returns once it serves. */
@@ -197,7 +249,11 @@ public final class Node implements AutoCloseable {
         return health;
     }
 
-    /** Graceful stop: refuse new transactions, finish queued ones, snapshot hook, stop serving, close the store. */
+    /**
+     * Graceful stop: refuse new transactions, finish queued ones, write the book snapshot, stop
+     * serving, close the store. After a halt (an embedding that did not exit) it only releases
+     * what the node holds: no snapshot, and no read of the store, whose write failed.
+     */
     @Override
     public synchronized void close() {
         if (closed) {
@@ -216,7 +272,7 @@ public final class Node implements AutoCloseable {
         api.close();
         stream.close();
         archivePruner.close();
-        long height = store.latestVersion();
+        long height = health.height();
         store.close();
         LOG.info("node stopped at height {}", height);
     }

@@ -80,8 +80,8 @@ class BookRebuildTest {
                 action.run();
             }
         };
-        Node.Options options = new Node.Options(hook, () -> { }, port -> { },
-                store -> new Engine(new LosingStore(store, loseNextIndexDeletion), EngineConfig.defaults(), keptBooks));
+        Node.Options options = new Node.Options(hook, (status, line) -> { }, port -> { })
+                .withEngine(store -> new Engine(new LosingStore(store, loseNextIndexDeletion), EngineConfig.defaults(), keptBooks));
         node = Node.start(NodeRecoveryFixture.devConfig(dir).withConsistencyCheckBlocks(1), options);
         client = new NodeClient(node.url());
     }

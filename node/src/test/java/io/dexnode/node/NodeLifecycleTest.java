@@ -39,7 +39,7 @@ class NodeLifecycleTest {
                     held.release();
                     gate.tryAcquire(60, TimeUnit.SECONDS); // bounded: a failed test never leaves the producer held
                 }
-            }, () -> { }));
+            }, (status, line) -> { }));
             TestNodeClient c = new TestNodeClient(node.url());
             List<Signer> accounts = new ArrayList<>();
             for (int i = 0; i < 3; i++) {
@@ -71,7 +71,7 @@ class NodeLifecycleTest {
                 assertThat(answer.statusCode()).as(answer.body()).isEqualTo(200);
             }
 
-            try (Node again = Node.start(config.withPort(0), new Node.Options(h -> { }, () -> { }))) {
+            try (Node again = Node.start(config.withPort(0), new Node.Options(h -> { }, (status, line) -> { }))) {
                 TestNodeClient c2 = new TestNodeClient(again.url());
                 for (Signer s : accounts) {
                     assertThat(c2.get("/v1/accounts/" + s.account()).json().path("collateral").asLong()).isEqualTo(105);

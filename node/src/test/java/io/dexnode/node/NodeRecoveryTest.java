@@ -53,7 +53,7 @@ class NodeRecoveryTest {
             assertThat(node.recovery().method()).isEqualTo(RecoveryReport.Method.SNAPSHOT);
             assertThat(depth(node)).isEqualTo(before);
             String metrics = new NodeClient(node.url()).get("/metrics").body();
-            assertThat(metrics).contains("orderbook_recovery_seconds_count{method=\"snapshot\"} 1");
+            assertThat(metrics).contains("dexnode_orderbook_recovery_seconds_count{method=\"snapshot\"} 1");
         }
     }
 
@@ -74,7 +74,7 @@ class NodeRecoveryTest {
         try (Node node = Node.start(config)) {
             assertThat(node.recovery().inconsistencies()).containsKey(RecoveryReport.Inconsistency.ORPHANED_ACTIVE_ORDER);
             String metrics = new NodeClient(node.url()).get("/metrics").body();
-            assertThat(metrics).contains("recovery_repairs_total{kind=\"orphaned_active_order\"} 1.0");
+            assertThat(metrics).contains("dexnode_recovery_repairs_total{kind=\"orphaned_active_order\"} 1.0");
             assertThat(new NodeClient(node.url()).get("/health/ready").status()).isEqualTo(200);
             assertThat(depth(node)).contains("\"asks\":[[101,3]]");
         }

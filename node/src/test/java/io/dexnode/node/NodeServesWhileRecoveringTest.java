@@ -50,7 +50,7 @@ class NodeServesWhileRecoveringTest {
         AtomicInteger port = new AtomicInteger();
         CountDownLatch recovering = new CountDownLatch(1);
         CountDownLatch release = new CountDownLatch(1);
-        Node.Options options = new Node.Options(ProducerHook.NONE, () -> { }, boundPort -> {
+        Node.Options options = new Node.Options(ProducerHook.NONE, (status, line) -> { }, boundPort -> {
             port.set(boundPort);
             recovering.countDown();
             try {

@@ -68,7 +68,7 @@ class NodeWarmSnapshotRecoveryTest {
         try (Node node = Node.start(config)) {
             NodeClient c = new NodeClient(node.url());
             assertThat(node.recovery().inconsistencies()).as("recovered via %s", node.recovery().method()).containsKey(kind);
-            assertThat(c.get("/metrics").body()).contains("recovery_repairs_total{kind=\"" + kind.metricName() + "\"} 1.0");
+            assertThat(c.get("/metrics").body()).contains("dexnode_recovery_repairs_total{kind=\"" + kind.metricName() + "\"} 1.0");
             assertThat(c.get("/health/ready").status()).isEqualTo(200);
             repairedDepth = depth(node);
             assertThat(repairedDepth).contains(expectedAsks);

@@ -40,7 +40,7 @@ public final class TestNode implements AutoCloseable {
                 gate.tryAcquire(60, TimeUnit.SECONDS); // bounded: a test that never resumes cannot hold the producer forever
             }
         };
-        this.node = Node.start(config, new Node.Options(hook, () -> { }));
+        this.node = Node.start(config, new Node.Options(hook, (status, line) -> { }));
         this.client = new NodeClient(node.url());
     }
 

@@ -39,6 +39,7 @@ import java.net.URLDecoder;
 import java.nio.ByteBuffer;
 import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HexFormat;
@@ -51,6 +52,7 @@ import org.eclipse.jetty.http.HttpStatus;
 import org.eclipse.jetty.server.NetworkConnectionLimit;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.server.handler.StatisticsHandler;
 import org.eclipse.jetty.util.Callback;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import org.slf4j.Logger;
@@ -92,6 +94,8 @@ public final class ApiServer implements AutoCloseable {
     private final NodeMetrics metrics;
     private final NodeHealth health;
     private final Javalin app;
+    /** Counts the requests being answered, so that a halting node lets them finish ({@link #awaitQuiet}). */
+    private final StatisticsHandler requests = new StatisticsHandler();
     /** What the API serves from once the books are recovered ({@link #attach}); null until then. */
     private volatile Serving serving;
 
@@ -127,21 +131,16 @@ public final class ApiServer implements AutoCloseable {
                 // Past this many open sockets Jetty stops accepting until one closes: clients cannot
                 // take every file descriptor, which RocksDB needs to open its files.
                 server.addBean(new NetworkConnectionLimit(maxConnections, server));
+                server.setHandler(requests); // Javalin puts its own handler inside this one
             });
             cfg.jetty.modifyServletContextHandler(handler -> handler.setErrorHandler(new ContextJsonErrors()));
             cfg.routes.beforeMatched(ctx -> {
-                if (serving == null && !ctx.path().equals("/metrics") && !ctx.path().startsWith("/health")) {
-                    throw recovering();
+                if (!ctx.path().equals("/metrics") && !ctx.path().startsWith("/health")) {
+                    requireServing();
                 }
                 requireDecodableQuery(ctx);
             });
-            cfg.routes.wsBeforeUpgrade(ctx -> {
-                Serving s = serving;
-                if (s == null) {
-                    throw recovering();
-                }
-                s.stream().requireRoomForConnection();
-            });
+            cfg.routes.wsBeforeUpgrade(ctx -> requireServing().stream().requireRoomForConnection());
             cfg.routes.post("/v1/tx", this::postTx);
             cfg.routes.get("/v1/chain", this::chain);
             cfg.routes.get("/v1/markets", this::markets);
@@ -168,6 +167,11 @@ public final class ApiServer implements AutoCloseable {
             });
             cfg.routes.exception(ApiException.class, (e, ctx) -> reject(ctx, e.code(), e.getMessage()));
             cfg.routes.exception(NodeUnavailableException.class, (e, ctx) -> reject(ctx, RejectCode.OVERLOADED, e.getMessage()));
+            cfg.routes.exception(StateException.class, (e, ctx) -> {
+                // The store refuses reads once a write failed (the node is halting) or it closed: unavailable, not a bug here.
+                LOG.warn("{} {}: the state store cannot answer: {}", ctx.method(), ctx.path(), e.getMessage());
+                reject(ctx, RejectCode.OVERLOADED, "the node cannot read its state: " + e.getMessage());
+            });
             cfg.routes.exception(HttpResponseException.class, (e, ctx) -> {
                 if (e.getStatus() == 404) {
                     json(ctx, 404, JsonViews.error("not_found", "no such endpoint: " + ctx.method() + " " + ctx.path()));
@@ -207,6 +211,17 @@ public final class ApiServer implements AutoCloseable {
         return s;
     }
 
+    /**
+     * What a route other than health and metrics needs: recovered books, and a node that has not
+     * halted (after a failed write the store refuses every read, and nothing should try one).
+     */
+    private Serving requireServing() {
+        if (health.isHalted()) {
+            throw new ApiException(RejectCode.OVERLOADED, "the node " + health.reason() + "; it must be restarted");
+        }
+        return serving();
+    }
+
     private static ApiException recovering() {
         return new ApiException(RejectCode.OVERLOADED, "the node is recovering its order books; try again shortly");
     }
@@ -218,6 +233,28 @@ public final class ApiServer implements AutoCloseable {
     @Override
     public void close() {
         app.stop();
+    }
+
+    /**
+     * Waits until no request has been in progress for {@code quiet}, or {@code max} passed: a node
+     * that halts lets the answers it is writing (503 to every waiting request, and to whatever
+     * arrives meanwhile) reach their clients before its process ends.
+     */
+    public void awaitQuiet(Duration quiet, Duration max) {
+        long deadline = System.nanoTime() + max.toNanos();
+        long quietSince = System.nanoTime();
+        try {
+            while (System.nanoTime() - deadline < 0) {
+                if (requests.getRequestsActive() > 0) {
+                    quietSince = System.nanoTime();
+                } else if (System.nanoTime() - quietSince >= quiet.toNanos()) {
+                    return;
+                }
+                Thread.sleep(5);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     // ---------------------------------------------------------------- writes
@@ -573,11 +610,12 @@ public final class ApiServer implements AutoCloseable {
 
     // ---------------------------------------------------------------- health
 
+    /** Answers from {@link NodeHealth} alone: a node whose store failed still says so (503, halted). */
     private void ready(Context ctx) {
         String reason = health.reason();
         ObjectNode n = JsonViews.MAPPER.createObjectNode();
         n.put("status", reason == null ? "ready" : "not_ready");
-        n.put("height", store.latestVersion());
+        n.put("height", health.height());
         if (reason != null) {
             n.put("reason", reason);
         }

@@ -8,6 +8,8 @@ import io.prometheus.metrics.core.metrics.Gauge;
 import io.prometheus.metrics.core.metrics.GaugeWithCallback;
 import io.prometheus.metrics.core.metrics.Histogram;
 import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
+import io.prometheus.metrics.instrumentation.jvm.JvmMetrics;
+import io.prometheus.metrics.model.registry.MultiCollector;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -17,9 +19,11 @@ import java.util.function.IntSupplier;
 import java.util.function.Supplier;
 
 /**
- * The node's Prometheus metrics, one registry per node (tests run several nodes in one JVM).
- * Counters are updated by the block producer and the admission path; gauges read published,
- * immutable snapshots through callbacks, never the engine.
+ * The node's Prometheus metrics, one registry per node (tests run several nodes in one JVM), every
+ * series under the {@code dexnode_} namespace, followed by the JVM's and the process's own
+ * ({@code jvm_*}, {@code process_*}), which exist once per process. Counters are updated by the
+ * block producer and the admission path; gauges read published, immutable snapshots through
+ * callbacks, never the engine or the state store (a scrape still answers after the store failed).
  */
 public final class NodeMetrics {
     /** One market's gauges as last published by the producer. */
@@ -47,6 +51,18 @@ public final class NodeMetrics {
 
         public String metricName() {
             return metricName;
+        }
+    }
+
+    /**
+     * The JVM's metrics (memory, GC, threads, classes, CPU, file descriptors), registered once per
+     * process: they describe the process, and some install JVM-wide listeners that must not repeat.
+     */
+    private static final class Jvm {
+        static final PrometheusRegistry REGISTRY = new PrometheusRegistry();
+
+        static {
+            JvmMetrics.builder().register(REGISTRY);
         }
     }
 
@@ -81,10 +97,10 @@ public final class NodeMetrics {
         executeSeconds = Histogram.builder().name("dexnode_block_execute_seconds")
                 .help("Execution of a block's transactions against the books and the state overlay.").classicOnly()
                 .classicExponentialUpperBounds(0.00001, 2, 18).register(registry);
-        recoverySeconds = Histogram.builder().name("orderbook_recovery_seconds")
+        recoverySeconds = Histogram.builder().name("dexnode_orderbook_recovery_seconds")
                 .help("Duration of rebuilding the order books at start, by method.").labelNames("method").classicOnly()
                 .classicExponentialUpperBounds(0.001, 2, 18).register(registry);
-        repairs = Counter.builder().name("recovery_repairs_total")
+        repairs = Counter.builder().name("dexnode_recovery_repairs_total")
                 .help("Inconsistencies between the ActiveOrder index and the order records found at recovery, by kind.")
                 .labelNames("kind").register(registry);
         bookRebuilds = Counter.builder().name("dexnode_book_rebuilds_total")
@@ -116,14 +132,15 @@ public final class NodeMetrics {
         GaugeWithCallback.builder().name("dexnode_stream_connections")
                 .help("Open WebSocket stream connections (accepted and not yet closed).")
                 .callback(cb -> cb.call(streamConnections.getAsInt())).register(registry);
-        GaugeWithCallback.builder().name("active_orders").help("Orders resting in a market's in-memory book.")
+        GaugeWithCallback.builder().name("dexnode_active_orders").help("Orders resting in a market's in-memory book.")
                 .labelNames("market").callback(cb -> markets.get().forEach(m -> cb.call(m.activeOrders(), Integer.toString(m.market()))))
                 .register(registry);
-        GaugeWithCallback.builder().name("book_levels").help("Price levels in a market's in-memory book, by side.")
+        GaugeWithCallback.builder().name("dexnode_book_levels").help("Price levels in a market's in-memory book, by side.")
                 .labelNames("market", "side").callback(cb -> markets.get().forEach(m -> {
                     cb.call(m.bidLevels(), Integer.toString(m.market()), "bid");
                     cb.call(m.askLevels(), Integer.toString(m.market()), "ask");
                 })).register(registry);
+        registry.register((MultiCollector) Jvm.REGISTRY::scrape);
     }
 
     public void blockCommitted(int txCount, long executeNanos, long commitNanos) {

@@ -16,6 +16,7 @@ import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
+import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -28,11 +29,14 @@ import org.slf4j.LoggerFactory;
  * it is durable and N+1 has been cut (or at once, when nothing else waits).
  *
  * <p>Invariants: a request is answered only after its block is committed; a full queue refuses at
- * once (never drops silently); if the engine halts, every waiting request fails with 503 and the
- * node stops (memory may be ahead of disk; a restart recovers from disk).
+ * once (never drops silently); if a block fails (its commit, its execution, or anything else on
+ * this thread), every waiting request fails with 503 and the node stops (memory may be ahead of
+ * disk; a restart recovers from disk). From that failure on this thread reads neither the engine
+ * nor the store: a store whose write failed throws on every call.
  */
 public final class BlockProducer {
     private static final Logger LOG = LoggerFactory.getLogger(BlockProducer.class);
+    private static final Pattern LINE_BREAKS = Pattern.compile("\\R+");
 
     /** A queued transaction and the request waiting for it. */
     private record Submission(Tx tx, CompletableFuture<TxOutcome> answer) {
@@ -48,24 +52,26 @@ public final class BlockProducer {
     private final NodeHealth health;
     private final NodeMetrics metrics;
     private final ProducerHook hook;
-    private final Runnable onHalt;
+    private final Consumer<String> onHalt;
     private final Thread thread;
     private volatile boolean stopping;
     /** The last block's time: block times never move backwards, across restarts included. */
     private long lastTime;
+    /** The last block cut (producer thread only): the next height, known without asking the store. */
+    private long lastHeight;
     private long blocksSinceCheck;
     private Runnable afterHealthyCheck = () -> { };
     private volatile boolean started;
-    /** Whether a halt was logged and {@code onHalt} run (producer thread only). */
-    private boolean haltHandled;
+    /** Why the node halted, on one line; null while it runs (producer thread only). */
+    private String haltCause;
 
     /**
-     * @param onHalt called on the producer thread after the engine halted and every request was failed
-     *               (the node's default exits the process)
+     * @param onHalt called once, last, on the producer thread after a block failed and every waiting
+     *               request was failed, with the cause on one line (the node's exits the process)
      */
     public BlockProducer(Engine engine, int blockMs, int blockTxs, int queueCapacity, int checkEveryBlocks,
                          MarketDataPublisher publisher, Consumer<BlockEvents> stream, NodeHealth health,
-                         NodeMetrics metrics, ProducerHook hook, Runnable onHalt) {
+                         NodeMetrics metrics, ProducerHook hook, Consumer<String> onHalt) {
         this.engine = engine;
         this.blockMs = blockMs;
         this.blockTxs = blockTxs;
@@ -78,7 +84,8 @@ public final class BlockProducer {
         this.hook = hook;
         this.onHalt = onHalt;
         this.thread = new Thread(this::run, "dexnode-block-producer");
-        BlockHeader last = engine.height() < 0 ? null : BlockRecords.header(engine.store(), engine.height());
+        this.lastHeight = engine.height();
+        BlockHeader last = lastHeight < 0 ? null : BlockRecords.header(engine.store(), lastHeight);
         this.lastTime = last == null ? 0 : last.time();
     }
 
@@ -99,15 +106,24 @@ public final class BlockProducer {
      */
     public CompletableFuture<TxOutcome> submit(Tx tx) {
         if (stopping || !health.accepting()) {
-            throw new NodeUnavailableException(health.isHalted() ? "the node halted; it must be restarted"
+            throw new NodeUnavailableException(health.isHalted() ? haltedMessage()
                     : "the node is not accepting transactions (" + health.reason() + ")");
         }
         CompletableFuture<TxOutcome> answer = new CompletableFuture<>();
-        if (!queue.offer(new Submission(tx, answer))) {
+        Submission s = new Submission(tx, answer);
+        if (!queue.offer(s)) {
             throw new NodeUnavailableException("the transaction queue is full (" + queue.remainingCapacity()
                     + " free); try again shortly");
         }
+        // A halt drains the queue after marking the node halted: one queued after that drain is taken back here.
+        if (health.isHalted() && queue.remove(s)) {
+            throw new NodeUnavailableException(haltedMessage());
+        }
         return answer;
+    }
+
+    private String haltedMessage() {
+        return "the node " + health.reason() + "; it must be restarted";
     }
 
     /**
@@ -121,6 +137,14 @@ public final class BlockProducer {
     }
 
     private void run() {
+        produce();
+        if (haltCause != null) {
+            failAll(List.of(), "the node halted: " + haltCause);
+            onHalt.accept(haltCause);
+        }
+    }
+
+    private void produce() {
         List<Submission> batch = new ArrayList<>(blockTxs);
         try {
             while (true) {
@@ -151,6 +175,9 @@ public final class BlockProducer {
                 failAll(pending.batch(), "the block producer was interrupted");
             }
             failAll(batch, "the block producer was interrupted");
+        } catch (RuntimeException | Error e) {
+            // Anything else escaping a block ends the node too: this is the one thread that moves the engine.
+            halt(batch, e);
         }
     }
 
@@ -168,7 +195,7 @@ public final class BlockProducer {
             if (pending != null) {
                 // About to wait for more transactions: answer the block in flight first.
                 if (!finishPending()) {
-                    failAll(batch, "the node halted");
+                    failAll(batch, "the node halted: " + haltCause);
                     return;
                 }
                 continue;
@@ -190,15 +217,14 @@ public final class BlockProducer {
 
     /**
      * Executes and commits one block, its write overlapping the next block's execution; the block
-     * before it is answered once durable. False when the engine halted.
+     * before it is answered once durable. False when the node halted.
      */
     private boolean cut(List<Submission> batch) throws InterruptedException {
-        if (engine.isHalted()) {
-            finishPending(); // the block in flight failed its write: this halts the node
-            failAll(batch, "the node halted");
+        if (haltCause != null) {
+            failAll(batch, "the node halted: " + haltCause);
             return false;
         }
-        long height = engine.height() + 1;
+        long height = lastHeight + 1;
         hook.beforeBlock(height);
         // The block time: the one wall-clock read, and it goes into the block (never moves backwards).
         long time = Math.max(lastTime, System.currentTimeMillis());
@@ -211,19 +237,19 @@ public final class BlockProducer {
         try {
             block = engine.executeBlockPipelined(height, time, txs);
         } catch (RuntimeException e) {
-            // The block in flight does not depend on this one: answer it if it landed.
+            // The block in flight does not depend on this one: answer it if it landed (if it did not,
+            // its failure is the cause, and this block's is a consequence).
             finishPending();
             halt(batch, e instanceof EngineHaltedException h ? h
                     : new EngineHaltedException("block " + height + " failed: " + e.getMessage(), e));
             return false;
         }
-        boolean ok = finishPending();
-        pending = new Pending(block, batch, time);
-        if (!ok) {
-            failAll(batch, "the node halted");
-            pending = null;
+        lastHeight = height;
+        if (!finishPending()) {
+            failAll(batch, "the node halted: " + haltCause);
             return false;
         }
+        pending = new Pending(block, batch, time);
         if (stopping && queue.isEmpty()) {
             return finishPending();
         }
@@ -240,15 +266,15 @@ public final class BlockProducer {
         if (p == null) {
             return true;
         }
-        pending = null;
         try {
             p.block().awaitDurable();
         } catch (EngineHaltedException e) {
-            halt(p.batch(), e);
+            halt(List.of(), e); // fails p's requests with the rest
             return false;
         }
         BlockResult result = p.block().result();
         long height = result.header().height();
+        health.committed(height);
         metrics.blockCommitted(p.batch().size(), result.executeNanos(), result.commitNanos());
         BlockEvents events = publisher.publish(result);
         for (int i = 0; i < p.batch().size(); i++) {
@@ -258,6 +284,8 @@ public final class BlockProducer {
             }
             p.batch().get(i).answer().complete(new TxOutcome(height, p.time(), r));
         }
+        // Answered: from here a failure (of the check below) no longer concerns these requests.
+        pending = null;
         stream.accept(events);
         if (++blocksSinceCheck >= checkEveryBlocks) {
             blocksSinceCheck = 0;
@@ -291,18 +319,28 @@ public final class BlockProducer {
         this.afterHealthyCheck = action;
     }
 
-    private void halt(List<Submission> batch, EngineHaltedException e) {
-        if (haltHandled) {
-            failAll(batch, "the node halted: " + e.getMessage());
-            return;
+    /**
+     * Stops producing after a failure: marks the node halted (readiness 503, submissions refused),
+     * logs the cause once and fails {@code batch}, the block in flight and everything queued with
+     * 503. Reads nothing from the engine or the store, either of which may be what failed;
+     * {@link #run} then hands the cause to {@code onHalt}.
+     */
+    private void halt(List<Submission> batch, Throwable e) {
+        if (haltCause == null) {
+            String cause = e instanceof EngineHaltedException ? e.getMessage() : "the block producer failed: " + e;
+            haltCause = LINE_BREAKS.matcher(String.valueOf(cause)).replaceAll(" ");
+            stopping = true;
+            health.halted(haltCause);
+            LOG.error("NODE HALTED: {}. Memory may be ahead of disk: no further block is executed, the waiting requests get 503 "
+                    + "and the node exits; a restart recovers from the last committed block.", haltCause, e);
         }
-        haltHandled = true;
-        stopping = true;
-        health.halted(e.getMessage());
-        LOG.error("ENGINE HALTED at height {}: {}. Memory may be ahead of disk; the node stops now and a restart "
-                + "recovers from the last committed block.", engine.height() + 1, e.getMessage(), e);
-        failAll(batch, "the node halted: " + e.getMessage());
-        onHalt.run();
+        String why = "the node halted: " + haltCause;
+        Pending p = pending;
+        pending = null;
+        if (p != null) {
+            failAll(p.batch(), why);
+        }
+        failAll(batch, why);
     }
 
     private void failAll(List<Submission> batch, String why) {

@@ -6,6 +6,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.dexnode.node.TestNode;
 import io.dexnode.node.client.NodeClient;
 import io.dexnode.node.crypto.Signer;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
@@ -57,17 +59,33 @@ class ApiContractTest {
         try (TestNode fresh = TestNode.dev()) {
             String text = fresh.getResponse("/metrics").body();
             for (String name : new String[] {"dexnode_blocks_total", "dexnode_txs_total", "dexnode_rejections_total",
-                    "dexnode_block_commit_seconds", "dexnode_block_execute_seconds", "dexnode_queue_depth", "active_orders",
-                    "book_levels", "orderbook_recovery_seconds", "recovery_repairs_total", "dexnode_stream_connections",
-                    "dexnode_stream_closed_total"}) {
+                    "dexnode_block_commit_seconds", "dexnode_block_execute_seconds", "dexnode_queue_depth", "dexnode_active_orders",
+                    "dexnode_book_levels", "dexnode_orderbook_recovery_seconds", "dexnode_recovery_repairs_total",
+                    "dexnode_stream_connections", "dexnode_stream_closed_total", "dexnode_checkpoint_height",
+                    "dexnode_checkpoint_failures_total"}) {
                 assertThat(text).as(name).containsPattern("(?m)^# TYPE " + name + " ");
             }
-            assertThat(text).contains("recovery_repairs_total{kind=\"orphaned_active_order\"} 0.0",
+            assertThat(text).contains("dexnode_recovery_repairs_total{kind=\"orphaned_active_order\"} 0.0",
                     "dexnode_rejections_total{code=\"stale_nonce\"} 0.0", "dexnode_stream_connections 0.0");
             for (String reason : new String[] {"too_slow", "too_many_requests", "message_too_large", "connection_limit"}) {
                 assertThat(text).contains("dexnode_stream_closed_total{reason=\"" + reason + "\"} 0.0");
             }
         }
+    }
+
+    @Test
+    void everySeriesIsTheNodesUnderDexnodeOrTheJvmsOwn() throws Exception {
+        String text = node.getResponse("/metrics").body();
+        Matcher type = Pattern.compile("(?m)^# TYPE (\\S+) ").matcher(text);
+        List<String> names = new ArrayList<>();
+        while (type.find()) {
+            names.add(type.group(1));
+        }
+        // Before: active_orders, book_levels, orderbook_recovery_seconds, recovery_repairs_total had no namespace.
+        assertThat(names).allSatisfy(name -> assertThat(name).matches("(dexnode|jvm|process)_[a-z0-9_]+"));
+        // The JVM's own: memory, garbage collection, threads, and the process's CPU.
+        assertThat(names).contains("jvm_memory_used_bytes", "jvm_gc_collection_seconds", "jvm_threads_current",
+                "process_cpu_seconds_total");
     }
 
     @Test

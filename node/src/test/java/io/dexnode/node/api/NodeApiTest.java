@@ -406,8 +406,8 @@ class NodeApiTest {
         node.tx(alice, "cancel", "order", 123_456_789L);
         String text = node.getResponse("/metrics").body();
         assertThat(text).contains("dexnode_blocks_total", "dexnode_txs_total", "dexnode_rejections_total{code=\"unknown_order\"}",
-                "dexnode_block_commit_seconds_bucket", "orderbook_recovery_seconds", "dexnode_queue_depth",
-                "active_orders{market=\"" + m + "\"} 1.0", "book_levels{market=\"" + m + "\",side=\"bid\"} 1.0");
+                "dexnode_block_commit_seconds_bucket", "dexnode_orderbook_recovery_seconds", "dexnode_queue_depth",
+                "dexnode_active_orders{market=\"" + m + "\"} 1.0", "dexnode_book_levels{market=\"" + m + "\",side=\"bid\"} 1.0");
     }
 
     @Test

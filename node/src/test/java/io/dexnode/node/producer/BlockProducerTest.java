@@ -20,7 +20,10 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BiConsumer;
+import java.util.function.Consumer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -82,7 +85,8 @@ class BlockProducerTest {
         @Override public void close() { inner.close(); }
     }
 
-    private record Rig(FailingStore store, Engine engine, NodeHealth health, BlockProducer producer, CountDownLatch halted) {
+    private record Rig(FailingStore store, Engine engine, NodeHealth health, BlockProducer producer, CountDownLatch halted,
+                       AtomicReference<String> cause) {
     }
 
     private static Rig rig() {
@@ -99,6 +103,10 @@ class BlockProducerTest {
     }
 
     private static Rig rig(int writeDelayMs, long firstBlockTime, int blockTxs) {
+        return rig(writeDelayMs, firstBlockTime, blockTxs, e -> { });
+    }
+
+    private static Rig rig(int writeDelayMs, long firstBlockTime, int blockTxs, Consumer<BlockEvents> stream) {
         FailingStore store = new FailingStore();
         store.writeDelayMs = writeDelayMs;
         Engine engine = new Engine(store);
@@ -109,11 +117,15 @@ class BlockProducerTest {
         NodeHealth health = new NodeHealth();
         health.recovered();
         CountDownLatch halted = new CountDownLatch(1);
+        AtomicReference<String> cause = new AtomicReference<>();
         NodeMetrics metrics = new NodeMetrics(() -> 0, List::of, () -> 0);
-        BlockProducer producer = new BlockProducer(engine, 1, blockTxs, 100, 10, publisher, e -> { }, health, metrics,
-                ProducerHook.NONE, halted::countDown);
+        BlockProducer producer = new BlockProducer(engine, 1, blockTxs, 100, 10, publisher, stream, health, metrics,
+                ProducerHook.NONE, why -> {
+                    cause.set(why);
+                    halted.countDown();
+                });
         producer.start();
-        return new Rig(store, engine, health, producer, halted);
+        return new Rig(store, engine, health, producer, halted, cause);
     }
 
     @Test
@@ -150,10 +162,32 @@ class BlockProducerTest {
         assertThatThrownBy(() -> doomed.get(30, TimeUnit.SECONDS)).isInstanceOf(ExecutionException.class)
                 .hasCauseInstanceOf(NodeUnavailableException.class).hasMessageContaining("halted");
         assertThat(r.halted().await(30, TimeUnit.SECONDS)).as("halted").isTrue();
+        assertThat(r.cause().get()).contains("commit of block 3 failed", "simulated I/O error");
+        assertThat(r.health().height()).as("the last durable block").isEqualTo(2);
         assertThat(r.health().isHalted()).isTrue();
         assertThat(r.health().ready()).isFalse();
         assertThat(r.engine().isHalted()).isTrue();
         assertThatThrownBy(() -> r.producer().submit(new Tx.Deposit("alice", 0, 1))).isInstanceOf(NodeUnavailableException.class);
+        r.producer().stop();
+    }
+
+    @Test
+    void anyFailureOnTheProducerThreadHaltsTheNodeWithTheCauseOnOneLine() throws Exception {
+        // The stream breaks on blocks above this height (the first block's events stream after its answer).
+        AtomicLong brokenAbove = new AtomicLong(Long.MAX_VALUE);
+        Rig r = rig(0, 0, 100, events -> {
+            if (events.height() > brokenAbove.get()) {
+                throw new IllegalStateException("the stream broke\nat a second line");
+            }
+        });
+        brokenAbove.set(r.producer().submit(new Tx.Deposit("alice", 0, 10)).get().height());
+        // Its block is committed and answered; streaming its events fails, which ends the node.
+        assertThat(r.producer().submit(new Tx.Deposit("alice", 0, 5)).get().result().accepted()).isTrue();
+        assertThat(r.halted().await(30, TimeUnit.SECONDS)).isTrue();
+        assertThat(r.cause().get()).isEqualTo("the block producer failed: java.lang.IllegalStateException: the stream broke at a second line");
+        assertThat(r.health().reason()).isEqualTo("halted: " + r.cause().get());
+        assertThatThrownBy(() -> r.producer().submit(new Tx.Deposit("alice", 0, 1))).isInstanceOf(NodeUnavailableException.class)
+                .hasMessageContaining("halted");
         r.producer().stop();
     }
 
