@@ -15,8 +15,9 @@ import picocli.CommandLine.Spec;
 
 /**
  * {@code dexnode state stats}: what a stopped node's data directory holds — the keys in the tree
- * by type with their bytes, the archive and the history beside it, and the RocksDB files of the
- * tree's latest values and of the records beside it (after compression).
+ * by type with their bytes, the archive and the history beside it, and (as text) the RocksDB files
+ * of the tree's latest values and of the records beside it (after compression). The JSON form is
+ * one fixed shape for scripts: {@link StateStats#toJson}.
  */
 @Command(name = "state", mixinStandardHelpOptions = true,
         description = {"Inspect a data directory (stats).",
@@ -48,12 +49,11 @@ public final class StateCommand implements Callable<Integer> {
         }
         try (StateManager store = StateManager.open(data, StateConfig.defaults())) {
             StateStats stats = StateStats.of(store);
-            long latestFiles = sstBytes(store, "latest");
-            long extraFiles = sstBytes(store, "blocks");
             if (json) {
-                String s = stats.toJson();
-                out.println(s.substring(0, s.length() - 1) + ",\"disk\":{\"latest\":" + latestFiles + ",\"extras\":" + extraFiles + "}}");
+                out.println(stats.toJson());
             } else {
+                long latestFiles = sstBytes(store, "latest");
+                long extraFiles = sstBytes(store, "blocks");
                 out.print(stats.toText());
                 out.printf("on disk: latest values %,d bytes, records beside the state (blocks, archive, history) %,d bytes%n",
                         latestFiles, extraFiles);

@@ -24,7 +24,7 @@ import org.junit.jupiter.params.provider.CsvSource;
 
 /**
  * Archival against a model built from what the blocks reported (placements, order updates,
- * fills): after every block the tree's order records are exactly the active orders and the
+ * fills), which knows nothing of queues or heads: after every block the tree's order records are exactly the active orders and the
  * finished ones younger than {@code archiveAfterBlocks}; every order ever placed is found, live or
  * archived, with the last record the tree held, archived by the block N after it finished; each
  * account's order pages and each market's trade pages list exactly what the model saw, newest first.
@@ -32,15 +32,20 @@ import org.junit.jupiter.params.provider.CsvSource;
 class ArchivalModelTest {
     private static final int BLOCKS = 220;
 
-    /** What the blocks said about one order. */
+    /** What the blocks said about one order: its placement, the fills naming it, when it finished. */
     private static final class Known {
         final long accountId;
+        final Tx.Place placed;
+        final long placedAt;
+        long filledByFills;
         OrderStatus status = OrderStatus.ACTIVE;
         long finishedAt;
         OrderRecord lastInTree;
 
-        Known(long accountId) {
+        Known(long accountId, Tx.Place placed, long placedAt) {
             this.accountId = accountId;
+            this.placed = placed;
+            this.placedAt = placedAt;
         }
     }
 
@@ -59,8 +64,8 @@ class ArchivalModelTest {
             BlockResult r = engine.executeBlock(b.height(), b.time(), b.txs());
             long h = b.height();
             for (TxResult t : r.results()) {
-                if (t.accepted() && t.tx() instanceof Tx.Place) {
-                    orders.put(t.orderId(), new Known(t.accountId()));
+                if (t.accepted() && t.tx() instanceof Tx.Place p) {
+                    orders.put(t.orderId(), new Known(t.accountId(), p, h));
                 }
             }
             for (OrderUpdate u : r.orderUpdates()) {
@@ -71,6 +76,8 @@ class ArchivalModelTest {
                 }
             }
             for (Fill f : r.fills()) {
+                orders.get(f.makerOrderId()).filledByFills += f.size();
+                orders.get(f.takerOrderId()).filledByFills += f.size();
                 tradesByMarket.computeIfAbsent(f.market(), m -> new ArrayList<>()).add(f.tradeId());
             }
             TreeSet<Long> expected = new TreeSet<>();
@@ -97,6 +104,19 @@ class ArchivalModelTest {
             assertThat(v).as("order %d is found", e.getKey()).isNotNull();
             assertThat(v.order()).as("order %d's final record", e.getKey()).isEqualTo(k.lastInTree);
             assertThat(v.order().status()).isEqualTo(k.status);
+            // the final record agrees with what the model tallied itself, not only with the tree
+            OrderRecord last = v.order();
+            assertThat(last.accountId()).isEqualTo(k.accountId);
+            assertThat(last.marketId()).isEqualTo(k.placed.market());
+            assertThat(last.side()).isEqualTo(k.placed.side());
+            assertThat(last.createdHeight()).isEqualTo(k.placedAt);
+            assertThat(last.filled()).as("order %d's filled size, as its fills add up", e.getKey()).isEqualTo(k.filledByFills);
+            if (k.status == OrderStatus.FILLED) {
+                assertThat(last.remaining()).isZero();
+            }
+            if (k.status != OrderStatus.ACTIVE) {
+                assertThat(last.updatedHeight()).as("order %d finished at", e.getKey()).isEqualTo(k.finishedAt);
+            }
             boolean gone = k.status != OrderStatus.ACTIVE && after > 0 && k.finishedAt <= h - after;
             assertThat(v.archived()).as("order %d archived", e.getKey()).isEqualTo(gone);
             if (gone) {

@@ -62,14 +62,16 @@ public record StateStats(long height, Map<String, Long> live, Map<String, Long> 
         return n;
     }
 
-    /** {@code {"height":h,"live":{"order":N,…},"liveBytes":{…},"archive":{"orders":A,"fills":F,"bytes":B,"historyBytes":H}}}. */
+    /**
+     * {@code {"height":h,"live":{"order":N,"activeOrder":M,…},"archive":{"orders":A,"fills":F,"bytes":B}}}: the
+     * live key count per type, and the archive's orders, trades and bytes (its own records and the
+     * history's, as stored before compression). Bytes per live type are in {@link #toText}.
+     */
     public String toJson() {
         StringBuilder sb = new StringBuilder("{\"height\":").append(height).append(",\"live\":");
         object(sb, live);
-        sb.append(",\"liveBytes\":");
-        object(sb, liveBytes);
         sb.append(",\"archive\":{\"orders\":").append(archivedOrders).append(",\"fills\":").append(trades)
-                .append(",\"bytes\":").append(archiveBytes).append(",\"historyBytes\":").append(historyBytes).append("}}");
+                .append(",\"bytes\":").append(archiveBytes + historyBytes).append("}}");
         return sb.toString();
     }
 
