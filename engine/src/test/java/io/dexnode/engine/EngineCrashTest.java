@@ -33,7 +33,8 @@ import org.junit.jupiter.params.provider.CsvSource;
  * missing, the root equals an uninterrupted reference run's root at that height, and the recovered
  * books equal the reference books at that height. With archival every two blocks nearly every
  * block archives, so kills land while blocks archive: then the archive and the trade history are
- * also the reference's up to that height, every archiving block's records matching its head.
+ * also the reference's up to that height (and so are the trades and fills), every archiving
+ * block's records matching its head.
  */
 @Timeout(300)
 class EngineCrashTest {
@@ -64,6 +65,7 @@ class EngineCrashTest {
         HistoryQueries referenceHistory = new HistoryQueries(ref);
         SplittableRandom rnd = new SplittableRandom(seed);
         long acknowledged = 0;
+        int killedBeforeAnArchivingBlock = 0;
         for (int kill = 0; kill < kills; kill++) {
             long reported = runAndKill(seed, archiveAfterBlocks, 1 + rnd.nextInt(30), rnd.nextInt(60));
             acknowledged = Math.max(acknowledged, reported);
@@ -78,11 +80,20 @@ class EngineCrashTest {
                         .isEqualTo(books.get((int) h));
                 assertThat(store.latestVersion()).isEqualTo(h);
                 assertHistoryIsTheReferencesUpTo(new HistoryQueries(store), referenceHistory, h);
+                if (h < BLOCKS && referenceHistory.archiveBlock(h + 1) != null) {
+                    killedBeforeAnArchivingBlock++; // block h + 1, which archives, was executing or being written
+                }
             }
+        }
+        if (archiveAfterBlocks > 0) {
+            assertThat(killedBeforeAnArchivingBlock).as("kills that interrupted a block that archives").isPositive();
         }
     }
 
-    /** Every archive block up to {@code h} and the newest trades of each market equal the reference's up to that height. */
+    /**
+     * Every archive block up to {@code h}, the newest trades of each market and the newest fills of
+     * each account equal the reference's up to that height.
+     */
     private static void assertHistoryIsTheReferencesUpTo(HistoryQueries history, HistoryQueries reference, long h) {
         for (long at = 1; at <= h; at++) {
             ArchiveBlock mine = history.archiveBlock(at);
@@ -95,19 +106,32 @@ class EngineCrashTest {
             }
         }
         for (int market = 1; market <= 2; market++) {
-            List<TradeRecord> mine = history.marketTrades(market, null, 50).items();
-            List<TradeRecord> theirs = new ArrayList<>();
-            Long before = null;
-            while (theirs.size() < 50) {
-                HistoryQueries.Page<TradeRecord> page = reference.marketTrades(market, before, 100);
-                page.items().stream().filter(t -> t.height() <= h).limit(50 - theirs.size()).forEach(theirs::add);
-                if (page.next() == null) {
-                    break;
-                }
-                before = Long.parseLong(page.next());
-            }
-            assertThat(mine).as("market %d's newest trades at height %d", market, h).isEqualTo(theirs);
+            int m = market;
+            List<TradeRecord> theirs = newestUpTo(h, before -> reference.marketTrades(m, before == null ? null : Long.parseLong(before), 100));
+            assertThat(history.marketTrades(market, null, 50).items()).as("market %d's newest trades at height %d", market, h)
+                    .isEqualTo(theirs);
         }
+        for (long account = 1; account <= 8; account++) {
+            long a = account;
+            List<TradeRecord> theirs = newestUpTo(h, before -> reference.accountFills(a, before, 100));
+            assertThat(history.accountFills(account, null, 50).items()).as("account %d's newest fills at height %d", account, h)
+                    .isEqualTo(theirs);
+        }
+    }
+
+    /** The newest 50 records of a newest-first paged list that were written at or below height {@code h}. */
+    private static List<TradeRecord> newestUpTo(long h, java.util.function.Function<String, HistoryQueries.Page<TradeRecord>> pages) {
+        List<TradeRecord> out = new ArrayList<>();
+        String before = null;
+        while (out.size() < 50) {
+            HistoryQueries.Page<TradeRecord> page = pages.apply(before);
+            page.items().stream().filter(t -> t.height() <= h).limit(50 - out.size()).forEach(out::add);
+            if (page.next() == null) {
+                break;
+            }
+            before = page.next();
+        }
+        return out;
     }
 
     private static Map<Integer, List<String>> snapshotOf(Engine engine) {

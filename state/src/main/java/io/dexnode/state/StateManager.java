@@ -288,8 +288,8 @@ public final class StateManager implements StateStore {
 
     /**
      * Point-read families get small blocks (a random read decodes one block); tree nodes are
-     * mostly SHA-256 hashes, which do not compress, so they skip compression. All share one block
-     * cache and use bloom filters.
+     * mostly SHA-256 hashes, which do not compress, so they skip compression; the extras, mostly
+     * cold history, take ZSTD. All share one block cache and use bloom filters.
      */
     private static ColumnFamilyOptions familyOptions(String name, LRUCache cache) {
         boolean pointReads = name.equals("nodes") || name.equals("versions") || name.equals("latest");
@@ -303,7 +303,12 @@ public final class StateManager implements StateStore {
                 .setWriteBufferSize(StateConfig.MEMTABLE_BYTES)
                 .setMaxWriteBufferNumber(4)
                 .setCompressionType(CompressionType.NO_COMPRESSION);
-        if (!name.equals("nodes")) {
+        if (name.equals("blocks")) {
+            // The extras (blocks, the order archive, trade and fill history) are written once and read a
+            // page at a time: ZSTD stores them in about half the bytes of LZ4 (docs/BENCHMARKS.md#archive;
+            // a trained dictionary did not pay there).
+            o.setCompressionType(CompressionType.ZSTD_COMPRESSION).setBottommostCompressionType(CompressionType.ZSTD_COMPRESSION);
+        } else if (!name.equals("nodes")) {
             o.setBottommostCompressionType(CompressionType.LZ4_COMPRESSION);
         }
         return o;
