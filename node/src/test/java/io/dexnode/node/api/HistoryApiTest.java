@@ -158,15 +158,29 @@ class HistoryApiTest {
         archive.path("orders").forEach(o -> records.add(HEX.parseHex(o.path("record").asText())));
         assertThat(records).hasSize(head.count());
         assertThat(archive.path("orders").get(0).path("orderId").asLong()).isEqualTo(id);
-        assertThat(ArchiveHeadRecord.recordsHash(records)).isEqualTo(head.recordsHash());
+        assertThat(recordsHashAsDocumented(records)).isEqualTo(head.recordsHash());
         records.set(0, records.get(0).clone());
         records.get(0)[records.get(0).length - 1] ^= 1;
-        assertThat(ArchiveHeadRecord.recordsHash(records)).isNotEqualTo(head.recordsHash());
+        assertThat(recordsHashAsDocumented(records)).isNotEqualTo(head.recordsHash());
         // A block that archived nothing proves a head that names an earlier block.
         JsonNode quiet = node.get("/v1/archive/" + cancelledAt);
         assertThat(quiet.path("orders")).isEmpty();
         assertThat(quiet.path("head").isNull() || quiet.path("head").path("height").asLong() < cancelledAt).isTrue();
         assertThat(node.getResponse("/v1/archive/999999999").status()).isEqualTo(404);
+    }
+
+    /** SHA-256 over the records, each as its length (u32, big-endian) then its bytes: STATE.md's rule, computed here, not by the node's code. */
+    private static byte[] recordsHashAsDocumented(List<byte[]> records) {
+        try {
+            java.security.MessageDigest sha = java.security.MessageDigest.getInstance("SHA-256");
+            for (byte[] r : records) {
+                sha.update(java.nio.ByteBuffer.allocate(4).putInt(r.length).array());
+                sha.update(r);
+            }
+            return sha.digest();
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     @Test
