@@ -9,6 +9,7 @@ import picocli.CommandLine.Command;
             BenchStateCommand.class,
             BenchEngineCommand.class,
             BenchRecoveryCommand.class,
+            BenchArchiveCommand.class,
             BenchApiCommand.class,
             BenchClusterCommand.class,
             BenchJmhCommand.class

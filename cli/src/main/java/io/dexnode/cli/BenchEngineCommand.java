@@ -9,7 +9,7 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-/** {@code dexnode bench engine}: orders per second with a commit and state root per block. */
+/** {@code dexnode bench engine}: orders per second with a commit and state root per block, archiving and not. */
 @Command(name = "engine", mixinStandardHelpOptions = true,
         description = "Orders per second through the engine with a commit and state root per block.")
 public final class BenchEngineCommand implements Callable<Integer> {
@@ -38,6 +38,10 @@ public final class BenchEngineCommand implements Callable<Integer> {
     @Option(names = "--no-fsync", description = "do not fsync each commit")
     boolean noFsync;
 
+    @Option(names = "--archive-after", paramLabel = "N", description = "the archiving chain's archiveAfterBlocks; the same "
+            + "run also measures a chain that never archives (default ${DEFAULT-VALUE})")
+    int archiveAfter = 100;
+
     @Option(names = "--seed", description = "workload seed (default ${DEFAULT-VALUE})")
     long seed = 1;
 
@@ -53,12 +57,16 @@ public final class BenchEngineCommand implements Callable<Integer> {
             spec.commandLine().getErr().println("dexnode bench engine: --orders, --markets, --accounts and --block-txs must be positive");
             return 2;
         }
+        if (archiveAfter < 1) {
+            spec.commandLine().getErr().println("dexnode bench engine: --archive-after must be positive (the other chain never archives)");
+            return 2;
+        }
         if (warmup < 0) {
             spec.commandLine().getErr().println("dexnode bench engine: --warmup must be 0 or more");
             return 2;
         }
         EngineBench.Report report = EngineBench.run(
-                new EngineBench.Settings(orders, warmup, markets, accounts, blockTxs, dir, seed, !noFsync, !noPipeline), System.out);
+                new EngineBench.Settings(orders, warmup, markets, accounts, blockTxs, dir, seed, !noFsync, !noPipeline, archiveAfter), System.out);
         if (json != null) {
             JsonReport.write(json, report.toJson(), System.out);
         }

@@ -22,8 +22,13 @@ public final class BenchRecoveryCommand implements Callable<Integer> {
     @Option(names = "--markets", paramLabel = "M", description = "markets (default ${DEFAULT-VALUE})")
     int markets = 1;
 
-    @Option(names = "--history", paramLabel = "F", description = "filled/cancelled orders per active one (default ${DEFAULT-VALUE})")
-    int history = 3;
+    @Option(names = "--history-ratio", paramLabel = "R", description = "archived filled/cancelled orders per active one: "
+            + "moved out of the tree as blocks archive them; the run also rebuilds the same state without them (default ${DEFAULT-VALUE})")
+    int historyRatio = 3;
+
+    @Option(names = "--history", paramLabel = "F", description = "filled/cancelled orders per active one still in the tree "
+            + "(finished within archiveAfterBlocks, or on a chain that never archives) (default ${DEFAULT-VALUE})")
+    int history = 0;
 
     @Option(names = "--repetitions", paramLabel = "R", description = "timed rebuilds per method (default ${DEFAULT-VALUE})")
     int repetitions = 5;
@@ -39,12 +44,13 @@ public final class BenchRecoveryCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
-        if (active < 1 || markets < 1 || history < 0 || repetitions < 1) {
-            spec.commandLine().getErr().println("dexnode bench recovery: --active, --markets and --repetitions must be positive");
+        if (active < 1 || markets < 1 || history < 0 || historyRatio < 0 || repetitions < 1) {
+            spec.commandLine().getErr().println("dexnode bench recovery: --active, --markets and --repetitions must be positive,"
+                    + " --history and --history-ratio 0 or more");
             return 2;
         }
         RecoveryBench.Report report = RecoveryBench.run(
-                new RecoveryBench.Settings(active, markets, history, repetitions, dir, seed), System.out);
+                new RecoveryBench.Settings(active, markets, history, historyRatio, repetitions, dir, seed), System.out);
         if (json != null) {
             JsonReport.write(json, report.toJson(), System.out);
         }

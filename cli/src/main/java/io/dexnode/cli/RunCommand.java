@@ -94,6 +94,11 @@ public final class RunCommand implements Callable<Integer> {
             description = "A replica snapshots its state and Raft purges the log below it every this many log entries"
                     + " (default: ${DEFAULT-VALUE}).")
     long snapshotEvery = ClusterConfig.DEFAULT_SNAPSHOT_EVERY;
+    @Option(names = "--archive-retention-blocks", defaultValue = "0", paramLabel = "N",
+            description = "Keep the archive's records of finished orders for the last N blocks and delete older ones"
+                    + " (after each passing consistency check); never touches the state, trades or fills. 0 keeps"
+                    + " everything (default: ${DEFAULT-VALUE}).")
+    long archiveRetentionBlocks;
 
     @Override
     public Integer call() throws Exception {
@@ -122,7 +127,7 @@ public final class RunCommand implements Callable<Integer> {
         try {
             config = new NodeConfig(data, http.substring(0, colon), Integer.parseInt(http.substring(colon + 1)), genesis, dev,
                     blockMs, blockTxs, queue, strict, !noFsync, checkEvery, keepVersions, blockCacheMb, nodeCacheKeys,
-                    streamConnections, maxConnections, checkpoints, cluster);
+                    streamConnections, maxConnections, checkpoints, archiveRetentionBlocks, cluster);
         } catch (IllegalArgumentException e) {
             spec.commandLine().getErr().println("dexnode run: " + e.getMessage());
             return 2;

@@ -25,7 +25,7 @@ class EngineBenchCliTest {
         Path work = tmp.resolve("work");
         Files.createDirectories(work);
         int exit = Main.execute("bench", "engine", "--orders", "3000", "--warmup", "1000", "--block-txs", "400",
-                "--markets", "2", "--accounts", "50", "--json", json.toString(), "--dir", work.toString());
+                "--markets", "2", "--accounts", "50", "--archive-after", "2", "--json", json.toString(), "--dir", work.toString());
         assertThat(exit).isZero();
         JsonNode report = new ObjectMapper().readTree(Files.readString(json));
         assertThat(report.get("orders").asLong()).isEqualTo(3000);
@@ -36,6 +36,15 @@ class EngineBenchCliTest {
         for (String stage : new String[] {"matching", "tree", "rocksdb"}) {
             assertThat(report.get("secondsIn").get(stage).asDouble()).as(stage).isPositive();
         }
+        assertThat(report.get("archiveAfterBlocks").asInt()).isEqualTo(2);
+        assertThat(report.get("noArchival").get("archiveAfterBlocks").asInt()).isZero();
+        assertThat(report.get("noArchival").get("ordersPerSec").asDouble()).isPositive();
+        assertThat(report.has("archivalCostPercent")).isTrue();
+        assertThat(report.get("liveState")).hasSize(10);
+        assertThat(report.get("liveStateAtOrders").get(9).asLong()).isEqualTo(3000);
+        long archivingKeys = report.get("liveState").get(9).get("keys").asLong();
+        long keptKeys = report.get("noArchival").get("liveState").get(9).get("keys").asLong();
+        assertThat(archivingKeys).as("the archiving chain's tree holds fewer keys").isLessThan(keptKeys);
         try (Stream<Path> left = Files.list(work)) {
             assertThat(left).as("temporary store deleted").isEmpty();
         }
@@ -46,5 +55,6 @@ class EngineBenchCliTest {
         assertThat(Main.execute("bench", "engine", "--orders", "0")).isEqualTo(2);
         assertThat(Main.execute("bench", "engine", "--block-txs", "-1")).isEqualTo(2);
         assertThat(Main.execute("bench", "engine", "--warmup", "-1")).isEqualTo(2);
+        assertThat(Main.execute("bench", "engine", "--archive-after", "0")).isEqualTo(2);
     }
 }

@@ -6,6 +6,7 @@ import io.dexnode.engine.exec.BlockContext;
 import io.dexnode.engine.exec.Ledger;
 import io.dexnode.engine.exec.Markets;
 import io.dexnode.engine.exec.TransactionExecutor;
+import io.dexnode.engine.history.HistoryWriter;
 import io.dexnode.engine.recovery.BookMismatch;
 import io.dexnode.engine.recovery.BookRebuild;
 import io.dexnode.engine.recovery.BookRebuilder;
@@ -59,6 +60,8 @@ public final class Engine implements BookSource {
     private final Ledger ledger;
     private final Markets markets;
     private final RecoveryTarget recovery = new Recovery();
+    /** Records beside the state to delete with the next block (archive retention), from any thread. */
+    private final java.util.concurrent.ConcurrentLinkedQueue<byte[]> extrasToDelete = new java.util.concurrent.ConcurrentLinkedQueue<>();
     private volatile EngineHaltedException halted;
 
     /** An engine whose books {@code books} makes (a test seam; production uses {@link BookFactory#STANDARD}). */
@@ -133,20 +136,24 @@ public final class Engine implements BookSource {
             throw new IllegalArgumentException("block height " + height + " is not above the committed height " + last);
         }
         long start = System.nanoTime();
-        BlockContext block = new BlockContext(height);
+        BlockContext block = new BlockContext(last, height);
         List<TxResult> results = new ArrayList<>(txs.size());
         try {
             for (Tx tx : txs) {
                 results.add(executor.execute(block, tx));
             }
+            executor.finishBlock(block);
         } catch (RuntimeException e) {
             throw halt("block " + height + " broke an invariant while executing", e);
         }
         long executed = System.nanoTime();
         WriteSet writes = ledger.toWriteSet();
+        WriteSet extras = BlockRecords.extras(height, time, txs, block);
+        for (byte[] k; (k = extrasToDelete.poll()) != null; ) {
+            extras.delete(k);
+        }
         PendingCommit commit;
         try {
-            WriteSet extras = BlockRecords.extras(height, time, txs, block.newOrders());
             addRecords(extras, records);
             commit = store.commitPipelined(height, writes, extras);
             ledger.blockCommitted();
@@ -218,6 +225,15 @@ public final class Engine implements BookSource {
                 throw halt("commit of block " + result.header().height() + " failed", e);
             }
         }
+    }
+
+    /**
+     * Deletes records beside the state (never state: the root does not change) with the next
+     * block's write: how archive retention removes old archive records
+     * ({@link io.dexnode.engine.history.ArchiveRetention}). Safe from any thread.
+     */
+    public void deleteExtrasWithNextBlock(List<byte[]> keys) {
+        extrasToDelete.addAll(keys);
     }
 
     // ---------------------------------------------------------------- recovery and consistency
@@ -331,17 +347,27 @@ public final class Engine implements BookSource {
             ledger.forgetCachedRecords();
         }
 
+        /**
+         * The repair's writes go through the overlay and the end-of-block step, as any block's:
+         * an order the repair finished is queued for the archive, and the orders due in this
+         * block are archived.
+         */
         @Override
         public void commitRepairBlock(long height, long time, WriteSet writes, Map<String, List<Long>> repairsByKind,
                                       WriteSet records) {
             WriteSet extras = BlockRecords.repairExtras(height, time, repairsByKind);
             addRecords(extras, records);
             try {
-                store.commit(height, writes, extras);
+                // Recovery wrote nothing through the overlay; what it cached may be stale.
+                ledger.forgetCachedRecords();
+                ledger.applyEncoded(writes);
+                BlockContext block = new BlockContext(height - 1, height);
+                executor.finishBlock(block);
+                HistoryWriter.write(extras, height, time, block);
+                store.commit(height, ledger.toWriteSet(), extras);
             } catch (RuntimeException e) {
                 throw halt("commit of repair block " + height + " failed", e);
             }
-            // The repair bypassed the overlay: whatever it cached of the keys repaired is stale.
             ledger.forgetCachedRecords();
         }
     }

@@ -5,7 +5,6 @@ import io.dexnode.engine.schema.AccountIdValue;
 import io.dexnode.engine.schema.MarketParams;
 import io.dexnode.engine.schema.MarketStatsRecord;
 import io.dexnode.engine.schema.OrderRecord;
-import io.dexnode.engine.schema.OrderStatus;
 import io.dexnode.engine.schema.PositionRecord;
 import io.dexnode.engine.schema.StateKey;
 import io.dexnode.state.StateStore;
@@ -110,29 +109,6 @@ public final class StateQueries {
     public List<MarketParams> markets() {
         List<MarketParams> out = new ArrayList<>();
         store.scanPrefix(new byte[] {StateKey.TAG_MARKET}, (k, v) -> out.add(MarketParams.decode(v)));
-        return out;
-    }
-
-    /** An account's orders, ascending by id, optionally only those with {@code status} (null = all). */
-    public List<OrderRecord> ordersOfAccount(long accountId, OrderStatus status, int limit) {
-        List<Long> ids = BlockRecords.orderIdsOfAccount(store, accountId);
-        List<byte[]> keys = new ArrayList<>(ids.size());
-        for (long id : ids) {
-            keys.add(new StateKey.Order(id).encode());
-        }
-        List<OrderRecord> out = new ArrayList<>();
-        for (byte[] raw : store.multiGet(keys)) {
-            if (raw == null) {
-                continue;
-            }
-            OrderRecord o = OrderRecord.decode(raw);
-            if (status == null || o.status() == status) {
-                out.add(o);
-                if (out.size() >= limit) {
-                    break;
-                }
-            }
-        }
         return out;
     }
 }

@@ -24,7 +24,11 @@ class DeterminismTest {
     Path tmp;
 
     private static List<Block> stream(long seed, int n) {
-        RandomBlocks gen = new RandomBlocks(seed, 6, 10);
+        return stream(seed, n, RandomBlocks.DEFAULT_CHAIN_PARAMS);
+    }
+
+    private static List<Block> stream(long seed, int n, int archiveAfterBlocks) {
+        RandomBlocks gen = new RandomBlocks(seed, 6, 10, archiveAfterBlocks);
         List<Block> blocks = new ArrayList<>();
         for (int i = 0; i < n; i++) {
             blocks.add(gen.next());
@@ -110,6 +114,53 @@ class DeterminismTest {
             }
         }
         assertThat(resumed).isEqualTo(reference);
+    }
+
+    /**
+     * With archival every few blocks: RocksDB and memory, synchronous and pipelined, and a restart
+     * mid-stream (between a block that queues orders and the one that archives them) agree on
+     * every root, and the archive's records hash to the head each archiving block committed.
+     */
+    @Test
+    void archivingEveryFewBlocksGivesTheSameRootsOnEveryStorePipelinedAndAcrossARestart() {
+        List<Block> blocks = stream(21, 160, 3);
+        List<String> reference = roots(new InMemoryStateStore(), blocks);
+        StateConfig cfg = StateConfig.defaults().withFsync(false);
+        List<String> pipelined = new ArrayList<>();
+        Path dir = tmp.resolve("archival");
+        try (StateManager s = StateManager.open(dir, cfg)) {
+            Engine engine = new Engine(s);
+            engine.rebuildOrderbookFromState();
+            Engine.PendingBlock previous = null;
+            for (Block b : blocks.subList(0, 81)) {
+                Engine.PendingBlock pending = engine.executeBlockPipelined(b.height(), b.time(), b.txs());
+                pipelined.add(HexFormat.of().formatHex(pending.result().header().root()));
+                if (previous != null) {
+                    previous.awaitDurable();
+                }
+                previous = pending;
+            }
+            previous.awaitDurable();
+        }
+        try (StateManager s = StateManager.open(dir, cfg)) {
+            Engine engine = new Engine(s);
+            assertThat(engine.rebuildOrderbookFromState().clean()).isTrue();
+            for (Block b : blocks.subList(81, blocks.size())) {
+                pipelined.add(HexFormat.of().formatHex(engine.executeBlock(b.height(), b.time(), b.txs()).header().root()));
+            }
+            io.dexnode.engine.history.HistoryQueries history = new io.dexnode.engine.history.HistoryQueries(s);
+            int archiving = 0;
+            for (long h = 1; h <= s.latestVersion(); h++) {
+                io.dexnode.engine.history.ArchiveBlock a = history.archiveBlock(h);
+                if (a != null) {
+                    archiving++;
+                    assertThat(a.verify()).as("archive block %d", h).isTrue();
+                    assertThat(s.getWithProof(new io.dexnode.engine.schema.StateKey.ArchiveHead().encode(), h).verify()).isTrue();
+                }
+            }
+            assertThat(archiving).as("blocks that archived").isGreaterThan(100);
+        }
+        assertThat(pipelined).isEqualTo(reference);
     }
 
     @Test

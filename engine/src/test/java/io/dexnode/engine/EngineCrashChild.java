@@ -10,7 +10,8 @@ import java.nio.file.Path;
 /**
  * The process {@link EngineCrashTest} kills: recovers the books (from a snapshot if any), then
  * applies the seeded block stream from the committed height on, fsyncing each block, printing
- * "committed H" after each commit and writing a warm snapshot every 25 blocks.
+ * "committed H" after each commit and writing a warm snapshot every 25 blocks. A fourth argument
+ * sets the chain's {@code archiveAfterBlocks}.
  */
 public final class EngineCrashChild {
     private EngineCrashChild() {
@@ -20,10 +21,11 @@ public final class EngineCrashChild {
         Path dir = Path.of(args[0]);
         long seed = Long.parseLong(args[1]);
         int blocks = Integer.parseInt(args[2]);
+        int archiveAfterBlocks = args.length > 3 ? Integer.parseInt(args[3]) : RandomBlocks.DEFAULT_CHAIN_PARAMS;
         try (StateManager store = StateManager.open(dir.resolve("state"), StateConfig.defaults())) {
             Engine engine = new Engine(store);
             engine.recover(RecoveryOptions.fromState().withSnapshots(dir.resolve("snapshots")));
-            RandomBlocks gen = new RandomBlocks(seed, 6, 10);
+            RandomBlocks gen = new RandomBlocks(seed, 6, 10, archiveAfterBlocks);
             // Pipelined, as a node may run: block N's write overlaps block N+1's execution, and N is
             // acknowledged (printed) only once durable.
             Engine.PendingBlock previous = null;

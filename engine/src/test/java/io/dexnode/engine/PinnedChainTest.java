@@ -195,13 +195,13 @@ class PinnedChainTest {
                 RejectCode.BAD_LOT, RejectCode.SIZE_TOO_SMALL, RejectCode.DUPLICATE_CLIENT_ORDER_ID,
                 RejectCode.ORDER_NOT_ACTIVE, RejectCode.INSUFFICIENT_MARGIN, RejectCode.INSUFFICIENT_BALANCE,
                 RejectCode.POST_ONLY_WOULD_CROSS, RejectCode.FOK_NOT_FILLABLE, RejectCode.TOO_MANY_ORDERS,
-                RejectCode.OVERFLOW));
+                RejectCode.OVERFLOW, RejectCode.NOT_ALLOWED));
         assertThat(seen.outcomes).as("outcomes").contains(
                 "cancel by id", "cancel by clientOrderId", "amend by id", "amend by clientOrderId", "reduce by id",
                 "reduce by clientOrderId", "cancel_all of one market", "cancel_all of every market", "a nonce",
                 "taker partly filled, rest resting", "ioc partly filled, rest cancelled", "maker partly filled",
                 "maker fee and taker fee", "order ended by self_trade", "an empty block",
-                "a batch with a refused action", "a batch with a nonce", "a batch refused whole");
+                "a batch with a refused action", "a batch with a nonce", "a batch refused whole", "an archived order named");
         assertThat(seen.marketsWithFills).as("markets with fills").containsExactly(1, 2, 3);
     }
 
@@ -228,6 +228,9 @@ class PinnedChainTest {
                     rejections.add(r.rejection().code());
                     if (r.tx() instanceof Tx.Batch) {
                         outcomes.add("a batch refused whole");
+                    }
+                    if (r.rejection().code() == RejectCode.ORDER_NOT_ACTIVE && r.rejection().message().contains("archived")) {
+                        outcomes.add("an archived order named");
                     }
                     continue;
                 }

@@ -24,11 +24,20 @@ final class RandomBlocks {
     private long height;
     private long placed;
     private final long[] mid = {0, 1000, 500};
+    /** The genesis's chain_params, or {@link #DEFAULT_CHAIN_PARAMS} for none. */
+    private final int archiveAfterBlocks;
+    static final int DEFAULT_CHAIN_PARAMS = -1;
 
     RandomBlocks(long seed, int accounts, int maxTxs) {
+        this(seed, accounts, maxTxs, DEFAULT_CHAIN_PARAMS);
+    }
+
+    /** A stream whose genesis sets {@code archiveAfterBlocks} (or nothing: {@link #DEFAULT_CHAIN_PARAMS}). */
+    RandomBlocks(long seed, int accounts, int maxTxs, int archiveAfterBlocks) {
         this.rnd = new SplittableRandom(seed);
         this.accounts = accounts;
         this.maxTxs = maxTxs;
+        this.archiveAfterBlocks = archiveAfterBlocks;
     }
 
     static List<Tx> genesis(int accounts) {
@@ -49,7 +58,12 @@ final class RandomBlocks {
     Block next() {
         height++;
         if (height == 1) {
-            return new Block(1, 1000, genesis(accounts));
+            List<Tx> genesis = new ArrayList<>();
+            if (archiveAfterBlocks != DEFAULT_CHAIN_PARAMS) {
+                genesis.add(new Tx.ChainParams(null, 0, archiveAfterBlocks));
+            }
+            genesis.addAll(genesis(accounts));
+            return new Block(1, 1000, genesis);
         }
         int n = 1 + rnd.nextInt(maxTxs);
         List<Tx> txs = new ArrayList<>(n);

@@ -27,13 +27,16 @@ import java.util.Locale;
  * What a chain starts from: its id, the optional admin key (hex Ed25519 public key; the only key
  * allowed to create markets and to deposit for anyone), whether every signed transaction must
  * name the chain ({@code requireChainId}, so that one signed for another chain sharing its keys
- * cannot be replayed on this one), and the markets that block 1 creates.
+ * cannot be replayed on this one), the chain's {@code archiveAfterBlocks} (how many blocks a
+ * finished order stays in the tree before it moves to the archive; absent: the engine's default,
+ * 1,000; 0: never) and the markets that block 1 creates.
  *
- * <p>File form: {@code {"chainId":"…","admin":"hex"?,"requireChainId":bool?,"markets":[{create_market fields without "type"}…]}}.
+ * <p>File form: {@code {"chainId":"…","admin":"hex"?,"requireChainId":bool?,"archiveAfterBlocks":N?,"markets":[{create_market fields without "type"}…]}}.
  * A genesis that loads is one whose block 1 the engine accepts whole: every market is executed
  * as block 1 on a scratch engine while the file is read, before any data directory is opened.
  */
-public record Genesis(String chainId, String admin, boolean requireChainId, List<Tx.CreateMarket> markets) {
+public record Genesis(String chainId, String admin, boolean requireChainId, Integer archiveAfterBlocks,
+                      List<Tx.CreateMarket> markets) {
     /** Repeated keys are refused, not read as their last value: one file, one reading. */
     private static final ObjectMapper MAPPER = new ObjectMapper()
             .enable(com.fasterxml.jackson.core.JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
@@ -76,7 +79,7 @@ public record Genesis(String chainId, String admin, boolean requireChainId, List
         }
         for (Iterator<String> it = root.fieldNames(); it.hasNext(); ) {
             String f = it.next();
-            if (!List.of("chainId", "admin", "requireChainId", "markets").contains(f)) {
+            if (!List.of("chainId", "admin", "requireChainId", "archiveAfterBlocks", "markets").contains(f)) {
                 throw new IOException(source + ": unknown field \"" + f + "\"");
             }
         }
@@ -86,6 +89,15 @@ public record Genesis(String chainId, String admin, boolean requireChainId, List
         JsonNode require = root.get("requireChainId");
         if (require != null && !require.isBoolean()) {
             throw new IOException(source + ": \"requireChainId\" must be true or false");
+        }
+        Integer archiveAfterBlocks = null;
+        JsonNode archive = root.get("archiveAfterBlocks");
+        if (archive != null) {
+            if (!archive.isIntegralNumber() || !archive.canConvertToInt() || archive.intValue() < 0) {
+                throw new IOException(source + ": \"archiveAfterBlocks\" must be an integer from 0 (never archive) to "
+                        + Integer.MAX_VALUE);
+            }
+            archiveAfterBlocks = archive.intValue();
         }
         String admin = null;
         if (root.hasNonNull("admin")) {
@@ -122,31 +134,44 @@ public record Genesis(String chainId, String admin, boolean requireChainId, List
                 throw new IOException(source + ": market " + i + ": " + e.getMessage(), e);
             }
         }
-        checkAsBlockOne(markets, source);
-        return new Genesis(root.get("chainId").asText(), admin, require != null && require.booleanValue(), markets);
+        Genesis g = new Genesis(root.get("chainId").asText(), admin, require != null && require.booleanValue(),
+                archiveAfterBlocks, markets);
+        checkAsBlockOne(g, source);
+        return g;
     }
 
     /**
-     * Executes the markets as block 1 on a throwaway in-memory engine: a market the engine would
-     * reject (a range the JSON does not check, a repeated id) must stop the node before its store
-     * is opened, not after a block 1 without that market is committed.
+     * Executes block 1 on a throwaway in-memory engine: a market the engine would reject (a range
+     * the JSON does not check, a repeated id) must stop the node before its store is opened, not
+     * after a block 1 without that market is committed.
      */
-    private static void checkAsBlockOne(List<Tx.CreateMarket> markets, String source) throws IOException {
+    private static void checkAsBlockOne(Genesis g, String source) throws IOException {
+        List<Tx> txs = g.genesisTxs();
+        int first = txs.size() - g.markets.size();
         try (InMemoryStateStore scratch = new InMemoryStateStore()) {
-            BlockResult block = new Engine(scratch).executeBlock(1, 0, List.copyOf(markets));
-            for (int i = 0; i < markets.size(); i++) {
+            BlockResult block = new Engine(scratch).executeBlock(1, 0, txs);
+            for (int i = 0; i < txs.size(); i++) {
                 Rejection r = block.results().get(i).rejection();
+                if (r != null && i < first) {
+                    throw new IOException(source + ": archiveAfterBlocks would be rejected: " + ApiCodes.name(r.code()) + ": " + r.message());
+                }
                 if (r != null) {
-                    throw new IOException(source + ": market " + i + " (" + markets.get(i).params().symbol() + ", id "
-                            + Integer.toUnsignedString(markets.get(i).params().marketId()) + ") would be rejected: "
+                    Tx.CreateMarket m = g.markets.get(i - first);
+                    throw new IOException(source + ": market " + (i - first) + " (" + m.params().symbol() + ", id "
+                            + Integer.toUnsignedString(m.params().marketId()) + ") would be rejected: "
                             + ApiCodes.name(r.code()) + ": " + r.message());
                 }
             }
         }
     }
 
-    /** The transactions of block 1 on an empty data directory. */
+    /** The transactions of block 1 on an empty data directory: the chain parameters if set, then the markets. */
     public List<Tx> genesisTxs() {
-        return List.copyOf(markets);
+        List<Tx> txs = new java.util.ArrayList<>(markets.size() + 1);
+        if (archiveAfterBlocks != null) {
+            txs.add(new Tx.ChainParams(null, 0, archiveAfterBlocks));
+        }
+        txs.addAll(markets);
+        return List.copyOf(txs);
     }
 }

@@ -134,6 +134,7 @@ public final class Node implements AutoCloseable {
     private final ClusterReplica replica;
     private final ApiServer api;
     private final RecoveryReport recovery;
+    private final ArchivePruner archivePruner;
     private boolean closed;
 
     private Node(NodeConfig config, Options options) throws IOException {
@@ -186,7 +187,9 @@ public final class Node implements AutoCloseable {
             marketData.publishAll();
             this.stream = new StreamHub(marketData.current(), new StateQueries(state), config.streamConnections(), metrics);
             streamRef[0] = stream;
+            this.archivePruner = new ArchivePruner(state, engine, config.archiveRetentionBlocks());
             Runnable afterHealthyCheck = () -> {
+                archivePruner.prune(engine.height());
                 Path books = NodeStartup.snapshot(engine, config.stateDir());
                 if (config.checkpoints() > 0) {
                     long height = engine.height();
@@ -347,6 +350,7 @@ public final class Node implements AutoCloseable {
         }
         api.close();
         stream.close();
+        archivePruner.close();
         long height = health.height();
         store.close();
         LOG.info("node stopped at height {}", height);

@@ -33,6 +33,9 @@ import java.util.function.Consumer;
  *                       OS backlog), so clients cannot take the file descriptors RocksDB needs
  * @param checkpoints keep this many checkpoints (backups of the data directory, see {@link Checkpoints}),
  *                    one written after each passing consistency check; 0 writes none
+ * @param archiveRetentionBlocks keep the archive's records of the last this many blocks (older ones
+ *                               are deleted after a passing consistency check; trades, fills and the
+ *                               state are kept); 0 keeps the whole archive
  * @param cluster this node as one replica of a cluster ({@code --node-id}, {@code --peers}), or null
  *                for a single node; a replica keeps its state in {@code data/state} and its Raft
  *                log and snapshots in {@code data/raft}
@@ -40,7 +43,7 @@ import java.util.function.Consumer;
 public record NodeConfig(Path data, String host, int port, Path genesis, boolean dev, int blockMs, int blockTxs,
                          int queue, boolean strict, boolean fsync, int consistencyCheckBlocks,
                          long keepVersions, long blockCacheMb, int nodeCacheKeys, int streamConnections,
-                         int maxConnections, int checkpoints, ClusterConfig cluster) {
+                         int maxConnections, int checkpoints, long archiveRetentionBlocks, ClusterConfig cluster) {
     /** The largest {@code POST /v1/tx} body accepted. */
     public static final int MAX_TX_BODY_BYTES = 64 * 1024;
     /** The largest block cache {@code --block-cache-mb} accepts: 1 TiB, far past any machine this runs on. */
@@ -70,6 +73,7 @@ public record NodeConfig(Path data, String host, int port, Path genesis, boolean
         atLeast("--stream-connections", streamConnections, 1);
         atLeast("--max-connections", maxConnections, 1);
         atLeast("--checkpoints", checkpoints, 0);
+        atLeast("--archive-retention-blocks", archiveRetentionBlocks, 0);
         if (cluster != null) {
             ClusterPeer self = cluster.selfPeer();
             if (!host.equals(self.host()) || port != self.httpPort()) {
@@ -105,7 +109,7 @@ public record NodeConfig(Path data, String host, int port, Path genesis, boolean
     public static NodeConfig defaults(Path data) {
         return new NodeConfig(data, "127.0.0.1", 8080, Path.of("config/genesis.json"), false, 5, 1000, 10_000,
                 false, true, 1000, 0, StateConfig.DEFAULT_BLOCK_CACHE_BYTES >> 20, StateConfig.DEFAULT_NODE_CACHE_ENTRIES,
-                DEFAULT_STREAM_CONNECTIONS, DEFAULT_MAX_CONNECTIONS, 0, null);
+                DEFAULT_STREAM_CONNECTIONS, DEFAULT_MAX_CONNECTIONS, 0, 0, null);
     }
 
     /** How the state store keeps old versions. */
@@ -193,6 +197,10 @@ public record NodeConfig(Path data, String host, int port, Path genesis, boolean
         });
     }
 
+    public NodeConfig withArchiveRetentionBlocks(long n) {
+        return copy(b -> b.archiveRetentionBlocks = n);
+    }
+
     public NodeConfig withConsistencyCheckBlocks(int n) {
         return copy(b -> b.consistencyCheckBlocks = n);
     }
@@ -224,6 +232,7 @@ public record NodeConfig(Path data, String host, int port, Path genesis, boolean
         int maxConnections;
         int checkpoints;
         ClusterConfig cluster;
+        long archiveRetentionBlocks;
 
         Fields(NodeConfig c) {
             data = c.data;
@@ -244,12 +253,13 @@ public record NodeConfig(Path data, String host, int port, Path genesis, boolean
             maxConnections = c.maxConnections;
             checkpoints = c.checkpoints;
             cluster = c.cluster;
+            archiveRetentionBlocks = c.archiveRetentionBlocks;
         }
 
         NodeConfig toConfig() {
             return new NodeConfig(data, host, port, genesis, dev, blockMs, blockTxs, queue, strict, fsync,
                     consistencyCheckBlocks, keepVersions, blockCacheMb, nodeCacheKeys, streamConnections, maxConnections,
-                    checkpoints, cluster);
+                    checkpoints, archiveRetentionBlocks, cluster);
         }
     }
 }

@@ -36,13 +36,26 @@ class CheckpointsTest {
 
     @Test
     void theNewestCheckpointsAreKeptAndOneRestoresTheChainAtItsHeight() throws Exception {
-        NodeConfig config = NodeRecoveryFixture.devConfig(dir).withConsistencyCheckBlocks(1).withCheckpoints(2);
+        // A chain that archives finished orders a block after they finish: the checkpoint carries the archive and the trades.
+        Path genesis = dir.resolve("genesis.json");
+        Files.writeString(genesis, new String(Genesis.class.getResourceAsStream(Genesis.EMBEDDED).readAllBytes(),
+                java.nio.charset.StandardCharsets.UTF_8).replaceFirst("\\{", "{\"archiveAfterBlocks\":1,"));
+        NodeConfig config = NodeRecoveryFixture.devConfig(dir).withGenesis(genesis).withConsistencyCheckBlocks(1).withCheckpoints(2);
         long height;
         String root;
         String depth;
+        String trades;
+        long taker;
         try (Node node = Node.start(config)) {
             NodeRecoveryFixture.placeBidAndAsk(node);
             NodeClient c = new NodeClient(node.url());
+            io.dexnode.node.crypto.Signer t = io.dexnode.node.crypto.Signer.generate();
+            assertThat(c.submit(t, "{\"account\":\"" + t.account() + "\",\"nonce\":1,\"type\":\"deposit\",\"amount\":1000000}").ok()).isTrue();
+            taker = c.submit(t, "{\"account\":\"" + t.account() + "\",\"nonce\":2,\"type\":\"place\",\"market\":1,\"side\":\"buy\","
+                    + "\"price\":101,\"size\":1,\"tif\":\"ioc\"}").json().path("orderId").asLong();
+            assertThat(c.submit(t, "{\"account\":\"" + t.account() + "\",\"nonce\":3,\"type\":\"deposit\",\"amount\":1}").ok()).isTrue();
+            assertThat(c.get("/v1/orders/" + taker).json().path("archived").asBoolean()).isTrue();
+            trades = c.get("/v1/markets/1/trades").body().replaceAll("\"height\":\\d+,\"trades\"", "\"trades\"");
             height = c.get("/v1/state").json().path("height").asLong();
             root = c.get("/v1/state").json().path("root").asText();
             depth = depth(c);
@@ -76,6 +89,8 @@ class CheckpointsTest {
             assertThat(c.get("/v1/state").json().path("height").asLong()).isEqualTo(height);
             assertThat(c.get("/v1/state").json().path("root").asText()).isEqualTo(root);
             assertThat(depth(c)).isEqualTo(depth);
+            assertThat(c.get("/v1/orders/" + taker).json().path("archived").asBoolean()).as("the archive came along").isTrue();
+            assertThat(c.get("/v1/markets/1/trades").body().replaceAll("\"height\":\\d+,\"trades\"", "\"trades\"")).isEqualTo(trades);
         }
     }
 

@@ -64,6 +64,11 @@ public final class TestNode implements AutoCloseable {
         return start(true, null, 10_000, UnaryOperator.identity(), genesis);
     }
 
+    /** A --dev node whose configuration and genesis are the sample's changed by {@code config} and {@code genesis}. */
+    public static TestNode dev(UnaryOperator<NodeConfig> config, Consumer<ObjectNode> genesis) throws IOException {
+        return start(true, null, 10_000, config, genesis);
+    }
+
     private static TestNode start(boolean dev, Signer admin, int queue, UnaryOperator<NodeConfig> tweak) throws IOException {
         return start(dev, admin, queue, tweak, g -> { });
     }

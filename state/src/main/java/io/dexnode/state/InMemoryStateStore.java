@@ -257,6 +257,16 @@ public final class InMemoryStateStore implements StateStore {
     }
 
     @Override
+    public synchronized void scanExtras(byte[] prefix, byte[] from, java.util.function.BiPredicate<byte[], byte[]> visitor) {
+        open();
+        for (Map.Entry<byte[], byte[]> e : extras.tailMap(from, true).entrySet()) {
+            if (!startsWith(e.getKey(), prefix) || !visitor.test(e.getKey().clone(), e.getValue().clone())) {
+                break;
+            }
+        }
+    }
+
+    @Override
     public synchronized long oldestRetainedVersion() {
         open();
         return oldest;

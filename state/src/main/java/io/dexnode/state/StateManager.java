@@ -287,6 +287,11 @@ public final class StateManager implements StateStore {
     }
 
     @Override
+    public void scanExtras(byte[] prefix, byte[] from, java.util.function.BiPredicate<byte[], byte[]> visitor) {
+        reads.scanExtras(prefix, from, visitor);
+    }
+
+    @Override
     public long oldestRetainedVersion() {
         return reads.oldestRetainedVersion();
     }

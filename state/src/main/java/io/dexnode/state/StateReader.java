@@ -239,6 +239,22 @@ final class StateReader {
         }
     }
 
+    /** The extras from {@code from} on while they start with {@code prefix} and the visitor says go on: one seek. */
+    void scanExtras(byte[] prefix, byte[] from, java.util.function.BiPredicate<byte[], byte[]> visitor) {
+        Lock lock = enterDurable();
+        try (RocksIterator it = disk.iterator(disk.blocks)) {
+            for (it.seek(from); it.isValid(); it.next()) {
+                byte[] k = it.key();
+                if (!InMemoryStateStore.startsWith(k, prefix) || !visitor.test(k, it.value())) {
+                    return;
+                }
+            }
+            StateDirectory.check(it);
+        } finally {
+            lock.unlock();
+        }
+    }
+
     private void scan(ColumnFamilyHandle cf, byte[] prefix, BiConsumer<byte[], byte[]> visitor) {
         try (RocksIterator it = disk.iterator(cf)) {
             for (it.seek(prefix); it.isValid(); it.next()) {

@@ -93,6 +93,21 @@ public interface StateStore extends AutoCloseable {
     /** Visits the extra records whose key starts with {@code prefix}, in byte order. */
     void scanExtras(byte[] prefix, BiConsumer<byte[], byte[]> visitor);
 
+    /**
+     * Visits the extra records whose key starts with {@code prefix} and is at or after {@code from},
+     * in byte order, while {@code visitor} returns true: one bounded range scan, for reading a page
+     * of history from a cursor. {@code from} itself starts with {@code prefix}. The default reads the
+     * whole prefix; stores override it with a seek.
+     */
+    default void scanExtras(byte[] prefix, byte[] from, java.util.function.BiPredicate<byte[], byte[]> visitor) {
+        boolean[] done = {false};
+        scanExtras(prefix, (k, v) -> {
+            if (!done[0] && java.util.Arrays.compareUnsigned(k, from) >= 0) {
+                done[0] = !visitor.test(k, v);
+            }
+        });
+    }
+
     /** The oldest version still readable, or {@link #NO_VERSION} when nothing is committed. */
     long oldestRetainedVersion();
 

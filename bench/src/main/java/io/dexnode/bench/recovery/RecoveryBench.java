@@ -29,28 +29,35 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 /**
- * How fast a node gets its books back: builds a state with N active orders (and a history three
- * times larger), then measures the rebuild alone in this JVM (warm, median of several) from state,
- * from a snapshot at the latest height, and from a snapshot plus incremental catch-up over 1 % of
- * the orders changed; and, in fresh JVMs, the time from process start to the first query answered.
+ * How fast a node gets its books back: builds a state with N active orders, {@code historyRatio}
+ * archived finished orders per active one (moved out of the tree, as blocks archive them) and
+ * {@code history} finished orders per active one still in the tree, then measures the rebuild
+ * alone in this JVM (warm, median of several) from state, from a snapshot at the latest height,
+ * and from a snapshot plus incremental catch-up over 1 % of the orders changed; and, in fresh
+ * JVMs, the time from process start to the first query answered. When there is archived history,
+ * the same run also builds as many active orders without it and rebuilds that from state, so the
+ * two figures say what the history costs recovery (nothing, if it is archived).
  */
 public final class RecoveryBench {
 
     /** What to run. */
-    public record Settings(int active, int markets, int historyFactor, int repetitions, Path dir, long seed) {
+    public record Settings(int active, int markets, int historyFactor, int historyRatio, int repetitions, Path dir, long seed) {
     }
 
     /** What was measured (milliseconds). */
-    public record Report(Settings settings, double rebuildFromStateMs, double rebuildWithOrphanScanMs, double snapshotMs, double snapshotIncrementalMs,
+    public record Report(Settings settings, double rebuildFromStateMs, double rebuildFromStateMsNoHistory,
+                         double rebuildWithOrphanScanMs, double snapshotMs, double snapshotIncrementalMs,
                          double startToFirstQueryMs, double startToFirstQueryFromStateMs, long changedOrders) {
         public String toJson() {
             return String.format(Locale.ROOT,
-                    "{\"active\":%d,\"markets\":%d,\"history\":%d,\"rebuildFromStateMs\":%.1f,\"rebuildWithOrphanScanMs\":%.1f,\"snapshotMs\":%.1f,"
+                    "{\"active\":%d,\"markets\":%d,\"history\":%d,\"historyRatio\":%d,\"archived\":%d,\"rebuildFromStateMs\":%.1f,"
+                            + "\"rebuildFromStateMsNoHistory\":%.1f,\"rebuildWithOrphanScanMs\":%.1f,\"snapshotMs\":%.1f,"
                             + "\"snapshotIncrementalMs\":%.1f,\"changedOrders\":%d,\"startToFirstQueryMs\":%.1f,"
                             + "\"startToFirstQueryFromStateMs\":%.1f}",
                     settings.active(), settings.markets(), (long) settings.active() * settings.historyFactor(),
-                    rebuildFromStateMs, rebuildWithOrphanScanMs, snapshotMs, snapshotIncrementalMs, changedOrders, startToFirstQueryMs,
-                    startToFirstQueryFromStateMs);
+                    settings.historyRatio(), (long) settings.active() * settings.historyRatio(),
+                    rebuildFromStateMs, rebuildFromStateMsNoHistory, rebuildWithOrphanScanMs, snapshotMs, snapshotIncrementalMs,
+                    changedOrders, startToFirstQueryMs, startToFirstQueryFromStateMs);
         }
     }
 
@@ -64,14 +71,24 @@ public final class RecoveryBench {
             Path snapshots = data.resolve(BookSnapshotWriter.DIRECTORY);
             long[][] owned;
             long t0 = System.nanoTime();
+            long history = (long) s.active() * s.historyFactor();
+            long archived = (long) s.active() * s.historyRatio();
             try (StateManager store = StateManager.open(data, StateConfig.defaults().withFsync(false))) {
-                owned = RecoveryStateBuilder.build(store, s.active(), s.active() * s.historyFactor(), s.markets(), accounts, s.seed());
+                owned = RecoveryStateBuilder.build(store, s.active(), history, archived, s.markets(), accounts, s.seed());
             }
-            out.printf(Locale.ROOT, "recovery: state with %,d active and %,d history orders in %d markets built in %.1f s%n",
-                    s.active(), (long) s.active() * s.historyFactor(), s.markets(), (System.nanoTime() - t0) / 1e9);
+            out.printf(Locale.ROOT, "recovery: state with %,d active, %,d finished orders in the tree and %,d archived, in %d markets,"
+                    + " built in %.1f s%n", s.active(), history, archived, s.markets(), (System.nanoTime() - t0) / 1e9);
+            Path bare = dir.path().resolve("no-history");
+            if (archived > 0) {
+                try (StateManager store = StateManager.open(bare, StateConfig.defaults().withFsync(false))) {
+                    RecoveryStateBuilder.build(store, s.active(), history, 0, s.markets(), accounts, s.seed());
+                }
+                StateManager.open(bare, StateConfig.defaults()).close();
+            }
             // Reopen once, untimed, so that replaying the build's write-ahead log is not counted as recovery.
             StateManager.open(data, StateConfig.defaults()).close();
             double fromState;
+            double noHistory;
             double fullScan;
             double snapshot;
             double incremental;
@@ -79,10 +96,22 @@ public final class RecoveryBench {
             long changed;
             try (StateManager store = StateManager.open(data, StateConfig.defaults())) {
                 Engine engine = new Engine(store);
-                fromState = median(s.repetitions(), () -> engine.recover(RecoveryOptions.fromState()), out,
-                        "from state (as a node starts)");
+                if (archived > 0) {
+                    try (StateManager bareStore = StateManager.open(bare, StateConfig.defaults())) {
+                        Engine bareEngine = new Engine(bareStore);
+                        double[] both = alternating(s.repetitions(), () -> engine.recover(RecoveryOptions.fromState()),
+                                () -> bareEngine.recover(RecoveryOptions.fromState()), out,
+                                "from state (as a node starts), with the archived history", "the same without it");
+                        fromState = both[0];
+                        noHistory = both[1];
+                    }
+                } else {
+                    fromState = median(s.repetitions(), () -> engine.recover(RecoveryOptions.fromState()), out,
+                            "from state (as a node starts)");
+                    noHistory = fromState;
+                }
                 fullScan = median(s.repetitions(), () -> engine.recover(RecoveryOptions.fromState().withScanOrphans(true)), out,
-                        "from state with the orphan scan over all order history");
+                        "from state with the orphan scan over the order records in the tree");
                 BookSnapshotWriter.write(engine, snapshots);
                 snapshot = median(s.repetitions(), () -> engine.recover(RecoveryOptions.fromState().withSnapshots(snapshots)), out, "snapshot");
                 changed = churn(engine, owned, Math.max(100, s.active() / 100), s.seed(), accounts);
@@ -90,10 +119,14 @@ public final class RecoveryBench {
                         "snapshot + incremental");
             }
             double firstQuery = probe(data, "snapshot", out);
-            Report r = new Report(s, fromState, fullScan, snapshot, incremental, firstQuery, firstQueryFromState, changed);
+            Report r = new Report(s, fromState, noHistory, fullScan, snapshot, incremental, firstQuery, firstQueryFromState, changed);
             out.printf(Locale.ROOT, "recovery: rebuild from state %.1f ms (%.1f ms with the orphan scan), snapshot %.1f ms, snapshot + incremental (%d orders changed) %.1f ms;"
                     + " process start to first query %.0f ms (snapshot), %.0f ms (from state)%n",
                     fromState, fullScan, snapshot, changed, incremental, firstQuery, firstQueryFromState);
+            if (archived > 0) {
+                out.printf(Locale.ROOT, "recovery: rebuild from state with %,d archived orders %.1f ms, without them %.1f ms (ratio %.3f)%n",
+                        archived, fromState, noHistory, fromState / noHistory);
+            }
             return r;
         }
     }
@@ -120,6 +153,33 @@ public final class RecoveryBench {
             }
         }
         return changes;
+    }
+
+    /**
+     * Medians of two rebuilds timed in turns (a, b, a, b, …, after one untimed run of each), so
+     * that a change in the machine's load during the run weighs on both alike.
+     */
+    private static double[] alternating(int repetitions, java.util.function.Supplier<RecoveryReport> a,
+                                        java.util.function.Supplier<RecoveryReport> b, PrintStream out, String whatA, String whatB) {
+        a.get();
+        b.get();
+        double[] msA = new double[repetitions];
+        double[] msB = new double[repetitions];
+        RecoveryReport lastA = null;
+        RecoveryReport lastB = null;
+        for (int i = 0; i < repetitions; i++) {
+            lastA = a.get();
+            msA[i] = lastA.nanos() / 1e6;
+            lastB = b.get();
+            msB[i] = lastB.nanos() / 1e6;
+        }
+        Arrays.sort(msA);
+        Arrays.sort(msB);
+        out.printf(Locale.ROOT, "recovery: %s (%s, %,d orders): min %.1f / median %.1f / max %.1f ms%n", whatA,
+                lastA.method().metricName(), lastA.totalOrders(), msA[0], msA[repetitions / 2], msA[repetitions - 1]);
+        out.printf(Locale.ROOT, "recovery: %s (%s, %,d orders): min %.1f / median %.1f / max %.1f ms%n", whatB,
+                lastB.method().metricName(), lastB.totalOrders(), msB[0], msB[repetitions / 2], msB[repetitions - 1]);
+        return new double[] {msA[repetitions / 2], msB[repetitions / 2]};
     }
 
     private static double median(int repetitions, java.util.function.Supplier<RecoveryReport> run, PrintStream out, String what) {

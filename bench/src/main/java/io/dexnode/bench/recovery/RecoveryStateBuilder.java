@@ -3,7 +3,9 @@ package io.dexnode.bench.recovery;
 import io.dexnode.book.SelfTradePrevention;
 import io.dexnode.book.Side;
 import io.dexnode.book.TimeInForce;
+import io.dexnode.engine.history.HistoryWriter;
 import io.dexnode.engine.schema.AccountIdValue;
+import io.dexnode.engine.schema.ArchiveHeadRecord;
 import io.dexnode.engine.schema.AccountRecord;
 import io.dexnode.engine.schema.ActiveOrderEntry;
 import io.dexnode.engine.schema.CountersRecord;
@@ -15,13 +17,18 @@ import io.dexnode.engine.schema.PositionRecord;
 import io.dexnode.engine.schema.StateKey;
 import io.dexnode.state.StateStore;
 import io.dexnode.state.WriteSet;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.SplittableRandom;
 
 /**
  * Writes a recovery benchmark's state straight through the state store (the engine would take
  * far longer to trade its way there): markets, funded accounts, {@code active} resting orders that
- * never cross (bids below 100,000, asks above) with their index entries and open exposure, and
- * {@code history} filled or cancelled orders. Commits in large batches, one version each.
+ * never cross (bids below 100,000, asks above) with their index entries and open exposure,
+ * {@code history} filled or cancelled orders still in the tree (finished within the chain's
+ * {@code archiveAfterBlocks}, or on a chain that never archives), and {@code archived} finished
+ * orders moved to the archive as blocks do it (records beside the state, the archive head in it).
+ * Commits in large batches, one version each.
  */
 final class RecoveryStateBuilder {
     static final long MID = 100_000;
@@ -31,7 +38,7 @@ final class RecoveryStateBuilder {
     }
 
     /** Returns the ids of the active orders written, with their owners, as {@code long[2][active]}. */
-    static long[][] build(StateStore store, int active, int history, int markets, int accounts, long seed) {
+    static long[][] build(StateStore store, int active, long history, long archived, int markets, int accounts, long seed) {
         SplittableRandom rnd = new SplittableRandom(seed);
         long version = store.latestVersion() + 1;
         WriteSet ws = new WriteSet();
@@ -53,13 +60,18 @@ final class RecoveryStateBuilder {
         }
         store.commit(version++, ws, null);
         ws = new WriteSet();
+        WriteSet extras = new WriteSet();
+        List<OrderRecord> toArchive = new ArrayList<>();
+        ArchiveHeadRecord head = ArchiveHeadRecord.NONE;
         long[][] owned = new long[2][active];
         long id = 1;
-        int total = active + history;
-        int activeLeft = active;
+        long total = active + history + archived;
+        long activeLeft = active;
+        long historyLeft = history;
         int written = 0;
-        for (int i = 0; i < total; i++) {
-            boolean isActive = rnd.nextInt(total - i) < activeLeft;
+        for (long i = 0; i < total; i++) {
+            boolean isActive = rnd.nextLong(total - i) < activeLeft;
+            boolean inTree = isActive || rnd.nextLong(total - i - activeLeft) < historyLeft;
             int market = 1 + rnd.nextInt(markets);
             int account = rnd.nextInt(accounts);
             Side side = rnd.nextBoolean() ? Side.BUY : Side.SELL;
@@ -70,23 +82,34 @@ final class RecoveryStateBuilder {
             long remaining = status == OrderStatus.FILLED ? 0 : size;
             OrderRecord o = new OrderRecord(id, market, account + 1, side, price, size, remaining, size - remaining,
                     TimeInForce.GTC, SelfTradePrevention.CANCEL_RESTING, status, seq, 1, 1, null);
-            ws.put(new StateKey.Order(id).encode(), o.encode());
+            if (inTree) {
+                ws.put(new StateKey.Order(id).encode(), o.encode());
+            } else {
+                toArchive.add(o);
+            }
+            if (!isActive && inTree) {
+                historyLeft--;
+            }
             if (isActive) {
                 ws.put(new StateKey.ActiveOrder(market, id).encode(), new ActiveOrderEntry(seq, remaining).encode());
                 int at = (market - 1) * 4 + (side == Side.BUY ? 0 : 2);
                 exposure[account][at] += remaining;
                 exposure[account][at + 1] += remaining * price;
-                owned[0][active - activeLeft] = id;
-                owned[1][active - activeLeft] = account;
+                owned[0][(int) (active - activeLeft)] = id;
+                owned[1][(int) (active - activeLeft)] = account;
                 activeLeft--;
             }
             id++;
             if (++written == BATCH) {
-                store.commit(version++, ws, null);
+                head = archive(ws, extras, version, toArchive, head);
+                store.commit(version++, ws, extras);
                 ws = new WriteSet();
+                extras = new WriteSet();
+                toArchive.clear();
                 written = 0;
             }
         }
+        head = archive(ws, extras, version, toArchive, head);
         for (int a = 0; a < accounts; a++) {
             for (int m = 1; m <= markets; m++) {
                 long[] e = exposure[a];
@@ -96,7 +119,23 @@ final class RecoveryStateBuilder {
             }
         }
         ws.put(new StateKey.Counters().encode(), new CountersRecord(id, id, accounts + 1, active).encode());
-        store.commit(version, ws, null);
+        store.commit(version, ws, extras);
         return owned;
+    }
+
+    /** Moves {@code orders} to the archive in block {@code version}, as a block archiving them would. */
+    private static ArchiveHeadRecord archive(WriteSet ws, WriteSet extras, long version, List<OrderRecord> orders,
+                                             ArchiveHeadRecord head) {
+        if (orders.isEmpty()) {
+            return head;
+        }
+        List<byte[]> records = new ArrayList<>(orders.size());
+        for (OrderRecord o : orders) {
+            records.add(o.encode());
+        }
+        ArchiveHeadRecord next = head.next(version, records);
+        ws.put(new StateKey.ArchiveHead().encode(), next.encode());
+        HistoryWriter.archive(extras, version, orders, next);
+        return next;
     }
 }

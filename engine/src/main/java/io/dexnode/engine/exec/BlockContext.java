@@ -4,22 +4,39 @@ import io.dexnode.engine.BalanceChange;
 import io.dexnode.engine.Fill;
 import io.dexnode.engine.OrderUpdate;
 import io.dexnode.engine.schema.AccountRecord;
+import io.dexnode.engine.schema.ArchiveHeadRecord;
+import io.dexnode.engine.schema.OrderRecord;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.TreeSet;
 
 /**
- * What a block's accepted transactions did, in order: fills, order updates, the accounts whose
- * balance changed (sorted) and the orders placed (for the per-account order history).
+ * What a block did, in order: fills, order updates and the accounts whose balance changed
+ * (sorted), from its accepted transactions; and, from its end-of-block step
+ * ({@link OrderArchival}), the orders it placed and finished and those it moved to the archive,
+ * each ascending by id.
  */
 public final class BlockContext {
     final long height;
+    /** The height committed before this block (heights may skip: a block file may jump). */
+    final long previousHeight;
     private final List<Fill> fills = new ArrayList<>();
     private final List<OrderUpdate> orderUpdates = new ArrayList<>();
     private final TreeSet<Long> touched = new TreeSet<>();
-    private final List<long[]> newOrders = new ArrayList<>();
+    List<OrderRecord> placed = List.of();
+    List<OrderRecord> finished = List.of();
+    List<OrderRecord> archived = List.of();
+    ArchiveHeadRecord archiveHead;
 
     public BlockContext(long height) {
+        this(height - 1, height);
+    }
+
+    public BlockContext(long previousHeight, long height) {
+        if (previousHeight >= height) {
+            throw new IllegalArgumentException("block " + height + " does not follow " + previousHeight);
+        }
+        this.previousHeight = previousHeight;
         this.height = height;
     }
 
@@ -27,9 +44,10 @@ public final class BlockContext {
         fills.addAll(ctx.fills);
         orderUpdates.addAll(ctx.updates);
         touched.addAll(ctx.touched);
-        if (ctx.newOrder != null) {
-            newOrders.add(ctx.newOrder);
-        }
+    }
+
+    public long height() {
+        return height;
     }
 
     public List<Fill> fills() {
@@ -40,9 +58,24 @@ public final class BlockContext {
         return orderUpdates;
     }
 
-    /** Each placed order's (account id, order id), in order. */
-    public List<long[]> newOrders() {
-        return newOrders;
+    /** The orders placed in this block, as they are at its end, ascending by id. */
+    public List<OrderRecord> placed() {
+        return placed;
+    }
+
+    /** The orders this block filled or cancelled (they stay in the tree for now), ascending by id. */
+    public List<OrderRecord> finished() {
+        return finished;
+    }
+
+    /** The final records this block moved from the tree to the archive, ascending by id. */
+    public List<OrderRecord> archived() {
+        return archived;
+    }
+
+    /** The archive head this block wrote, or null if it archived nothing. */
+    public ArchiveHeadRecord archiveHead() {
+        return archiveHead;
     }
 
     /** The new balance of every account the block changed, ascending by id. */

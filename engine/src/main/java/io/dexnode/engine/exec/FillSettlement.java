@@ -51,9 +51,10 @@ final class FillSettlement implements BookListener {
         trade(c, takerOwner, marketId, takerSide, price, size, takerFee);
         c.taker = c.taker.withFill(size, c.block.height);
         MarketStatsRecord stats = ledger.stats(marketId);
+        long tradeId = stats.tradeCount() + 1;
         ledger.put(new StateKey.MarketStats(marketId), new MarketStatsRecord(price,
-                Math.addExact(stats.volume(), size), stats.tradeCount() + 1));
-        Fill fill = new Fill(marketId, makerId, makerOwner, takerId, takerOwner, takerSide, price, size, makerFee, takerFee);
+                Math.addExact(stats.volume(), size), tradeId));
+        Fill fill = new Fill(marketId, tradeId, makerId, makerOwner, takerId, takerOwner, takerSide, price, size, makerFee, takerFee);
         c.fills.add(fill);
         if (maker.remaining() > 0) {
             ledger.put(new StateKey.ActiveOrder(marketId, makerId), new ActiveOrderEntry(maker.prioritySeq(), maker.remaining()));

@@ -4,6 +4,8 @@ import io.dexnode.engine.Engine;
 import io.dexnode.engine.recovery.RestingOrder;
 import io.dexnode.engine.schema.AccountIdValue;
 import io.dexnode.engine.schema.AccountRecord;
+import io.dexnode.engine.schema.ArchiveHeadRecord;
+import io.dexnode.engine.schema.ChainParamsRecord;
 import io.dexnode.engine.schema.CountersRecord;
 import io.dexnode.engine.schema.MarketStatsRecord;
 import io.dexnode.engine.schema.OrderRecord;
@@ -55,6 +57,22 @@ public final class Ledger {
         return state.toWriteSet();
     }
 
+    /**
+     * Puts already encoded writes (a repair block's, computed outside execution) into the block
+     * layer, as one transaction, so that the end-of-block step sees them as any block's writes.
+     */
+    public void applyEncoded(WriteSet writes) {
+        writes.forEach((k, v) -> {
+            StateKey key = StateKey.decode(k);
+            if (v == null) {
+                state.delete(key);
+            } else {
+                state.put(key, StateOverlay.decode(key, v));
+            }
+        });
+        state.commitTx();
+    }
+
     /** After a successful commit: the block's writes become the committed cache. */
     public void blockCommitted() {
         state.blockCommitted();
@@ -97,6 +115,23 @@ public final class Ledger {
     MarketStatsRecord stats(int marketId) {
         MarketStatsRecord s = (MarketStatsRecord) state.get(new StateKey.MarketStats(marketId));
         return s == null ? MarketStatsRecord.EMPTY : s;
+    }
+
+    /** The chain's parameters (the defaults when block 1 set none). */
+    ChainParamsRecord chainParams() {
+        ChainParamsRecord p = (ChainParamsRecord) state.get(new StateKey.ChainParams());
+        return p == null ? ChainParamsRecord.DEFAULTS : p;
+    }
+
+    /** What the root commits to of the archive ({@link ArchiveHeadRecord#NONE} before anything was archived). */
+    ArchiveHeadRecord archiveHead() {
+        ArchiveHeadRecord h = (ArchiveHeadRecord) state.get(new StateKey.ArchiveHead());
+        return h == null ? ArchiveHeadRecord.NONE : h;
+    }
+
+    /** Visits every order record the block wrote so far, in no particular order. */
+    void forEachOrderWritten(java.util.function.Consumer<OrderRecord> visitor) {
+        state.forEachOrderWritten(visitor);
     }
 
     public CountersRecord counters() {

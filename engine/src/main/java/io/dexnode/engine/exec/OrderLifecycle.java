@@ -78,7 +78,6 @@ final class OrderLifecycle {
         ledger.putAccount(ctx, withNonce(acct, p.nonce()));
 
         ctx.market = market;
-        ctx.newOrder = new long[] {acct.accountId(), orderId};
         ctx.taker = new OrderRecord(orderId, p.market(), acct.accountId(), p.side(), p.price(), p.size(), p.size(), 0,
                 p.tif(), p.stp(), OrderStatus.ACTIVE, seq, ctx.block.height, ctx.block.height, p.clientOrderId());
         ctx.bookTouched = true;

@@ -3,6 +3,9 @@ package io.dexnode.engine.exec;
 import io.dexnode.engine.schema.AccountIdValue;
 import io.dexnode.engine.schema.AccountRecord;
 import io.dexnode.engine.schema.ActiveOrderEntry;
+import io.dexnode.engine.schema.ArchiveHeadRecord;
+import io.dexnode.engine.schema.ArchiveQueueRecord;
+import io.dexnode.engine.schema.ChainParamsRecord;
 import io.dexnode.engine.schema.CountersRecord;
 import io.dexnode.engine.schema.MarketParams;
 import io.dexnode.engine.schema.MarketStatsRecord;
@@ -106,6 +109,15 @@ final class StateOverlay {
         return ws;
     }
 
+    /** Visits every order record the block wrote (deleted ones aside), in no particular order. */
+    void forEachOrderWritten(java.util.function.Consumer<OrderRecord> visitor) {
+        for (Map.Entry<StateKey, Object> e : block.entrySet()) {
+            if (e.getKey() instanceof StateKey.Order && e.getValue() instanceof OrderRecord o) {
+                visitor.accept(o);
+            }
+        }
+    }
+
     /** After a successful commit: the block's writes become the committed cache. */
     void blockCommitted() {
         if (committed.size() + block.size() > cacheLimit) {
@@ -134,6 +146,9 @@ final class StateOverlay {
             case StateKey.Position p -> PositionRecord.decode(raw);
             case StateKey.Counters c -> CountersRecord.decode(raw);
             case StateKey.MarketStats s -> MarketStatsRecord.decode(raw);
+            case StateKey.ChainParams c -> ChainParamsRecord.decode(raw);
+            case StateKey.ArchiveQueue q -> ArchiveQueueRecord.decode(raw);
+            case StateKey.ArchiveHead h -> ArchiveHeadRecord.decode(raw);
         };
     }
 
@@ -147,6 +162,9 @@ final class StateOverlay {
             case MarketStatsRecord s -> s.encode();
             case ActiveOrderEntry e -> e.encode();
             case AccountIdValue id -> id.encode();
+            case ChainParamsRecord c -> c.encode();
+            case ArchiveQueueRecord q -> q.encode();
+            case ArchiveHeadRecord h -> h.encode();
             default -> throw new IllegalStateException("no encoding for " + value.getClass());
         };
     }

@@ -24,6 +24,8 @@ public final class TransactionExecutor {
     private final MarketListing listing;
     private final Transfers transfers;
     private final OrderLifecycle orders;
+    private final ChainParameters chain;
+    private final OrderArchival archival;
 
     public TransactionExecutor(StateStore store, EngineConfig config, BookFactory books) {
         this.ledger = new Ledger(store, config.recordCacheEntries());
@@ -34,6 +36,8 @@ public final class TransactionExecutor {
         this.listing = new MarketListing(ledger, markets);
         this.transfers = new Transfers(ledger, rules, margin);
         this.orders = new OrderLifecycle(ledger, markets, rules, margin, settlement);
+        this.chain = new ChainParameters(ledger);
+        this.archival = new OrderArchival(ledger);
     }
 
     public Ledger ledger() {
@@ -42,6 +46,15 @@ public final class TransactionExecutor {
 
     public Markets markets() {
         return markets;
+    }
+
+    /**
+     * The block's end-of-block work, after its last transaction and before its writes are taken:
+     * archival ({@link OrderArchival}).
+     */
+    public void finishBlock(BlockContext block) {
+        archival.finishBlock(block);
+        ledger.commitTx();
     }
 
     /**
@@ -77,6 +90,7 @@ public final class TransactionExecutor {
                 case Tx.Reduce r -> orders.reduce(ctx, r);
                 case Tx.Amend a -> orders.amend(ctx, a);
                 case Tx.Batch b -> orders.openBatch(ctx, b);
+                case Tx.ChainParams c -> chain.set(ctx, c);
             };
             ledger.commitTx();
             block.accept(ctx);

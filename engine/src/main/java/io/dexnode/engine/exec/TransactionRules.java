@@ -208,6 +208,11 @@ final class TransactionRules {
             id = byClient;
         }
         OrderRecord o = ledger.order(id);
+        if (o == null && id < ledger.counters().nextOrderId()) {
+            // Ids come from the counter and every order placed is stored: one no longer in the
+            // tree finished and moved to the archive. Judged from state alone, not from the archive.
+            throw reject(RejectCode.ORDER_NOT_ACTIVE, "order " + id + " is finished and archived");
+        }
         if (o == null) {
             throw reject(RejectCode.UNKNOWN_ORDER, "order " + id + " does not exist");
         }

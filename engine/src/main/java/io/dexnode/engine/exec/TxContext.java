@@ -29,8 +29,6 @@ final class TxContext {
     /** Set before the book is first touched: a rejection after it is a broken invariant. */
     boolean bookTouched;
     MarketParams newMarket;
-    /** A placed order's (account, order id), for the account's order history. */
-    long[] newOrder;
 
     TxContext(BlockContext block) {
         this.block = block;

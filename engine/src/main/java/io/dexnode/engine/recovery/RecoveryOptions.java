@@ -21,7 +21,7 @@ public record RecoveryOptions(boolean strict, Path snapshotDir, int threads, boo
 
     /** How a rebuild from state reads the order records the ActiveOrder index names. */
     public enum OrderReads {
-        /** Scan when history is at most a few times the resting orders, else look up. */
+        /** Scan when the order records in the tree are at most a few times the resting orders, else look up. */
         AUTO,
         /** Multi-get each indexed order: cost grows with the resting orders. */
         LOOKUP,

@@ -2,7 +2,9 @@ package io.dexnode.engine.recovery;
 
 import io.dexnode.engine.recovery.RecoveryReport.Inconsistency;
 import io.dexnode.engine.recovery.RecoveryReport.Method;
+import io.dexnode.engine.schema.ArchiveHeadRecord;
 import io.dexnode.engine.schema.CountersRecord;
+import io.dexnode.engine.schema.StateKey;
 import io.dexnode.state.StateStore;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -40,7 +42,7 @@ final class StateRecovery {
         ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, Math.min(options.threads(), markets.size() + 1)));
         try {
             CountersRecord counters = target.counters();
-            boolean scanAll = scansOrders(options, counters);
+            boolean scanAll = scansOrders(options, counters, liveOrderRecords(store, counters));
             List<Future<MarketLoad>> futures = new ArrayList<>();
             for (int m : markets) {
                 futures.add(pool.submit(() -> scanAll ? MarketLoad.indexOnly(store, m) : MarketLoad.load(store, m)));
@@ -139,18 +141,26 @@ final class StateRecovery {
     }
 
     /**
-     * Whether to read the order records by one pass over all of them rather than by key: when
-     * asked, or (AUTO) when there are enough orders for the pass to pay and history is at most a
-     * few times the resting orders (the pass reads every order; lookups read only resting ones,
-     * but at random).
+     * Whether to read the order records by one pass over those in the tree rather than by key:
+     * when asked, or (AUTO) when there are enough for the pass to pay and they are at most a few
+     * times the resting orders (the pass reads every record in the tree; lookups read only resting
+     * ones, but at random). Finished orders leave the tree {@code archiveAfterBlocks} blocks after
+     * they finish, so the records in the tree are the resting orders and those finished in the last
+     * N blocks, whatever the history's size: the pass reads history only on a chain that never
+     * archives (N = 0) or that finished more than five times its resting orders in N blocks.
      */
-    private static boolean scansOrders(RecoveryOptions options, CountersRecord counters) {
-        long total = counters.nextOrderId() - 1;
+    private static boolean scansOrders(RecoveryOptions options, CountersRecord counters, long inTree) {
         return switch (options.reads()) {
             case SCAN -> true;
             case LOOKUP -> false;
-            case AUTO -> total >= 65_536 && total <= 6 * Math.max(1, counters.activeOrders());
+            case AUTO -> inTree >= 65_536 && inTree <= 6 * Math.max(1, counters.activeOrders());
         };
+    }
+
+    /** The order records in the tree: every order placed (ids come from a counter) but those archived. */
+    static long liveOrderRecords(StateStore store, CountersRecord counters) {
+        byte[] head = store.get(new StateKey.ArchiveHead().encode());
+        return counters.nextOrderId() - 1 - (head == null ? 0 : ArchiveHeadRecord.decode(head).totalArchived());
     }
 
     /** The ids of resting orders per market (checked against the markets that exist). */

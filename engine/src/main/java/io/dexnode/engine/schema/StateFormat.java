@@ -6,9 +6,13 @@ package io.dexnode.engine.schema;
  * blocks give the same roots, so existing chains replay. A change that moves the roots of existing
  * blocks bumps it, together with the pinned chain's roots in the engine's tests
  * ({@code pinned-chain/roots-format-<VERSION>.txt}): such a change is then always deliberate.
+ *
+ * <p>Version 2: finished orders leave the tree for the archive ({@code ArchiveQueue},
+ * {@code ArchiveHead} and {@code ChainParams} keys; the chain's {@code archiveAfterBlocks}, 1,000
+ * by default).
  */
 public final class StateFormat {
-    public static final int VERSION = 1;
+    public static final int VERSION = 2;
 
     private StateFormat() {
     }

@@ -22,6 +22,9 @@ public sealed interface StateKey {
     byte TAG_POSITION = 0x06;
     byte TAG_COUNTERS = 0x07;
     byte TAG_MARKET_STATS = 0x08;
+    byte TAG_CHAIN_PARAMS = 0x10;
+    byte TAG_ARCHIVE_QUEUE = 0x11;
+    byte TAG_ARCHIVE_HEAD = 0x12;
 
     /** A market's parameters. */
     record Market(int marketId) implements StateKey {
@@ -31,7 +34,10 @@ public sealed interface StateKey {
         }
     }
 
-    /** An order record; kept after the order is filled or cancelled (history). */
+    /**
+     * An order record; kept after the order is filled or cancelled until the chain's
+     * {@code archiveAfterBlocks} have passed, then moved to the archive (outside the tree).
+     */
     record Order(long orderId) implements StateKey {
         @Override
         public byte[] encode() {
@@ -112,6 +118,56 @@ public sealed interface StateKey {
         }
     }
 
+    /** The chain's parameters, set by a {@code chain_params} transaction in block 1 (absent: the defaults). */
+    record ChainParams() implements StateKey {
+        private static final byte[] ENCODED = {TAG_CHAIN_PARAMS};
+
+        @Override
+        public byte[] encode() {
+            return ENCODED.clone();
+        }
+    }
+
+    /** The ids of the finished orders that leave the tree for the archive in block {@code height}. */
+    record ArchiveQueue(long height) implements StateKey {
+        @Override
+        public byte[] encode() {
+            return new KeyWriter(9).tag(TAG_ARCHIVE_QUEUE).u64(height).bytes();
+        }
+    }
+
+    /**
+     * The singleton by which the root commits to the archive: what the last archiving block moved
+     * there (its height, count and records hash), the running total and the hash chain over every
+     * archiving block.
+     */
+    record ArchiveHead() implements StateKey {
+        private static final byte[] ENCODED = {TAG_ARCHIVE_HEAD};
+
+        @Override
+        public byte[] encode() {
+            return ENCODED.clone();
+        }
+    }
+
+    /** The name of the key type a tag starts (as {@code state stats} and STATE.md call it), or null for an unknown tag. */
+    static String typeName(byte tag) {
+        return switch (tag) {
+            case TAG_MARKET -> "market";
+            case TAG_ORDER -> "order";
+            case TAG_ACTIVE_ORDER -> "activeOrder";
+            case TAG_ACCOUNT -> "account";
+            case TAG_ACCOUNT_NAME -> "accountName";
+            case TAG_POSITION -> "position";
+            case TAG_COUNTERS -> "counters";
+            case TAG_MARKET_STATS -> "marketStats";
+            case TAG_CHAIN_PARAMS -> "chainParams";
+            case TAG_ARCHIVE_QUEUE -> "archiveQueue";
+            case TAG_ARCHIVE_HEAD -> "archiveHead";
+            default -> null;
+        };
+    }
+
     /**
      * Decodes canonical key bytes.
      *
@@ -131,6 +187,9 @@ public sealed interface StateKey {
             case TAG_POSITION -> new Position(r.u64(), r.u32());
             case TAG_COUNTERS -> new Counters();
             case TAG_MARKET_STATS -> new MarketStats(r.u32());
+            case TAG_CHAIN_PARAMS -> new ChainParams();
+            case TAG_ARCHIVE_QUEUE -> new ArchiveQueue(r.u64());
+            case TAG_ARCHIVE_HEAD -> new ArchiveHead();
             default -> throw new IllegalArgumentException("unknown state key tag 0x%02x".formatted(key[0]));
         };
         r.expectEnd();

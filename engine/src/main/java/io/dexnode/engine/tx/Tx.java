@@ -116,4 +116,16 @@ public sealed interface Tx {
             return "batch";
         }
     }
+
+    /**
+     * The chain's parameters ({@code archiveAfterBlocks}: how many blocks a finished order stays in
+     * the tree before it moves to the archive; 0 = never). Accepted only in block 1, once: the
+     * genesis file's field, or a block file's first block.
+     */
+    record ChainParams(String account, long nonce, int archiveAfterBlocks) implements Tx {
+        @Override
+        public String type() {
+            return "chain_params";
+        }
+    }
 }

@@ -57,6 +57,7 @@ public final class TxJson {
     private static final Set<String> REDUCE_FIELDS = Set.of("type", "account", "nonce", "order", "clientOrderId", "size");
     private static final Set<String> AMEND_FIELDS = Set.of("type", "account", "nonce", "order", "clientOrderId", "price", "size");
     private static final Set<String> BATCH_FIELDS = Set.of("type", "account", "nonce", "actions");
+    private static final Set<String> CHAIN_PARAMS_FIELDS = Set.of("type", "account", "nonce", "archiveAfterBlocks");
 
 
     /** The {@code type}s a batch's action may have. */
@@ -141,6 +142,11 @@ public final class TxJson {
                 allow(node, BATCH_FIELDS);
                 String account = text(node, "account", true);
                 yield new Tx.Batch(account, nonce(node), actions(node, account));
+            }
+            case "chain_params" -> {
+                allow(node, CHAIN_PARAMS_FIELDS);
+                yield new Tx.ChainParams(text(node, "account", false), nonce(node),
+                        (int) integer(node, "archiveAfterBlocks", true, 0, Integer.MAX_VALUE));
             }
             default -> throw malformed("unknown transaction type \"" + type + "\"");
         };
@@ -259,6 +265,7 @@ public final class TxJson {
                 }
                 g.writeEndArray();
             }
+            case Tx.ChainParams c -> g.writeNumberField("archiveAfterBlocks", c.archiveAfterBlocks());
         }
     }
 

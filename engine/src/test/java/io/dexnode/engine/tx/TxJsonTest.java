@@ -118,6 +118,7 @@ class TxJsonTest {
                     fields(a, action);
                 }
             }
+            case Tx.ChainParams c -> n.put("archiveAfterBlocks", c.archiveAfterBlocks());
         }
     }
 
@@ -149,7 +150,7 @@ class TxJsonTest {
     private static Tx randomTx(SplittableRandom r, String account, long nonce) {
         long orderId = r.nextBoolean() ? 0 : 1 + r.nextLong(Long.MAX_VALUE - 1);
         String clientId = orderId == 0 ? pick(r) : null;
-        return switch (r.nextInt(8)) {
+        return switch (r.nextInt(9)) {
             case 0 -> new Tx.CreateMarket(r.nextBoolean() ? null : account, nonce, new MarketParams(
                     1 + r.nextInt(Integer.MAX_VALUE - 1),
                     pick(r), 1 + r.nextLong(1_000_000), 1 + r.nextLong(1_000_000), 1 + r.nextLong(1_000_000),
@@ -164,6 +165,7 @@ class TxJsonTest {
             case 4 -> new Tx.Cancel(account, nonce, orderId, clientId);
             case 5 -> new Tx.CancelAll(account, nonce, r.nextBoolean() ? 0 : 1 + r.nextInt(Integer.MAX_VALUE - 1));
             case 6 -> new Tx.Reduce(account, nonce, orderId, clientId, 1 + r.nextLong(Long.MAX_VALUE - 1));
+            case 7 -> new Tx.ChainParams(r.nextBoolean() ? null : account, nonce, r.nextInt(Integer.MAX_VALUE));
             default -> {
                 long price = r.nextInt(3) == 0 ? 0 : 1 + r.nextLong(Long.MAX_VALUE - 1);
                 long size = price == 0 || r.nextBoolean() ? 1 + r.nextLong(Long.MAX_VALUE - 1) : 0;

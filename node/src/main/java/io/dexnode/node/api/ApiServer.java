@@ -5,6 +5,9 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.dexnode.engine.BlockHeader;
 import io.dexnode.engine.BlockRecords;
 import io.dexnode.engine.StateQueries;
+import io.dexnode.engine.history.ArchiveBlock;
+import io.dexnode.engine.history.HistoryQueries;
+import io.dexnode.engine.history.TradeRecord;
 import io.dexnode.engine.schema.AccountRecord;
 import io.dexnode.engine.schema.MarketParams;
 import io.dexnode.engine.schema.OrderRecord;
@@ -14,6 +17,7 @@ import io.dexnode.engine.schema.StateKey;
 import io.dexnode.engine.tx.RejectCode;
 import io.dexnode.jmt.ics23.Ics23Json;
 import io.dexnode.jmt.ics23.Ics23Protobuf;
+import io.dexnode.engine.tx.Tx;
 import io.dexnode.node.NodeConfig;
 import io.dexnode.node.health.NodeHealth;
 import io.dexnode.node.metrics.NodeMetrics;
@@ -22,6 +26,7 @@ import io.dexnode.node.producer.MarketDataPublisher;
 import io.dexnode.node.producer.MarketView;
 import io.dexnode.node.producer.NodeUnavailableException;
 import io.dexnode.node.producer.Trade;
+import io.dexnode.node.producer.TxOutcome;
 import io.dexnode.state.StateException;
 import io.dexnode.state.StateProof;
 import io.dexnode.state.StateStore;
@@ -81,6 +86,8 @@ public final class ApiServer implements AutoCloseable {
     private static final int DEFAULT_LEVELS = 50;
     private static final int MAX_LEVELS = 100_000;
     private static final int MAX_LIST = 1000;
+    /** A page's size when the request names none. */
+    private static final int DEFAULT_PAGE = 100;
     /** Threads besides one per connection: Jetty's acceptor and selectors, and headroom. */
     private static final int SERVER_THREADS = 32;
     private static final int MIN_THREADS = 8;
@@ -89,6 +96,7 @@ public final class ApiServer implements AutoCloseable {
 
     private final StateStore store;
     private final StateQueries queries;
+    private final HistoryQueries history;
     private final TxAdmission admission;
     private final String genesisHash;
     private final NodeMetrics metrics;
@@ -112,6 +120,7 @@ public final class ApiServer implements AutoCloseable {
         this.genesisHash = genesisHash;
         this.store = store;
         this.queries = new StateQueries(store);
+        this.history = new HistoryQueries(store);
         this.admission = admission;
         this.metrics = metrics;
         this.health = health;
@@ -159,6 +168,8 @@ public final class ApiServer implements AutoCloseable {
             cfg.routes.get("/v1/orders/{id}", this::order);
             cfg.routes.get("/v1/accounts/{who}", this::account);
             cfg.routes.get("/v1/accounts/{who}/orders", this::accountOrders);
+            cfg.routes.get("/v1/accounts/{who}/fills", this::accountFills);
+            cfg.routes.get("/v1/archive/{height}", this::archive);
             cfg.routes.get("/v1/blocks/{height}", this::block);
             cfg.routes.get("/v1/state", this::state);
             cfg.routes.get("/v1/proof", this::proof);
@@ -393,17 +404,24 @@ public final class ApiServer implements AutoCloseable {
         json(ctx, 200, JsonViews.depth(view.depth(levels)));
     }
 
+    /** A market's trades from the history, newest first, a page at a time. */
     private void trades(Context ctx) {
-        MarketView view = view(ctx);
-        int limit = intParam(ctx, "limit", 100, 1, MAX_LIST);
-        ObjectNode n = JsonViews.MAPPER.createObjectNode();
-        n.put("market", view.params().marketId());
-        n.put("height", view.height());
-        ArrayNode a = n.putArray("trades");
-        List<Trade> trades = view.trades();
-        for (int i = 0; i < trades.size() && i < limit; i++) {
-            a.add(JsonViews.trade(trades.get(i)));
+        MarketParams p = queries.market(marketId(ctx));
+        if (p == null) {
+            throw unknownMarket(ctx);
         }
+        int limit = intParam(ctx, "limit", DEFAULT_PAGE, 1, MAX_LIST);
+        Long before = cursorParam(ctx, "a trade id");
+        long height = store.latestVersion();
+        HistoryQueries.Page<TradeRecord> page = history.marketTrades(p.marketId(), before, limit);
+        ObjectNode n = JsonViews.MAPPER.createObjectNode();
+        n.put("market", p.marketId());
+        n.put("height", height);
+        ArrayNode a = n.putArray("trades");
+        for (TradeRecord t : page.items()) {
+            a.add(JsonViews.trade(t));
+        }
+        n.put("next", page.next());
         json(ctx, 200, n.toString());
     }
 
@@ -437,7 +455,7 @@ public final class ApiServer implements AutoCloseable {
 
     private void order(Context ctx) {
         long id = longPath(ctx, "id", "an order id");
-        OrderRecord o = queries.order(id);
+        HistoryQueries.OrderView o = history.order(id);
         if (o == null) {
             throw new ApiException(RejectCode.UNKNOWN_ORDER, "order " + id + " does not exist");
         }
@@ -452,7 +470,8 @@ public final class ApiServer implements AutoCloseable {
         for (int i = 0; i < held.length; i++) {
             positions.add(JsonViews.position(markets[i], held[i]));
         }
-        List<OrderRecord> open = queries.ordersOfAccount(a.accountId(), OrderStatus.ACTIVE, MAX_LIST);
+        List<OrderRecord> open = new ArrayList<>();
+        history.accountOrders(a.accountId(), OrderStatus.ACTIVE, null, MAX_LIST).items().forEach(v -> open.add(v.order()));
         json(ctx, 200, JsonViews.account(a, queries.margin(a, held), positions, open, names()).toString());
     }
 
@@ -468,15 +487,40 @@ public final class ApiServer implements AutoCloseable {
                 default -> throw new ApiException(RejectCode.MALFORMED, "status is active, filled or cancelled, not \"" + s + "\"");
             };
         }
-        int limit = intParam(ctx, "limit", MAX_LIST, 1, MAX_LIST);
+        int limit = intParam(ctx, "limit", DEFAULT_PAGE, 1, MAX_LIST);
+        Long before = cursorParam(ctx, "an order id");
+        HistoryQueries.Page<HistoryQueries.OrderView> page = history.accountOrders(a.accountId(), status, before, limit);
         ObjectNode n = JsonViews.MAPPER.createObjectNode();
         n.put("accountId", a.accountId());
         n.put("name", a.name());
         ArrayNode orders = n.putArray("orders");
         LongFunction<String> names = names();
-        for (OrderRecord o : queries.ordersOfAccount(a.accountId(), status, limit)) {
+        for (HistoryQueries.OrderView o : page.items()) {
             orders.add(JsonViews.order(o, names));
         }
+        n.put("next", page.next());
+        json(ctx, 200, n.toString());
+    }
+
+    /** An account's fills, newest first, a page at a time. */
+    private void accountFills(Context ctx) {
+        AccountRecord a = findAccount(ctx);
+        int limit = intParam(ctx, "limit", DEFAULT_PAGE, 1, MAX_LIST);
+        String before = ctx.queryParam("before");
+        HistoryQueries.Page<TradeRecord> page;
+        try {
+            page = history.accountFills(a.accountId(), before == null || before.isEmpty() ? null : before, limit);
+        } catch (IllegalArgumentException e) {
+            throw new ApiException(RejectCode.MALFORMED, "before: " + e.getMessage());
+        }
+        ObjectNode n = JsonViews.MAPPER.createObjectNode();
+        n.put("accountId", a.accountId());
+        n.put("name", a.name());
+        ArrayNode fills = n.putArray("fills");
+        for (TradeRecord t : page.items()) {
+            fills.add(JsonViews.trade(t));
+        }
+        n.put("next", page.next());
         json(ctx, 200, n.toString());
     }
 
@@ -512,6 +556,32 @@ public final class ApiServer implements AutoCloseable {
             return;
         }
         json(ctx, 200, JsonViews.block(header, BlockRecords.body(store, h)).toString());
+    }
+
+    /**
+     * What block {@code height} moved to the archive, with the ICS23 proof of the archive head at
+     * that height: a client checks the proof against the block's root and the records against the
+     * head's records hash, and so trusts the archive without trusting the node.
+     */
+    private void archive(Context ctx) {
+        long h = longPath(ctx, "height", "a block height");
+        long latest = store.latestVersion();
+        if (h < 1 || h > latest) {
+            json(ctx, 404, JsonViews.error("unknown_block", "block " + h + " does not exist (latest is " + latest + ")"));
+            return;
+        }
+        ArchiveBlock block = history.archiveBlock(h);
+        StateProof proof = null;
+        byte[] root = null;
+        if (h >= store.oldestRetainedVersion()) {
+            try {
+                proof = store.getWithProof(new StateKey.ArchiveHead().encode(), h);
+                root = proof.root();
+            } catch (StateException e) {
+                proof = null; // pruned while it was read: answered without a proof
+            }
+        }
+        json(ctx, 200, JsonViews.archive(h, root, block, proof, names()).toString());
     }
 
     private void state(Context ctx) {
@@ -565,16 +635,7 @@ public final class ApiServer implements AutoCloseable {
             }
             throw e;
         }
-        HexFormat hex = HexFormat.of();
-        ObjectNode n = JsonViews.MAPPER.createObjectNode();
-        n.put("key", hex.formatHex(key));
-        n.put("value", p.value() == null ? null : hex.formatHex(p.value()));
-        n.put("exists", p.exists());
-        n.put("height", p.version());
-        n.put("root", hex.formatHex(p.root()));
-        n.set("ics23", p.ics23() == null ? null : JsonViews.parse(Ics23Json.render(p.ics23())));
-        n.put("ics23Protobuf", p.ics23() == null ? null : hex.formatHex(Ics23Protobuf.encode(p.ics23())));
-        json(ctx, 200, n.toString());
+        json(ctx, 200, JsonViews.proof(p).toString());
     }
 
     // ---------------------------------------------------------------- health
@@ -685,6 +746,18 @@ public final class ApiServer implements AutoCloseable {
         String v = ctx.pathParam(name);
         if (!v.matches("\\d{1,18}")) {
             throw new ApiException(RejectCode.MALFORMED, what + " is a non-negative integer, not \"" + v + "\"");
+        }
+        return Long.parseLong(v);
+    }
+
+    /** An optional {@code before} cursor that is an id: null when absent. */
+    private static Long cursorParam(Context ctx, String what) {
+        String v = ctx.queryParam("before");
+        if (v == null || v.isEmpty()) {
+            return null;
+        }
+        if (!v.matches("\\d{1,18}")) {
+            throw new ApiException(RejectCode.MALFORMED, "before is " + what + " (a page's \"next\"), not \"" + v + "\"");
         }
         return Long.parseLong(v);
     }

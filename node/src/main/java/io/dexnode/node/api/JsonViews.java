@@ -11,7 +11,11 @@ import io.dexnode.engine.Fill;
 import io.dexnode.engine.OrderUpdate;
 import io.dexnode.engine.StateQueries;
 import io.dexnode.engine.TxResult;
+import io.dexnode.engine.history.ArchiveBlock;
+import io.dexnode.engine.history.HistoryQueries;
+import io.dexnode.engine.history.TradeRecord;
 import io.dexnode.engine.schema.AccountRecord;
+import io.dexnode.engine.schema.ArchiveHeadRecord;
 import io.dexnode.engine.schema.MarketParams;
 import io.dexnode.engine.schema.MarketStatsRecord;
 import io.dexnode.engine.schema.OrderRecord;
@@ -19,6 +23,9 @@ import io.dexnode.engine.schema.PositionRecord;
 import io.dexnode.engine.tx.RejectCode;
 import io.dexnode.engine.tx.Tx;
 import io.dexnode.engine.tx.TxJson;
+import io.dexnode.jmt.ics23.Ics23Json;
+import io.dexnode.jmt.ics23.Ics23Protobuf;
+import io.dexnode.state.StateProof;
 import io.dexnode.node.producer.Trade;
 import java.io.IOException;
 import java.io.StringWriter;
@@ -118,6 +125,7 @@ public final class JsonViews {
                 }
                 g.writeEndArray();
             }
+            case Tx.ChainParams c -> g.writeNumberField("archiveAfterBlocks", c.archiveAfterBlocks());
         }
         g.writeEndObject();
     }
@@ -168,6 +176,7 @@ public final class JsonViews {
         // the same fields, in the same order, as an order answer's fills (writeOrder)
         ObjectNode n = MAPPER.createObjectNode();
         n.put("market", f.market());
+        n.put("tradeId", f.tradeId());
         n.put("price", f.price());
         n.put("size", f.size());
         n.put("takerSide", TxJson.sideName(f.takerSide()));
@@ -184,6 +193,73 @@ public final class JsonViews {
         ObjectNode n = fill(t.fill());
         n.put("height", t.height());
         n.put("time", t.time());
+        return n;
+    }
+
+    /** A trade from the history: the fill with its block's height and time. */
+    public static ObjectNode trade(TradeRecord t) {
+        ObjectNode n = fill(t.fill());
+        n.put("height", t.height());
+        n.put("time", t.time());
+        return n;
+    }
+
+    /** An order, live or archived: {@code "archived"}, and for an archived one {@code "archivedHeight"}, the block that moved it. */
+    public static ObjectNode order(HistoryQueries.OrderView v, LongFunction<String> accountName) {
+        ObjectNode n = order(v.order(), accountName);
+        n.put("archived", v.archived());
+        if (v.archived()) {
+            n.put("archivedHeight", v.archivedHeight());
+        }
+        return n;
+    }
+
+    /**
+     * What a block moved to the archive and the proof that ties it to that block's root: the
+     * orders (each with its final record's bytes as {@code "record"}), the archive head the block
+     * wrote, and the ICS23 proof of the head's key at that height ({@code null} when the store no
+     * longer keeps that version).
+     */
+    public static ObjectNode archive(long height, byte[] root, ArchiveBlock block, StateProof headProof,
+                                     LongFunction<String> accountName) {
+        ObjectNode n = MAPPER.createObjectNode();
+        n.put("height", height);
+        n.put("root", root == null ? null : HEX.formatHex(root));
+        ArrayNode orders = n.putArray("orders");
+        if (block != null) {
+            for (OrderRecord o : block.orders()) {
+                ObjectNode on = order(o, accountName);
+                on.put("record", HEX.formatHex(o.encode()));
+                orders.add(on);
+            }
+        }
+        ArchiveHeadRecord head = headProof != null && headProof.value() != null ? ArchiveHeadRecord.decode(headProof.value())
+                : block != null ? block.head() : null;
+        n.set("head", head == null ? null : archiveHead(head));
+        n.set("proof", headProof == null ? null : proof(headProof));
+        return n;
+    }
+
+    public static ObjectNode archiveHead(ArchiveHeadRecord h) {
+        ObjectNode n = MAPPER.createObjectNode();
+        n.put("height", h.height());
+        n.put("count", h.count());
+        n.put("recordsHash", HEX.formatHex(h.recordsHash()));
+        n.put("totalArchived", h.totalArchived());
+        n.put("chain", HEX.formatHex(h.chain()));
+        return n;
+    }
+
+    /** A state proof: key, value, whether it exists, height, root and the ICS23 proof as JSON and protobuf. */
+    public static ObjectNode proof(StateProof p) {
+        ObjectNode n = MAPPER.createObjectNode();
+        n.put("key", HEX.formatHex(p.key()));
+        n.put("value", p.value() == null ? null : HEX.formatHex(p.value()));
+        n.put("exists", p.exists());
+        n.put("height", p.version());
+        n.put("root", HEX.formatHex(p.root()));
+        n.set("ics23", p.ics23() == null ? null : parse(Ics23Json.render(p.ics23())));
+        n.put("ics23Protobuf", p.ics23() == null ? null : HEX.formatHex(Ics23Protobuf.encode(p.ics23())));
         return n;
     }
 

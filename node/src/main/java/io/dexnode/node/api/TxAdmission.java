@@ -89,6 +89,8 @@ public final class TxAdmission {
                     throw new ApiException(RejectCode.NOT_ALLOWED, "only the genesis admin key may create markets");
                 }
             }
+            case Tx.ChainParams c -> throw new ApiException(RejectCode.NOT_ALLOWED,
+                    "chain parameters are set in block 1, by the genesis file's \"archiveAfterBlocks\"");
             case Tx.Deposit d -> {
                 if (signedByAdmin) {
                     return admitted;

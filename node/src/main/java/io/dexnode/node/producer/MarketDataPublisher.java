@@ -7,7 +7,6 @@ import io.dexnode.engine.Fill;
 import io.dexnode.engine.OrderUpdate;
 import io.dexnode.engine.schema.MarketParams;
 import io.dexnode.book.BookView;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.TreeMap;
@@ -16,15 +15,12 @@ import java.util.TreeSet;
 /**
  * Turns committed blocks into market data, on the producer thread (the only one that may read the
  * engine's books): recomputes the full depth of each market the block touched, diffs it against
- * the previous one, keeps a ring of recent trades per market, and publishes an immutable
- * {@link MarketData}. Markets the block did not touch keep their previous view (with the new height).
+ * the previous one, and publishes an immutable {@link MarketData} with the block's trades for the
+ * stream. Markets the block did not touch keep their previous view (with the new height). The
+ * trades that last are the store's history, written with each block.
  */
 public final class MarketDataPublisher {
-    /** Recent trades kept per market. */
-    public static final int TRADES_KEPT = 1000;
-
     private final Engine engine;
-    private final TreeMap<Integer, ArrayDeque<Trade>> trades = new TreeMap<>();
     private volatile MarketData current = MarketData.EMPTY;
 
     public MarketDataPublisher(Engine engine) {
@@ -41,14 +37,14 @@ public final class MarketDataPublisher {
         TreeMap<Integer, MarketView> views = new TreeMap<>();
         long height = engine.height();
         for (MarketParams p : engine.markets()) {
-            views.put(p.marketId(), view(p, height, List.of()));
+            views.put(p.marketId(), view(p, height));
         }
         current = new MarketData(height, views);
         return current;
     }
 
     /**
-     * Re-reads one market's view from its book, keeping its recent trades and the published height:
+     * Re-reads one market's view from its book, keeping the published height:
      * after the book was rebuilt from state between blocks, so that readers see the rebuilt depth.
      */
     public void refresh(int marketId) {
@@ -58,7 +54,7 @@ public final class MarketDataPublisher {
             return;
         }
         TreeMap<Integer, MarketView> views = new TreeMap<>(before.markets());
-        views.put(marketId, view(old.params(), before.height(), old.trades()));
+        views.put(marketId, view(old.params(), before.height()));
         current = new MarketData(before.height(), views);
     }
 
@@ -76,25 +72,16 @@ public final class MarketDataPublisher {
             touched.add(f.market());
             newTrades.computeIfAbsent(f.market(), k -> new ArrayList<>()).add(new Trade(height, time, f));
         }
-        newTrades.forEach((m, list) -> {
-            ArrayDeque<Trade> ring = trades.computeIfAbsent(m, k -> new ArrayDeque<>());
-            for (Trade t : list) {
-                ring.addFirst(t);
-                if (ring.size() > TRADES_KEPT) {
-                    ring.removeLast();
-                }
-            }
-        });
         TreeMap<Integer, MarketView> views = new TreeMap<>();
         TreeMap<Integer, BlockEvents.DepthChange> changes = new TreeMap<>();
         for (MarketParams p : engine.markets()) {
             int id = p.marketId();
             MarketView old = before.market(id);
             if (old != null && !touched.contains(id)) {
-                views.put(id, new MarketView(p, height, old.bids(), old.asks(), old.orderCount(), old.trades()));
+                views.put(id, new MarketView(p, height, old.bids(), old.asks(), old.orderCount()));
                 continue;
             }
-            MarketView now = view(p, height, recentTrades(id));
+            MarketView now = view(p, height);
             views.put(id, now);
             long[][] oldBids = old == null ? new long[0][] : old.bids();
             long[][] oldAsks = old == null ? new long[0][] : old.asks();
@@ -108,14 +95,9 @@ public final class MarketDataPublisher {
         return new BlockEvents(height, time, changes, newTrades, block.orderUpdates(), current);
     }
 
-    private List<Trade> recentTrades(int market) {
-        ArrayDeque<Trade> ring = trades.get(market);
-        return ring == null ? List.of() : List.copyOf(ring);
-    }
-
-    private MarketView view(MarketParams p, long height, List<Trade> recent) {
+    private MarketView view(MarketParams p, long height) {
         BookView book = engine.book(p.marketId());
         return new MarketView(p, height, book.depthLevels(Side.BUY, Integer.MAX_VALUE),
-                book.depthLevels(Side.SELL, Integer.MAX_VALUE), book.orderCount(), recent);
+                book.depthLevels(Side.SELL, Integer.MAX_VALUE), book.orderCount());
     }
 }

@@ -1,14 +1,13 @@
 package io.dexnode.node.producer;
 
 import io.dexnode.engine.schema.MarketParams;
-import java.util.List;
 
 /**
- * One market as HTTP threads see it after a block: full depth at {@code height} (best first),
- * the book's order count, and recent trades newest first. Immutable; replaced, never changed.
+ * One market as HTTP threads see it after a block: full depth at {@code height} (best first) and
+ * the book's order count. Immutable; replaced, never changed. (Trades are history, read from the
+ * store: {@code HistoryQueries}.)
  */
-public record MarketView(MarketParams params, long height, long[][] bids, long[][] asks, int orderCount,
-                         List<Trade> trades) {
+public record MarketView(MarketParams params, long height, long[][] bids, long[][] asks, int orderCount) {
 
     /** The first {@code levels} levels of each side. */
     public io.dexnode.engine.Depth depth(int levels) {

@@ -78,7 +78,7 @@ class StreamHubBoundsTest {
     }
 
     private static MarketData marketData(long height) {
-        MarketView view = new MarketView(MARKET, height, new long[0][], new long[0][], 0, List.of());
+        MarketView view = new MarketView(MARKET, height, new long[0][], new long[0][], 0);
         TreeMap<Integer, MarketView> markets = new TreeMap<>();
         markets.put(1, view);
         return new MarketData(height, markets);
@@ -88,7 +88,7 @@ class StreamHubBoundsTest {
     private static BlockEvents block(long height, int fills) {
         List<Trade> trades = new ArrayList<>();
         for (int i = 0; i < fills; i++) {
-            trades.add(new Trade(height, height * 1_000, new Fill(1, 1_000_000 + i, 7, 2_000_000 + i, 8, Side.BUY,
+            trades.add(new Trade(height, height * 1_000, new Fill(1, i + 1, 1_000_000 + i, 7, 2_000_000 + i, 8, Side.BUY,
                     100_000 + i, 1 + i, 10, 20)));
         }
         TreeMap<Integer, BlockEvents.DepthChange> depth = new TreeMap<>();

@@ -38,7 +38,7 @@ class StreamKeepAliveTest {
     /** Notified after the hub is told of each close or failure, so a test waits for those events, not for time. */
     @BeforeEach
     void start() {
-        MarketView view = new MarketView(MARKET, 1, new long[0][], new long[0][], 0, List.of());
+        MarketView view = new MarketView(MARKET, 1, new long[0][], new long[0][], 0);
         TreeMap<Integer, MarketView> markets = new TreeMap<>();
         markets.put(1, view);
         metrics = new NodeMetrics(() -> 0, List::of, () -> hub.openConnections());

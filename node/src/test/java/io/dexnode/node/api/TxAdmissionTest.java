@@ -52,6 +52,13 @@ class TxAdmissionTest {
     }
 
     @Test
+    void chainParametersAreNeverAdmittedOverTheNetwork() {
+        String params = "{\"type\":\"chain_params\",\"nonce\":1,\"archiveAfterBlocks\":5}";
+        refused(() -> prod.admit(env(admin, params)), RejectCode.NOT_ALLOWED);
+        refused(() -> dev.admit(env(alice, tx("chain_params", alice.account(), ",\"archiveAfterBlocks\":5"))), RejectCode.NOT_ALLOWED);
+    }
+
+    @Test
     void onlyTheAdminCreatesMarkets() {
         String market = "{\"type\":\"create_market\",\"nonce\":1,\"market\":2,\"symbol\":\"E\",\"tickSize\":1,\"lotSize\":1,"
                 + "\"minSize\":1,\"makerFeeBps\":0,\"takerFeeBps\":0,\"initialMarginBps\":100,\"maintenanceMarginBps\":50}";
