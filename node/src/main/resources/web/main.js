@@ -60,9 +60,22 @@ function report(err) {
 /** Runs an async action for a trusted user event; refusals and failures are shown, never thrown. */
 function onUser(target, type, action) {
   target.addEventListener(type, (event) => {
-    if (type === 'submit') event.preventDefault();
-    if (!event.isTrusted) return; // a script-made event never reaches a signing action
+    if (!event.isTrusted) return; // a script-made event (element.click(), dispatchEvent) never reaches an action
     Promise.resolve().then(() => action(event)).catch(report);
+  });
+}
+
+/**
+ * A form's action runs on a trusted click of its submit button, which is also what the browser
+ * fires when the user presses Enter in the form or Space on the button. A submit event alone is
+ * not enough: form.requestSubmit() makes a trusted one without any user.
+ */
+function onUserSubmit(form, action) {
+  form.addEventListener('submit', (event) => event.preventDefault());
+  onUser(form, 'click', (event) => {
+    const b = event.target.closest('button');
+    if (b && b.type === 'submit' && form.contains(b)) return action(event);
+    return null;
   });
 }
 
@@ -451,6 +464,9 @@ async function verifyOrder(orderId) {
 // ---------------------------------------------------------------- start
 
 async function start() {
+  if (!window.isSecureContext || !crypto.subtle) {
+    notice('This browser will not sign here: WebCrypto needs a secure context (https, or the node on localhost/127.0.0.1).', 'refused', 'insecure_context');
+  }
   stream = new Stream(onStream, (s) => {
     const c = $('conn');
     c.dataset.state = s;
@@ -495,9 +511,9 @@ async function start() {
     showKey();
   });
   onUser($('faucet'), 'click', () => submit({ type: 'deposit', amount: FAUCET_AMOUNT }));
-  onUser($('order-form'), 'submit', placeOrder);
+  onUserSubmit($('order-form'), placeOrder);
   onUser($('cancel-all'), 'click', () => submit({ type: 'cancel_all' }));
-  onUser($('amend-form'), 'submit', amendOrder);
+  onUserSubmit($('amend-form'), amendOrder);
   $('amend-close').addEventListener('click', () => {
     $('amend-form').hidden = true;
     amending = null;

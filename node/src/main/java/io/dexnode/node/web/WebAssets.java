@@ -29,11 +29,11 @@ public final class WebAssets {
     /** A Host header the policy may name: a DNS name or IPv4 address, or a bracketed IPv6 address, with an optional port. */
     private static final Pattern HOST = Pattern.compile("([A-Za-z0-9.-]{1,253}|\\[[0-9A-Fa-f:.]{2,45}])(:[0-9]{1,5})?");
     private static final Map<String, String> TYPES = Map.of(
-            "html", "text/html; charset=utf-8",
-            "css", "text/css; charset=utf-8",
-            "js", "text/javascript; charset=utf-8",
+            "html", "text/html;charset=utf-8",
+            "css", "text/css;charset=utf-8",
+            "js", "text/javascript;charset=utf-8",
             "svg", "image/svg+xml",
-            "txt", "text/plain; charset=utf-8");
+            "txt", "text/plain;charset=utf-8");
 
     private record Asset(byte[] bytes, String contentType) {
     }
