@@ -463,6 +463,19 @@ async function verifyOrder(orderId) {
 
 // ---------------------------------------------------------------- start
 
+/** Retries while the node answers 503 (recovering its books, or busy), showing the refusal once. */
+async function firstAnswer(read) {
+  for (let shown = false; ; shown = true) {
+    try {
+      return await read();
+    } catch (err) {
+      if (!(err instanceof Refusal) || err.status !== 503) throw err;
+      if (!shown) report(err);
+      await new Promise((resolve) => setTimeout(resolve, 2000));
+    }
+  }
+}
+
 async function start() {
   if (!window.isSecureContext || !crypto.subtle) {
     notice('This browser will not sign here: WebCrypto needs a secure context (https, or the node on localhost/127.0.0.1).', 'refused', 'insecure_context');
@@ -472,7 +485,7 @@ async function start() {
     c.dataset.state = s;
     c.textContent = s;
   });
-  const [chain, markets] = await Promise.all([request('/v1/chain'), request('/v1/markets')]);
+  const [chain, markets] = await firstAnswer(() => Promise.all([request('/v1/chain'), request('/v1/markets')]));
   state.chainId = chain.chainId;
   seeHeight(chain.height);
   const select = $('market');
