@@ -228,6 +228,26 @@ class TradingPageBrowserTest {
         assertNoConsoleErrors(d, List.of());
     }
 
+    @Test
+    void theLocalBookAppliesDiffsInOrderAndRefusesOneAfterAGap() {
+        WebDriver d = browser();
+        String script = """
+                const done = arguments[arguments.length - 1];
+                import('/app/book.js').then(({ LocalBook }) => {
+                  const b = new LocalBook(1);
+                  const before = b.diff({ height: 3, prevHeight: 2, bids: [[100, 1]], asks: [] });
+                  b.snapshot({ height: 5, bids: [[100, 2], [99, 4]], asks: [[101, 3]] });
+                  const next = b.diff({ height: 7, prevHeight: 5, bids: [[100, 0], [98, 1]], asks: [[102, 2]] });
+                  const gap = b.diff({ height: 9, prevHeight: 8, bids: [[97, 9]], asks: [] });
+                  done([before, next, gap, b.height, JSON.stringify(b.levels('bids')), JSON.stringify(b.levels('asks'))]);
+                }, (e) => done(String(e)));
+                """;
+        Object result = ((JavascriptExecutor) d).executeAsyncScript(script);
+        assertThat(result).as("a diff before any snapshot, the next diff, a diff after a missed one")
+                .isEqualTo(List.of(false, true, false, 7L, "[[99,4,4],[98,1,5]]", "[[101,3,3],[102,2,5]]"));
+        assertNoConsoleErrors(d, List.of());
+    }
+
     // ---------------------------------------------------------------- steps
 
     private String createKeyAndDeposit(WebDriver d) {
