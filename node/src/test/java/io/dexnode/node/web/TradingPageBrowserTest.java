@@ -3,6 +3,7 @@ package io.dexnode.node.web;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.dexnode.node.TestNode;
+import io.dexnode.node.crypto.Signer;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -195,6 +196,27 @@ class TradingPageBrowserTest {
     }
 
     @Test
+    void aKeygenFileImportsAsItsAccountAndSigns() throws Exception {
+        Signer key = Signer.generate();
+        Path file = Files.createTempFile("dexnode-key", ".json");
+        try {
+            Files.writeString(file, key.toKeyFileJson());
+            WebDriver d = browser();
+            d.findElement(By.id("import-key")).sendKeys(file.toAbsolutePath().toString());
+            WebElement name = d.findElement(By.id("account-name"));
+            waitFor(d, "the imported key", () -> name.isDisplayed() && name.getText().equals(key.account()));
+            // A new account: the page looks it up once (404), says so, and the faucet then creates it.
+            waitFor(d, "the page to say the account is new", () -> d.findElement(By.id("notices")).getText().contains("does not exist"));
+            d.findElement(By.id("faucet")).click();
+            waitFor(d, "the deposit signed with the imported key", () -> d.findElement(By.id("balances")).getText().contains("1000000"));
+            assertThat(node.nextNonce(key.account())).isEqualTo(2);
+            assertNoConsoleErrors(d, List.of("/v1/accounts/" + key.account() + " - Failed to load resource: the server responded with a status of 404"));
+        } finally {
+            Files.deleteIfExists(file);
+        }
+    }
+
+    @Test
     void theBrowsersProofCheckAgreesWithTheJmtSpecVectors() throws Exception {
         WebDriver d = browser();
         // shared/spec/JMT.md §4.1: hello -> world alone, and with goodbye -> world (hello goes left).
@@ -319,7 +341,7 @@ class TradingPageBrowserTest {
         if (project == null) {
             return;
         }
-        var maker = node.funded(10_000_000);
+        Signer maker = node.funded(10_000_000);
         for (int i = 1; i <= 6; i++) {
             assertThat(node.place(maker, "buy", 100 - i, 3L * i + i % 2).ok()).isTrue();
             assertThat(node.place(maker, "sell", 100 + i, 2L * i + 1).ok()).isTrue();
