@@ -77,6 +77,7 @@ class NodeServesWhileRecoveringTest {
             assertThat(ready.json().path("reason").asText()).isEqualTo("recovering");
             assertThat(c.get("/health").status()).isEqualTo(503);
             assertThat(c.get("/metrics").status()).isEqualTo(200);
+            assertThat(c.get("/").status()).as("the trading page, which then waits for the API").isEqualTo(200);
             NodeClient.Response markets = c.get("/v1/markets");
             assertThat(markets.status()).isEqualTo(503);
             assertThat(markets.json().path("code").asText()).isEqualTo("overloaded");

@@ -27,6 +27,7 @@ import io.dexnode.node.producer.MarketView;
 import io.dexnode.node.producer.NodeUnavailableException;
 import io.dexnode.node.producer.Trade;
 import io.dexnode.node.producer.TxOutcome;
+import io.dexnode.node.web.WebAssets;
 import io.dexnode.state.StateException;
 import io.dexnode.state.StateProof;
 import io.dexnode.state.StateStore;
@@ -150,7 +151,7 @@ public final class ApiServer implements AutoCloseable {
             cfg.routes.beforeMatched(ctx -> {
                 if (ctx.path().equals("/v1/cluster")) {
                     serving(); // a stopped replica still says who it is and who leads
-                } else if (!ctx.path().equals("/metrics") && !ctx.path().startsWith("/health")) {
+                } else if (!ctx.path().equals("/metrics") && !ctx.path().startsWith("/health") && !WebAssets.isPagePath(ctx.path())) {
                     requireServing();
                 }
                 requireDecodableQuery(ctx);
@@ -177,6 +178,9 @@ public final class ApiServer implements AutoCloseable {
             cfg.routes.get("/health/live", ctx -> json(ctx, 200, "{\"status\":\"live\"}"));
             cfg.routes.get("/health/ready", this::ready);
             cfg.routes.get("/health", this::ready); // DESIGN.md §8 names the bare path: it answers as readiness
+            WebAssets page = new WebAssets(); // the trading page (docs/WEB.md), served while recovering too
+            cfg.routes.get("/", page::page);
+            cfg.routes.get(WebAssets.PREFIX + "{file}", page::file);
             cfg.routes.ws("/v1/stream", ws -> {
                 ws.onConnect(ctx -> serving().stream().connected(ctx));
                 ws.onMessage(ctx -> {
