@@ -64,7 +64,12 @@ class CheckpointsTest {
                 Thread.sleep(100); // the check after the last block runs on the producer after its answer
             }
             assertThat(newest).isDirectory();
+            // the gauge is set once the write returns, after the directory is moved into place and older ones removed
             String metrics = c.get("/metrics").body();
+            for (int i = 0; i < 300 && !metrics.contains("dexnode_checkpoint_height " + height + ".0"); i++) {
+                Thread.sleep(100);
+                metrics = c.get("/metrics").body();
+            }
             assertThat(metrics).contains("dexnode_checkpoint_height " + height + ".0", "dexnode_checkpoint_failures_total 0.0");
         }
         List<Path> kept = Checkpoints.list(config.data());

@@ -13,10 +13,12 @@ package io.dexnode.state;
  * {@code memoryBudgetBytes} (so a state far larger than the heap still works: its unpersisted part
  * stays bounded). Defaults and why:
  * <ul>
- *   <li>{@value #DEFAULT_EVERY_KEY_UPDATES} key updates: what a restart re-applies. Re-applying
- *       this many into a tree of a million keys takes about a second here (docs/BENCHMARKS.md,
- *       {@code bench state --restart}), inside the two seconds a restart may take; a longer run
- *       would write fewer nodes per update (more rewrites fall together) but restart slower.</li>
+ *   <li>{@value #DEFAULT_EVERY_KEY_UPDATES} key updates: what a restart re-applies, and with it
+ *       the persisted tree's nodes on those keys' paths that it loads first. A longer run writes
+ *       fewer nodes per update (more rewrites fall together) but restarts slower. Measured only on
+ *       a saturated machine so far (docs/BENCHMARKS.md, {@code bench state --restart}): 18 s of
+ *       CPU for the whole restarting process at a million keys, so the two seconds a restart may
+ *       take are probably not met at this default; a smaller bound is the lever.</li>
  *   <li>{@value #DEFAULT_EVERY_VERSIONS} versions: bounds the run when blocks are small (a block
  *       per 5 ms gives a persist every 20 s at most), so that a restart never has many versions to
  *       re-apply and stale nodes reach the pruner soon.</li>
