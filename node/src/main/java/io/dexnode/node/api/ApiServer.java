@@ -72,6 +72,8 @@ public final class ApiServer implements AutoCloseable {
     private static final long MAX_DRAINED_BYTES = 16L << 20;
     private static final Logger LOG = LoggerFactory.getLogger(ApiServer.class);
     private static final String JSON = "application/json";
+    /** The committed height of this node when it served a request: the answer reflects at least that block. */
+    public static final String HEIGHT_HEADER = "X-Dexnode-Height";
     /** Marks a transaction a cluster follower forwarded to this node (it is never forwarded again). */
     public static final String FORWARDED_BY = "X-Dexnode-Forwarded-By";
     /** Request attribute: a handler wrote the JSON answer (so the 404 fallback must not replace it). */
@@ -132,7 +134,7 @@ public final class ApiServer implements AutoCloseable {
                 server.addBean(new NetworkConnectionLimit(maxConnections, server));
                 // The usual POST /v1/tx is served ahead of the router (HttpTxDoor); Javalin puts its own
                 // handler inside the innermost wrapper, so everything else reaches it as before.
-                requests.setHandler(new HttpTxDoor(this::transactionsIfServing));
+                requests.setHandler(new HttpTxDoor(this::transactionsIfServing, health::height));
                 server.setHandler(requests);
             });
             cfg.jetty.modifyServletContextHandler(handler -> handler.setErrorHandler(new ContextJsonErrors()));
