@@ -20,10 +20,10 @@ public final class BenchApiCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--orders", paramLabel = "N", description = "Order transactions to send (default ${DEFAULT-VALUE}).")
+    @Option(names = "--orders", paramLabel = "N", description = "Orders to send, one per transaction or --batch K to a transaction (default ${DEFAULT-VALUE}).")
     int orders = 50_000;
 
-    @Option(names = "--connections", paramLabel = "C", description = "Concurrent HTTP clients (default ${DEFAULT-VALUE}).")
+    @Option(names = "--connections", paramLabel = "C", description = "Concurrent clients: HTTP connections, or streams with --ws (default ${DEFAULT-VALUE}).")
     int connections = 128;
 
     @Option(names = "--accounts", paramLabel = "A", description = "Trading accounts, at least C (default: 2 x C).")

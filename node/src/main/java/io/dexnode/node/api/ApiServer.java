@@ -144,7 +144,7 @@ public final class ApiServer implements AutoCloseable {
                 server.addBean(new NetworkConnectionLimit(maxConnections, server));
                 // The usual POST /v1/tx is served ahead of the router (HttpTxDoor); Javalin puts its own
                 // handler inside the innermost wrapper, so everything else reaches it as before.
-                requests.setHandler(new HttpTxDoor(this::transactionsIfServing));
+                requests.setHandler(new HttpTxDoor(this::transactionsIfServing, health::height));
                 server.setHandler(requests);
             });
             cfg.jetty.modifyServletContextHandler(handler -> handler.setErrorHandler(new ContextJsonErrors()));

@@ -4,6 +4,7 @@ import io.dexnode.engine.tx.RejectCode;
 import io.dexnode.node.NodeConfig;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.io.Content;
@@ -23,7 +24,8 @@ import org.eclipse.jetty.util.Callback;
  * <p>Every other request, and every unusual form of this one (a chunked or oversized body, an
  * {@code Expect}, a query string, a node recovering or halted), goes on to the router unchanged,
  * which answers it as it always has. The answers here are the same: status and JSON body from
- * {@link TxService}, or {@code malformed} for a body cut short.
+ * {@link TxService}, or {@code malformed} for a body cut short; like every answer of the API they
+ * carry {@link ApiServer#HEIGHT_HEADER}, read when the answer is written (after its block).
  */
 final class HttpTxDoor extends Handler.Wrapper {
     private static final String PATH = "/v1/tx";
@@ -31,9 +33,12 @@ final class HttpTxDoor extends Handler.Wrapper {
 
     /** The transaction service while the node serves transactions; null otherwise (the router answers then). */
     private final Supplier<TxService> serving;
+    /** The node's committed height. */
+    private final LongSupplier height;
 
-    HttpTxDoor(Supplier<TxService> serving) {
+    HttpTxDoor(Supplier<TxService> serving, LongSupplier height) {
         this.serving = serving;
+        this.height = height;
     }
 
     @Override
@@ -60,9 +65,10 @@ final class HttpTxDoor extends Handler.Wrapper {
         return true;
     }
 
-    private static void answer(Response response, Callback callback, TxService.Answer a) {
+    private void answer(Response response, Callback callback, TxService.Answer a) {
         response.setStatus(a.status());
         response.getHeaders().put(HttpHeader.CONTENT_TYPE, JSON);
+        response.getHeaders().put(ApiServer.HEIGHT_HEADER, Long.toString(height.getAsLong()));
         response.write(true, ByteBuffer.wrap(a.body().getBytes(StandardCharsets.UTF_8)), callback);
     }
 }

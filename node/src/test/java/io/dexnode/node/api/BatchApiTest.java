@@ -157,4 +157,18 @@ class BatchApiTest {
         assertThat(stored.get("actions")).hasSize(2);
         assertThat(stored.get("actions").get(0).has("account")).isFalse();
     }
+
+    @Test
+    void aBatchOverTheBodyLimitIsRefusedWholeAsAnyTooLargeBodyIs() throws Exception {
+        Signer gina = node.funded(1_000_000);
+        long before = lastNonce(gina);
+        // Valid JSON, a valid signature, well within 50 actions: only its size is wrong.
+        String padded = batch(gina, before + 1, "{\"type\":\"place\",\"market\":1,\"side\":\"buy\",\"price\":60,\"size\":1}")
+                .toString().replace("\"actions\":[", "\"actions\":[" + " ".repeat(70_000));
+        NodeClient.Response r = node.submit(gina, padded);
+        assertThat(r.status()).as(r.body()).isEqualTo(413);
+        assertThat(r.json().path("code").asText()).isEqualTo("too_large");
+        assertThat(lastNonce(gina)).isEqualTo(before);
+        assertThat(node.get("/v1/accounts/" + gina.account()).path("openOrders")).isEmpty();
+    }
 }

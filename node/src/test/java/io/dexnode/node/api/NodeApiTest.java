@@ -368,6 +368,20 @@ class NodeApiTest {
     }
 
     @Test
+    void aTransactionsAnswerNamesACommittedHeightAtLeastItsBlocks() throws Exception {
+        Signer alice = node.funded(1_000);
+        String body = alice.envelope("{\"type\":\"cancel_all\",\"account\":\"" + alice.account() + "\",\"nonce\":"
+                + node.nextNonce(alice.account()) + "}");
+        try (HttpClient http = HttpClient.newHttpClient()) {
+            HttpResponse<String> r = http.send(node.client().txRequest(body), HttpResponse.BodyHandlers.ofString());
+            assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+            long block = NodeClient.parse(r.body()).path("height").asLong();
+            assertThat(r.headers().firstValueAsLong(ApiServer.HEIGHT_HEADER)).as("the header").isPresent();
+            assertThat(r.headers().firstValueAsLong(ApiServer.HEIGHT_HEADER).getAsLong()).isGreaterThanOrEqualTo(block);
+        }
+    }
+
+    @Test
     void orderBeyondTheMarginIs422() {
         int m = newMarket();
         Signer alice = node.funded(1_000);

@@ -165,4 +165,21 @@ class StreamOrdersTest {
             node.resume();
         }
     }
+
+    @Test
+    void aTransactionOverTheBodyLimitIsRefusedAsTooLargeAndTheConnectionStaysOpen() throws Exception {
+        Signer frank = node.funded(1_000_000);
+        // Over a POST body's 64 KiB, under the stream's message bound: refused as POST /v1/tx would refuse it.
+        String big = frank.envelope(place(frank, 2, "buy", 12, 1).replace("\"market\"", " ".repeat(65_700) + "\"market\""));
+        try (StreamClient stream = new StreamClient(node.url())) {
+            stream.send(txMessage("big", big));
+            JsonNode refused = nextResult(stream);
+            assertThat(refused.path("id").asText()).isEqualTo("big");
+            assertThat(refused.path("status").asInt()).isEqualTo(413);
+            assertThat(refused.path("code").asText()).isEqualTo("too_large");
+            stream.send(txMessage("small", frank.envelope(place(frank, 2, "buy", 12, 1))));
+            assertThat(nextResult(stream).path("status").asInt()).isEqualTo(200);
+            assertThat(stream.open()).isTrue();
+        }
+    }
 }

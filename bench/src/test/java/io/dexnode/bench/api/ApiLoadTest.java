@@ -1,0 +1,112 @@
+package io.dexnode.bench.api;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * The load generator's accounting against a stand-in node that holds its first answer for
+ * {@link #STALL_MS}: the open loop times each transaction from when it was due, so the ones due
+ * during the stall carry it as latency, and none goes missing from the count. Only lower bounds are
+ * asserted (the stall is the least any of them can have waited), never a speed.
+ */
+@Timeout(value = 60, unit = TimeUnit.SECONDS)
+class ApiLoadTest {
+    private static final long STALL_MS = 300;
+    private static final int TRANSACTIONS = 20;
+    /** One transaction every 10 ms: all 20 are due within the first 200 ms, inside the stall. */
+    private static final double RATE = 100;
+
+    private HttpServer server;
+    private ExecutorService threads;
+    private final AtomicBoolean stalled = new AtomicBoolean();
+
+    @BeforeEach
+    void start() throws IOException {
+        threads = Executors.newCachedThreadPool();
+        server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+        server.setExecutor(threads);
+        server.createContext("/v1/tx", this::answer);
+        server.createContext("/metrics", ex -> reply(ex, 200, ""));
+        server.start();
+    }
+
+    @AfterEach
+    void stop() {
+        server.stop(0);
+        threads.shutdownNow();
+    }
+
+    private void answer(HttpExchange ex) throws IOException {
+        ex.getRequestBody().readAllBytes();
+        if (stalled.compareAndSet(false, true)) {
+            try {
+                Thread.sleep(STALL_MS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        reply(ex, 200, "{}");
+    }
+
+    private static void reply(HttpExchange ex, int status, String body) throws IOException {
+        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+        ex.sendResponseHeaders(status, bytes.length == 0 ? -1 : bytes.length);
+        if (bytes.length > 0) {
+            ex.getResponseBody().write(bytes);
+        }
+        ex.close();
+    }
+
+    private ApiLoad.Report run(double rate) throws Exception {
+        List<String> bodies = new ArrayList<>();
+        for (int i = 0; i < TRANSACTIONS; i++) {
+            bodies.add("{\"payload\":\"" + i + "\",\"pubkey\":\"00\",\"signature\":\"00\"}");
+        }
+        URI base = URI.create("http://127.0.0.1:" + server.getAddress().getPort());
+        ApiLoad.Load load = new ApiLoad.Load(base, List.of(bodies), TRANSACTIONS, 1, ApiLoad.Transport.HTTP, rate, false);
+        return ApiLoad.run(load, new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void openLoopTimesEachTransactionFromItsDueTimeSoAStallShowsAsLatency() throws Exception {
+        ApiLoad.Report r = run(RATE);
+        assertThat(r.mode()).isEqualTo("open");
+        assertThat(r.requests()).isEqualTo(TRANSACTIONS);
+        assertThat(r.statuses()).isEqualTo(Map.of(200, (long) TRANSACTIONS));
+        // Transaction k was due 10·k ms after the start and answered no earlier than the stall's end:
+        // every one of them waited at least 300 - 10·19 = 110 ms from its due time.
+        assertThat(r.p50Micros()).isGreaterThanOrEqualTo(100_000);
+        assertThat(r.maxMicros()).isGreaterThanOrEqualTo(STALL_MS * 1_000);
+    }
+
+    @Test
+    void closedLoopTimesEachTransactionFromItsSendSoOnlyTheStalledOneIsSlow() throws Exception {
+        ApiLoad.Report r = run(0);
+        assertThat(r.mode()).isEqualTo("closed");
+        assertThat(r.requests()).isEqualTo(TRANSACTIONS);
+        assertThat(r.statuses()).isEqualTo(Map.of(200, (long) TRANSACTIONS));
+        assertThat(r.maxMicros()).isGreaterThanOrEqualTo(STALL_MS * 1_000);
+        // Nineteen of the twenty were sent after the stall and timed from their own send.
+        assertThat(r.p50Micros()).isLessThan(r.maxMicros());
+    }
+}
