@@ -37,7 +37,9 @@ import java.util.concurrent.CompletableFuture;
  * remaining and priority; Σ collateral − Σ entry notional over all accounts equals deposits −
  * withdrawals; positions net to zero per market; every account's headroom sum fits in a long, so
  * no fill can overflow its records; a place never leaves its account more than the market's
- * {@code maxOpenOrders} orders resting there. A transaction is validated completely before the
+ * {@code maxOpenOrders} orders resting there. After every block (its end-of-block risk pass, docs/RISK.md),
+ * every account's equity at the marks stored in state is at least its maintenance margin, and
+ * Σ collateral + Σ insurance funds − Σ entry notional equals deposits − withdrawals. A transaction is validated completely before the
  * book is touched, so a rejection changes nothing; an exception after that point is a broken
  * invariant and halts the engine.
  *
@@ -125,6 +127,7 @@ public final class Engine implements BookSource {
             for (Tx tx : txs) {
                 results.add(executor.execute(block, tx));
             }
+            executor.endOfBlockRisk(block);
         } catch (RuntimeException e) {
             throw halt("block " + height + " broke an invariant while executing", e);
         }
@@ -145,7 +148,7 @@ public final class Engine implements BookSource {
         long committed = System.nanoTime();
         BlockHeader header = new BlockHeader(height, time, commit.root(), txs.size());
         return new PendingBlock(new BlockResult(header, results, block.fills(), block.orderUpdates(), block.balances(ledger),
-                executed - start, committed - executed), commit);
+                block.riskEvents(), block.riskStats(), executed - start, committed - executed), commit);
     }
 
     /** A block executed and committed whose write may still be under way. */
@@ -263,6 +266,7 @@ public final class Engine implements BookSource {
             List<MarketParams> params = new ArrayList<>();
             store.scanPrefix(new byte[] {StateKey.TAG_MARKET}, (k, v) -> params.add(MarketParams.decode(v)));
             markets.reload(params);
+            executor.rebuildRiskIndex(store);
         }
 
         @Override

@@ -3,14 +3,17 @@ package io.dexnode.engine.exec;
 import io.dexnode.engine.BalanceChange;
 import io.dexnode.engine.Fill;
 import io.dexnode.engine.OrderUpdate;
+import io.dexnode.engine.RiskPassStats;
+import io.dexnode.engine.risk.RiskEvent;
 import io.dexnode.engine.schema.AccountRecord;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.TreeSet;
 
 /**
- * What a block's accepted transactions did, in order: fills, order updates, the accounts whose
- * balance changed (sorted) and the orders placed (for the per-account order history).
+ * What a block's accepted transactions and its end-of-block risk pass did, in order: fills, order
+ * updates, the accounts whose balance changed (sorted), the orders placed (for the per-account
+ * order history) and the risk pass's events.
  */
 public final class BlockContext {
     final long height;
@@ -18,6 +21,8 @@ public final class BlockContext {
     private final List<OrderUpdate> orderUpdates = new ArrayList<>();
     private final TreeSet<Long> touched = new TreeSet<>();
     private final List<long[]> newOrders = new ArrayList<>();
+    private List<RiskEvent> riskEvents = List.of();
+    private RiskPassStats riskStats = RiskPassStats.NONE;
 
     public BlockContext(long height) {
         this.height = height;
@@ -30,6 +35,20 @@ public final class BlockContext {
         if (ctx.newOrder != null) {
             newOrders.add(ctx.newOrder);
         }
+    }
+
+    /** The end-of-block risk pass is done: what it did, and what it cost. */
+    void riskDone(List<RiskEvent> events, int examined, int liquidated, long nanos) {
+        this.riskEvents = List.copyOf(events);
+        this.riskStats = new RiskPassStats(examined, liquidated, nanos);
+    }
+
+    public List<RiskEvent> riskEvents() {
+        return riskEvents;
+    }
+
+    public RiskPassStats riskStats() {
+        return riskStats;
     }
 
     public List<Fill> fills() {

@@ -5,6 +5,7 @@ import io.dexnode.book.BookReason;
 import io.dexnode.book.DoneStatus;
 import io.dexnode.book.Side;
 import io.dexnode.engine.Fill;
+import io.dexnode.engine.risk.LiquidationIndex;
 import io.dexnode.engine.schema.AccountRecord;
 import io.dexnode.engine.schema.ActiveOrderEntry;
 import io.dexnode.engine.schema.MarketParams;
@@ -20,15 +21,18 @@ import java.math.BigInteger;
  * (order records, positions with realized PnL, collateral and fees, market statistics), a resting
  * order gets its ActiveOrder entry and open-order exposure, an order that ends leaves the index.
  * The book calls it synchronously on the matching path, so it allocates only what state needs.
- * Set {@link #ctx} before the transaction touches a book.
+ * Set {@link #ctx} before the transaction touches a book. Every position it changes is reported
+ * to the {@link LiquidationIndex}.
  */
 final class FillSettlement implements BookListener {
     private final Ledger ledger;
+    private final LiquidationIndex risk;
     /** The transaction in flight. */
     TxContext ctx;
 
-    FillSettlement(Ledger ledger) {
+    FillSettlement(Ledger ledger, LiquidationIndex risk) {
         this.ledger = ledger;
+        this.risk = risk;
     }
 
     @Override
@@ -39,7 +43,8 @@ final class FillSettlement implements BookListener {
         int marketId = params.marketId();
         long notional = Math.multiplyExact(price, size);
         long makerFee = feeOf(notional, params.makerFeeBps());
-        long takerFee = feeOf(notional, params.takerFeeBps());
+        // A liquidation's order pays the liquidation fee to the insurance fund instead of a taker fee.
+        long takerFee = c.liquidation ? 0 : feeOf(notional, params.takerFeeBps());
         OrderRecord maker = ledger.order(makerId).withFill(size, c.block.height);
         if (maker.remaining() != makerRemaining) {
             throw new IllegalStateException("order " + makerId + " has remaining " + maker.remaining()
@@ -79,7 +84,8 @@ final class FillSettlement implements BookListener {
     @Override
     public void onDone(long orderId, long owner, DoneStatus status, BookReason reason, long remaining) {
         TxContext c = ctx;
-        BookReason why = reason == BookReason.NONE ? null : reason;
+        BookReason why = reason == BookReason.NONE ? null
+                : c.liquidation && reason == BookReason.CANCELLED_BY_USER ? BookReason.LIQUIDATION : reason;
         if (c.taker != null && orderId == c.taker.orderId()) {
             if (status == DoneStatus.REJECTED) {
                 throw new IllegalStateException("book rejected validated order " + orderId + ": " + reason);
@@ -107,8 +113,11 @@ final class FillSettlement implements BookListener {
         c.update(o, why);
     }
 
-    /** Applies one side of a trade to an account: position, realized PnL, collateral, fee. */
-    private void trade(TxContext ctx, long accountId, int marketId, Side side, long price, long size, long fee) {
+    /**
+     * Applies one side of a trade to an account: position, realized PnL, collateral, fee. The
+     * liquidation index learns of the new position (the account is examined at the block's end).
+     */
+    void trade(TxContext ctx, long accountId, int marketId, Side side, long price, long size, long fee) {
         AccountRecord acct = ledger.account(accountId);
         PositionRecord pos = ledger.position(accountId, marketId);
         long s = pos.size();
@@ -135,6 +144,7 @@ final class FillSettlement implements BookListener {
         ledger.put(new StateKey.Position(accountId, marketId), new PositionRecord(s, e,
                 Math.addExact(pos.realizedPnl(), realized), pos.openBuySize(), pos.openBuyNotional(),
                 pos.openSellSize(), pos.openSellNotional()));
+        risk.positionChanged(accountId, marketId, s);
         AccountRecord after = acct.withMarket(marketId)
                 .withCollateral(Math.subtractExact(Math.addExact(acct.collateral(), realized), fee));
         ledger.putAccount(ctx, after);

@@ -5,6 +5,7 @@ import io.dexnode.engine.recovery.RestingOrder;
 import io.dexnode.engine.schema.AccountIdValue;
 import io.dexnode.engine.schema.AccountRecord;
 import io.dexnode.engine.schema.CountersRecord;
+import io.dexnode.engine.schema.MarketRiskRecord;
 import io.dexnode.engine.schema.MarketStatsRecord;
 import io.dexnode.engine.schema.OrderRecord;
 import io.dexnode.engine.schema.PositionRecord;
@@ -97,6 +98,11 @@ public final class Ledger {
     MarketStatsRecord stats(int marketId) {
         MarketStatsRecord s = (MarketStatsRecord) state.get(new StateKey.MarketStats(marketId));
         return s == null ? MarketStatsRecord.EMPTY : s;
+    }
+
+    MarketRiskRecord risk(int marketId) {
+        MarketRiskRecord r = (MarketRiskRecord) state.get(new StateKey.MarketRisk(marketId));
+        return r == null ? MarketRiskRecord.EMPTY : r;
     }
 
     public CountersRecord counters() {

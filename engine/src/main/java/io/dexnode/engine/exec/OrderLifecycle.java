@@ -67,7 +67,8 @@ final class OrderLifecycle {
             throw reject(RejectCode.FOK_NOT_FILLABLE, "fill-or-kill order of " + p.size() + " cannot fill completely");
         }
         rules.checkOpenOrderCap(acct, params, book, p);
-        Prospective order = MarginCheck.prospective(p.market(), p.side(), p.size(), notional, p.price(), book, params, null);
+        Prospective order = MarginCheck.prospective(p.market(), p.side(), p.size(), notional, p.price(), book, params, null,
+                ledger.risk(p.market()).indexPrice());
         MarginCheck.checkHeadroom(margin.checkMargin(acct, order, "order"), "order");
         margin.checkFillTotals(params, order, p.size());
         CountersRecord counters = ledger.counters();
@@ -180,7 +181,7 @@ final class OrderLifecycle {
         PositionRecord swapped = pos.withOpen(pos.openBuySize(), pos.openBuyNotional() - (buy ? oldNotional : 0),
                 pos.openSellSize(), pos.openSellNotional() - (buy ? 0 : oldNotional));
         Prospective amended = MarginCheck.prospective(order.marketId(), order.side(), newSize, newNotional, newPrice,
-                market.book, params, swapped);
+                market.book, params, swapped, ledger.risk(order.marketId()).indexPrice());
         MarginCheck.checkHeadroom(margin.checkMargin(acct, amended, "amended order"), "amended order");
         margin.checkFillTotals(params, amended, newSize);
         CountersRecord counters = ledger.counters();

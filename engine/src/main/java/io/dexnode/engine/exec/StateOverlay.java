@@ -5,6 +5,7 @@ import io.dexnode.engine.schema.AccountRecord;
 import io.dexnode.engine.schema.ActiveOrderEntry;
 import io.dexnode.engine.schema.CountersRecord;
 import io.dexnode.engine.schema.MarketParams;
+import io.dexnode.engine.schema.MarketRiskRecord;
 import io.dexnode.engine.schema.MarketStatsRecord;
 import io.dexnode.engine.schema.OrderRecord;
 import io.dexnode.engine.schema.PositionRecord;
@@ -134,6 +135,7 @@ final class StateOverlay {
             case StateKey.Position p -> PositionRecord.decode(raw);
             case StateKey.Counters c -> CountersRecord.decode(raw);
             case StateKey.MarketStats s -> MarketStatsRecord.decode(raw);
+            case StateKey.MarketRisk r -> MarketRiskRecord.decode(raw);
         };
     }
 
@@ -145,6 +147,7 @@ final class StateOverlay {
             case PositionRecord p -> p.encode();
             case CountersRecord c -> c.encode();
             case MarketStatsRecord s -> s.encode();
+            case MarketRiskRecord r -> r.encode();
             case ActiveOrderEntry e -> e.encode();
             case AccountIdValue id -> id.encode();
             default -> throw new IllegalStateException("no encoding for " + value.getClass());

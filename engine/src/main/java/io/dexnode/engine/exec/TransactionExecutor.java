@@ -3,6 +3,7 @@ package io.dexnode.engine.exec;
 import io.dexnode.engine.BookFactory;
 import io.dexnode.engine.EngineConfig;
 import io.dexnode.engine.TxResult;
+import io.dexnode.engine.risk.LiquidationIndex;
 import io.dexnode.engine.tx.RejectedException;
 import io.dexnode.engine.tx.Tx;
 import io.dexnode.state.StateStore;
@@ -12,7 +13,7 @@ import io.dexnode.state.StateStore;
  * the role that handles it, keeps its writes if it is accepted, and undoes them if it is refused.
  * A transaction is validated completely before any book is touched, so a refusal after that point
  * is a broken invariant and is thrown, not returned. Owns the execution objects, wired once: the
- * {@link Ledger}, the {@link Markets} and the roles between them.
+ * {@link Ledger}, the {@link Markets} and the roles between them, and the end-of-block risk step.
  */
 public final class TransactionExecutor {
     private final Ledger ledger;
@@ -21,16 +22,22 @@ public final class TransactionExecutor {
     private final MarketListing listing;
     private final Transfers transfers;
     private final OrderLifecycle orders;
+    private final IndexPrices indexPrices;
+    private final EndOfBlockRisk risk;
 
     public TransactionExecutor(StateStore store, EngineConfig config, BookFactory books) {
+        LiquidationIndex liquidationIndex = new LiquidationIndex();
         this.ledger = new Ledger(store, config.recordCacheEntries());
-        this.settlement = new FillSettlement(ledger);
+        this.settlement = new FillSettlement(ledger, liquidationIndex);
         this.markets = new Markets(books, settlement, config.expectedOrdersPerMarket());
         TransactionRules rules = new TransactionRules(ledger, markets);
-        MarginCheck margin = new MarginCheck(ledger, markets);
+        LiveMarks marks = new LiveMarks(ledger, markets);
+        MarginCheck margin = new MarginCheck(ledger, markets, marks);
         this.listing = new MarketListing(ledger, markets);
-        this.transfers = new Transfers(ledger, rules, margin);
+        this.transfers = new Transfers(ledger, rules, margin, liquidationIndex);
         this.orders = new OrderLifecycle(ledger, markets, rules, margin, settlement);
+        this.indexPrices = new IndexPrices(ledger, rules);
+        this.risk = new EndOfBlockRisk(ledger, markets, settlement, marks, liquidationIndex);
     }
 
     public Ledger ledger() {
@@ -39,6 +46,19 @@ public final class TransactionExecutor {
 
     public Markets markets() {
         return markets;
+    }
+
+    /**
+     * The block's end-of-block risk pass (docs/RISK.md), after its last transaction: funding,
+     * liquidations, the marks it leaves in state. Its events and changes become part of the block.
+     */
+    public void endOfBlockRisk(BlockContext block) {
+        risk.run(block);
+    }
+
+    /** Rebuilds what the risk pass keeps in memory from committed state (recovery). */
+    public void rebuildRiskIndex(StateStore store) {
+        risk.rebuildIndex(store);
     }
 
     /** Executes {@code tx} as the next transaction of {@code block}; a refusal changes nothing. */
@@ -55,6 +75,7 @@ public final class TransactionExecutor {
                 case Tx.CancelAll c -> orders.cancelAll(ctx, c);
                 case Tx.Reduce r -> orders.reduce(ctx, r);
                 case Tx.Amend a -> orders.amend(ctx, a);
+                case Tx.SetIndexPrice i -> indexPrices.setIndexPrice(ctx, i);
             };
             ledger.commitTx();
             block.accept(ctx);

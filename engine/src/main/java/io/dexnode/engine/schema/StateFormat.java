@@ -6,9 +6,12 @@ package io.dexnode.engine.schema;
  * blocks give the same roots, so existing chains replay. A change that moves the roots of existing
  * blocks bumps it, together with the pinned chain's roots in the engine's tests
  * ({@code pinned-chain/roots-format-<VERSION>.txt}): such a change is then always deliberate.
+ *
+ * <p>2: the risk engine (index and mark prices, maintenance margin, liquidations, insurance funds,
+ * auto-deleveraging, funding; market records of format 3 and the {@code MarketRisk} key).
  */
 public final class StateFormat {
-    public static final int VERSION = 1;
+    public static final int VERSION = 2;
 
     private StateFormat() {
     }

@@ -22,6 +22,7 @@ public sealed interface StateKey {
     byte TAG_POSITION = 0x06;
     byte TAG_COUNTERS = 0x07;
     byte TAG_MARKET_STATS = 0x08;
+    byte TAG_MARKET_RISK = 0x09;
 
     /** A market's parameters. */
     record Market(int marketId) implements StateKey {
@@ -104,11 +105,19 @@ public sealed interface StateKey {
         }
     }
 
-    /** A market's trading statistics: last trade price (the mark), volume, trade count. */
+    /** A market's trading statistics: last trade price, volume, trade count. */
     record MarketStats(int marketId) implements StateKey {
         @Override
         public byte[] encode() {
             return new KeyWriter(5).tag(TAG_MARKET_STATS).u32(marketId).bytes();
+        }
+    }
+
+    /** A market's risk state: index price, mark, insurance fund, funding. */
+    record MarketRisk(int marketId) implements StateKey {
+        @Override
+        public byte[] encode() {
+            return new KeyWriter(5).tag(TAG_MARKET_RISK).u32(marketId).bytes();
         }
     }
 
@@ -131,6 +140,7 @@ public sealed interface StateKey {
             case TAG_POSITION -> new Position(r.u64(), r.u32());
             case TAG_COUNTERS -> new Counters();
             case TAG_MARKET_STATS -> new MarketStats(r.u32());
+            case TAG_MARKET_RISK -> new MarketRisk(r.u32());
             default -> throw new IllegalArgumentException("unknown state key tag 0x%02x".formatted(key[0]));
         };
         r.expectEnd();
