@@ -177,11 +177,16 @@ final class EndOfBlockRisk {
         }
 
         @Override
-        public void deleverage(long accountId, long counterparty, int marketId, Side side, long price, long size) {
+        public boolean deleverage(long accountId, long counterparty, int marketId, Side side, long price, long size) {
+            if (!settlement.tradeFits(accountId, marketId, side, price, size)
+                    || !settlement.tradeFits(counterparty, marketId, side.opposite(), price, size)) {
+                return false;
+            }
             TxContext ctx = begin();
             settlement.trade(ctx, accountId, marketId, side, price, size, 0);
             settlement.trade(ctx, counterparty, marketId, side.opposite(), price, size, 0);
             end(ctx);
+            return true;
         }
     }
 }

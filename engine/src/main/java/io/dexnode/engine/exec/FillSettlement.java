@@ -120,6 +120,32 @@ final class FillSettlement implements BookListener {
     void trade(TxContext ctx, long accountId, int marketId, Side side, long price, long size, long fee) {
         AccountRecord acct = ledger.account(accountId);
         PositionRecord pos = ledger.position(accountId, marketId);
+        long[] after = tradeTerms(acct, pos, side, price, size, fee);
+        ledger.put(new StateKey.Position(accountId, marketId), new PositionRecord(after[0], after[1], after[2],
+                pos.openBuySize(), pos.openBuyNotional(), pos.openSellSize(), pos.openSellNotional()));
+        risk.positionChanged(accountId, marketId, after[0]);
+        ledger.putAccount(ctx, acct.withMarket(marketId).withCollateral(after[3]));
+        if (fee > 0) {
+            AccountRecord fees = ledger.feeAccount();
+            ledger.putAccount(ctx, fees.withCollateral(Math.addExact(fees.collateral(), fee)));
+        }
+    }
+
+    /** Whether {@link #trade} of these terms (without a fee) fits the account's records, which it then may apply. */
+    boolean tradeFits(long accountId, int marketId, Side side, long price, long size) {
+        try {
+            tradeTerms(ledger.account(accountId), ledger.position(accountId, marketId), side, price, size, 0);
+            return true;
+        } catch (ArithmeticException overflow) {
+            return false;
+        }
+    }
+
+    /**
+     * One side of a trade on a position: its new size, entry notional and realized PnL, and the
+     * account's new collateral; throws {@link ArithmeticException} if any does not fit in a long.
+     */
+    private static long[] tradeTerms(AccountRecord acct, PositionRecord pos, Side side, long price, long size, long fee) {
         long s = pos.size();
         long e = pos.entryNotional();
         long d = side == Side.BUY ? size : -size;
@@ -131,7 +157,7 @@ final class FillSettlement implements BookListener {
             long closed = Math.min(Math.abs(s), size);
             long removed = proportion(e, closed, Math.abs(s));
             long cash = Math.multiplyExact(closed, price);
-            realized = (d > 0 ? -cash : cash) - removed;
+            realized = Math.subtractExact(d > 0 ? -cash : cash, removed);
             e -= removed;
             s += d > 0 ? closed : -closed;
             long opened = size - closed;
@@ -141,17 +167,8 @@ final class FillSettlement implements BookListener {
                 e = Math.addExact(e, Math.multiplyExact(signed, price));
             }
         }
-        ledger.put(new StateKey.Position(accountId, marketId), new PositionRecord(s, e,
-                Math.addExact(pos.realizedPnl(), realized), pos.openBuySize(), pos.openBuyNotional(),
-                pos.openSellSize(), pos.openSellNotional()));
-        risk.positionChanged(accountId, marketId, s);
-        AccountRecord after = acct.withMarket(marketId)
-                .withCollateral(Math.subtractExact(Math.addExact(acct.collateral(), realized), fee));
-        ledger.putAccount(ctx, after);
-        if (fee > 0) {
-            AccountRecord fees = ledger.feeAccount();
-            ledger.putAccount(ctx, fees.withCollateral(Math.addExact(fees.collateral(), fee)));
-        }
+        return new long[] {s, e, Math.addExact(pos.realizedPnl(), realized),
+                Math.subtractExact(Math.addExact(acct.collateral(), realized), fee)};
     }
 
     /** e × part / whole, truncated toward zero, without overflow. */

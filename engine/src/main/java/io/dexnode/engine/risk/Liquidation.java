@@ -23,7 +23,8 @@ import java.util.TreeMap;
  *       still open is auto-deleveraged: traded at the bankruptcy price with opposite holders in
  *       {@link AdlRanking} order;</li>
  *   <li>collateral still negative once every position is closed is paid by the insurance funds of
- *       the markets it held positions in, in market order, then by the fee account;</li>
+ *       the markets it held positions in, in market order, and what they cannot pay by the fee
+ *       account, the exchange's own, which may go below zero for it (bad debt);</li>
  *   <li>out of what is left it pays each market's fund its liquidation fee,
  *       ⌈|size| × mark × liquidationFeeBps / 10 000⌉ of the position it held, in market order.</li>
  * </ol>
@@ -120,13 +121,18 @@ final class Liquidation {
         return t;
     }
 
-    /** What the book and the fund could not close, with opposite holders in ranking order, at the bankruptcy price. */
+    /**
+     * What the book and the fund could not close, with opposite holders in ranking order, at the
+     * bankruptcy price. Only with extreme values can that trade not fit a holder's records (a long
+     * overflowing); then it is made at the mark, and failing that at the lower of the two
+     * positions' average entry prices, which always fits (realizing at most each one's entry
+     * notional, which the records' headroom allows); what that leaves unpaid is a deficit.
+     */
     private void deleverage(long accountId, int market, long size, long mark, Marks marks) {
         BigInteger n = BigInteger.valueOf(Math.abs(size));
         BigInteger numerator = bankruptcyNumerator(size, mark, equity(accountId, marks), BigInteger.ZERO);
         BigInteger price = size > 0 ? AccountHealth.ceilDivBy(numerator, n) : floorDiv(numerator, n);
-        long highest = Long.MAX_VALUE / 4 / Math.abs(size);
-        long p = price.max(BigInteger.ONE).min(BigInteger.valueOf(Math.max(1, highest))).longValueExact();
+        long bankruptcy = price.max(BigInteger.ONE).min(BigInteger.valueOf(Long.MAX_VALUE)).longValueExact();
         List<AdlRanking.Candidate> candidates = new ArrayList<>();
         for (long holder : index.holders(market, size < 0)) {
             if (holder == accountId) {
@@ -142,14 +148,25 @@ final class Liquidation {
                 break;
             }
             long x = Math.min(left, Math.abs(c.size()));
-            ledger.deleverage(accountId, c.accountId(), market, side, p, x);
-            events.add(new RiskEvent.Deleverage(accountId, c.accountId(), market, side, p, x));
-            left -= x;
+            long own = averageEntry(ledger.position(accountId, market));
+            long safe = Math.max(1, Math.min(own, averageEntry(ledger.position(c.accountId(), market))));
+            for (long p : new long[] {bankruptcy, mark, safe}) {
+                if (ledger.deleverage(accountId, c.accountId(), market, side, p, x)) {
+                    events.add(new RiskEvent.Deleverage(accountId, c.accountId(), market, side, p, x));
+                    left -= x;
+                    break;
+                }
+            }
         }
         if (left != 0) {
-            throw new IllegalStateException("positions in market " + market + " do not net to zero: " + left
-                    + " of account " + accountId + "'s position found no opposite holder");
+            throw new IllegalStateException("market " + market + ": " + left + " of account " + accountId
+                    + "'s position found no opposite holder to take it");
         }
+    }
+
+    /** |entry notional| / |size|, rounded down. */
+    private static long averageEntry(PositionRecord p) {
+        return p.size() == 0 ? 0 : Math.abs(p.entryNotional() / p.size());
     }
 
     /** Negative collateral left once every position is closed: the funds of its markets pay, then the fee account. */
@@ -167,18 +184,10 @@ final class Liquidation {
             }
         }
         if (deficit > 0) {
-            AccountRecord fees = ledger.account(Engine.FEE_ACCOUNT_ID);
-            long pay = Math.min(deficit, fees == null ? 0 : fees.collateral());
-            if (pay > 0) {
-                ledger.addCollateral(Engine.FEE_ACCOUNT_ID, -pay);
-                ledger.addCollateral(accountId, pay);
-                events.add(new RiskEvent.DeficitCovered(accountId, 0, pay));
-                deficit -= pay;
-            }
-        }
-        if (deficit > 0) {
-            throw new IllegalStateException("account " + accountId + " owes " + deficit + " after liquidation, more than"
-                    + " the insurance funds of its markets and the fee account hold");
+            // The exchange's own account is the last backstop: what no fund can pay it carries as bad debt.
+            ledger.addCollateral(Engine.FEE_ACCOUNT_ID, -deficit);
+            ledger.addCollateral(accountId, deficit);
+            events.add(new RiskEvent.DeficitCovered(accountId, 0, deficit));
         }
     }
 

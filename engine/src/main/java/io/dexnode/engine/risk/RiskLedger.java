@@ -45,9 +45,11 @@ public interface RiskLedger {
 
     /**
      * The account trades {@code size} on {@code side} at {@code price} with {@code counterparty},
-     * who takes the other side, outside the book and without fees (auto-deleveraging).
+     * who takes the other side, outside the book and without fees (auto-deleveraging). False, and
+     * nothing done, if either side's records (collateral, entry notional, realized PnL) would not
+     * fit in a long: only extreme values get there.
      */
-    void deleverage(long accountId, long counterparty, int marketId, Side side, long price, long size);
+    boolean deleverage(long accountId, long counterparty, int marketId, Side side, long price, long size);
 
     /** What an IOC placed by {@link #takeFromBook} did: its order id, the size it filled and Σ price × size of its fills. */
     record BookTake(long orderId, long filled, long cash) {
