@@ -3,8 +3,10 @@ package io.dexnode.engine;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
 
+import io.dexnode.book.BookReason;
 import io.dexnode.book.SelfTradePrevention;
 import io.dexnode.book.TimeInForce;
+import io.dexnode.engine.risk.RiskEvent;
 import io.dexnode.engine.schema.OrderStatus;
 import io.dexnode.engine.schema.StateFormat;
 import io.dexnode.engine.tx.Block;
@@ -198,8 +200,10 @@ class PinnedChainTest {
                 "cancel by id", "cancel by clientOrderId", "amend by id", "amend by clientOrderId", "reduce by id",
                 "reduce by clientOrderId", "cancel_all of one market", "cancel_all of every market", "a nonce",
                 "taker partly filled, rest resting", "ioc partly filled, rest cancelled", "maker partly filled",
-                "maker fee and taker fee", "order ended by self_trade", "an empty block");
-        assertThat(seen.marketsWithFills).as("markets with fills").containsExactly(1, 2, 3);
+                "maker fee and taker fee", "order ended by self_trade", "an empty block", "a liquidation",
+                "a liquidation against the book", "auto-deleveraging", "a liquidation fee", "funding", "the insurance fund paid",
+                "an order cancelled by a liquidation");
+        assertThat(seen.marketsWithFills).as("markets with fills").containsExactly(1, 2, 3, 4);
     }
 
     /** What the chain did, as facts to check against what it must cover. */
@@ -249,11 +253,25 @@ class PinnedChainTest {
                     outcomes.add("maker fee and taker fee");
                 }
             }
+            for (RiskEvent e : result.riskEvents()) {
+                switch (e) {
+                    case RiskEvent.Liquidation l -> outcomes.add("a liquidation");
+                    case RiskEvent.BookClose b -> outcomes.add(b.filled() > 0 ? "a liquidation against the book" : "a book close");
+                    case RiskEvent.Deleverage d -> outcomes.add("auto-deleveraging");
+                    case RiskEvent.LiquidationFee fee -> outcomes.add("a liquidation fee");
+                    case RiskEvent.InsuranceCover c -> outcomes.add("the insurance fund paid");
+                    case RiskEvent.Funding fu -> outcomes.add(fu.premium() != 0 ? "funding" : "funding of 0");
+                    case RiskEvent.DeficitCovered d -> outcomes.add("a deficit covered");
+                }
+            }
             for (OrderUpdate u : result.orderUpdates()) {
+                if (u.reason() == BookReason.LIQUIDATION) {
+                    outcomes.add("an order cancelled by a liquidation");
+                }
                 if (u.status() == OrderStatus.ACTIVE && u.filled() > 0) {
                     outcomes.add("maker partly filled");
                 }
-                if ("self_trade".equals(u.reason())) {
+                if (u.reason() == BookReason.SELF_TRADE) {
                     outcomes.add("order ended by self_trade");
                 }
             }

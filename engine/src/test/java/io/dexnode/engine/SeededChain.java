@@ -17,7 +17,9 @@ import java.util.SplittableRandom;
  * A seeded chain of blocks that exercises every transaction kind: three markets (the third
  * created mid-chain, with refused attempts beside it), deposits and withdrawals, orders of every
  * time in force and self-trade rule, cancels by id and by client order id, cancel-all, amends,
- * reduces, signed-style nonces, and bad input of most kinds. It executes each block on an engine
+ * reduces, signed-style nonces, the oracle's index prices (some of them violent swings, some
+ * refused), a thinly collateralized trader whom those swings liquidate, funding in ETH-USD, and
+ * bad input of most kinds. It executes each block on an engine
  * of its own as it goes, so that most cancels, amends and reduces name orders that really rest
  * (a stream of guessed ids would mostly be refused); the rest are guesses, which the engine must
  * sort out. The same seed and length always give the same blocks.
@@ -26,10 +28,16 @@ final class SeededChain {
     static final int BTC = 1;
     static final int ETH = 2;
     static final int SOL = 3;
+    /** A market only scripted blocks trade in: a liquidation against the book and by deleveraging, then one the insurance fund pays for. */
+    static final int LIQ = 4;
     /** Markets that do not exist: orders there are refused. */
     private static final int NO_SUCH_MARKET = 9;
     /** The account that sends its transactions with nonces, as the network does. */
     private static final String SIGNER = "gus";
+    /** The oracle: index prices, with nonces. */
+    private static final String ORACLE = "oracle";
+    /** A trader with little collateral and large orders: the one the index's swings liquidate. */
+    private static final String GAMBLER = "zed";
 
     private final SplittableRandom rnd;
     private final Engine engine = new Engine(new InMemoryStateStore());
@@ -38,14 +46,17 @@ final class SeededChain {
     private final Map<Long, String> clientIds = new HashMap<>();
     private final long[] mid = {0, 1_000, 500, 200};
     private final int solHeight;
+    private final int liqHeight;
     private long lastOrderId;
     private long signerNonce;
+    private long oracleNonce;
     private long time = 1_000;
     private long height;
 
     private SeededChain(long seed, int blocks) {
         this.rnd = new SplittableRandom(seed);
         this.solHeight = Math.max(2, blocks / 3);
+        this.liqHeight = Math.max(solHeight + 2, blocks / 2);
         engine.rebuildOrderbookFromState();
     }
 
@@ -64,7 +75,7 @@ final class SeededChain {
     }
 
     static MarketParams eth() {
-        return new MarketParams(ETH, "ETH-USD", 5, 10, 10, 0, 10, 2000, 1000, 4);
+        return new MarketParams(ETH, "ETH-USD", 5, 10, 10, 0, 10, 2000, 1000, 4, 200, 10, 50);
     }
 
     static MarketParams sol() {
@@ -82,20 +93,52 @@ final class SeededChain {
                 txs.add(new Tx.Deposit(traders.get(i), 0, 400_000 + 100_000L * i));
             }
             txs.add(new Tx.Deposit(SIGNER, ++signerNonce, 300_000));
+            txs.add(new Tx.Deposit(GAMBLER, 0, 30_000));
         } else if (height == solHeight) {
             txs.add(new Tx.CreateMarket(null, 0, new MarketParams(BTC, "BTC-USD2", 1, 1, 1, 2, 5, 1000, 500)));
             txs.add(new Tx.CreateMarket(null, 0, new MarketParams(4, "BAD-USD", 1, 1, 1, 2, 5, 500, 1000)));
             txs.add(new Tx.CreateMarket(null, 0, sol()));
             txs.add(place(traders.get(0), SOL));
+            txs.add(gtcIn(SOL, traders.get(1), Side.BUY, 200, 10)); // below SOL's minimum size of 20
+        } else if (height >= liqHeight && height < liqHeight + LIQUIDATION_SCRIPT.size()) {
+            txs.addAll(LIQUIDATION_SCRIPT.get((int) (height - liqHeight)));
         } else if (rnd.nextInt(30) != 0) { // now and then an empty block
+            if (height > 3 && rnd.nextInt(4) == 0) {
+                txs.add(indexPrice());
+            }
             int n = 1 + rnd.nextInt(12);
             for (int i = 0; i < n; i++) {
-                txs.add(tx());
+                txs.add(rnd.nextInt(8) == 0 ? gamble() : tx());
             }
         }
         Block block = new Block(height, time, txs);
         learn(engine.executeBlock(block.height(), block.time(), block.txs()));
         return block;
+    }
+
+    /**
+     * Blocks that liquidate, in a market of their own so that the random flow cannot change how:
+     * yan, long 100 at 1000 with 12 000 of collateral and a bid resting, is liquidated when the
+     * index falls to 900 with kim's bid of 100 at 960 under it: its bid is cancelled, the book takes
+     * its position, and its liquidation fee (900) starts the insurance fund. Then uma, long 50 at
+     * 900 with 5 000, is liquidated at an index of 800 with only a bid of 30 at 790, below its
+     * bankruptcy price: the fund pays the difference on those 30, and the other 20 are deleveraged
+     * against bank's short.
+     */
+    private static final List<List<Tx>> LIQUIDATION_SCRIPT = List.of(
+            List.of(new Tx.CreateMarket(null, 0, new MarketParams(LIQ, "LIQ-USD", 1, 1, 1, 0, 0, 1000, 500)),
+                    new Tx.Deposit("yan", 0, 12_000), new Tx.Deposit("bank", 0, 1_000_000),
+                    new Tx.Deposit("kim", 0, 1_000_000), new Tx.Deposit("uma", 0, 5_000)),
+            List.of(new Tx.SetIndexPrice(ORACLE, 0, LIQ, 1000), gtcIn(LIQ, "bank", Side.SELL, 1000, 100),
+                    gtcIn(LIQ, "yan", Side.BUY, 1000, 100), gtcIn(LIQ, "yan", Side.BUY, 900, 1),
+                    gtcIn(LIQ, "kim", Side.BUY, 960, 100)),
+            List.of(new Tx.SetIndexPrice(ORACLE, 0, LIQ, 900)),
+            List.of(gtcIn(LIQ, "bank", Side.SELL, 900, 50), gtcIn(LIQ, "uma", Side.BUY, 900, 50),
+                    gtcIn(LIQ, "kim", Side.BUY, 790, 30)),
+            List.of(new Tx.SetIndexPrice(ORACLE, 0, LIQ, 800)));
+
+    private static Tx.Place gtcIn(int market, String who, Side side, long price, long size) {
+        return new Tx.Place(who, 0, market, side, price, size, TimeInForce.GTC, null, SelfTradePrevention.CANCEL_RESTING);
     }
 
     /** Remembers what later transactions may name: account ids, order ids, client order ids. */
@@ -118,8 +161,9 @@ final class SeededChain {
         }
     }
 
+    /** The markets the random flow trades in (not {@link #LIQ}, which only the script does). */
     private List<Integer> markets() {
-        return engine.marketIds();
+        return engine.marketIds().stream().filter(m -> m != LIQ).toList();
     }
 
     private int anyMarket() {
@@ -206,6 +250,45 @@ final class SeededChain {
             case 2 -> new Tx.Deposit("not a name!", 0, 10);
             default -> new Tx.Deposit(who, 0, 1 + rnd.nextInt(50_000));
         };
+    }
+
+    /**
+     * The oracle's next index price for BTC or ETH: near the mid, now and then a swing of a third
+     * (which moves the mid with it), sometimes refused (off the tick, not positive, an unknown
+     * market, a stale nonce).
+     */
+    private Tx indexPrice() {
+        int market = rnd.nextBoolean() ? BTC : ETH;
+        long tick = params(market).tickSize();
+        int roll = rnd.nextInt(20);
+        if (roll < 3) {
+            mid[market] = Math.max(50 * tick, mid[market] / tick * (rnd.nextBoolean() ? 4 : 2) / 3 * tick);
+        }
+        long price = Math.max(tick, mid[market] + (rnd.nextInt(5) - 2) * tick);
+        long nonce = ++oracleNonce;
+        return switch (roll) {
+            case 3 -> new Tx.SetIndexPrice(ORACLE, nonce, market, tick > 1 ? price + 1 : 0); // off the tick, or not positive
+            case 4 -> new Tx.SetIndexPrice(ORACLE, nonce, NO_SUCH_MARKET, price);
+            case 5 -> new Tx.SetIndexPrice(ORACLE, Math.max(1, nonce - 2), market, price);
+            default -> new Tx.SetIndexPrice(ORACLE, nonce, market, price);
+        };
+    }
+
+    /**
+     * The gambler's large orders near the mid (a third of them resting away from it, there to be
+     * cancelled when it is liquidated), in BTC or ETH, and its deposits when it runs dry.
+     */
+    private Tx gamble() {
+        if (rnd.nextInt(6) == 0) {
+            return new Tx.Deposit(GAMBLER, 0, 20_000);
+        }
+        int market = rnd.nextBoolean() ? BTC : ETH;
+        MarketParams p = params(market);
+        Side side = rnd.nextBoolean() ? Side.BUY : Side.SELL;
+        long size = p.minSize() + p.lotSize() * (10 + rnd.nextInt(20));
+        long away = rnd.nextInt(3) == 0 ? -12 : rnd.nextInt(4);
+        long price = Math.max(p.tickSize(), mid[market] + (side == Side.BUY ? 1 : -1) * p.tickSize() * away);
+        return new Tx.Place(GAMBLER, 0, market, side, price, size, TimeInForce.GTC, null, SelfTradePrevention.CANCEL_RESTING);
     }
 
     /** The signer's transactions carry nonces: mostly fresh (some skip ahead), sometimes stale. */

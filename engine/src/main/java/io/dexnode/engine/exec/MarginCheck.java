@@ -7,6 +7,7 @@ import io.dexnode.book.OrderBook;
 import io.dexnode.book.Side;
 import io.dexnode.engine.Engine;
 import io.dexnode.engine.MarginTerms;
+import io.dexnode.engine.risk.MarkPrice;
 import io.dexnode.engine.schema.AccountRecord;
 import io.dexnode.engine.schema.MarketParams;
 import io.dexnode.engine.schema.PositionRecord;
@@ -19,13 +20,13 @@ import io.dexnode.engine.tx.RejectCode;
  */
 final class MarginCheck {
     /**
-     * An order about to be added, for a margin check: its notional on one side of {@code market},
-     * its limit price, whether it takes liquidity as it is placed, and if so the best opposite price
-     * and the market's index price (0 if none) — the marks its fills can leave behind — and the
-     * largest taker fee it can pay; optionally the market's position record to use instead of the
-     * stored one.
+     * An order about to be added, for a margin check: its notional on one side of {@code market};
+     * the mark it can leave behind by itself (a resting order's exact mark once it rests, a taker's
+     * limit price); whether it takes liquidity, and then the other marks its fills can leave — the
+     * best opposite price and the market's index price (0 if none) — and the largest taker fee it
+     * can pay; optionally the market's position record to use instead of the stored one.
      */
-    record Prospective(int market, long buyNotional, long sellNotional, long limitPrice, boolean takes,
+    record Prospective(int market, long buyNotional, long sellNotional, long markAfter, boolean takes,
                        long bestOpposite, long indexPrice, long maxFee, PositionRecord position) {
     }
 
@@ -43,15 +44,24 @@ final class MarginCheck {
      * The prospective terms of an order of {@code size} and {@code notional} at {@code price} about to
      * meet {@code book}. A buy fills at or below its limit, but a sell fills at the bids' prices, up to
      * the best bid: a crossing sell counts as worth {@code size} × that bid (its fills, and its fee, can
-     * be that much), else an order limited far below the bid would need almost no margin.
+     * be that much), else an order limited far below the bid would need almost no margin. An order
+     * that does not cross leaves the mark where resting there puts it: computed exactly from
+     * {@code reference} (the index, or the last trade price) when {@code exactRestingMark}, else
+     * bounded by its price (an amended order leaves its old place first).
      */
     static Prospective prospective(int market, Side side, long size, long notional, long price, OrderBook book,
-                                   MarketParams params, PositionRecord position, long indexPrice) {
+                                   MarketParams params, PositionRecord position, long indexPrice, long reference,
+                                   boolean exactRestingMark) {
         boolean takes = TransactionRules.wouldCross(book, side, price);
         long best = takes ? TransactionRules.bestOpposite(book, side) : 0;
         long worth = side == Side.SELL && best > price
                 ? exact(() -> Math.multiplyExact(size, best), "size × the best bid is too large") : notional;
-        return new Prospective(market, side == Side.BUY ? worth : 0, side == Side.SELL ? worth : 0, price, takes,
+        long after = price;
+        if (!takes && exactRestingMark) {
+            after = MarkPrice.of(reference, side == Side.BUY ? Math.max(book.bestBid(), price) : book.bestBid(),
+                    side == Side.SELL ? Math.min(book.bestAsk(), price) : book.bestAsk());
+        }
+        return new Prospective(market, side == Side.BUY ? worth : 0, side == Side.SELL ? worth : 0, after, takes,
                 best, indexPrice, takes ? FillSettlement.feeOf(worth, params.takerFeeBps()) : 0, position);
     }
 
@@ -95,19 +105,21 @@ final class MarginCheck {
      * Equity (collateral + unrealized PnL at each market's mark, less the order's largest fee) must
      * cover the initial margin on |position| × mark plus the notional of open orders including
      * {@code order}. For an order the check holds at every mark the order can leave its market at:
-     * equity − margin is linear in the mark, and the mark after it is within the range of the
-     * current mark and its limit price (it may become the best bid or ask), and for a taker also of
-     * the best opposite price and the index (its fills may empty a side, leaving the mark at the
-     * index; without an index, at the last fill price, which is between the other two). So checking
-     * those points is enough, and an accepted order never leaves its account below margin at the
-     * mark. The inequality is decided exactly ({@link MarginTerms}), never refused as overflow.
+     * equity − margin is linear in the mark, and the mark after it is the current one or, resting,
+     * the mark with it as the best bid or ask; a taker's is within the range of the current mark,
+     * its limit price, the best opposite price and the index (its fills may empty a side, leaving
+     * the mark at the index; without an index, at the last fill price, which is between the limit
+     * and the best opposite price). So checking those points is enough, and an accepted order never
+     * leaves its account below margin at the mark. The inequality is decided exactly ({@link MarginTerms}), never refused as overflow.
      * Returns the terms it read, for {@link #checkHeadroom(MarginTerms, String)}.
      */
     MarginTerms checkMargin(AccountRecord acct, Prospective order, String what) {
         MarginTerms terms = marginTerms(acct, order);
         boolean covered = terms.covers(0);
         if (covered && order != null) {
-            covered = terms.covers(order.limitPrice);
+            if (order.markAfter > 0) {
+                covered = terms.covers(order.markAfter);
+            }
             if (covered && order.takes && order.bestOpposite > 0) {
                 covered = terms.covers(order.bestOpposite);
             }

@@ -199,10 +199,12 @@ final class Liquidation {
             }
             int bps = ledger.params(e.getKey()).liquidationFeeBps();
             BigInteger due = AccountHealth.ceilDivBy(e.getValue().multiply(BigInteger.valueOf(bps)), BigInteger.valueOf(BPS));
-            long fee = due.min(BigInteger.valueOf(left)).longValueExact();
+            MarketRiskRecord r = ledger.risk(e.getKey());
+            // at most what the account has left, and what the fund can still hold
+            long fee = due.min(BigInteger.valueOf(left)).min(BigInteger.valueOf(Long.MAX_VALUE - r.insuranceFund()))
+                    .longValueExact();
             if (fee > 0) {
                 ledger.addCollateral(accountId, -fee);
-                MarketRiskRecord r = ledger.risk(e.getKey());
                 ledger.putRisk(e.getKey(), r.withInsuranceFund(Math.addExact(r.insuranceFund(), fee)));
                 events.add(new RiskEvent.LiquidationFee(accountId, e.getKey(), fee));
                 left -= fee;
