@@ -181,6 +181,11 @@ public final class Engine implements BookSource {
         }
     }
 
+    /** A test seam: {@code observer} sees what each block's end-of-block risk pass starts from. */
+    public void observeRiskPasses(RiskPassObserver observer) {
+        executor.observeRiskPasses(observer);
+    }
+
     // ---------------------------------------------------------------- recovery and consistency
 
     /**

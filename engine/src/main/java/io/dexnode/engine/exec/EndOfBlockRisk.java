@@ -1,11 +1,13 @@
 package io.dexnode.engine.exec;
 
+import io.dexnode.book.BookView;
 import io.dexnode.book.OrderBook;
 import io.dexnode.book.SelfTradePrevention;
 import io.dexnode.book.Side;
 import io.dexnode.book.TimeInForce;
 import io.dexnode.engine.Engine;
 import io.dexnode.engine.Fill;
+import io.dexnode.engine.RiskPassObserver;
 import io.dexnode.engine.risk.LiquidationIndex;
 import io.dexnode.engine.risk.RiskEvent;
 import io.dexnode.engine.risk.RiskLedger;
@@ -34,6 +36,7 @@ final class EndOfBlockRisk {
     private final LiveMarks marks;
     private final LiquidationIndex index;
     private final RiskPass pass;
+    private RiskPassObserver observer;
 
     EndOfBlockRisk(Ledger ledger, Markets markets, FillSettlement settlement, LiveMarks marks, LiquidationIndex index) {
         this.ledger = ledger;
@@ -44,8 +47,16 @@ final class EndOfBlockRisk {
         this.pass = new RiskPass(index);
     }
 
+    /** A test seam: {@code observer} sees each pass's starting point ({@link RiskPassObserver}). */
+    void observe(RiskPassObserver observer) {
+        this.observer = observer;
+    }
+
     /** Runs the pass for {@code block}, after its last transaction. */
     void run(BlockContext block) {
+        if (observer != null) {
+            observer.beforePass(block.height, new ObservedInput());
+        }
         long start = System.nanoTime();
         List<RiskEvent> events = pass.run(block.height, new BlockRiskLedger(block));
         block.riskDone(events, pass.examined(), pass.liquidated(), System.nanoTime() - start);
@@ -64,6 +75,44 @@ final class EndOfBlockRisk {
                 index.positionChanged(key.accountId(), key.marketId(), size);
             }
         });
+    }
+
+    /** What a {@link RiskPassObserver} may read. */
+    private final class ObservedInput implements RiskPassObserver.Input {
+        @Override
+        public List<MarketParams> markets() {
+            return EndOfBlockRisk.this.markets.params();
+        }
+
+        @Override
+        public MarketRiskRecord risk(int marketId) {
+            return ledger.risk(marketId);
+        }
+
+        @Override
+        public long lastPrice(int marketId) {
+            return ledger.stats(marketId).lastPrice();
+        }
+
+        @Override
+        public BookView book(int marketId) {
+            return EndOfBlockRisk.this.markets.view(marketId);
+        }
+
+        @Override
+        public CountersRecord counters() {
+            return ledger.counters();
+        }
+
+        @Override
+        public AccountRecord account(long accountId) {
+            return ledger.account(accountId);
+        }
+
+        @Override
+        public PositionRecord position(long accountId, int marketId) {
+            return ledger.position(accountId, marketId);
+        }
     }
 
     /** The pass's view of the block: every change goes through a step of its own, merged into the block. */

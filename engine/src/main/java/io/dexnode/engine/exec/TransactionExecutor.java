@@ -2,6 +2,7 @@ package io.dexnode.engine.exec;
 
 import io.dexnode.engine.BookFactory;
 import io.dexnode.engine.EngineConfig;
+import io.dexnode.engine.RiskPassObserver;
 import io.dexnode.engine.TxResult;
 import io.dexnode.engine.risk.LiquidationIndex;
 import io.dexnode.engine.tx.RejectedException;
@@ -54,6 +55,11 @@ public final class TransactionExecutor {
      */
     public void endOfBlockRisk(BlockContext block) {
         risk.run(block);
+    }
+
+    /** A test seam: {@code observer} sees each risk pass's starting point. */
+    public void observeRiskPasses(RiskPassObserver observer) {
+        risk.observe(observer);
     }
 
     /** Rebuilds what the risk pass keeps in memory from committed state (recovery). */
