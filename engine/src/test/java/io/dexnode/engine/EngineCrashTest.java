@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.dexnode.engine.recovery.RecoveryOptions;
 import io.dexnode.engine.recovery.RecoveryReport;
+import io.dexnode.engine.risk.RiskEvent;
 import io.dexnode.engine.schema.MarketParams;
 import io.dexnode.engine.tx.Block;
 import io.dexnode.state.InMemoryStateStore;
@@ -49,12 +50,16 @@ class EngineCrashTest {
         InMemoryStateStore ref = new InMemoryStateStore();
         Engine reference = new Engine(ref);
         reference.rebuildOrderbookFromState();
-        RandomBlocks gen = new RandomBlocks(SEED, 6, 10);
+        RandomBlocks gen = new RandomBlocks(SEED, 6, 10, true);
+        long liquidations = 0;
         for (int i = 1; i <= BLOCKS; i++) {
             Block b = gen.next();
-            roots.add(HexFormat.of().formatHex(reference.executeBlock(b.height(), b.time(), b.txs()).header().root()));
+            BlockResult result = reference.executeBlock(b.height(), b.time(), b.txs());
+            roots.add(HexFormat.of().formatHex(result.header().root()));
             books.add(snapshotOf(reference));
+            liquidations += result.riskEvents().stream().filter(e -> e instanceof RiskEvent.Liquidation).count();
         }
+        assertThat(liquidations).as("liquidations in the stream the child is killed in").isPositive();
         SplittableRandom rnd = new SplittableRandom(SEED);
         long acknowledged = 0;
         for (int kill = 0; kill < KILLS; kill++) {
