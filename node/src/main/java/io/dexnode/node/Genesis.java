@@ -18,22 +18,27 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * What a chain starts from: its id, the optional admin key (hex Ed25519 public key; the only key
  * allowed to create markets and to deposit for anyone), whether every signed transaction must
  * name the chain ({@code requireChainId}, so that one signed for another chain sharing its keys
- * cannot be replayed on this one), and the markets that block 1 creates.
+ * cannot be replayed on this one), the oracle keys (the only keys allowed to set a market's index
+ * price: a market's own {@code "oracle"}, else the chain-wide one, else the admin), and the
+ * markets that block 1 creates.
  *
- * <p>File form: {@code {"chainId":"…","admin":"hex"?,"requireChainId":bool?,"markets":[{create_market fields without "type"}…]}}.
+ * <p>File form: {@code {"chainId":"…","admin":"hex"?,"oracle":"hex"?,"requireChainId":bool?,
+ * "markets":[{create_market fields without "type", and "oracle":"hex"?}…]}}.
  * A genesis that loads is one whose block 1 the engine accepts whole: every market is executed
  * as block 1 on a scratch engine while the file is read, before any data directory is opened.
  */
-public record Genesis(String chainId, String admin, boolean requireChainId, List<Tx.CreateMarket> markets) {
+public record Genesis(String chainId, String admin, boolean requireChainId, List<Tx.CreateMarket> markets,
+                      String oracle, Map<Integer, String> marketOracles) {
     /** Repeated keys are refused, not read as their last value: one file, one reading. */
     private static final ObjectMapper MAPPER = new ObjectMapper()
             .enable(com.fasterxml.jackson.core.JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
@@ -42,6 +47,12 @@ public record Genesis(String chainId, String admin, boolean requireChainId, List
 
     public Genesis {
         markets = List.copyOf(markets);
+        marketOracles = Map.copyOf(marketOracles);
+    }
+
+    /** A genesis without oracle keys: the admin signs index prices. */
+    public Genesis(String chainId, String admin, boolean requireChainId, List<Tx.CreateMarket> markets) {
+        this(chainId, admin, requireChainId, markets, null, Map.of());
     }
 
     /** Reads {@code file}, or the embedded sample when the file does not exist. */
@@ -76,7 +87,7 @@ public record Genesis(String chainId, String admin, boolean requireChainId, List
         }
         for (Iterator<String> it = root.fieldNames(); it.hasNext(); ) {
             String f = it.next();
-            if (!List.of("chainId", "admin", "requireChainId", "markets").contains(f)) {
+            if (!List.of("chainId", "admin", "oracle", "requireChainId", "markets").contains(f)) {
                 throw new IOException(source + ": unknown field \"" + f + "\"");
             }
         }
@@ -87,14 +98,9 @@ public record Genesis(String chainId, String admin, boolean requireChainId, List
         if (require != null && !require.isBoolean()) {
             throw new IOException(source + ": \"requireChainId\" must be true or false");
         }
-        String admin = null;
-        if (root.hasNonNull("admin")) {
-            admin = root.get("admin").asText().toLowerCase(Locale.ROOT);
-            if (!admin.matches("[0-9a-f]{64}")) {
-                throw new IOException(source + ": \"admin\" must be a 32-byte Ed25519 public key in hex");
-            }
-            HexFormat.of().parseHex(admin);
-        }
+        String admin = key(root, "admin", source);
+        String oracle = key(root, "oracle", source);
+        Map<Integer, String> marketOracles = new TreeMap<>();
         List<Tx.CreateMarket> markets = new ArrayList<>();
         JsonNode list = root.path("markets");
         if (!list.isMissingNode() && !list.isArray()) {
@@ -105,9 +111,10 @@ public record Genesis(String chainId, String admin, boolean requireChainId, List
             if (!m.isObject()) {
                 throw new IOException(source + ": market " + i + " is not an object");
             }
+            String own = key(m, "oracle", source + ": market " + i);
             for (Iterator<String> it = m.fieldNames(); it.hasNext(); ) {
                 String f = it.next();
-                if (!TxJson.MARKET_FIELDS.contains(f)) {
+                if (!TxJson.MARKET_FIELDS.contains(f) && !f.equals("oracle")) {
                     throw new IOException(source + ": market " + i + ": unknown field \"" + f
                             + "\" (a genesis market has only create_market's market fields: "
                             + String.join(", ", TxJson.MARKET_FIELDS) + ")");
@@ -116,14 +123,32 @@ public record Genesis(String chainId, String admin, boolean requireChainId, List
             com.fasterxml.jackson.databind.node.ObjectNode tx = MAPPER.createObjectNode();
             tx.put("type", "create_market");
             tx.setAll((com.fasterxml.jackson.databind.node.ObjectNode) m);
+            tx.remove("oracle");
             try {
-                markets.add((Tx.CreateMarket) TxJson.parse(tx));
+                Tx.CreateMarket market = (Tx.CreateMarket) TxJson.parse(tx);
+                markets.add(market);
+                if (own != null) {
+                    marketOracles.put(market.params().marketId(), own);
+                }
             } catch (RejectedException e) {
                 throw new IOException(source + ": market " + i + ": " + e.getMessage(), e);
             }
         }
         checkAsBlockOne(markets, source);
-        return new Genesis(root.get("chainId").asText(), admin, require != null && require.booleanValue(), markets);
+        return new Genesis(root.get("chainId").asText(), admin, require != null && require.booleanValue(), markets, oracle,
+                marketOracles);
+    }
+
+    /** An optional public key field: null when absent, else 32 bytes of lowercase hex. */
+    private static String key(JsonNode node, String field, String source) throws IOException {
+        if (!node.hasNonNull(field)) {
+            return null;
+        }
+        String key = node.get(field).asText().toLowerCase(Locale.ROOT);
+        if (!node.get(field).isTextual() || !key.matches("[0-9a-f]{64}")) {
+            throw new IOException(source + ": \"" + field + "\" must be a 32-byte Ed25519 public key in hex");
+        }
+        return key;
     }
 
     /**

@@ -91,7 +91,8 @@ public final class Node implements AutoCloseable {
             this.metrics = new NodeMetrics(() -> producerRef[0] == null ? 0 : producerRef[0].queueDepth(), this::marketGauges,
                     () -> streamRef[0] == null ? 0 : streamRef[0].openConnections());
             // Serve health and metrics while the books are recovered; everything else answers 503 until attach.
-            server = new ApiServer(store, new TxAdmission(genesis.admin(), config.dev(), genesis.chainId(), genesis.requireChainId()),
+            server = new ApiServer(store, new TxAdmission(genesis.admin(), config.dev(), genesis.chainId(), genesis.requireChainId(),
+                    genesis.oracle(), genesis.marketOracles()),
                     config.maxConnections(), metrics, health)
                     .start(config.host(), config.port());
             this.api = server;

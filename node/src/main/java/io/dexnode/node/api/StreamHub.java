@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.dexnode.engine.OrderUpdate;
 import io.dexnode.engine.StateQueries;
+import io.dexnode.engine.risk.RiskEvent;
 import io.dexnode.engine.schema.AccountRecord;
 import io.dexnode.engine.tx.RejectCode;
 import io.dexnode.node.metrics.NodeMetrics;
@@ -41,7 +42,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The WebSocket stream {@code /v1/stream}: depth diffs, trades and order updates after each block.
+ * The WebSocket stream {@code /v1/stream}: depth diffs, trades and order updates after each block,
+ * and the steps of each block's liquidations (the {@code liquidations} channel, and an account's
+ * own steps on its {@code orders} channel).
  *
  * <p>Every subscription change and every block's events run on one thread, in order, so a depth
  * subscriber's snapshot is exactly the book the following diffs apply to. Each depth message
@@ -111,6 +114,7 @@ public final class StreamHub implements AutoCloseable {
         final TreeMap<Integer, Long> depth = new TreeMap<>();
         final TreeSet<Integer> trades = new TreeSet<>();
         final Map<String, Long> accounts = new LinkedHashMap<>();
+        boolean liquidations;
         /** Bytes received from the peer so far, frames of every kind: a pong shows here too. */
         final LongSupplier bytesIn;
         /** What {@link #bytesIn} was at the last ping, and the pings sent since it last grew (the hub's thread only). */
@@ -125,7 +129,7 @@ public final class StreamHub implements AutoCloseable {
         }
 
         int subscriptions() {
-            return depth.size() + trades.size() + accounts.size();
+            return depth.size() + trades.size() + accounts.size() + (liquidations ? 1 : 0);
         }
     }
 
@@ -250,7 +254,7 @@ public final class StreamHub implements AutoCloseable {
         return "the node serves at most " + maxConnections + " stream connections at once; try again later";
     }
 
-    /** A client message: {@code {"op":"subscribe"|"unsubscribe","channel":"depth"|"trades"|"orders",…}}. */
+    /** A client message: {@code {"op":"subscribe"|"unsubscribe","channel":"depth"|"trades"|"orders"|"liquidations",…}}. */
     public void message(WsContext ws, String text) {
         Subscriber s = subscribers.get(ws.sessionId());
         if (s == null) {
@@ -401,7 +405,15 @@ public final class StreamHub implements AutoCloseable {
                 }
                 ack(s, op, channel, msg, account);
             }
-            default -> sendError(s, RejectCode.MALFORMED, "\"channel\" must be \"depth\", \"trades\" or \"orders\"");
+            case "liquidations" -> {
+                if (subscribe && !s.liquidations && refuseIfFull(s)) {
+                    return;
+                }
+                s.liquidations = subscribe;
+                ack(s, op, channel, msg, null);
+            }
+            default -> sendError(s, RejectCode.MALFORMED,
+                    "\"channel\" must be \"depth\", \"trades\", \"orders\" or \"liquidations\"");
         }
     }
 
@@ -426,6 +438,8 @@ public final class StreamHub implements AutoCloseable {
         }
         TreeMap<Integer, String> tradeMessages = new TreeMap<>();
         e.trades().forEach((market, list) -> tradeMessages.put(market, tradesMessage(market, e.height(), list)));
+        List<RiskEvent> steps = e.riskEvents().stream().filter(r -> !(r instanceof RiskEvent.Funding)).toList();
+        String liquidationsMessage = steps.isEmpty() ? null : liquidationsMessage(e.height(), steps);
         for (Subscriber s : subscribers.values()) {
             for (Map.Entry<Integer, Long> d : s.depth.entrySet()) {
                 BlockEvents.DepthChange change = e.depth().get(d.getKey());
@@ -441,7 +455,10 @@ public final class StreamHub implements AutoCloseable {
                     send(s, m);
                 }
             }
-            if (updatesByAccount.isEmpty()) {
+            if (liquidationsMessage != null && s.liquidations) {
+                send(s, liquidationsMessage);
+            }
+            if (updatesByAccount.isEmpty() && steps.isEmpty()) {
                 continue; // no order updates: nothing to send, and no account not yet known worth a state read
             }
             for (Map.Entry<String, Long> a : s.accounts.entrySet()) {
@@ -452,9 +469,11 @@ public final class StreamHub implements AutoCloseable {
                     }
                     a.setValue(rec.accountId());
                 }
-                List<OrderUpdate> mine = updatesByAccount.get(a.getValue());
-                if (mine != null) {
-                    send(s, ordersMessage(a.getKey(), a.getValue(), e.height(), mine));
+                long id = a.getValue();
+                List<OrderUpdate> mine = updatesByAccount.getOrDefault(id, List.of());
+                List<RiskEvent> itsSteps = steps.stream().filter(r -> RiskEvent.concerns(r, id)).toList();
+                if (!mine.isEmpty() || !itsSteps.isEmpty()) {
+                    send(s, ordersMessage(a.getKey(), id, e.height(), mine, itsSteps));
                 }
             }
         }
@@ -495,7 +514,9 @@ public final class StreamHub implements AutoCloseable {
         return n.toString();
     }
 
-    static String ordersMessage(String account, long accountId, long height, List<OrderUpdate> updates) {
+    /** An account's order updates, and the liquidation steps that concern it (only when there are some). */
+    static String ordersMessage(String account, long accountId, long height, List<OrderUpdate> updates,
+                                List<RiskEvent> liquidationSteps) {
         ObjectNode n = JsonViews.MAPPER.createObjectNode();
         n.put("channel", "orders");
         n.put("account", account);
@@ -504,6 +525,24 @@ public final class StreamHub implements AutoCloseable {
         ArrayNode a = n.putArray("orders");
         for (OrderUpdate u : updates) {
             a.add(JsonViews.orderUpdate(u));
+        }
+        if (!liquidationSteps.isEmpty()) {
+            ArrayNode l = n.putArray("liquidations");
+            for (RiskEvent r : liquidationSteps) {
+                l.add(JsonViews.riskEvent(r));
+            }
+        }
+        return n.toString();
+    }
+
+    /** Every step of a block's liquidations, in order. */
+    static String liquidationsMessage(long height, List<RiskEvent> steps) {
+        ObjectNode n = JsonViews.MAPPER.createObjectNode();
+        n.put("channel", "liquidations");
+        n.put("height", height);
+        ArrayNode a = n.putArray("events");
+        for (RiskEvent r : steps) {
+            a.add(JsonViews.riskEvent(r));
         }
         return n.toString();
     }

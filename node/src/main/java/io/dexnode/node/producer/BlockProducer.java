@@ -250,6 +250,7 @@ public final class BlockProducer {
         BlockResult result = p.block().result();
         long height = result.header().height();
         metrics.blockCommitted(p.batch().size(), result.executeNanos(), result.commitNanos());
+        metrics.riskPass(result.risk());
         BlockEvents events = publisher.publish(result);
         for (int i = 0; i < p.batch().size(); i++) {
             TxResult r = result.results().get(i);
