@@ -9,7 +9,7 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-/** {@code dexnode bench engine}: orders per second with a commit and state root per block. */
+/** {@code dexnode bench engine}: orders per second with a commit and state root per block, and the risk pass's cost. */
 @Command(name = "engine", mixinStandardHelpOptions = true,
         description = "Orders per second through the engine with a commit and state root per block.")
 public final class BenchEngineCommand implements Callable<Integer> {
@@ -38,6 +38,13 @@ public final class BenchEngineCommand implements Callable<Integer> {
     @Option(names = "--no-fsync", description = "do not fsync each commit")
     boolean noFsync;
 
+    @Option(names = "--holders", paramLabel = "H", description = "accounts that first take leveraged positions in a market of"
+            + " their own, untimed, for the end-of-block risk pass to watch (default ${DEFAULT-VALUE})")
+    int holders = 0;
+
+    @Option(names = "--index-moves", description = "every block starts with the oracle moving each market's index price by one tick")
+    boolean indexMoves;
+
     @Option(names = "--seed", description = "workload seed (default ${DEFAULT-VALUE})")
     long seed = 1;
 
@@ -53,12 +60,17 @@ public final class BenchEngineCommand implements Callable<Integer> {
             spec.commandLine().getErr().println("dexnode bench engine: --orders, --markets, --accounts and --block-txs must be positive");
             return 2;
         }
+        if (holders < 0) {
+            spec.commandLine().getErr().println("dexnode bench engine: --holders must be 0 or more");
+            return 2;
+        }
         if (warmup < 0) {
             spec.commandLine().getErr().println("dexnode bench engine: --warmup must be 0 or more");
             return 2;
         }
         EngineBench.Report report = EngineBench.run(
-                new EngineBench.Settings(orders, warmup, markets, accounts, blockTxs, dir, seed, !noFsync, !noPipeline), System.out);
+                new EngineBench.Settings(orders, warmup, markets, accounts, blockTxs, dir, seed, !noFsync, !noPipeline,
+                        holders, indexMoves), System.out);
         if (json != null) {
             JsonReport.write(json, report.toJson(), System.out);
         }

@@ -19,21 +19,48 @@ import java.util.Locale;
 import java.util.stream.Stream;
 
 /**
- * Orders per second through the whole engine — matching, state bookkeeping, a JMT root and one
- * fsynced RocksDB write per block — on a fresh store in a temporary directory. The workload is
- * generated before timing starts, and its first {@code warmupOrders} run and commit untimed (the
- * JIT compiles the hot paths, the store fills); the split says where the time went.
+ * Orders per second through the whole engine — matching, state bookkeeping, the end-of-block risk
+ * pass, a JMT root and one fsynced RocksDB write per block — on a fresh store in a temporary
+ * directory. The workload is generated before timing starts, and its first {@code warmupOrders}
+ * run and commit untimed (the JIT compiles the hot paths, the store fills); the split says where
+ * the time went. With {@code holders}, that many accounts first take positions ({@link
+ * RiskWorkload}, untimed); with {@code indexMoves}, every block starts with the oracle moving each
+ * market's index by a tick. The risk pass's time per block is reported on its own.
  */
 public final class EngineBench {
 
     /** What to run. */
     public record Settings(int orders, int warmupOrders, int markets, int accounts, int blockTxs, Path dir, long seed,
-                           boolean fsync, boolean pipelined) {
+                           boolean fsync, boolean pipelined, int holders, boolean indexMoves) {
+        public Settings(int orders, int warmupOrders, int markets, int accounts, int blockTxs, Path dir, long seed,
+                        boolean fsync, boolean pipelined) {
+            this(orders, warmupOrders, markets, accounts, blockTxs, dir, seed, fsync, pipelined, 0, false);
+        }
+    }
+
+    /** The end-of-block risk pass over the timed blocks: its time per block and what it examined and liquidated. */
+    public record RiskPassFigures(double meanMicros, double p50Micros, double p99Micros, double maxMicros,
+                                  double examinedPerBlock, long maxExamined, long liquidated) {
+        static RiskPassFigures of(long[] nanos, long examined, long maxExamined, long liquidated) {
+            long[] sorted = nanos.clone();
+            java.util.Arrays.sort(sorted);
+            double mean = java.util.Arrays.stream(sorted).average().orElse(0) / 1e3;
+            return new RiskPassFigures(mean, at(sorted, 0.50) / 1e3, at(sorted, 0.99) / 1e3,
+                    sorted.length == 0 ? 0 : sorted[sorted.length - 1] / 1e3, sorted.length == 0 ? 0 : (double) examined / sorted.length,
+                    maxExamined, liquidated);
+        }
+
+        private static double at(long[] sorted, double q) {
+            return sorted.length == 0 ? 0 : sorted[Math.min(sorted.length - 1, (int) Math.ceil(q * sorted.length) - 1)];
+        }
     }
 
     /** What was measured. */
+    /** Blocks of nothing but the index moves, run after the timed flow with {@code indexMoves}: the pass when only the marks move. */
+    public static final int QUIET_BLOCKS = 300;
+
     public record Report(Settings settings, long txs, long fills, long blocks, double seconds, double matchingSeconds,
-                         double treeSeconds, double rocksdbSeconds) {
+                         double treeSeconds, double rocksdbSeconds, RiskPassFigures risk, RiskPassFigures quiet) {
         public double ordersPerSec() {
             return txs / seconds;
         }
@@ -41,9 +68,17 @@ public final class EngineBench {
         public String toJson() {
             return String.format(Locale.ROOT,
                     "{\"orders\":%d,\"warmupOrders\":%d,\"ordersPerSec\":%.0f,\"blockTxs\":%d,\"markets\":%d,\"accounts\":%d,\"blocks\":%d,"
-                            + "\"fills\":%d,\"fsync\":%b,\"pipelined\":%b,\"seconds\":%.3f,\"secondsIn\":{\"matching\":%.3f,\"tree\":%.3f,\"rocksdb\":%.3f}}",
+                            + "\"fills\":%d,\"fsync\":%b,\"pipelined\":%b,\"seconds\":%.3f,\"secondsIn\":{\"matching\":%.3f,\"tree\":%.3f,\"rocksdb\":%.3f},"
+                            + "\"holders\":%d,\"indexMoves\":%b,\"riskPass\":{\"meanMicros\":%.1f,\"p50Micros\":%.1f,\"p99Micros\":%.1f,"
+                            + "\"maxMicros\":%.1f,\"examinedPerBlock\":%.1f,\"maxExamined\":%d,\"liquidated\":%d}%s}",
                     txs, settings.warmupOrders(), ordersPerSec(), settings.blockTxs(), settings.markets(), settings.accounts(), blocks, fills,
-                    settings.fsync(), settings.pipelined(), seconds, matchingSeconds, treeSeconds, rocksdbSeconds);
+                    settings.fsync(), settings.pipelined(), seconds, matchingSeconds, treeSeconds, rocksdbSeconds,
+                    settings.holders(), settings.indexMoves(), risk.meanMicros(), risk.p50Micros(), risk.p99Micros(), risk.maxMicros(),
+                    risk.examinedPerBlock(), risk.maxExamined(), risk.liquidated(), quiet == null ? "" : String.format(Locale.ROOT,
+                            ",\"riskPassIndexMovesOnly\":{\"blocks\":%d,\"meanMicros\":%.1f,\"p50Micros\":%.1f,\"p99Micros\":%.1f,"
+                                    + "\"maxMicros\":%.1f,\"examinedPerBlock\":%.1f,\"maxExamined\":%d,\"liquidated\":%d}",
+                            QUIET_BLOCKS, quiet.meanMicros(), quiet.p50Micros(), quiet.p99Micros(), quiet.maxMicros(),
+                            quiet.examinedPerBlock(), quiet.maxExamined(), quiet.liquidated()));
         }
     }
 
@@ -52,16 +87,32 @@ public final class EngineBench {
 
     public static Report run(Settings s, PrintStream out) {
         OrderFlow flow = new OrderFlow(s.seed(), s.markets(), s.accounts());
-        List<List<Tx>> warmupBlocks = blocksOf(flow, s.warmupOrders(), s.blockTxs());
-        List<List<Tx>> blocks = blocksOf(flow, s.orders(), s.blockTxs());
+        RiskWorkload risk = s.holders() > 0 || s.indexMoves() ? new RiskWorkload(s.seed(), s.markets(), s.holders()) : null;
+        List<List<Tx>> warmupBlocks = blocksOf(flow, s.warmupOrders(), s.blockTxs(), s.indexMoves() ? risk : null);
+        List<List<Tx>> blocks = blocksOf(flow, s.orders(), s.blockTxs(), s.indexMoves() ? risk : null);
         try (ScratchDirectory dir = ScratchDirectory.create(s.dir(), "dexnode-bench-engine");
              StateManager store = StateManager.open(dir.path(), StateConfig.defaults().withFsync(s.fsync()))) {
             Engine engine = new Engine(store);
             engine.rebuildOrderbookFromState();
-            engine.executeBlock(1, 0, flow.genesis());
+            List<Tx> genesis = new ArrayList<>(flow.genesis());
+            if (risk != null) {
+                genesis.addAll(risk.genesis());
+            }
+            engine.executeBlock(1, 0, genesis);
             out.printf(Locale.ROOT, "engine: %,d order txs in %,d blocks of %,d (after %,d untimed), %d markets, %d accounts, fsync %b, pipelined %b%n",
                     s.orders(), blocks.size(), s.blockTxs(), s.warmupOrders(), s.markets(), s.accounts(), s.fsync(), s.pipelined());
             long height = 1;
+            if (risk != null) {
+                long opened = System.nanoTime();
+                long liquidated = 0;
+                for (List<Tx> txs : risk.setup(s.blockTxs())) {
+                    height++;
+                    liquidated += engine.executeBlock(height, height, txs).risk().liquidated();
+                }
+                out.printf(Locale.ROOT, "engine: %,d accounts hold positions in market %d (%,d more liquidated as the index moved into"
+                                + " their band), set up untimed in %.1f s; index moves each block: %b%n", s.holders() - liquidated,
+                        s.markets() + 1, liquidated, (System.nanoTime() - opened) / 1e9, s.indexMoves());
+            }
             for (List<Tx> txs : warmupBlocks) {
                 height++;
                 engine.executeBlock(height, height, txs);
@@ -69,6 +120,11 @@ public final class EngineBench {
             CommitStats before = store.commitStats();
             long matching = 0;
             long fills = 0;
+            long[] riskNanos = new long[blocks.size()];
+            long examined = 0;
+            long maxExamined = 0;
+            long liquidated = 0;
+            int b = 0;
             long start = System.nanoTime();
             Engine.PendingBlock previous = null;
             for (List<Tx> txs : blocks) {
@@ -88,14 +144,34 @@ public final class EngineBench {
                 }
                 matching += r.executeNanos();
                 fills += r.fills().size();
+                riskNanos[b++] = r.risk().nanos();
+                examined += r.risk().examined();
+                maxExamined = Math.max(maxExamined, r.risk().examined());
+                liquidated += r.risk().liquidated();
             }
             if (previous != null) {
                 previous.awaitDurable();
             }
             double seconds = (System.nanoTime() - start) / 1e9;
             CommitStats c = store.commitStats().minus(before);
+            RiskPassFigures quiet = null;
+            if (s.indexMoves()) {
+                long[] quietNanos = new long[QUIET_BLOCKS];
+                long quietExamined = 0;
+                long quietMax = 0;
+                long quietLiquidated = 0;
+                for (int q = 0; q < QUIET_BLOCKS; q++) {
+                    height++;
+                    BlockResult r = engine.executeBlock(height, height, risk.indexMoves());
+                    quietNanos[q] = r.risk().nanos();
+                    quietExamined += r.risk().examined();
+                    quietMax = Math.max(quietMax, r.risk().examined());
+                    quietLiquidated += r.risk().liquidated();
+                }
+                quiet = RiskPassFigures.of(quietNanos, quietExamined, quietMax, quietLiquidated);
+            }
             Report report = new Report(s, s.orders(), fills, blocks.size(), seconds, matching / 1e9, c.treeNanos() / 1e9,
-                    (c.encodeNanos() + c.writeNanos()) / 1e9);
+                    (c.encodeNanos() + c.writeNanos()) / 1e9, RiskPassFigures.of(riskNanos, examined, maxExamined, liquidated), quiet);
             out.printf(Locale.ROOT, "engine: per block %,d state keys written, %,d RocksDB records, %,d KiB%n",
                     c.keyWrites() / Math.max(1, c.commits()), c.batchEntries() / Math.max(1, c.commits()),
                     c.batchBytes() / Math.max(1, c.commits()) / 1024);
@@ -104,25 +180,51 @@ public final class EngineBench {
             out.printf(Locale.ROOT, "engine: rocksdb = encoding the batch %.2f s (caller and helper) + writing it %.2f s (%s); reading nodes %.2f s%n",
                     c.encodeNanos() / 1e9, c.writeNanos() / 1e9, s.pipelined() ? "writer thread" : "caller waits",
                     c.readNanos() / 1e9);
+            RiskPassFigures f = report.risk();
+            out.printf(Locale.ROOT, "engine: risk pass per block: mean %.1f µs, p50 %.1f µs, p99 %.1f µs, max %.1f µs; examined %.1f"
+                            + " accounts a block (at most %d), liquidated %d (part of matching+bookkeeping)%n",
+                    f.meanMicros(), f.p50Micros(), f.p99Micros(), f.maxMicros(), f.examinedPerBlock(), f.maxExamined(), f.liquidated());
+            if (quiet != null) {
+                out.printf(Locale.ROOT, "engine: risk pass in %d blocks of only the index moves (each mark a tick): mean %.1f µs,"
+                                + " p50 %.1f µs, p99 %.1f µs, max %.1f µs; examined %.1f accounts a block (at most %d), liquidated %d%n",
+                        QUIET_BLOCKS, quiet.meanMicros(), quiet.p50Micros(), quiet.p99Micros(), quiet.maxMicros(),
+                        quiet.examinedPerBlock(), quiet.maxExamined(), quiet.liquidated());
+            }
             return report;
         }
     }
 
-    /** The next {@code orders} transactions of the flow, in blocks of {@code blockTxs} (the last may be short). */
-    private static List<List<Tx>> blocksOf(OrderFlow flow, int orders, int blockTxs) {
+    /**
+     * The next {@code orders} transactions of the flow, in blocks of {@code blockTxs} (the last may
+     * be short), each block led by the index moves of {@code risk} when given (not counted as orders).
+     */
+    private static List<List<Tx>> blocksOf(OrderFlow flow, int orders, int blockTxs, RiskWorkload risk) {
         List<List<Tx>> blocks = new ArrayList<>();
-        List<Tx> current = new ArrayList<>(blockTxs);
+        List<Tx> current = startBlock(blockTxs, risk);
+        int inBlock = 0;
         for (int i = 0; i < orders; i++) {
             current.add(flow.next());
-            if (current.size() == blockTxs) {
+            if (++inBlock == blockTxs) {
                 blocks.add(current);
-                current = new ArrayList<>(blockTxs);
+                current = startBlock(blockTxs, risk);
+                inBlock = 0;
             }
+        }
+        if (inBlock == 0) {
+            current = new ArrayList<>();
         }
         if (!current.isEmpty()) {
             blocks.add(current);
         }
         return blocks;
+    }
+
+    private static List<Tx> startBlock(int blockTxs, RiskWorkload risk) {
+        List<Tx> block = new ArrayList<>(blockTxs + 16);
+        if (risk != null) {
+            block.addAll(risk.indexMoves());
+        }
+        return block;
     }
 
 }

@@ -54,6 +54,10 @@ public final class LiquidationIndex {
         }
 
         void put(long accountId, boolean isLong, long price) {
+            Trigger had = (isLong ? longOf : shortOf).get(accountId);
+            if (had != null && had.price == price) {
+                return; // most re-examinations leave a well-margined holder's trigger where it was
+            }
             remove(accountId);
             Trigger t = new Trigger(price, accountId);
             if (isLong) {
@@ -118,8 +122,7 @@ public final class LiquidationIndex {
                         + " that the liquidation index does not know");
             }
             boolean isLong = sizes[i] > 0;
-            long trigger = isLong ? subtractSaturated(marks[i], safeMoves[i]) : addSaturated(marks[i], safeMoves[i]);
-            m.put(accountId, isLong, trigger);
+            m.put(accountId, isLong, trigger(isLong, marks[i], safeMoves[i]));
         }
     }
 
@@ -187,6 +190,28 @@ public final class LiquidationIndex {
             }
         });
         return out;
+    }
+
+    /**
+     * The trigger of a position marked at {@code mark} that may move {@code safe} against it: the
+     * mark minus (long) or plus (short) that move, moved toward the mark to a power of two when one
+     * lies in between. That is as sound (it fires no later) and stays put while the account's
+     * headroom and the mark change a little, so re-examining a well-margined holder rarely touches
+     * the index. A long's trigger at or below 0 never fires.
+     */
+    static long trigger(boolean isLong, long mark, long safe) {
+        if (isLong) {
+            long exact = subtractSaturated(mark, safe);
+            if (exact <= 0) {
+                return Long.MIN_VALUE;
+            }
+            long power = Long.highestOneBit(exact);
+            long rounded = power == exact ? exact : power << 1;
+            return rounded > 0 && rounded <= mark ? rounded : exact;
+        }
+        long exact = addSaturated(mark, safe);
+        long rounded = Long.highestOneBit(exact);
+        return rounded >= mark ? rounded : exact;
     }
 
     private static long subtractSaturated(long a, long b) {
