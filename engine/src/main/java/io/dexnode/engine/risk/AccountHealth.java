@@ -126,8 +126,27 @@ public final class AccountHealth {
                 held++;
             }
         }
-        long size = Math.abs(sizes[i]);
+        return safeMove(i, held, headroomIfLong());
+    }
+
+    /** {@link #safeMove} of every market, in one pass. */
+    public long[] safeMoves() {
+        int held = 0;
+        for (long s : sizes) {
+            if (s != 0) {
+                held++;
+            }
+        }
         Long h = headroomIfLong();
+        long[] out = new long[sizes.length];
+        for (int i = 0; i < sizes.length; i++) {
+            out[i] = sizes[i] == 0 ? 0 : safeMove(i, held, h);
+        }
+        return out;
+    }
+
+    private long safeMove(int i, int held, Long h) {
+        long size = Math.abs(sizes[i]);
         if (h != null) {
             try {
                 long perUnit = Math.addExact(size, Math.ceilDiv(Math.multiplyExact(size, (long) maintenanceBps[i]), BPS));

@@ -2,30 +2,39 @@ package io.dexnode.engine.risk;
 
 import java.util.Arrays;
 
-/** Every market's mark at one moment of the risk pass, by market id (ascending). */
+/** Every market's mark at one moment of the risk pass, and its maintenance margin rate, by market id (ascending). */
 final class Marks {
     final int[] marketIds;
     final long[] marks;
+    final int[] maintenanceBps;
 
-    private Marks(int[] marketIds, long[] marks) {
+    private Marks(int[] marketIds, long[] marks, int[] maintenanceBps) {
         this.marketIds = marketIds;
         this.marks = marks;
+        this.maintenanceBps = maintenanceBps;
     }
 
     static Marks read(RiskLedger ledger, int[] marketIds) {
         long[] marks = new long[marketIds.length];
+        int[] bps = new int[marketIds.length];
         for (int i = 0; i < marketIds.length; i++) {
             marks[i] = ledger.liveMark(marketIds[i]);
+            bps[i] = ledger.params(marketIds[i]).maintenanceMarginBps();
         }
-        return new Marks(marketIds, marks);
+        return new Marks(marketIds, marks, bps);
     }
 
-    long of(int marketId) {
+    /** The position of a market in these arrays. */
+    int indexOf(int marketId) {
         int at = Arrays.binarySearch(marketIds, marketId);
         if (at < 0) {
             throw new IllegalStateException("no mark for market " + marketId);
         }
-        return marks[at];
+        return at;
+    }
+
+    long of(int marketId) {
+        return marks[indexOf(marketId)];
     }
 
     boolean sameAs(Marks other) {

@@ -55,11 +55,7 @@ public final class RiskPass {
                     liquidation.run(accountId, s.health, marks);
                     queue.addAll(index.drainPending());
                 } else {
-                    long[] moves = new long[s.marketIds.length];
-                    for (int i = 0; i < moves.length; i++) {
-                        moves[i] = s.health.safeMove(i);
-                    }
-                    index.reindex(accountId, s.marketIds, s.sizes, s.marks, moves);
+                    index.reindex(accountId, s.marketIds, s.sizes, s.marks, s.health.safeMoves());
                 }
             }
             Marks now = Marks.read(ledger, ids);
@@ -102,8 +98,9 @@ public final class RiskPass {
             PositionRecord p = ledger.position(account.accountId(), ids[i]);
             sizes[i] = p.size();
             entries[i] = p.entryNotional();
-            at[i] = marks.of(ids[i]);
-            bps[i] = ledger.params(ids[i]).maintenanceMarginBps();
+            int m = marks.indexOf(ids[i]);
+            at[i] = marks.marks[m];
+            bps[i] = marks.maintenanceBps[m];
         }
         return new Standing(ids, sizes, at, new AccountHealth(account.collateral(), sizes, entries, at, bps));
     }
