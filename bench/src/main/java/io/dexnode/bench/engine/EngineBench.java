@@ -3,6 +3,8 @@ package io.dexnode.bench.engine;
 import io.dexnode.bench.ScratchDirectory;
 import io.dexnode.engine.BlockResult;
 import io.dexnode.engine.Engine;
+import io.dexnode.engine.schema.CountersRecord;
+import io.dexnode.engine.schema.StateKey;
 import io.dexnode.engine.tx.Tx;
 import io.dexnode.state.CommitStats;
 import io.dexnode.state.StateConfig;
@@ -21,7 +23,8 @@ import java.util.stream.Stream;
 /**
  * Orders per second through the whole engine — matching, state bookkeeping, the end-of-block risk
  * pass, a JMT root and one fsynced RocksDB write per block — on a fresh store in a temporary
- * directory. The workload is generated before timing starts, and its first {@code warmupOrders}
+ * directory. The workload is generated before timing starts (after the holders' setup, whose
+ * orders take ids the flow's cancels must skip), and its first {@code warmupOrders}
  * run and commit untimed (the JIT compiles the hot paths, the store fills); the split says where
  * the time went. With {@code holders}, that many accounts first take positions ({@link
  * RiskWorkload}, untimed); with {@code indexMoves}, every block starts with the oracle moving each
@@ -88,8 +91,6 @@ public final class EngineBench {
     public static Report run(Settings s, PrintStream out) {
         OrderFlow flow = new OrderFlow(s.seed(), s.markets(), s.accounts());
         RiskWorkload risk = s.holders() > 0 || s.indexMoves() ? new RiskWorkload(s.seed(), s.markets(), s.holders()) : null;
-        List<List<Tx>> warmupBlocks = blocksOf(flow, s.warmupOrders(), s.blockTxs(), s.indexMoves() ? risk : null);
-        List<List<Tx>> blocks = blocksOf(flow, s.orders(), s.blockTxs(), s.indexMoves() ? risk : null);
         try (ScratchDirectory dir = ScratchDirectory.create(s.dir(), "dexnode-bench-engine");
              StateManager store = StateManager.open(dir.path(), StateConfig.defaults().withFsync(s.fsync()))) {
             Engine engine = new Engine(store);
@@ -99,8 +100,6 @@ public final class EngineBench {
                 genesis.addAll(risk.genesis());
             }
             engine.executeBlock(1, 0, genesis);
-            out.printf(Locale.ROOT, "engine: %,d order txs in %,d blocks of %,d (after %,d untimed), %d markets, %d accounts, fsync %b, pipelined %b%n",
-                    s.orders(), blocks.size(), s.blockTxs(), s.warmupOrders(), s.markets(), s.accounts(), s.fsync(), s.pipelined());
             long height = 1;
             if (risk != null) {
                 long opened = System.nanoTime();
@@ -112,7 +111,14 @@ public final class EngineBench {
                 out.printf(Locale.ROOT, "engine: %,d accounts hold positions in market %d (%,d more liquidated as the index moved into"
                                 + " their band), set up untimed in %.1f s; index moves each block: %b%n", s.holders() - liquidated,
                         s.markets() + 1, liquidated, (System.nanoTime() - opened) / 1e9, s.indexMoves());
+                // the flow names its own orders by the ids the engine will give them: after the setup's
+                byte[] counters = store.get(new StateKey.Counters().encode());
+                flow.startOrderIdsAt(CountersRecord.decode(counters).nextOrderId());
             }
+            List<List<Tx>> warmupBlocks = blocksOf(flow, s.warmupOrders(), s.blockTxs(), s.indexMoves() ? risk : null);
+            List<List<Tx>> blocks = blocksOf(flow, s.orders(), s.blockTxs(), s.indexMoves() ? risk : null);
+            out.printf(Locale.ROOT, "engine: %,d order txs in %,d blocks of %,d (after %,d untimed), %d markets, %d accounts, fsync %b, pipelined %b%n",
+                    s.orders(), blocks.size(), s.blockTxs(), s.warmupOrders(), s.markets(), s.accounts(), s.fsync(), s.pipelined());
             for (List<Tx> txs : warmupBlocks) {
                 height++;
                 engine.executeBlock(height, height, txs);
