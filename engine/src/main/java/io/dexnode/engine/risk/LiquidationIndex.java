@@ -35,42 +35,61 @@ public final class LiquidationIndex {
         }
     }
 
-    /** One market's holders: longs and shorts by trigger, and each holder's current trigger. */
-    private static final class MarketIndex {
+    /** One market's holders, longs and shorts, sorted by trigger. */
+    private static final class MarketTriggers {
         final TreeSet<Trigger> longs = new TreeSet<>();
         final TreeSet<Trigger> shorts = new TreeSet<>();
-        final HashMap<Long, Trigger> longOf = new HashMap<>();
-        final HashMap<Long, Trigger> shortOf = new HashMap<>();
+    }
 
-        void remove(long accountId) {
-            Trigger t = longOf.remove(accountId);
-            if (t != null) {
-                longs.remove(t);
-            }
-            t = shortOf.remove(accountId);
-            if (t != null) {
-                shorts.remove(t);
-            }
+    /**
+     * One holder's triggers, one per market where it holds a position, markets ascending: looked
+     * up once per examination, however many markets the account trades.
+     */
+    private static final class Holder {
+        int[] markets = new int[0];
+        Trigger[] triggers = new Trigger[0];
+        boolean[] longs = new boolean[0];
+
+        int slot(int marketId) {
+            return java.util.Arrays.binarySearch(markets, marketId);
         }
 
-        void put(long accountId, boolean isLong, long price) {
-            Trigger had = (isLong ? longOf : shortOf).get(accountId);
-            if (had != null && had.price == price) {
-                return; // most re-examinations leave a well-margined holder's trigger where it was
-            }
-            remove(accountId);
-            Trigger t = new Trigger(price, accountId);
-            if (isLong) {
-                longs.add(t);
-                longOf.put(accountId, t);
-            } else {
-                shorts.add(t);
-                shortOf.put(accountId, t);
-            }
+        void insert(int at, int marketId) {
+            int n = markets.length;
+            int[] m = new int[n + 1];
+            Trigger[] t = new Trigger[n + 1];
+            boolean[] l = new boolean[n + 1];
+            System.arraycopy(markets, 0, m, 0, at);
+            System.arraycopy(triggers, 0, t, 0, at);
+            System.arraycopy(longs, 0, l, 0, at);
+            System.arraycopy(markets, at, m, at + 1, n - at);
+            System.arraycopy(triggers, at, t, at + 1, n - at);
+            System.arraycopy(longs, at, l, at + 1, n - at);
+            m[at] = marketId;
+            markets = m;
+            triggers = t;
+            longs = l;
+        }
+
+        void delete(int at) {
+            int n = markets.length;
+            int[] m = new int[n - 1];
+            Trigger[] t = new Trigger[n - 1];
+            boolean[] l = new boolean[n - 1];
+            System.arraycopy(markets, 0, m, 0, at);
+            System.arraycopy(triggers, 0, t, 0, at);
+            System.arraycopy(longs, 0, l, 0, at);
+            System.arraycopy(markets, at + 1, m, at, n - at - 1);
+            System.arraycopy(triggers, at + 1, t, at, n - at - 1);
+            System.arraycopy(longs, at + 1, l, at, n - at - 1);
+            markets = m;
+            triggers = t;
+            longs = l;
         }
     }
 
-    private final TreeMap<Integer, MarketIndex> markets = new TreeMap<>();
+    private final TreeMap<Integer, MarketTriggers> markets = new TreeMap<>();
+    private final HashMap<Long, Holder> holders = new HashMap<>();
     /** Accounts to examine at the next pass, unsorted and possibly repeated. */
     private long[] pending = new long[64];
     private int pendingCount;
@@ -78,19 +97,35 @@ public final class LiquidationIndex {
     /** Forgets everything (recovery rebuilds it with {@link #positionChanged}). */
     public void clear() {
         markets.clear();
+        holders.clear();
         pendingCount = 0;
     }
 
     /** An account's position in a market is now {@code size}: it holds it (or no longer does) and is examined next. */
     public void positionChanged(long accountId, int marketId, long size) {
-        MarketIndex m = markets.computeIfAbsent(marketId, k -> new MarketIndex());
+        Holder h = holders.get(accountId);
+        int at = h == null ? -1 : h.slot(marketId);
         if (size == 0) {
-            m.remove(accountId);
+            if (h != null && at >= 0) {
+                setOf(marketId, h.longs[at]).remove(h.triggers[at]);
+                h.delete(at);
+                if (h.markets.length == 0) {
+                    holders.remove(accountId);
+                }
+            }
         } else {
             boolean isLong = size > 0;
-            Trigger held = (isLong ? m.longOf : m.shortOf).get(accountId);
-            if (held == null) {
-                m.put(accountId, isLong, isLong ? ALWAYS_LONG : ALWAYS_SHORT);
+            if (h == null) {
+                h = new Holder();
+                holders.put(accountId, h);
+                at = -1;
+            }
+            if (at < 0) {
+                at = -at - 1;
+                h.insert(at, marketId);
+                set(h, at, accountId, marketId, isLong, isLong ? ALWAYS_LONG : ALWAYS_SHORT);
+            } else if (h.longs[at] != isLong) {
+                set(h, at, accountId, marketId, isLong, isLong ? ALWAYS_LONG : ALWAYS_SHORT);
             }
         }
         touch(accountId);
@@ -109,21 +144,38 @@ public final class LiquidationIndex {
      * holds a position ({@code sizes[i] != 0}), at {@code marks[i]} ∓ {@code safeMoves[i]}.
      */
     public void reindex(long accountId, int[] marketIds, long[] sizes, long[] marks, long[] safeMoves) {
+        Holder h = holders.get(accountId);
         for (int i = 0; i < marketIds.length; i++) {
-            MarketIndex m = markets.get(marketIds[i]);
             if (sizes[i] == 0) {
-                if (m != null) {
-                    m.remove(accountId);
-                }
                 continue;
             }
-            if (m == null) {
+            int at = h == null ? -1 : h.slot(marketIds[i]);
+            boolean isLong = sizes[i] > 0;
+            if (at < 0 || h.longs[at] != isLong) {
                 throw new IllegalStateException("account " + accountId + " holds a position in market " + marketIds[i]
                         + " that the liquidation index does not know");
             }
-            boolean isLong = sizes[i] > 0;
-            m.put(accountId, isLong, trigger(isLong, marks[i], safeMoves[i]));
+            long trigger = trigger(isLong, marks[i], safeMoves[i]);
+            if (h.triggers[at].price() != trigger) { // most re-examinations leave a well-margined holder's trigger where it was
+                set(h, at, accountId, marketIds[i], isLong, trigger);
+            }
         }
+    }
+
+    /** Puts the holder's trigger of the market at slot {@code at}, replacing the one it had. */
+    private void set(Holder h, int at, long accountId, int marketId, boolean isLong, long price) {
+        if (h.triggers[at] != null) {
+            setOf(marketId, h.longs[at]).remove(h.triggers[at]);
+        }
+        Trigger t = new Trigger(price, accountId);
+        h.triggers[at] = t;
+        h.longs[at] = isLong;
+        setOf(marketId, isLong).add(t);
+    }
+
+    private TreeSet<Trigger> setOf(int marketId, boolean isLong) {
+        MarketTriggers m = markets.computeIfAbsent(marketId, k -> new MarketTriggers());
+        return isLong ? m.longs : m.shorts;
     }
 
     /**
@@ -132,7 +184,7 @@ public final class LiquidationIndex {
      */
     public long[] toExamine(int[] marketIds, long[] marks) {
         for (int i = 0; i < marketIds.length; i++) {
-            MarketIndex m = markets.get(marketIds[i]);
+            MarketTriggers m = markets.get(marketIds[i]);
             if (m == null || marks[i] <= 0) {
                 continue;
             }
@@ -162,11 +214,11 @@ public final class LiquidationIndex {
 
     /** The holders of long (or short) positions in a market, ascending by account id. */
     public long[] holders(int marketId, boolean longs) {
-        MarketIndex m = markets.get(marketId);
+        MarketTriggers m = markets.get(marketId);
         if (m == null) {
             return new long[0];
         }
-        long[] ids = (longs ? m.longOf : m.shortOf).keySet().stream().mapToLong(Long::longValue).toArray();
+        long[] ids = (longs ? m.longs : m.shorts).stream().mapToLong(Trigger::accountId).toArray();
         Arrays.sort(ids);
         return ids;
     }
@@ -174,7 +226,7 @@ public final class LiquidationIndex {
     /** How many accounts hold a position in each market (for metrics and tests). */
     public Map<Integer, Integer> holderCounts() {
         Map<Integer, Integer> out = new TreeMap<>();
-        markets.forEach((id, m) -> out.put(id, m.longOf.size() + m.shortOf.size()));
+        markets.forEach((id, m) -> out.put(id, m.longs.size() + m.shorts.size()));
         return out;
     }
 
