@@ -18,7 +18,9 @@ import java.util.SplittableRandom;
  * moved into the band of liquidation prices (untimed), which liquidates the holders above it
  * against the maker's bid: the survivors nearest the index are then within a few ticks of their
  * triggers, so each tick the index moves against them examines some tens of accounts, and
- * liquidates some. Every market starts with an index at {@link #START}.
+ * liquidates some. Every market starts with an index at {@link #START}. In the flow's blocks the
+ * holders' index goes up and down a tick in turn; {@link #fallingIndexMoves} takes it down a tick
+ * a block.
  */
 public final class RiskWorkload {
     public static final long START = 100_000;
@@ -97,13 +99,35 @@ public final class RiskWorkload {
         return blocks;
     }
 
-    /** One index price per market, each a tick up or down from its last. */
+    /**
+     * One index price per market, each a tick from its last: the flow's markets up or down at
+     * random; the holders' market up and down in turn, so that it stays at the level the setup
+     * left and liquidates no one (a liquidation's orders would take ids the flow's cancels expect).
+     */
     public List<Tx> indexMoves() {
         List<Tx> txs = new ArrayList<>(holdersMarket);
-        for (int m = 1; m <= holdersMarket; m++) {
+        for (int m = 1; m < holdersMarket; m++) {
             index[m] += rnd.nextBoolean() ? 1 : -1;
             txs.add(new Tx.SetIndexPrice(ORACLE, 0, m, index[m]));
         }
+        index[holdersMarket] += index[holdersMarket] > BAND ? -1 : 1;
+        txs.add(new Tx.SetIndexPrice(ORACLE, 0, holdersMarket, index[holdersMarket]));
+        return txs;
+    }
+
+    /**
+     * The holders' index a tick lower than in the block before, every time (the flow's markets as
+     * in {@link #indexMoves}): each block reaches holders no block reached before, examines those
+     * within a tick of their triggers and liquidates those it puts below maintenance.
+     */
+    public List<Tx> fallingIndexMoves() {
+        List<Tx> txs = new ArrayList<>(holdersMarket);
+        for (int m = 1; m < holdersMarket; m++) {
+            index[m] += rnd.nextBoolean() ? 1 : -1;
+            txs.add(new Tx.SetIndexPrice(ORACLE, 0, m, index[m]));
+        }
+        index[holdersMarket] = Math.min(index[holdersMarket], BAND) - 1;
+        txs.add(new Tx.SetIndexPrice(ORACLE, 0, holdersMarket, index[holdersMarket]));
         return txs;
     }
 }
