@@ -13,12 +13,12 @@ import java.util.SplittableRandom;
  * The risk side of the engine benchmark: many accounts holding positions, and the oracle's index
  * moving a tick at a time. The holders trade in a market of their own ({@code HOLD}, 6 % initial
  * and 5 % maintenance margin), each long {@link #HOLDING} units bought at {@link #START} from the
- * market maker, with collateral spread so that their liquidation prices spread over about two
- * thousand ticks. The maker then bids deep at 98 000 and offers at 101 000, and the index is
+ * market maker, with collateral spread so that their liquidation prices spread over about twenty
+ * thousand ticks (from 98 947 down to 77 895: leverage from 16.7 to 3.8). The maker then bids deep at 98 000 and offers at 101 000, and the index is
  * moved into the band of liquidation prices (untimed), which liquidates the holders above it
  * against the maker's bid: the survivors nearest the index are then within a few ticks of their
- * triggers, so each tick the index moves against them examines some tens of accounts, and
- * liquidates some. Every market starts with an index at {@link #START}. In the flow's blocks the
+ * triggers, so each tick the index moves against them examines some of them, and liquidates
+ * some (about five a tick with 100 000 holders). Every market starts with an index at {@link #START}. In the flow's blocks the
  * holders' index goes up and down a tick in turn; {@link #fallingIndexMoves} takes it down a tick
  * a block.
  */
@@ -67,8 +67,8 @@ public final class RiskWorkload {
         List<List<Tx>> blocks = new ArrayList<>();
         List<Tx> block = new ArrayList<>();
         for (int i = 0; i < holders; i++) {
-            // 60 000 to 80 000: at least the 6 % of 1 000 000 the position needs
-            block.add(new Tx.Deposit(holder(i), 0, 60_000 + (i * 7_919L) % 20_000));
+            // 60 000 to 260 000: at least the 6 % of 1 000 000 the position needs, at most about 4 times it
+            block.add(new Tx.Deposit(holder(i), 0, 60_000 + (i * 7_919L) % 200_000));
             if (block.size() == blockTxs) {
                 blocks.add(block);
                 block = new ArrayList<>();
