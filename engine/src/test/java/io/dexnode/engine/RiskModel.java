@@ -80,6 +80,10 @@ final class RiskModel {
     final TreeMap<Integer, Market> markets = new TreeMap<>();
     final TreeMap<Long, Account> accounts = new TreeMap<>();
     final List<RiskEvent> events = new ArrayList<>();
+    /** The accounts below maintenance margin once the block's transactions and funding are done, at the marks they left. */
+    final List<Long> belowAtStart = new ArrayList<>();
+    /** The accounts liquidated after an earlier round's liquidations moved a mark. */
+    final List<Long> liquidatedAtMovedMarks = new ArrayList<>();
     long nextOrderId;
     int liquidations;
 
@@ -120,8 +124,16 @@ final class RiskModel {
     void run(long height) {
         Map<Integer, Long> marks = marks();
         funding(height, marks);
-        while (true) {
+        for (Map.Entry<Long, Account> e : accounts.entrySet()) {
+            if (e.getKey() != Engine.FEE_ACCOUNT_ID && below(e.getValue(), marks)) {
+                belowAtStart.add(e.getKey());
+            }
+        }
+        for (boolean moved = false; ; moved = true) {
             for (Long below = smallestBelow(marks); below != null; below = smallestBelow(marks)) {
+                if (moved) {
+                    liquidatedAtMovedMarks.add(below);
+                }
                 liquidate(below, marks);
             }
             Map<Integer, Long> now = marks();
@@ -186,11 +198,15 @@ final class RiskModel {
 
     private Long smallestBelow(Map<Integer, Long> marks) {
         for (Map.Entry<Long, Account> e : accounts.entrySet()) {
-            if (e.getKey() != Engine.FEE_ACCOUNT_ID && equity(e.getValue(), marks).compareTo(maintenance(e.getValue(), marks)) < 0) {
+            if (e.getKey() != Engine.FEE_ACCOUNT_ID && below(e.getValue(), marks)) {
                 return e.getKey();
             }
         }
         return null;
+    }
+
+    boolean below(Account a, Map<Integer, Long> marks) {
+        return equity(a, marks).compareTo(maintenance(a, marks)) < 0;
     }
 
     BigInteger equity(Account a, Map<Integer, Long> marks) {

@@ -14,6 +14,8 @@ import java.math.BigInteger;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -42,6 +44,7 @@ class RiskModelTest {
         assertThat(t.deleverages).as("auto-deleveraging trades").isPositive();
         assertThat(t.fees).as("liquidation fees").isPositive();
         assertThat(t.fundings).as("funding payments that moved money").isGreaterThan(20);
+        assertThat(t.liquidations).as("liquidations beyond those the pass itself caused").isGreaterThan(t.liquidatedAboveAtStart);
     }
 
     static final class Totals {
@@ -51,6 +54,50 @@ class RiskModelTest {
         long deleverages;
         long fees;
         long fundings;
+        /** Accounts at or above maintenance after the block's transactions that the pass's own trades or mark moves put below. */
+        long liquidatedAboveAtStart;
+    }
+
+    /**
+     * Who the block liquidated: every account below maintenance margin once the block's
+     * transactions and funding were done (at the marks they left) — the model finds those by
+     * scanning every account — and no account at or above it; except where the pass itself
+     * changed an account before its turn (a fill of its resting order by an earlier liquidation,
+     * an earlier liquidation's auto-deleveraging against it, or for one at or above, an earlier
+     * round's liquidations moving a mark): each account is judged when its turn comes.
+     * Each liquidation states an equity below the maintenance margin, and no account is liquidated
+     * twice in a block. Returns how many were liquidated though at or above at the start.
+     */
+    private static long checkWhoIsLiquidated(BlockResult r, RiskModel model, String at) {
+        Set<Long> liquidated = new TreeSet<>();
+        Set<Long> touched = new TreeSet<>();
+        long aboveAtStart = 0;
+        for (RiskEvent e : r.riskEvents()) {
+            switch (e) {
+                case RiskEvent.Liquidation l -> {
+                    assertThat(l.equity()).as("%s: equity of liquidated account %d", at, l.accountId())
+                            .isLessThan(l.maintenanceMargin());
+                    assertThat(liquidated.add(l.accountId())).as("%s: account %d liquidated once", at, l.accountId()).isTrue();
+                    if (!model.belowAtStart.contains(l.accountId())) {
+                        aboveAtStart++;
+                        assertThat(touched.contains(l.accountId()) || model.liquidatedAtMovedMarks.contains(l.accountId()))
+                                .as("%s: account %d, at or above maintenance after the transactions, was liquidated though"
+                                        + " the pass had neither traded with it nor moved a mark", at, l.accountId()).isTrue();
+                    }
+                }
+                case RiskEvent.BookClose c -> r.fills().stream().filter(f -> f.takerOrderId() == c.orderId())
+                        .forEach(f -> touched.add(f.makerAccount()));
+                case RiskEvent.Deleverage d -> touched.add(d.counterparty());
+                default -> {
+                }
+            }
+        }
+        for (long id : model.belowAtStart) {
+            assertThat(liquidated.contains(id) || touched.contains(id))
+                    .as("%s: account %d, below maintenance after the transactions, was liquidated (or an earlier"
+                            + " liquidation's trade with it lifted it above before its turn)", at, id).isTrue();
+        }
+        return aboveAtStart;
     }
 
     static Totals run(long seed, RandomBlocks blocks) {
@@ -71,6 +118,7 @@ class RiskModelTest {
             String at = "seed " + seed + ", block " + b.height();
             assertThat(r.riskEvents()).as("%s: the pass's events", at).containsExactlyElementsOf(model[0].events);
             compare(model[0], engine, q, at);
+            t.liquidatedAboveAtStart += checkWhoIsLiquidated(r, model[0], at);
             checker.observe(r);
             checker.check(engine, store);
             for (RiskEvent e : r.riskEvents()) {

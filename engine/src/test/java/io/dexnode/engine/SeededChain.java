@@ -14,8 +14,9 @@ import java.util.Map;
 import java.util.SplittableRandom;
 
 /**
- * A seeded chain of blocks that exercises every transaction kind: three markets (the third
- * created mid-chain, with refused attempts beside it), deposits and withdrawals, orders of every
+ * A seeded chain of blocks that exercises every transaction kind: four markets (the third
+ * created mid-chain, with refused attempts beside it; the fourth, {@link #LIQ}, by the scripted
+ * liquidations), deposits and withdrawals, orders of every
  * time in force and self-trade rule, cancels by id and by client order id, cancel-all, amends,
  * reduces, signed-style nonces, the oracle's index prices (some of them violent swings, some
  * refused), a thinly collateralized trader whom those swings liquidate, funding in ETH-USD, and

@@ -58,13 +58,14 @@ public final class EngineBench {
         }
     }
 
-    /** What was measured. */
     /**
      * Blocks of nothing but the index moves, run after the timed flow with {@code indexMoves}: the
      * pass when only the marks move, the holders' a tick lower each block (the adverse case: each
      * block reaches holders the one before did not).
      */
     public static final int QUIET_BLOCKS = 300;
+
+    /** What was measured. */
 
     public record Report(Settings settings, long txs, long fills, long blocks, double seconds, double matchingSeconds,
                          double treeSeconds, double rocksdbSeconds, RiskPassFigures risk, RiskPassFigures quiet) {

@@ -87,4 +87,23 @@ class RiskApiTest {
         assertThat(after.path("collateral").asLong()).isEqualTo(266);
         assertThat(node.get("/v1/markets/" + m).path("insuranceFund").asLong()).isEqualTo(934);
     }
+
+    @Test
+    void aReplayedOrStaleIndexPriceIsRefusedAsAStaleNonceAndChangesNothing() {
+        int m = 301;
+        ok(node.tx(admin, "create_market", "market", m, "symbol", "REPLAY", "tickSize", 1, "lotSize", 1, "minSize", 1,
+                "makerFeeBps", 0, "takerFeeBps", 0, "initialMarginBps", 1000, "maintenanceMarginBps", 500));
+        long nonce = node.nextNonce(admin.account());
+        String first = "{\"type\":\"set_index_price\",\"account\":\"" + admin.account() + "\",\"nonce\":" + nonce
+                + ",\"market\":" + m + ",\"price\":1000}";
+        ok(node.submit(admin, first));
+        ok(node.tx(admin, "set_index_price", "market", m, "price", 1100));
+
+        NodeClient.Response replayed = node.submit(admin, first);
+        assertThat(replayed.status()).as(replayed.body()).isEqualTo(409);
+        assertThat(replayed.json().path("code").asText()).isEqualTo("stale_nonce");
+        NodeClient.Response stale = node.submit(admin, first.replace("\"price\":1000", "\"price\":900"));
+        assertThat(stale.status()).as("a new price under an old nonce: %s", stale.body()).isEqualTo(409);
+        assertThat(node.get("/v1/markets/" + m).path("indexPrice").asLong()).as("the latest price stands").isEqualTo(1100);
+    }
 }
