@@ -3,6 +3,7 @@ package io.dexnode.bench.engine;
 import io.dexnode.bench.ScratchDirectory;
 import io.dexnode.engine.BlockResult;
 import io.dexnode.engine.Engine;
+import io.dexnode.engine.RiskPassStats;
 import io.dexnode.engine.schema.CountersRecord;
 import io.dexnode.engine.schema.StateKey;
 import io.dexnode.engine.tx.Tx;
@@ -15,6 +16,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
@@ -41,20 +43,72 @@ public final class EngineBench {
         }
     }
 
-    /** The end-of-block risk pass over the timed blocks: its time per block and what it examined and liquidated. */
+    /**
+     * The end-of-block risk pass over a run of blocks: its wall time per block, the CPU time its
+     * thread spent (on a shared machine the wall time also counts waiting for a core), and what it
+     * examined and liquidated.
+     */
     public record RiskPassFigures(double meanMicros, double p50Micros, double p99Micros, double maxMicros,
+                                  double cpuMeanMicros, double cpuP50Micros, double cpuP99Micros,
                                   double examinedPerBlock, long maxExamined, long liquidated) {
-        static RiskPassFigures of(long[] nanos, long examined, long maxExamined, long liquidated) {
-            long[] sorted = nanos.clone();
-            java.util.Arrays.sort(sorted);
-            double mean = java.util.Arrays.stream(sorted).average().orElse(0) / 1e3;
-            return new RiskPassFigures(mean, at(sorted, 0.50) / 1e3, at(sorted, 0.99) / 1e3,
-                    sorted.length == 0 ? 0 : sorted[sorted.length - 1] / 1e3, sorted.length == 0 ? 0 : (double) examined / sorted.length,
-                    maxExamined, liquidated);
+        /** The figures as the fields of a JSON object. */
+        String jsonFields() {
+            return String.format(Locale.ROOT, "\"meanMicros\":%.1f,\"p50Micros\":%.1f,\"p99Micros\":%.1f,\"maxMicros\":%.1f,"
+                            + "\"cpuMeanMicros\":%.1f,\"cpuP50Micros\":%.1f,\"cpuP99Micros\":%.1f,"
+                            + "\"examinedPerBlock\":%.1f,\"maxExamined\":%d,\"liquidated\":%d",
+                    meanMicros, p50Micros, p99Micros, maxMicros, cpuMeanMicros, cpuP50Micros, cpuP99Micros,
+                    examinedPerBlock, maxExamined, liquidated);
+        }
+
+        String describe() {
+            return String.format(Locale.ROOT, "mean %.1f µs, p50 %.1f µs, p99 %.1f µs, max %.1f µs; CPU mean %.1f µs,"
+                            + " p50 %.1f µs, p99 %.1f µs; examined %.1f accounts a block (at most %d), liquidated %d",
+                    meanMicros, p50Micros, p99Micros, maxMicros, cpuMeanMicros, cpuP50Micros, cpuP99Micros,
+                    examinedPerBlock, maxExamined, liquidated);
+        }
+    }
+
+    /** Each block's {@link RiskPassStats}, gathered into {@link RiskPassFigures}. */
+    private static final class RiskPassSamples {
+        private final long[] nanos;
+        private final long[] cpu;
+        private int n;
+        private long examined;
+        private long maxExamined;
+        private long liquidated;
+
+        RiskPassSamples(int blocks) {
+            nanos = new long[blocks];
+            cpu = new long[blocks];
+        }
+
+        void add(RiskPassStats r) {
+            nanos[n] = r.nanos();
+            cpu[n++] = r.cpuNanos();
+            examined += r.examined();
+            maxExamined = Math.max(maxExamined, r.examined());
+            liquidated += r.liquidated();
+        }
+
+        RiskPassFigures figures() {
+            long[] wall = sorted(nanos);
+            long[] onCpu = sorted(cpu);
+            return new RiskPassFigures(mean(wall), at(wall, 0.50), at(wall, 0.99), n == 0 ? 0 : wall[n - 1] / 1e3,
+                    mean(onCpu), at(onCpu, 0.50), at(onCpu, 0.99), n == 0 ? 0 : (double) examined / n, maxExamined, liquidated);
+        }
+
+        private long[] sorted(long[] values) {
+            long[] out = Arrays.copyOf(values, n);
+            Arrays.sort(out);
+            return out;
+        }
+
+        private static double mean(long[] sorted) {
+            return Arrays.stream(sorted).average().orElse(0) / 1e3;
         }
 
         private static double at(long[] sorted, double q) {
-            return sorted.length == 0 ? 0 : sorted[Math.min(sorted.length - 1, (int) Math.ceil(q * sorted.length) - 1)];
+            return sorted.length == 0 ? 0 : sorted[Math.min(sorted.length - 1, (int) Math.ceil(q * sorted.length) - 1)] / 1e3;
         }
     }
 
@@ -66,7 +120,6 @@ public final class EngineBench {
     public static final int QUIET_BLOCKS = 300;
 
     /** What was measured. */
-
     public record Report(Settings settings, long txs, long fills, long blocks, double seconds, double matchingSeconds,
                          double treeSeconds, double rocksdbSeconds, RiskPassFigures risk, RiskPassFigures quiet) {
         public double ordersPerSec() {
@@ -77,16 +130,11 @@ public final class EngineBench {
             return String.format(Locale.ROOT,
                     "{\"orders\":%d,\"warmupOrders\":%d,\"ordersPerSec\":%.0f,\"blockTxs\":%d,\"markets\":%d,\"accounts\":%d,\"blocks\":%d,"
                             + "\"fills\":%d,\"fsync\":%b,\"pipelined\":%b,\"seconds\":%.3f,\"secondsIn\":{\"matching\":%.3f,\"tree\":%.3f,\"rocksdb\":%.3f},"
-                            + "\"holders\":%d,\"indexMoves\":%b,\"riskPass\":{\"meanMicros\":%.1f,\"p50Micros\":%.1f,\"p99Micros\":%.1f,"
-                            + "\"maxMicros\":%.1f,\"examinedPerBlock\":%.1f,\"maxExamined\":%d,\"liquidated\":%d}%s}",
+                            + "\"holders\":%d,\"indexMoves\":%b,\"riskPass\":{%s}%s}",
                     txs, settings.warmupOrders(), ordersPerSec(), settings.blockTxs(), settings.markets(), settings.accounts(), blocks, fills,
                     settings.fsync(), settings.pipelined(), seconds, matchingSeconds, treeSeconds, rocksdbSeconds,
-                    settings.holders(), settings.indexMoves(), risk.meanMicros(), risk.p50Micros(), risk.p99Micros(), risk.maxMicros(),
-                    risk.examinedPerBlock(), risk.maxExamined(), risk.liquidated(), quiet == null ? "" : String.format(Locale.ROOT,
-                            ",\"riskPassIndexMovesOnly\":{\"blocks\":%d,\"meanMicros\":%.1f,\"p50Micros\":%.1f,\"p99Micros\":%.1f,"
-                                    + "\"maxMicros\":%.1f,\"examinedPerBlock\":%.1f,\"maxExamined\":%d,\"liquidated\":%d}",
-                            QUIET_BLOCKS, quiet.meanMicros(), quiet.p50Micros(), quiet.p99Micros(), quiet.maxMicros(),
-                            quiet.examinedPerBlock(), quiet.maxExamined(), quiet.liquidated()));
+                    settings.holders(), settings.indexMoves(), risk.jsonFields(),
+                    quiet == null ? "" : ",\"riskPassIndexMovesOnly\":{\"blocks\":" + QUIET_BLOCKS + "," + quiet.jsonFields() + "}");
         }
     }
 
@@ -131,11 +179,7 @@ public final class EngineBench {
             CommitStats before = store.commitStats();
             long matching = 0;
             long fills = 0;
-            long[] riskNanos = new long[blocks.size()];
-            long examined = 0;
-            long maxExamined = 0;
-            long liquidated = 0;
-            int b = 0;
+            RiskPassSamples riskPass = new RiskPassSamples(blocks.size());
             long start = System.nanoTime();
             Engine.PendingBlock previous = null;
             for (List<Tx> txs : blocks) {
@@ -155,10 +199,7 @@ public final class EngineBench {
                 }
                 matching += r.executeNanos();
                 fills += r.fills().size();
-                riskNanos[b++] = r.risk().nanos();
-                examined += r.risk().examined();
-                maxExamined = Math.max(maxExamined, r.risk().examined());
-                liquidated += r.risk().liquidated();
+                riskPass.add(r.risk());
             }
             if (previous != null) {
                 previous.awaitDurable();
@@ -167,22 +208,15 @@ public final class EngineBench {
             CommitStats c = store.commitStats().minus(before);
             RiskPassFigures quiet = null;
             if (s.indexMoves()) {
-                long[] quietNanos = new long[QUIET_BLOCKS];
-                long quietExamined = 0;
-                long quietMax = 0;
-                long quietLiquidated = 0;
+                RiskPassSamples quietPass = new RiskPassSamples(QUIET_BLOCKS);
                 for (int q = 0; q < QUIET_BLOCKS; q++) {
                     height++;
-                    BlockResult r = engine.executeBlock(height, height, risk.fallingIndexMoves());
-                    quietNanos[q] = r.risk().nanos();
-                    quietExamined += r.risk().examined();
-                    quietMax = Math.max(quietMax, r.risk().examined());
-                    quietLiquidated += r.risk().liquidated();
+                    quietPass.add(engine.executeBlock(height, height, risk.fallingIndexMoves()).risk());
                 }
-                quiet = RiskPassFigures.of(quietNanos, quietExamined, quietMax, quietLiquidated);
+                quiet = quietPass.figures();
             }
             Report report = new Report(s, s.orders(), fills, blocks.size(), seconds, matching / 1e9, c.treeNanos() / 1e9,
-                    (c.encodeNanos() + c.writeNanos()) / 1e9, RiskPassFigures.of(riskNanos, examined, maxExamined, liquidated), quiet);
+                    (c.encodeNanos() + c.writeNanos()) / 1e9, riskPass.figures(), quiet);
             out.printf(Locale.ROOT, "engine: per block %,d state keys written, %,d RocksDB records, %,d KiB%n",
                     c.keyWrites() / Math.max(1, c.commits()), c.batchEntries() / Math.max(1, c.commits()),
                     c.batchBytes() / Math.max(1, c.commits()) / 1024);
@@ -191,16 +225,10 @@ public final class EngineBench {
             out.printf(Locale.ROOT, "engine: rocksdb = encoding the batch %.2f s (caller and helper) + writing it %.2f s (%s); reading nodes %.2f s%n",
                     c.encodeNanos() / 1e9, c.writeNanos() / 1e9, s.pipelined() ? "writer thread" : "caller waits",
                     c.readNanos() / 1e9);
-            RiskPassFigures f = report.risk();
-            out.printf(Locale.ROOT, "engine: risk pass per block: mean %.1f µs, p50 %.1f µs, p99 %.1f µs, max %.1f µs; examined %.1f"
-                            + " accounts a block (at most %d), liquidated %d (part of matching+bookkeeping)%n",
-                    f.meanMicros(), f.p50Micros(), f.p99Micros(), f.maxMicros(), f.examinedPerBlock(), f.maxExamined(), f.liquidated());
+            out.printf(Locale.ROOT, "engine: risk pass per block: %s (part of matching+bookkeeping)%n", report.risk().describe());
             if (quiet != null) {
-                out.printf(Locale.ROOT, "engine: risk pass in %d blocks of only the index moves (each mark a tick, the holders' down):"
-                                + " mean %.1f µs,"
-                                + " p50 %.1f µs, p99 %.1f µs, max %.1f µs; examined %.1f accounts a block (at most %d), liquidated %d%n",
-                        QUIET_BLOCKS, quiet.meanMicros(), quiet.p50Micros(), quiet.p99Micros(), quiet.maxMicros(),
-                        quiet.examinedPerBlock(), quiet.maxExamined(), quiet.liquidated());
+                out.printf(Locale.ROOT, "engine: risk pass in %d blocks of only the index moves (each mark a tick, the holders' down): %s%n",
+                        QUIET_BLOCKS, quiet.describe());
             }
             return report;
         }

@@ -38,9 +38,9 @@ public final class BlockContext {
     }
 
     /** The end-of-block risk pass is done: what it did, and what it cost. */
-    void riskDone(List<RiskEvent> events, int examined, int liquidated, long nanos) {
+    void riskDone(List<RiskEvent> events, int examined, int liquidated, long nanos, long cpuNanos) {
         this.riskEvents = List.copyOf(events);
-        this.riskStats = new RiskPassStats(examined, liquidated, nanos);
+        this.riskStats = new RiskPassStats(examined, liquidated, nanos, cpuNanos);
     }
 
     public List<RiskEvent> riskEvents() {

@@ -21,6 +21,8 @@ import io.dexnode.engine.schema.OrderStatus;
 import io.dexnode.engine.schema.PositionRecord;
 import io.dexnode.engine.schema.StateKey;
 import io.dexnode.state.StateStore;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.util.List;
 
 /**
@@ -30,6 +32,7 @@ import java.util.List;
  * one step of its own, kept at once: nothing the pass does is ever undone.
  */
 final class EndOfBlockRisk {
+    private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
     private final Ledger ledger;
     private final Markets markets;
     private final FillSettlement settlement;
@@ -57,9 +60,16 @@ final class EndOfBlockRisk {
         if (observer != null) {
             observer.beforePass(block.height, new ObservedInput());
         }
+        long cpu = cpuNanos();
         long start = System.nanoTime();
         List<RiskEvent> events = pass.run(block.height, new BlockRiskLedger(block));
-        block.riskDone(events, pass.examined(), pass.liquidated(), System.nanoTime() - start);
+        long nanos = System.nanoTime() - start;
+        block.riskDone(events, pass.examined(), pass.liquidated(), nanos, cpuNanos() - cpu);
+    }
+
+    /** The current thread's CPU time, for the pass's cost only (0 where the JVM cannot tell). */
+    private static long cpuNanos() {
+        return THREADS.isCurrentThreadCpuTimeSupported() ? THREADS.getCurrentThreadCpuTime() : 0;
     }
 
     /**
