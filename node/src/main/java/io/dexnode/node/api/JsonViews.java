@@ -149,6 +149,7 @@ public final class JsonViews {
         for (Fill f : r.fills()) {
             g.writeStartObject();
             g.writeNumberField("market", f.market());
+            g.writeNumberField("tradeId", f.tradeId());
             g.writeNumberField("price", f.price());
             g.writeNumberField("size", f.size());
             g.writeStringField("takerSide", TxJson.sideName(f.takerSide()));
