@@ -75,13 +75,13 @@ class TxAdmissionTest {
                 java.util.Map.of(1, btcOracle.account()));
         String btc = ",\"market\":1,\"price\":100";
         String eth = ",\"market\":2,\"price\":100";
-        assertThat(withOracles.admit(env(btcOracle, tx("set_index_price", btcOracle.account(), btc))))
+        assertThat(withOracles.admit(env(btcOracle, tx("set_index_price", btcOracle.account(), btc))).tx())
                 .isInstanceOf(Tx.SetIndexPrice.class);
         refused(() -> withOracles.admit(env(oracle, tx("set_index_price", oracle.account(), btc))), RejectCode.NOT_ALLOWED);
-        assertThat(withOracles.admit(env(oracle, tx("set_index_price", oracle.account(), eth)))).isInstanceOf(Tx.SetIndexPrice.class);
+        assertThat(withOracles.admit(env(oracle, tx("set_index_price", oracle.account(), eth))).tx()).isInstanceOf(Tx.SetIndexPrice.class);
         refused(() -> withOracles.admit(env(admin, tx("set_index_price", admin.account(), eth))), RejectCode.NOT_ALLOWED);
         refused(() -> withOracles.admit(env(oracle, tx("set_index_price", alice.account(), eth))), RejectCode.NOT_ALLOWED);
-        assertThat(prod.admit(env(admin, tx("set_index_price", admin.account(), eth)))).as("no oracle: the admin's key")
+        assertThat(prod.admit(env(admin, tx("set_index_price", admin.account(), eth))).tx()).as("no oracle: the admin's key")
                 .isInstanceOf(Tx.SetIndexPrice.class);
         refused(() -> prod.admit(env(alice, tx("set_index_price", alice.account(), eth))), RejectCode.NOT_ALLOWED);
         refused(() -> dev.admit(env(alice, tx("set_index_price", alice.account(), eth))), RejectCode.NOT_ALLOWED);
