@@ -28,5 +28,10 @@ public enum BookReason {
     /** The order id does not rest in the book. */
     UNKNOWN_ORDER,
     /** A reduce that does not lower the remaining size to a positive value. */
-    INVALID_REDUCE
+    INVALID_REDUCE,
+    /**
+     * Cancelled because its account was liquidated. The book itself never gives this reason: the
+     * engine's risk pass cancels a liquidated account's orders and says why.
+     */
+    LIQUIDATION
 }

@@ -9,7 +9,7 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-/** {@code dexnode bench engine}: orders per second with a commit and state root per block, archiving and not. */
+/** {@code dexnode bench engine}: orders per second with a commit and state root per block, archiving and not, and the risk pass's cost. */
 @Command(name = "engine", mixinStandardHelpOptions = true,
         description = "Orders per second through the engine with a commit and state root per block.")
 public final class BenchEngineCommand implements Callable<Integer> {
@@ -42,6 +42,13 @@ public final class BenchEngineCommand implements Callable<Integer> {
             + "run also measures a chain that never archives (default ${DEFAULT-VALUE})")
     int archiveAfter = 100;
 
+    @Option(names = "--holders", paramLabel = "H", description = "accounts that first take leveraged positions in a market of"
+            + " their own, untimed, for the end-of-block risk pass to watch (default ${DEFAULT-VALUE})")
+    int holders = 0;
+
+    @Option(names = "--index-moves", description = "every block starts with the oracle moving each market's index price by one tick")
+    boolean indexMoves;
+
     @Option(names = "--seed", description = "workload seed (default ${DEFAULT-VALUE})")
     long seed = 1;
 
@@ -61,12 +68,17 @@ public final class BenchEngineCommand implements Callable<Integer> {
             spec.commandLine().getErr().println("dexnode bench engine: --archive-after must be positive (the other chain never archives)");
             return 2;
         }
+        if (holders < 0) {
+            spec.commandLine().getErr().println("dexnode bench engine: --holders must be 0 or more");
+            return 2;
+        }
         if (warmup < 0) {
             spec.commandLine().getErr().println("dexnode bench engine: --warmup must be 0 or more");
             return 2;
         }
         EngineBench.Report report = EngineBench.run(
-                new EngineBench.Settings(orders, warmup, markets, accounts, blockTxs, dir, seed, !noFsync, !noPipeline, archiveAfter), System.out);
+                new EngineBench.Settings(orders, warmup, markets, accounts, blockTxs, dir, seed, !noFsync, !noPipeline, archiveAfter,
+                        holders, indexMoves), System.out);
         if (json != null) {
             JsonReport.write(json, report.toJson(), System.out);
         }

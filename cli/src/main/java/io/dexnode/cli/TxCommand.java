@@ -23,10 +23,11 @@ import picocli.CommandLine.Spec;
  * id, signs with a key file, submits to a running node and prints the answer for a person. Exit status 1 on a rejection.
  */
 @Command(name = "tx", mixinStandardHelpOptions = true,
-        description = "Sign a transaction (place, cancel, deposit, ...) and submit it to a running node.",
+        description = "Sign a transaction (place, cancel, deposit, set-index-price, ...) and submit it to a running node.",
         subcommands = {
             TxCommand.Place.class, TxCommand.Cancel.class, TxCommand.CancelAll.class, TxCommand.Amend.class,
-            TxCommand.Reduce.class, TxCommand.Deposit.class, TxCommand.Withdraw.class, TxCommand.Batch.class
+            TxCommand.Reduce.class, TxCommand.Deposit.class, TxCommand.Withdraw.class, TxCommand.Batch.class,
+            TxCommand.SetIndexPrice.class
         })
 public final class TxCommand implements Runnable {
     private static final ObjectMapper MAPPER = new ObjectMapper();
@@ -170,6 +171,8 @@ public final class TxCommand implements Runnable {
                     }
                 }
             }
+            case "set_index_price" -> sb.append("index price of market ").append(j.path("market").asLong()).append(" is ")
+                    .append(j.path("indexPrice").asLong());
             default -> sb.append(type);
         }
     }
@@ -344,6 +347,21 @@ public final class TxCommand implements Runnable {
             ObjectNode n = MAPPER.createObjectNode().put("type", "batch");
             n.set("actions", actions);
             return n;
+        }
+    }
+
+    @Command(name = "set-index-price", mixinStandardHelpOptions = true,
+            description = "Set a market's index price (needs the market's oracle key: the genesis \"oracle\", else \"admin\").")
+    static final class SetIndexPrice extends Base {
+        @Option(names = "--market", defaultValue = "1", description = "Market id (default: ${DEFAULT-VALUE}).")
+        int market;
+
+        @Option(names = "--price", required = true, description = "Index price, quote atoms per base unit (a multiple of the tick).")
+        long price;
+
+        @Override
+        ObjectNode payload(Signer signer) {
+            return MAPPER.createObjectNode().put("type", "set_index_price").put("market", market).put("price", price);
         }
     }
 

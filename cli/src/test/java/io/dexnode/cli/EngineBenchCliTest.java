@@ -51,6 +51,24 @@ class EngineBenchCliTest {
     }
 
     @Test
+    void withHoldersAndIndexMovesItReportsTheRiskPass() throws Exception {
+        Path json = tmp.resolve("risk.json");
+        Path work = tmp.resolve("work-risk");
+        Files.createDirectories(work);
+        int exit = Main.execute("bench", "engine", "--orders", "2000", "--warmup", "500", "--block-txs", "250",
+                "--markets", "2", "--accounts", "50", "--holders", "300", "--index-moves", "--no-fsync",
+                "--json", json.toString(), "--dir", work.toString());
+        assertThat(exit).isZero();
+        JsonNode report = new ObjectMapper().readTree(Files.readString(json));
+        assertThat(report.get("holders").asInt()).isEqualTo(300);
+        assertThat(report.get("indexMoves").asBoolean()).isTrue();
+        assertThat(report.get("riskPass").get("examinedPerBlock").asDouble()).isPositive();
+        assertThat(report.get("riskPassIndexMovesOnly").get("blocks").asInt()).isPositive();
+        assertThat(report.get("riskPassIndexMovesOnly").get("meanMicros").asDouble()).isPositive();
+        assertThat(Main.execute("bench", "engine", "--holders", "-1")).isEqualTo(2);
+    }
+
+    @Test
     void nonPositiveSizesAndNegativeWarmupsAreRejected() {
         assertThat(Main.execute("bench", "engine", "--orders", "0")).isEqualTo(2);
         assertThat(Main.execute("bench", "engine", "--block-txs", "-1")).isEqualTo(2);

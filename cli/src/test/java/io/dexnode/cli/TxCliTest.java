@@ -107,6 +107,27 @@ class TxCliTest {
     }
 
     @Test
+    void setIndexPriceIsSignedByTheGenesisOracleKeyAndRefusedToAnyOther(@TempDir Path dir) throws Exception {
+        Path oracle = dir.resolve("oracle.json");
+        Path alice = dir.resolve("alice.json");
+        run("keygen", "--out", oracle.toString());
+        run("keygen", "--out", alice.toString());
+        String key = new ObjectMapper().readTree(Files.readString(oracle)).get("publicKey").asText();
+        try (DevNode withOracle = DevNode.withGenesis(g -> g.put("oracle", key))) {
+            Run set = run("tx", "set-index-price", "--key", oracle.toString(), "--market", "1", "--price", "100",
+                    "--node", withOracle.url());
+            assertThat(set.status()).as(set.out()).isZero();
+            assertThat(set.out()).contains("index price of market 1 is 100");
+            JsonNode market = new NodeClient(withOracle.url()).get("/v1/markets/1").json();
+            assertThat(market.get("indexPrice").asLong()).isEqualTo(100);
+            assertThat(market.get("markPrice").asLong()).isEqualTo(100);
+            Run refused = run("tx", "set-index-price", "--key", alice.toString(), "--price", "90", "--node", withOracle.url());
+            assertThat(refused.status()).isEqualTo(1);
+            assertThat(refused.out()).contains("rejected (403 not_allowed)");
+        }
+    }
+
+    @Test
     void noNodeIsAClearError(@TempDir Path dir) {
         Path key = dir.resolve("k.json");
         run("keygen", "--out", key.toString());

@@ -39,7 +39,9 @@ import java.util.concurrent.CompletableFuture;
  * remaining and priority; Σ collateral − Σ entry notional over all accounts equals deposits −
  * withdrawals; positions net to zero per market; every account's headroom sum fits in a long, so
  * no fill can overflow its records; a place never leaves its account more than the market's
- * {@code maxOpenOrders} orders resting there. A transaction is validated completely before the
+ * {@code maxOpenOrders} orders resting there. After every block (its end-of-block risk pass, docs/RISK.md),
+ * every account's equity at the marks stored in state is at least its maintenance margin, and
+ * Σ collateral + Σ insurance funds − Σ entry notional equals deposits − withdrawals. A transaction is validated completely before the
  * book is touched, so a rejection changes nothing; an exception after that point is a broken
  * invariant and halts the engine.
  *
@@ -168,7 +170,7 @@ public final class Engine implements BookSource {
         long committed = System.nanoTime();
         BlockHeader header = new BlockHeader(height, time, commit.root(), txs.size());
         return new PendingBlock(new BlockResult(header, results, block.fills(), block.orderUpdates(), block.balances(ledger),
-                executed - start, committed - executed), commit);
+                block.riskEvents(), block.riskStats(), executed - start, committed - executed), commit);
     }
 
     /** Adds the caller's {@code records} (may be null) to a block's extras. */
@@ -234,6 +236,11 @@ public final class Engine implements BookSource {
      */
     public void deleteExtrasWithNextBlock(List<byte[]> keys) {
         extrasToDelete.addAll(keys);
+    }
+
+    /** A test seam: {@code observer} sees what each block's end-of-block risk pass starts from. */
+    public void observeRiskPasses(RiskPassObserver observer) {
+        executor.observeRiskPasses(observer);
     }
 
     // ---------------------------------------------------------------- recovery and consistency
@@ -321,6 +328,7 @@ public final class Engine implements BookSource {
             List<MarketParams> params = new ArrayList<>();
             store.scanPrefix(new byte[] {StateKey.TAG_MARKET}, (k, v) -> params.add(MarketParams.decode(v)));
             markets.reload(params);
+            executor.rebuildRiskIndex(store);
         }
 
         @Override

@@ -2,9 +2,11 @@ package io.dexnode.engine;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.dexnode.book.Side;
 import io.dexnode.engine.history.HistoryQueries;
 import io.dexnode.engine.history.HistoryQueries.OrderView;
 import io.dexnode.engine.history.TradeRecord;
+import io.dexnode.engine.risk.RiskEvent;
 import io.dexnode.engine.schema.CountersRecord;
 import io.dexnode.engine.schema.OrderRecord;
 import io.dexnode.engine.schema.OrderStatus;
@@ -23,8 +25,8 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 /**
- * Archival against a model built from what the blocks reported (placements, order updates,
- * fills), which knows nothing of queues or heads: after every block the tree's order records are exactly the active orders and the
+ * Archival against a model built from what the blocks reported (placements, the risk pass's
+ * orders, order updates, fills), which knows nothing of queues or heads: after every block the tree's order records are exactly the active orders and the
  * finished ones younger than {@code archiveAfterBlocks}; every order ever placed is found, live or
  * archived, with the last record the tree held, archived by the block N after it finished; each
  * account's order pages and each market's trade pages list exactly what the model saw, newest first.
@@ -32,19 +34,25 @@ import org.junit.jupiter.params.provider.CsvSource;
 class ArchivalModelTest {
     private static final int BLOCKS = 220;
 
-    /** What the blocks said about one order: its placement, the fills naming it, when it finished. */
+    /**
+     * What the blocks said about one order: its placement (a {@code place} transaction's, or a
+     * liquidation's order against the book, which the risk pass's {@link RiskEvent.BookClose}
+     * names), the fills naming it, when it finished.
+     */
     private static final class Known {
         final long accountId;
-        final Tx.Place placed;
+        final int market;
+        final Side side;
         final long placedAt;
         long filledByFills;
         OrderStatus status = OrderStatus.ACTIVE;
         long finishedAt;
         OrderRecord lastInTree;
 
-        Known(long accountId, Tx.Place placed, long placedAt) {
+        Known(long accountId, int market, Side side, long placedAt) {
             this.accountId = accountId;
-            this.placed = placed;
+            this.market = market;
+            this.side = side;
             this.placedAt = placedAt;
         }
     }
@@ -65,7 +73,12 @@ class ArchivalModelTest {
             long h = b.height();
             for (TxResult t : r.results()) {
                 if (t.accepted() && t.tx() instanceof Tx.Place p) {
-                    orders.put(t.orderId(), new Known(t.accountId(), p, h));
+                    orders.put(t.orderId(), new Known(t.accountId(), p.market(), p.side(), h));
+                }
+            }
+            for (RiskEvent e : r.riskEvents()) {
+                if (e instanceof RiskEvent.BookClose c && c.orderId() != 0) {
+                    orders.put(c.orderId(), new Known(c.accountId(), c.market(), c.side(), h));
                 }
             }
             for (OrderUpdate u : r.orderUpdates()) {
@@ -107,8 +120,8 @@ class ArchivalModelTest {
             // the final record agrees with what the model tallied itself, not only with the tree
             OrderRecord last = v.order();
             assertThat(last.accountId()).isEqualTo(k.accountId);
-            assertThat(last.marketId()).isEqualTo(k.placed.market());
-            assertThat(last.side()).isEqualTo(k.placed.side());
+            assertThat(last.marketId()).isEqualTo(k.market);
+            assertThat(last.side()).isEqualTo(k.side);
             assertThat(last.createdHeight()).isEqualTo(k.placedAt);
             assertThat(last.filled()).as("order %d's filled size, as its fills add up", e.getKey()).isEqualTo(k.filledByFills);
             if (k.status == OrderStatus.FILLED) {

@@ -25,7 +25,7 @@ public final class EngineCrashChild {
         try (StateManager store = StateManager.open(dir.resolve("state"), StateConfig.defaults())) {
             Engine engine = new Engine(store);
             engine.recover(RecoveryOptions.fromState().withSnapshots(dir.resolve("snapshots")));
-            RandomBlocks gen = new RandomBlocks(seed, 6, 10, archiveAfterBlocks);
+            RandomBlocks gen = new RandomBlocks(seed, 6, 10, archiveAfterBlocks, true);
             // Pipelined, as a node may run: block N's write overlaps block N+1's execution, and N is
             // acknowledged (printed) only once durable.
             Engine.PendingBlock previous = null;

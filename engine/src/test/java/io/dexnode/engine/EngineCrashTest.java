@@ -7,6 +7,7 @@ import io.dexnode.engine.history.HistoryQueries;
 import io.dexnode.engine.history.TradeRecord;
 import io.dexnode.engine.recovery.RecoveryOptions;
 import io.dexnode.engine.recovery.RecoveryReport;
+import io.dexnode.engine.risk.RiskEvent;
 import io.dexnode.engine.schema.MarketParams;
 import io.dexnode.engine.tx.Block;
 import io.dexnode.state.InMemoryStateStore;
@@ -56,12 +57,16 @@ class EngineCrashTest {
         InMemoryStateStore ref = new InMemoryStateStore();
         Engine reference = new Engine(ref);
         reference.rebuildOrderbookFromState();
-        RandomBlocks gen = new RandomBlocks(seed, 6, 10, archiveAfterBlocks);
+        RandomBlocks gen = new RandomBlocks(seed, 6, 10, archiveAfterBlocks, true);
+        long liquidations = 0;
         for (int i = 1; i <= BLOCKS; i++) {
             Block b = gen.next();
-            roots.add(HexFormat.of().formatHex(reference.executeBlock(b.height(), b.time(), b.txs()).header().root()));
+            BlockResult result = reference.executeBlock(b.height(), b.time(), b.txs());
+            roots.add(HexFormat.of().formatHex(result.header().root()));
             books.add(snapshotOf(reference));
+            liquidations += result.riskEvents().stream().filter(e -> e instanceof RiskEvent.Liquidation).count();
         }
+        assertThat(liquidations).as("liquidations in the stream the child is killed in").isPositive();
         HistoryQueries referenceHistory = new HistoryQueries(ref);
         SplittableRandom rnd = new SplittableRandom(seed);
         long acknowledged = 0;

@@ -4,9 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.dexnode.book.BookView;
 import io.dexnode.book.Side;
+import io.dexnode.engine.risk.AccountHealth;
+import io.dexnode.engine.risk.MarkPrice;
 import io.dexnode.engine.schema.AccountRecord;
 import io.dexnode.engine.schema.ActiveOrderEntry;
 import io.dexnode.engine.schema.MarketParams;
+import io.dexnode.engine.schema.MarketRiskRecord;
+import io.dexnode.engine.schema.MarketStatsRecord;
 import io.dexnode.engine.schema.OrderRecord;
 import io.dexnode.engine.schema.OrderStatus;
 import io.dexnode.engine.schema.PositionRecord;
@@ -21,8 +25,9 @@ import java.util.TreeMap;
  * Checks the engine's invariants against a full scan of committed state: index ⇔ status ⇔ book,
  * open-order exposure equals the resting orders, each account's count of resting orders per
  * market (what the cap is judged by) equals its resting orders there and is within the market's
- * cap, collateral conservation (Σ collateral − Σ entry
- * notional = deposits − withdrawals) and positions netting to zero per market.
+ * cap, collateral conservation (Σ collateral + Σ insurance funds − Σ entry notional = deposits −
+ * withdrawals), positions netting to zero per market, each market's stored mark being the mark
+ * of its index (or last) price and book, and no account below maintenance margin at those marks.
  */
 final class InvariantChecker {
     private long deposited;
@@ -112,8 +117,62 @@ final class InvariantChecker {
             assertThat(new long[] {p.openBuySize(), p.openBuyNotional(), p.openSellSize(), p.openSellNotional()})
                     .as("open exposure of %s", key).containsExactly(e);
         });
-        assertThat(collateral[0] - entry[0]).as("Σ collateral − Σ entry notional = deposits − withdrawals")
+        long[] funds = {0};
+        Map<Integer, Long> marks = new TreeMap<>();
+        for (MarketParams m : engine.markets()) {
+            byte[] raw = store.get(new StateKey.MarketRisk(m.marketId()).encode());
+            assertThat(raw).as("risk state of market %s", m.marketId()).isNotNull();
+            MarketRiskRecord r = MarketRiskRecord.decode(raw);
+            assertThat(r.insuranceFund()).as("insurance fund of market %s", m.marketId()).isNotNegative();
+            funds[0] += r.insuranceFund();
+            BookView book = engine.book(m.marketId());
+            byte[] stats = store.get(new StateKey.MarketStats(m.marketId()).encode());
+            long last = stats == null ? 0 : MarketStatsRecord.decode(stats).lastPrice();
+            assertThat(r.markPrice()).as("stored mark of market %s is the mark of its index, last price and book", m.marketId())
+                    .isEqualTo(MarkPrice.of(MarkPrice.reference(r.indexPrice(), last), book.bestBid(), book.bestAsk()));
+            marks.put(m.marketId(), r.markPrice());
+        }
+        assertThat(collateral[0] + funds[0] - entry[0])
+                .as("Σ collateral + Σ insurance funds − Σ entry notional = deposits − withdrawals")
                 .isEqualTo(deposited);
         net.forEach((market, size) -> assertThat(size).as("net position in market %s", market).isZero());
+        checkNoAccountBelowMaintenance(engine, store, marks);
+    }
+
+    /**
+     * After a block, at the marks it stored: every account's equity is at least its maintenance
+     * margin (so never negative), and an account without positions has no negative collateral. The
+     * fee account, the exchange's own, is not a trader's: it may carry bad debt no fund could pay.
+     */
+    static void checkNoAccountBelowMaintenance(Engine engine, StateStore store, Map<Integer, Long> marks) {
+        Map<Integer, MarketParams> params = new TreeMap<>();
+        engine.markets().forEach(m -> params.put(m.marketId(), m));
+        store.scanPrefix(new byte[] {StateKey.TAG_ACCOUNT}, (k, v) -> {
+            AccountRecord a = AccountRecord.decode(v);
+            if (a.accountId() == Engine.FEE_ACCOUNT_ID) {
+                return; // the exchange's own account: the last backstop of a deficit, it may carry bad debt
+            }
+            int[] ids = a.markets();
+            long[] sizes = new long[ids.length];
+            long[] entries = new long[ids.length];
+            long[] at = new long[ids.length];
+            int[] bps = new int[ids.length];
+            boolean flat = true;
+            for (int i = 0; i < ids.length; i++) {
+                byte[] raw = store.get(new StateKey.Position(a.accountId(), ids[i]).encode());
+                PositionRecord p = raw == null ? PositionRecord.EMPTY : PositionRecord.decode(raw);
+                sizes[i] = p.size();
+                entries[i] = p.entryNotional();
+                at[i] = marks.get(ids[i]);
+                bps[i] = params.get(ids[i]).maintenanceMarginBps();
+                flat &= p.size() == 0;
+            }
+            AccountHealth h = new AccountHealth(a.collateral(), sizes, entries, at, bps);
+            assertThat(h.below()).as("account %s (%s) is below maintenance after the block: equity %s, maintenance %s",
+                    a.accountId(), a.name(), h.equity(), h.maintenanceMargin()).isFalse();
+            if (flat) {
+                assertThat(a.collateral()).as("collateral of account %s, which holds no position", a.accountId()).isNotNegative();
+            }
+        });
     }
 }

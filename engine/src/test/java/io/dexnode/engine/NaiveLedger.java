@@ -2,8 +2,10 @@ package io.dexnode.engine;
 
 import io.dexnode.book.Side;
 import io.dexnode.engine.schema.MarketParams;
+import io.dexnode.engine.risk.RiskEvent;
 import java.math.BigInteger;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
@@ -54,6 +56,7 @@ final class NaiveLedger {
 
     private final long feeAccount;
     private final Map<Integer, MarketParams> markets = new TreeMap<>();
+    private final Map<Integer, Long> funds = new TreeMap<>();
     private final TreeMap<Long, Long> collateral = new TreeMap<>();
     private final Map<Long, Map<Integer, Position>> positions = new HashMap<>();
     private long deposited;
@@ -135,6 +138,70 @@ final class NaiveLedger {
 
     private static long fee(long notional, int bps) {
         return Math.ceilDiv(Math.multiplyExact(notional, (long) bps), BPS);
+    }
+
+    /**
+     * The block's end-of-block risk pass, from what it reported (docs/RISK.md): funding (each
+     * holder pays size × premium), the liquidations' book closes (their fills, the taker paying no
+     * fee), insurance payments, auto-deleveraging trades (at their price, no fees), deficits
+     * covered by a fund or the fee account, and liquidation fees to the funds. {@code passFills}
+     * are the block's fills after its transactions', in order.
+     */
+    void riskPass(List<RiskEvent> events, List<Fill> passFills) {
+        int next = 0;
+        for (RiskEvent e : events) {
+            switch (e) {
+                case RiskEvent.Funding f -> {
+                    for (Map.Entry<Long, Map<Integer, Position>> a : positions.entrySet()) {
+                        Position p = a.getValue().get(f.market());
+                        if (p != null && p.size != 0) {
+                            collateral.merge(a.getKey(), -Math.multiplyExact(p.size, f.premium()), Math::addExact);
+                        }
+                    }
+                }
+                case RiskEvent.Liquidation l -> {
+                }
+                case RiskEvent.BookClose b -> {
+                    while (next < passFills.size() && passFills.get(next).takerOrderId() == b.orderId()) {
+                        Fill f = passFills.get(next++);
+                        if (f.takerFee() != 0 || f.makerFee() != fees(f)[0]) {
+                            throw new AssertionError("a liquidation's fill pays no taker fee and the maker's usual one: " + f);
+                        }
+                        fill(f);
+                    }
+                }
+                case RiskEvent.InsuranceCover c -> fromFund(c.market(), c.accountId(), c.amount());
+                case RiskEvent.DeficitCovered d -> {
+                    if (d.market() == 0) {
+                        collateral.merge(feeAccount, -d.amount(), Math::addExact);
+                        collateral.merge(d.accountId(), d.amount(), Math::addExact);
+                    } else {
+                        fromFund(d.market(), d.accountId(), d.amount());
+                    }
+                }
+                case RiskEvent.Deleverage d -> {
+                    book(d.accountId(), d.market(), d.side(), d.price(), d.size(), 0);
+                    book(d.counterparty(), d.market(), d.side().opposite(), d.price(), d.size(), 0);
+                }
+                case RiskEvent.LiquidationFee f -> {
+                    collateral.merge(f.accountId(), -f.amount(), Math::addExact);
+                    funds.merge(f.market(), f.amount(), Math::addExact);
+                }
+            }
+        }
+        if (next != passFills.size()) {
+            throw new AssertionError("fills of the risk pass that no book close placed: " + passFills.subList(next, passFills.size()));
+        }
+    }
+
+    private void fromFund(int market, long account, long amount) {
+        funds.merge(market, -amount, Math::addExact);
+        collateral.merge(account, amount, Math::addExact);
+    }
+
+    /** A market's insurance fund. */
+    long fund(int market) {
+        return funds.getOrDefault(market, 0L);
     }
 
     /** Accounts the ledger has seen (the fee account once it was paid), ascending. */

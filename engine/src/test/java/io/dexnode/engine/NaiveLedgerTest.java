@@ -8,6 +8,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.dexnode.book.BookView;
 import io.dexnode.book.Side;
+import io.dexnode.engine.risk.RiskEvent;
 import io.dexnode.engine.schema.AccountRecord;
 import io.dexnode.engine.schema.MarketParams;
 import io.dexnode.engine.schema.PositionRecord;
@@ -32,10 +33,14 @@ import org.junit.jupiter.params.provider.ValueSource;
  * collateral and every position's size, entry notional and realized PnL in committed state
  * ({@link StateQueries}) must equal the ledger's, and the block's balance events must agree.
  *
+ * <p>The block's end-of-block risk pass is fed from what it reports ({@link NaiveLedger#riskPass}):
+ * random streams of leveraged accounts run into liquidations of their own.
+ *
  * <p>Conservation is checked on committed state in the two forms that hold: Σ collateral (fee
- * account included) = deposits − withdrawals + Σ realized PnL, and Σ collateral − Σ entry notional
- * = deposits − withdrawals. Σ collateral alone is not conserved: realized PnL is not zero-sum, as
- * a trader's counterparty usually still holds the other side open, its gain or loss unrealized.
+ * account included) + Σ insurance funds = deposits − withdrawals + Σ realized PnL (funding sums
+ * to zero), and Σ collateral + Σ insurance funds − Σ entry notional = deposits − withdrawals. Σ
+ * collateral alone is not conserved: realized PnL is not zero-sum, as a trader's counterparty
+ * usually still holds the other side open, its gain or loss unrealized.
  */
 class NaiveLedgerTest {
     private static final int BLOCKS = 400;
@@ -168,6 +173,7 @@ class NaiveLedgerTest {
         private final StateQueries q;
         private final String context;
         long fills;
+        long liquidations;
         long amendsThatTraded;
         long reduces;
 
@@ -212,9 +218,12 @@ class NaiveLedgerTest {
                     reported.add(f);
                 }
             }
-            assertThat(r.fills()).as("%s: the block's fills are its accepted transactions' fills", at)
+            assertThat(r.fills().subList(0, Math.min(reported.size(), r.fills().size())))
+                    .as("%s: the block's fills start with its accepted transactions' fills", at)
                     .containsExactlyElementsOf(reported);
             fills += reported.size();
+            ledger.riskPass(r.riskEvents(), r.fills().subList(reported.size(), r.fills().size()));
+            liquidations += r.riskEvents().stream().filter(e -> e instanceof RiskEvent.Liquidation).count();
         }
 
         private void compare(BlockResult r, Map<Long, Long> before, String at) {
@@ -244,11 +253,16 @@ class NaiveLedgerTest {
             }
             assertThat(q.account(lastUser + 1)).as("%s: an account the ledger does not know", at).isNull();
 
+            long funds = 0;
+            for (int m : ledger.markets()) {
+                assertThat(q.marketRisk(m).insuranceFund()).as("%s: insurance fund of market %d", at, m).isEqualTo(ledger.fund(m));
+                funds += ledger.fund(m);
+            }
             long net = ledger.depositsMinusWithdrawals();
-            assertThat(collateral).as("%s: Σ collateral = deposits − withdrawals + Σ realized PnL", at)
+            assertThat(collateral + funds).as("%s: Σ collateral + Σ funds = deposits − withdrawals + Σ realized PnL", at)
                     .isEqualTo(net + realized);
-            assertThat(collateral - entry).as("%s: Σ collateral − Σ entry notional = deposits − withdrawals", at)
-                    .isEqualTo(net);
+            assertThat(collateral + funds - entry)
+                    .as("%s: Σ collateral + Σ funds − Σ entry notional = deposits − withdrawals", at).isEqualTo(net);
 
             TreeSet<Long> reported = new TreeSet<>();
             for (BalanceChange b : r.balances()) {

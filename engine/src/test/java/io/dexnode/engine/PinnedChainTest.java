@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.fail;
 import io.dexnode.book.BookReason;
 import io.dexnode.book.SelfTradePrevention;
 import io.dexnode.book.TimeInForce;
+import io.dexnode.engine.risk.RiskEvent;
 import io.dexnode.engine.schema.OrderStatus;
 import io.dexnode.engine.schema.StateFormat;
 import io.dexnode.engine.tx.Block;
@@ -201,8 +202,10 @@ class PinnedChainTest {
                 "reduce by clientOrderId", "cancel_all of one market", "cancel_all of every market", "a nonce",
                 "taker partly filled, rest resting", "ioc partly filled, rest cancelled", "maker partly filled",
                 "maker fee and taker fee", "order ended by self_trade", "an empty block",
-                "a batch with a refused action", "a batch with a nonce", "a batch refused whole", "an archived order named");
-        assertThat(seen.marketsWithFills).as("markets with fills").containsExactly(1, 2, 3);
+                "a batch with a refused action", "a batch with a nonce", "a batch refused whole", "an archived order named",
+                "a liquidation", "a liquidation against the book", "auto-deleveraging", "a liquidation fee", "funding",
+                "the insurance fund paid", "an order cancelled by a liquidation");
+        assertThat(seen.marketsWithFills).as("markets with fills").containsExactly(1, 2, 3, 4);
     }
 
     /** What the chain did, as facts to check against what it must cover. */
@@ -275,7 +278,21 @@ class PinnedChainTest {
                     outcomes.add("maker fee and taker fee");
                 }
             }
+            for (RiskEvent e : result.riskEvents()) {
+                switch (e) {
+                    case RiskEvent.Liquidation l -> outcomes.add("a liquidation");
+                    case RiskEvent.BookClose b -> outcomes.add(b.filled() > 0 ? "a liquidation against the book" : "a book close");
+                    case RiskEvent.Deleverage d -> outcomes.add("auto-deleveraging");
+                    case RiskEvent.LiquidationFee fee -> outcomes.add("a liquidation fee");
+                    case RiskEvent.InsuranceCover c -> outcomes.add("the insurance fund paid");
+                    case RiskEvent.Funding fu -> outcomes.add(fu.premium() != 0 ? "funding" : "funding of 0");
+                    case RiskEvent.DeficitCovered d -> outcomes.add("a deficit covered");
+                }
+            }
             for (OrderUpdate u : result.orderUpdates()) {
+                if (u.reason() == BookReason.LIQUIDATION) {
+                    outcomes.add("an order cancelled by a liquidation");
+                }
                 if (u.status() == OrderStatus.ACTIVE && u.filled() > 0) {
                     outcomes.add("maker partly filled");
                 }

@@ -18,10 +18,11 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * What a chain starts from: its id, the optional admin key (hex Ed25519 public key; the only key
@@ -29,14 +30,17 @@ import java.util.Locale;
  * name the chain ({@code requireChainId}, so that one signed for another chain sharing its keys
  * cannot be replayed on this one), the chain's {@code archiveAfterBlocks} (how many blocks a
  * finished order stays in the tree before it moves to the archive; absent: the engine's default,
- * 1,000; 0: never) and the markets that block 1 creates.
+ * 1,000; 0: never), the oracle keys (the only keys allowed to set a market's index price: a
+ * market's own {@code "oracle"}, else the chain-wide one, else the admin), and the markets that
+ * block 1 creates.
  *
- * <p>File form: {@code {"chainId":"…","admin":"hex"?,"requireChainId":bool?,"archiveAfterBlocks":N?,"markets":[{create_market fields without "type"}…]}}.
+ * <p>File form: {@code {"chainId":"…","admin":"hex"?,"oracle":"hex"?,"requireChainId":bool?,"archiveAfterBlocks":N?,
+ * "markets":[{create_market fields without "type", and "oracle":"hex"?}…]}}.
  * A genesis that loads is one whose block 1 the engine accepts whole: every market is executed
  * as block 1 on a scratch engine while the file is read, before any data directory is opened.
  */
 public record Genesis(String chainId, String admin, boolean requireChainId, Integer archiveAfterBlocks,
-                      List<Tx.CreateMarket> markets) {
+                      List<Tx.CreateMarket> markets, String oracle, Map<Integer, String> marketOracles) {
     /** Repeated keys are refused, not read as their last value: one file, one reading. */
     private static final ObjectMapper MAPPER = new ObjectMapper()
             .enable(com.fasterxml.jackson.core.JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
@@ -45,6 +49,7 @@ public record Genesis(String chainId, String admin, boolean requireChainId, Inte
 
     public Genesis {
         markets = List.copyOf(markets);
+        marketOracles = Map.copyOf(marketOracles);
     }
 
     /** Reads {@code file}, or the embedded sample when the file does not exist. */
@@ -79,7 +84,7 @@ public record Genesis(String chainId, String admin, boolean requireChainId, Inte
         }
         for (Iterator<String> it = root.fieldNames(); it.hasNext(); ) {
             String f = it.next();
-            if (!List.of("chainId", "admin", "requireChainId", "archiveAfterBlocks", "markets").contains(f)) {
+            if (!List.of("chainId", "admin", "oracle", "requireChainId", "archiveAfterBlocks", "markets").contains(f)) {
                 throw new IOException(source + ": unknown field \"" + f + "\"");
             }
         }
@@ -99,14 +104,9 @@ public record Genesis(String chainId, String admin, boolean requireChainId, Inte
             }
             archiveAfterBlocks = archive.intValue();
         }
-        String admin = null;
-        if (root.hasNonNull("admin")) {
-            admin = root.get("admin").asText().toLowerCase(Locale.ROOT);
-            if (!admin.matches("[0-9a-f]{64}")) {
-                throw new IOException(source + ": \"admin\" must be a 32-byte Ed25519 public key in hex");
-            }
-            HexFormat.of().parseHex(admin);
-        }
+        String admin = key(root, "admin", source);
+        String oracle = key(root, "oracle", source);
+        Map<Integer, String> marketOracles = new TreeMap<>();
         List<Tx.CreateMarket> markets = new ArrayList<>();
         JsonNode list = root.path("markets");
         if (!list.isMissingNode() && !list.isArray()) {
@@ -117,9 +117,10 @@ public record Genesis(String chainId, String admin, boolean requireChainId, Inte
             if (!m.isObject()) {
                 throw new IOException(source + ": market " + i + " is not an object");
             }
+            String own = key(m, "oracle", source + ": market " + i);
             for (Iterator<String> it = m.fieldNames(); it.hasNext(); ) {
                 String f = it.next();
-                if (!TxJson.MARKET_FIELDS.contains(f)) {
+                if (!TxJson.MARKET_FIELDS.contains(f) && !f.equals("oracle")) {
                     throw new IOException(source + ": market " + i + ": unknown field \"" + f
                             + "\" (a genesis market has only create_market's market fields: "
                             + String.join(", ", TxJson.MARKET_FIELDS) + ")");
@@ -128,16 +129,33 @@ public record Genesis(String chainId, String admin, boolean requireChainId, Inte
             com.fasterxml.jackson.databind.node.ObjectNode tx = MAPPER.createObjectNode();
             tx.put("type", "create_market");
             tx.setAll((com.fasterxml.jackson.databind.node.ObjectNode) m);
+            tx.remove("oracle");
             try {
-                markets.add((Tx.CreateMarket) TxJson.parse(tx));
+                Tx.CreateMarket market = (Tx.CreateMarket) TxJson.parse(tx);
+                markets.add(market);
+                if (own != null) {
+                    marketOracles.put(market.params().marketId(), own);
+                }
             } catch (RejectedException e) {
                 throw new IOException(source + ": market " + i + ": " + e.getMessage(), e);
             }
         }
         Genesis g = new Genesis(root.get("chainId").asText(), admin, require != null && require.booleanValue(),
-                archiveAfterBlocks, markets);
+                archiveAfterBlocks, markets, oracle, marketOracles);
         checkAsBlockOne(g, source);
         return g;
+    }
+
+    /** An optional public key field: null when absent, else 32 bytes of lowercase hex. */
+    private static String key(JsonNode node, String field, String source) throws IOException {
+        if (!node.hasNonNull(field)) {
+            return null;
+        }
+        String key = node.get(field).asText().toLowerCase(Locale.ROOT);
+        if (!node.get(field).isTextual() || !key.matches("[0-9a-f]{64}")) {
+            throw new IOException(source + ": \"" + field + "\" must be a 32-byte Ed25519 public key in hex");
+        }
+        return key;
     }
 
     /**

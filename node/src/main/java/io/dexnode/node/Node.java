@@ -160,7 +160,8 @@ public final class Node implements AutoCloseable {
             this.metrics = new NodeMetrics(() -> queueDepth[0].getAsInt(), this::marketGauges,
                     () -> streamRef[0] == null ? 0 : streamRef[0].openConnections());
             // Serve health and metrics while the books are recovered; everything else answers 503 until attach.
-            TxAdmission admission = new TxAdmission(genesis.admin(), config.dev(), genesis.chainId(), genesis.requireChainId());
+            TxAdmission admission = new TxAdmission(genesis.admin(), config.dev(), genesis.chainId(), genesis.requireChainId(),
+                    genesis.oracle(), genesis.marketOracles());
             server = new ApiServer(state, admission, identity.genesisHex(), config.maxConnections(), metrics, health)
                     .start(config.host(), config.port());
             this.api = server;

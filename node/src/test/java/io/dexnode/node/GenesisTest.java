@@ -47,6 +47,22 @@ class GenesisTest {
     }
 
     @Test
+    void oracleKeysAreReadChainWideAndPerMarketAndMustBeKeys() throws Exception {
+        String key = "ab".repeat(32);
+        String other = "cd".repeat(32);
+        Genesis g = Genesis.parse("{\"chainId\":\"c\",\"oracle\":\"" + key.toUpperCase() + "\",\"markets\":[{\"market\":7,"
+                + "\"symbol\":\"X\",\"tickSize\":1,\"lotSize\":1,\"minSize\":1,\"makerFeeBps\":0,\"takerFeeBps\":0,"
+                + "\"initialMarginBps\":1000,\"maintenanceMarginBps\":500,\"fundingIntervalBlocks\":100,"
+                + "\"oracle\":\"" + other + "\"}]}", "g");
+        assertThat(g.oracle()).isEqualTo(key);
+        assertThat(g.marketOracles()).containsExactly(java.util.Map.entry(7, other));
+        assertThat(g.markets().get(0).params().fundingIntervalBlocks()).isEqualTo(100);
+        assertThat(Genesis.parse("{\"chainId\":\"c\"}", "g").oracle()).isNull();
+        assertThatThrownBy(() -> Genesis.parse("{\"chainId\":\"c\",\"oracle\":\"xyz\"}", "g")).hasMessageContaining("oracle");
+        assertThatThrownBy(() -> Genesis.parse("{\"chainId\":\"c\",\"oracle\":5}", "g")).hasMessageContaining("oracle");
+    }
+
+    @Test
     void requireChainIdIsOffUnlessTheGenesisTurnsItOnWithABoolean() throws Exception {
         assertThat(Genesis.embedded().requireChainId()).isFalse();
         assertThat(Genesis.parse("{\"chainId\":\"c\",\"requireChainId\":true}", "g").requireChainId()).isTrue();

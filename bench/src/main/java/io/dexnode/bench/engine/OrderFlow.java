@@ -37,6 +37,11 @@ public final class OrderFlow {
         }
     }
 
+    /** The engine will give the flow's next order this id (orders placed before the flow took the ones before). */
+    public void startOrderIdsAt(long next) {
+        nextOrderId = next;
+    }
+
     public static String account(int i) {
         return "trader" + i;
     }

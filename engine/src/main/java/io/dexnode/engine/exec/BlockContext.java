@@ -3,6 +3,8 @@ package io.dexnode.engine.exec;
 import io.dexnode.engine.BalanceChange;
 import io.dexnode.engine.Fill;
 import io.dexnode.engine.OrderUpdate;
+import io.dexnode.engine.RiskPassStats;
+import io.dexnode.engine.risk.RiskEvent;
 import io.dexnode.engine.schema.AccountRecord;
 import io.dexnode.engine.schema.ArchiveHeadRecord;
 import io.dexnode.engine.schema.OrderRecord;
@@ -12,9 +14,9 @@ import java.util.TreeSet;
 
 /**
  * What a block did, in order: fills, order updates and the accounts whose balance changed
- * (sorted), from its accepted transactions; and, from its end-of-block step
- * ({@link OrderArchival}), the orders it placed and finished and those it moved to the archive,
- * each ascending by id.
+ * (sorted), from its accepted transactions and then its end-of-block risk pass, with the pass's
+ * events; and, from its end-of-block archival ({@link OrderArchival}), the orders it placed and
+ * finished and those it moved to the archive, each ascending by id.
  */
 public final class BlockContext {
     final long height;
@@ -27,6 +29,8 @@ public final class BlockContext {
     List<OrderRecord> finished = List.of();
     List<OrderRecord> archived = List.of();
     ArchiveHeadRecord archiveHead;
+    private List<RiskEvent> riskEvents = List.of();
+    private RiskPassStats riskStats = RiskPassStats.NONE;
 
     public BlockContext(long height) {
         this(height - 1, height);
@@ -48,6 +52,20 @@ public final class BlockContext {
 
     public long height() {
         return height;
+    }
+
+    /** The end-of-block risk pass is done: what it did, and what it cost. */
+    void riskDone(List<RiskEvent> events, int examined, int liquidated, long nanos, long cpuNanos) {
+        this.riskEvents = List.copyOf(events);
+        this.riskStats = new RiskPassStats(examined, liquidated, nanos, cpuNanos);
+    }
+
+    public List<RiskEvent> riskEvents() {
+        return riskEvents;
+    }
+
+    public RiskPassStats riskStats() {
+        return riskStats;
     }
 
     public List<Fill> fills() {

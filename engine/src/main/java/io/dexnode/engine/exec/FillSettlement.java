@@ -5,6 +5,7 @@ import io.dexnode.book.BookReason;
 import io.dexnode.book.DoneStatus;
 import io.dexnode.book.Side;
 import io.dexnode.engine.Fill;
+import io.dexnode.engine.risk.LiquidationIndex;
 import io.dexnode.engine.schema.AccountRecord;
 import io.dexnode.engine.schema.ActiveOrderEntry;
 import io.dexnode.engine.schema.MarketParams;
@@ -20,15 +21,18 @@ import java.math.BigInteger;
  * (order records, positions with realized PnL, collateral and fees, market statistics), a resting
  * order gets its ActiveOrder entry and open-order exposure, an order that ends leaves the index.
  * The book calls it synchronously on the matching path, so it allocates only what state needs.
- * Set {@link #ctx} before the transaction touches a book.
+ * Set {@link #ctx} before the transaction touches a book. Every position it changes is reported
+ * to the {@link LiquidationIndex}.
  */
 final class FillSettlement implements BookListener {
     private final Ledger ledger;
+    private final LiquidationIndex risk;
     /** The transaction in flight. */
     TxContext ctx;
 
-    FillSettlement(Ledger ledger) {
+    FillSettlement(Ledger ledger, LiquidationIndex risk) {
         this.ledger = ledger;
+        this.risk = risk;
     }
 
     @Override
@@ -39,7 +43,8 @@ final class FillSettlement implements BookListener {
         int marketId = params.marketId();
         long notional = Math.multiplyExact(price, size);
         long makerFee = feeOf(notional, params.makerFeeBps());
-        long takerFee = feeOf(notional, params.takerFeeBps());
+        // A liquidation's order pays the liquidation fee to the insurance fund instead of a taker fee.
+        long takerFee = c.liquidation ? 0 : feeOf(notional, params.takerFeeBps());
         OrderRecord maker = ledger.order(makerId).withFill(size, c.block.height);
         if (maker.remaining() != makerRemaining) {
             throw new IllegalStateException("order " + makerId + " has remaining " + maker.remaining()
@@ -80,7 +85,8 @@ final class FillSettlement implements BookListener {
     @Override
     public void onDone(long orderId, long owner, DoneStatus status, BookReason reason, long remaining) {
         TxContext c = ctx;
-        BookReason why = reason == BookReason.NONE ? null : reason;
+        BookReason why = reason == BookReason.NONE ? null
+                : c.liquidation && reason == BookReason.CANCELLED_BY_USER ? BookReason.LIQUIDATION : reason;
         if (c.taker != null && orderId == c.taker.orderId()) {
             if (status == DoneStatus.REJECTED) {
                 throw new IllegalStateException("book rejected validated order " + orderId + ": " + reason);
@@ -108,10 +114,39 @@ final class FillSettlement implements BookListener {
         c.update(o, why);
     }
 
-    /** Applies one side of a trade to an account: position, realized PnL, collateral, fee. */
-    private void trade(TxContext ctx, long accountId, int marketId, Side side, long price, long size, long fee) {
+    /**
+     * Applies one side of a trade to an account: position, realized PnL, collateral, fee. The
+     * liquidation index learns of the new position (the account is examined at the block's end).
+     */
+    void trade(TxContext ctx, long accountId, int marketId, Side side, long price, long size, long fee) {
         AccountRecord acct = ledger.account(accountId);
         PositionRecord pos = ledger.position(accountId, marketId);
+        long[] after = tradeTerms(acct, pos, side, price, size, fee);
+        ledger.put(new StateKey.Position(accountId, marketId), new PositionRecord(after[0], after[1], after[2],
+                pos.openBuySize(), pos.openBuyNotional(), pos.openSellSize(), pos.openSellNotional()));
+        risk.positionChanged(accountId, marketId, after[0]);
+        ledger.putAccount(ctx, acct.withMarket(marketId).withCollateral(after[3]));
+        if (fee > 0) {
+            AccountRecord fees = ledger.feeAccount();
+            ledger.putAccount(ctx, fees.withCollateral(Math.addExact(fees.collateral(), fee)));
+        }
+    }
+
+    /** Whether {@link #trade} of these terms (without a fee) fits the account's records, which it then may apply. */
+    boolean tradeFits(long accountId, int marketId, Side side, long price, long size) {
+        try {
+            tradeTerms(ledger.account(accountId), ledger.position(accountId, marketId), side, price, size, 0);
+            return true;
+        } catch (ArithmeticException overflow) {
+            return false;
+        }
+    }
+
+    /**
+     * One side of a trade on a position: its new size, entry notional and realized PnL, and the
+     * account's new collateral; throws {@link ArithmeticException} if any does not fit in a long.
+     */
+    private static long[] tradeTerms(AccountRecord acct, PositionRecord pos, Side side, long price, long size, long fee) {
         long s = pos.size();
         long e = pos.entryNotional();
         long d = side == Side.BUY ? size : -size;
@@ -123,7 +158,7 @@ final class FillSettlement implements BookListener {
             long closed = Math.min(Math.abs(s), size);
             long removed = proportion(e, closed, Math.abs(s));
             long cash = Math.multiplyExact(closed, price);
-            realized = (d > 0 ? -cash : cash) - removed;
+            realized = Math.subtractExact(d > 0 ? -cash : cash, removed);
             e -= removed;
             s += d > 0 ? closed : -closed;
             long opened = size - closed;
@@ -133,16 +168,8 @@ final class FillSettlement implements BookListener {
                 e = Math.addExact(e, Math.multiplyExact(signed, price));
             }
         }
-        ledger.put(new StateKey.Position(accountId, marketId), new PositionRecord(s, e,
-                Math.addExact(pos.realizedPnl(), realized), pos.openBuySize(), pos.openBuyNotional(),
-                pos.openSellSize(), pos.openSellNotional()));
-        AccountRecord after = acct.withMarket(marketId)
-                .withCollateral(Math.subtractExact(Math.addExact(acct.collateral(), realized), fee));
-        ledger.putAccount(ctx, after);
-        if (fee > 0) {
-            AccountRecord fees = ledger.feeAccount();
-            ledger.putAccount(ctx, fees.withCollateral(Math.addExact(fees.collateral(), fee)));
-        }
+        return new long[] {s, e, Math.addExact(pos.realizedPnl(), realized),
+                Math.subtractExact(Math.addExact(acct.collateral(), realized), fee)};
     }
 
     /** e × part / whole, truncated toward zero, without overflow. */

@@ -7,6 +7,7 @@ import io.dexnode.engine.schema.AccountRecord;
 import io.dexnode.engine.schema.ArchiveHeadRecord;
 import io.dexnode.engine.schema.ChainParamsRecord;
 import io.dexnode.engine.schema.CountersRecord;
+import io.dexnode.engine.schema.MarketRiskRecord;
 import io.dexnode.engine.schema.MarketStatsRecord;
 import io.dexnode.engine.schema.OrderRecord;
 import io.dexnode.engine.schema.PositionRecord;
@@ -132,6 +133,11 @@ public final class Ledger {
     /** Visits every order record the block wrote so far, in no particular order. */
     void forEachOrderWritten(java.util.function.Consumer<OrderRecord> visitor) {
         state.forEachOrderWritten(visitor);
+    }
+
+    MarketRiskRecord risk(int marketId) {
+        MarketRiskRecord r = (MarketRiskRecord) state.get(new StateKey.MarketRisk(marketId));
+        return r == null ? MarketRiskRecord.EMPTY : r;
     }
 
     public CountersRecord counters() {

@@ -4,6 +4,7 @@ import static io.dexnode.engine.exec.TransactionRules.reject;
 
 import io.dexnode.engine.TxResult;
 import io.dexnode.engine.schema.MarketParams;
+import io.dexnode.engine.schema.MarketRiskRecord;
 import io.dexnode.engine.schema.MarketStatsRecord;
 import io.dexnode.engine.schema.StateKey;
 import io.dexnode.engine.tx.RejectCode;
@@ -11,7 +12,8 @@ import io.dexnode.engine.tx.Tx;
 import java.util.List;
 
 /**
- * Lists a new market: valid parameters under an unused id, written with empty statistics. Its
+ * Lists a new market: valid parameters under an unused id, written with empty statistics and risk
+ * state (no index price yet, an empty insurance fund, the first funding height if it has funding). Its
  * book is created when the block accepts the transaction ({@link TxContext#newMarket}).
  */
 final class MarketListing {
@@ -31,6 +33,8 @@ final class MarketListing {
         }
         ledger.put(new StateKey.Market(p.marketId()), p);
         ledger.put(new StateKey.MarketStats(p.marketId()), MarketStatsRecord.EMPTY);
+        long firstFunding = p.fundingIntervalBlocks() == 0 ? 0 : Math.addExact(ctx.block.height, p.fundingIntervalBlocks());
+        ledger.put(new StateKey.MarketRisk(p.marketId()), MarketRiskRecord.EMPTY.withFunding(firstFunding, 0, 0));
         ctx.newMarket = p;
         return new TxResult(c, null, 0, 0, null, 0, List.of());
     }

@@ -14,6 +14,7 @@ import io.dexnode.book.Side;
 import io.dexnode.book.TimeInForce;
 import io.dexnode.engine.TxResult;
 import io.dexnode.engine.exec.MarginCheck.Prospective;
+import io.dexnode.engine.risk.MarkPrice;
 import io.dexnode.engine.schema.AccountRecord;
 import io.dexnode.engine.schema.ActiveOrderEntry;
 import io.dexnode.engine.schema.CountersRecord;
@@ -68,7 +69,9 @@ final class OrderLifecycle {
             throw reject(RejectCode.FOK_NOT_FILLABLE, "fill-or-kill order of " + p.size() + " cannot fill completely");
         }
         rules.checkOpenOrderCap(acct, params, book, p);
-        Prospective order = MarginCheck.prospective(p.market(), p.side(), p.size(), notional, p.price(), book, params, null);
+        long index = ledger.risk(p.market()).indexPrice();
+        Prospective order = MarginCheck.prospective(p.market(), p.side(), p.size(), notional, p.price(), book, params, null,
+                index, MarkPrice.reference(index, ledger.stats(p.market()).lastPrice()), true);
         MarginCheck.checkHeadroom(margin.checkMargin(acct, order, "order"), "order");
         margin.checkFillTotals(params, order, p.size());
         CountersRecord counters = ledger.counters();
@@ -188,7 +191,7 @@ final class OrderLifecycle {
         PositionRecord swapped = pos.withOpen(pos.openBuySize(), pos.openBuyNotional() - (buy ? oldNotional : 0),
                 pos.openSellSize(), pos.openSellNotional() - (buy ? 0 : oldNotional));
         Prospective amended = MarginCheck.prospective(order.marketId(), order.side(), newSize, newNotional, newPrice,
-                market.book, params, swapped);
+                market.book, params, swapped, ledger.risk(order.marketId()).indexPrice(), 0, false);
         MarginCheck.checkHeadroom(margin.checkMargin(acct, amended, "amended order"), "amended order");
         margin.checkFillTotals(params, amended, newSize);
         CountersRecord counters = ledger.counters();

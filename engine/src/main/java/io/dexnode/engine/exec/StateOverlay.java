@@ -8,6 +8,7 @@ import io.dexnode.engine.schema.ArchiveQueueRecord;
 import io.dexnode.engine.schema.ChainParamsRecord;
 import io.dexnode.engine.schema.CountersRecord;
 import io.dexnode.engine.schema.MarketParams;
+import io.dexnode.engine.schema.MarketRiskRecord;
 import io.dexnode.engine.schema.MarketStatsRecord;
 import io.dexnode.engine.schema.OrderRecord;
 import io.dexnode.engine.schema.PositionRecord;
@@ -149,6 +150,7 @@ final class StateOverlay {
             case StateKey.ChainParams c -> ChainParamsRecord.decode(raw);
             case StateKey.ArchiveQueue q -> ArchiveQueueRecord.decode(raw);
             case StateKey.ArchiveHead h -> ArchiveHeadRecord.decode(raw);
+            case StateKey.MarketRisk r -> MarketRiskRecord.decode(raw);
         };
     }
 
@@ -160,6 +162,7 @@ final class StateOverlay {
             case PositionRecord p -> p.encode();
             case CountersRecord c -> c.encode();
             case MarketStatsRecord s -> s.encode();
+            case MarketRiskRecord r -> r.encode();
             case ActiveOrderEntry e -> e.encode();
             case AccountIdValue id -> id.encode();
             case ChainParamsRecord c -> c.encode();

@@ -2,7 +2,9 @@ package io.dexnode.engine.exec;
 
 import io.dexnode.engine.BookFactory;
 import io.dexnode.engine.EngineConfig;
+import io.dexnode.engine.RiskPassObserver;
 import io.dexnode.engine.TxResult;
+import io.dexnode.engine.risk.LiquidationIndex;
 import io.dexnode.engine.tx.RejectedException;
 import io.dexnode.engine.tx.Tx;
 import io.dexnode.state.StateStore;
@@ -15,7 +17,8 @@ import java.util.List;
  * A transaction is validated completely before any book is touched, so a refusal after that point
  * is a broken invariant and is thrown, not returned. A batch consumes its nonce as a step of its
  * own, then runs each action as such a transaction: one refused action is undone alone. Owns the
- * execution objects, wired once: the {@link Ledger}, the {@link Markets} and the roles between them.
+ * execution objects, wired once: the {@link Ledger}, the {@link Markets} and the roles between them,
+ * and the end-of-block steps (the risk pass, then archival).
  */
 public final class TransactionExecutor {
     private final Ledger ledger;
@@ -26,18 +29,24 @@ public final class TransactionExecutor {
     private final OrderLifecycle orders;
     private final ChainParameters chain;
     private final OrderArchival archival;
+    private final IndexPrices indexPrices;
+    private final EndOfBlockRisk risk;
 
     public TransactionExecutor(StateStore store, EngineConfig config, BookFactory books) {
+        LiquidationIndex liquidationIndex = new LiquidationIndex();
         this.ledger = new Ledger(store, config.recordCacheEntries());
-        this.settlement = new FillSettlement(ledger);
+        this.settlement = new FillSettlement(ledger, liquidationIndex);
         this.markets = new Markets(books, settlement, config.expectedOrdersPerMarket());
         TransactionRules rules = new TransactionRules(ledger, markets);
-        MarginCheck margin = new MarginCheck(ledger, markets);
+        LiveMarks marks = new LiveMarks(ledger, markets);
+        MarginCheck margin = new MarginCheck(ledger, markets, marks);
         this.listing = new MarketListing(ledger, markets);
-        this.transfers = new Transfers(ledger, rules, margin);
+        this.transfers = new Transfers(ledger, rules, margin, liquidationIndex);
         this.orders = new OrderLifecycle(ledger, markets, rules, margin, settlement);
         this.chain = new ChainParameters(ledger);
         this.archival = new OrderArchival(ledger);
+        this.indexPrices = new IndexPrices(ledger, rules);
+        this.risk = new EndOfBlockRisk(ledger, markets, settlement, marks, liquidationIndex);
     }
 
     public Ledger ledger() {
@@ -49,12 +58,26 @@ public final class TransactionExecutor {
     }
 
     /**
-     * The block's end-of-block work, after its last transaction and before its writes are taken:
-     * archival ({@link OrderArchival}).
+     * The block's end-of-block work, after its last transaction and before its writes are taken,
+     * always in this order: the risk pass (docs/RISK.md: funding, liquidations, the marks it leaves
+     * in state), then archival ({@link OrderArchival}). Risk first so that the orders the pass
+     * places and finishes (a liquidation's IOC take, the orders it cancels) are written in this
+     * block before archival looks, and are queued exactly like the transactions' own orders.
      */
     public void finishBlock(BlockContext block) {
+        risk.run(block);
         archival.finishBlock(block);
         ledger.commitTx();
+    }
+
+    /** A test seam: {@code observer} sees each risk pass's starting point. */
+    public void observeRiskPasses(RiskPassObserver observer) {
+        risk.observe(observer);
+    }
+
+    /** Rebuilds what the risk pass keeps in memory from committed state (recovery). */
+    public void rebuildRiskIndex(StateStore store) {
+        risk.rebuildIndex(store);
     }
 
     /**
@@ -91,6 +114,7 @@ public final class TransactionExecutor {
                 case Tx.Amend a -> orders.amend(ctx, a);
                 case Tx.Batch b -> orders.openBatch(ctx, b);
                 case Tx.ChainParams c -> chain.set(ctx, c);
+                case Tx.SetIndexPrice i -> indexPrices.setIndexPrice(ctx, i);
             };
             ledger.commitTx();
             block.accept(ctx);

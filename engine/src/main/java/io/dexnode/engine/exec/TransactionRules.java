@@ -46,7 +46,7 @@ final class TransactionRules {
         }
     }
 
-    /** A new market's parameters: id, symbol, sizes, fees, margins and the resting-order cap. */
+    /** A new market's parameters: id, symbol, sizes, fees, margins, the resting-order cap and the risk terms. */
     static void checkMarketParams(MarketParams p) {
         if (p.marketId() <= 0) {
             throw reject(RejectCode.INVALID_MARKET, "market id must be from 1 to " + Integer.MAX_VALUE);
@@ -66,6 +66,12 @@ final class TransactionRules {
         }
         if (p.maxOpenOrders() < 1 || p.maxOpenOrders() > MarketParams.MAX_OPEN_ORDERS_LIMIT) {
             throw reject(RejectCode.INVALID_MARKET, "maxOpenOrders must be 1 to " + MarketParams.MAX_OPEN_ORDERS_LIMIT);
+        }
+        if (p.liquidationFeeBps() < 0 || p.liquidationFeeBps() > BPS || p.fundingCapBps() < 0 || p.fundingCapBps() > BPS) {
+            throw reject(RejectCode.INVALID_MARKET, "liquidationFeeBps and fundingCapBps must be 0 to 10000");
+        }
+        if (p.fundingIntervalBlocks() < 0) {
+            throw reject(RejectCode.INVALID_MARKET, "fundingIntervalBlocks must be 0 (no funding) or more");
         }
     }
 

@@ -6,6 +6,7 @@ import static io.dexnode.engine.exec.TransactionRules.reject;
 import static io.dexnode.engine.exec.TransactionRules.withNonce;
 
 import io.dexnode.engine.TxResult;
+import io.dexnode.engine.risk.LiquidationIndex;
 import io.dexnode.engine.schema.AccountRecord;
 import io.dexnode.engine.tx.RejectCode;
 import io.dexnode.engine.tx.Tx;
@@ -20,11 +21,13 @@ final class Transfers {
     private final Ledger ledger;
     private final TransactionRules rules;
     private final MarginCheck margin;
+    private final LiquidationIndex risk;
 
-    Transfers(Ledger ledger, TransactionRules rules, MarginCheck margin) {
+    Transfers(Ledger ledger, TransactionRules rules, MarginCheck margin, LiquidationIndex risk) {
         this.ledger = ledger;
         this.rules = rules;
         this.margin = margin;
+        this.risk = risk;
     }
 
     TxResult deposit(TxContext ctx, Tx.Deposit d) {
@@ -58,6 +61,7 @@ final class Transfers {
         AccountRecord after = acct.withCollateral(acct.collateral() - w.amount());
         margin.checkMargin(after, null, "withdrawal");
         ledger.putAccount(ctx, withNonce(after, w.nonce()));
+        risk.touch(acct.accountId()); // less collateral: its liquidation triggers are stale
         return new TxResult(w, null, acct.accountId(), 0, null, 0, List.of());
     }
 }

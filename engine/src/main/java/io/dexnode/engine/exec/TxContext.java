@@ -26,6 +26,11 @@ final class TxContext {
     BookReason takerReason;
     boolean takerRested;
     boolean amending;
+    /**
+     * The risk pass acting for a liquidated account: its taker orders pay no taker fee, and the
+     * orders it cancels end with {@link BookReason#LIQUIDATION}.
+     */
+    boolean liquidation;
     /** Set before the book is first touched: a rejection after it is a broken invariant. */
     boolean bookTouched;
     MarketParams newMarket;

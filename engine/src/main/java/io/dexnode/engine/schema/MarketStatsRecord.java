@@ -1,6 +1,6 @@
 package io.dexnode.engine.schema;
 
-/** A market's trading statistics under {@link StateKey.MarketStats}; {@code lastPrice} is the mark (0 before the first trade). */
+/** A market's trading statistics under {@link StateKey.MarketStats}; {@code lastPrice} is 0 before the first trade; it stands in for the index price until the oracle sets one. */
 public record MarketStatsRecord(long lastPrice, long volume, long tradeCount) {
     private static final byte FORMAT = 1;
     public static final MarketStatsRecord EMPTY = new MarketStatsRecord(0, 0, 0);

@@ -10,9 +10,12 @@ package io.dexnode.engine.schema;
  * <p>Version 2: finished orders leave the tree for the archive ({@code ArchiveQueue},
  * {@code ArchiveHead} and {@code ChainParams} keys; the chain's {@code archiveAfterBlocks}, 1,000
  * by default).
+ *
+ * <p>Version 3: the risk engine (index and mark prices, maintenance margin, liquidations, insurance
+ * funds, auto-deleveraging, funding; market records of format 3 and the {@code MarketRisk} key).
  */
 public final class StateFormat {
-    public static final int VERSION = 2;
+    public static final int VERSION = 3;
 
     private StateFormat() {
     }

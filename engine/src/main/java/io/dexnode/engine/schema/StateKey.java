@@ -22,6 +22,7 @@ public sealed interface StateKey {
     byte TAG_POSITION = 0x06;
     byte TAG_COUNTERS = 0x07;
     byte TAG_MARKET_STATS = 0x08;
+    byte TAG_MARKET_RISK = 0x09;
     byte TAG_CHAIN_PARAMS = 0x10;
     byte TAG_ARCHIVE_QUEUE = 0x11;
     byte TAG_ARCHIVE_HEAD = 0x12;
@@ -110,11 +111,19 @@ public sealed interface StateKey {
         }
     }
 
-    /** A market's trading statistics: last trade price (the mark), volume, trade count. */
+    /** A market's trading statistics: last trade price, volume, trade count. */
     record MarketStats(int marketId) implements StateKey {
         @Override
         public byte[] encode() {
             return new KeyWriter(5).tag(TAG_MARKET_STATS).u32(marketId).bytes();
+        }
+    }
+
+    /** A market's risk state: index price, mark, insurance fund, funding. */
+    record MarketRisk(int marketId) implements StateKey {
+        @Override
+        public byte[] encode() {
+            return new KeyWriter(5).tag(TAG_MARKET_RISK).u32(marketId).bytes();
         }
     }
 
@@ -161,6 +170,7 @@ public sealed interface StateKey {
             case TAG_POSITION -> "position";
             case TAG_COUNTERS -> "counters";
             case TAG_MARKET_STATS -> "marketStats";
+            case TAG_MARKET_RISK -> "marketRisk";
             case TAG_CHAIN_PARAMS -> "chainParams";
             case TAG_ARCHIVE_QUEUE -> "archiveQueue";
             case TAG_ARCHIVE_HEAD -> "archiveHead";
@@ -187,6 +197,7 @@ public sealed interface StateKey {
             case TAG_POSITION -> new Position(r.u64(), r.u32());
             case TAG_COUNTERS -> new Counters();
             case TAG_MARKET_STATS -> new MarketStats(r.u32());
+            case TAG_MARKET_RISK -> new MarketRisk(r.u32());
             case TAG_CHAIN_PARAMS -> new ChainParams();
             case TAG_ARCHIVE_QUEUE -> new ArchiveQueue(r.u64());
             case TAG_ARCHIVE_HEAD -> new ArchiveHead();

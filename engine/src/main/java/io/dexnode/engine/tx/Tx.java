@@ -73,6 +73,18 @@ public sealed interface Tx {
     }
 
     /**
+     * The oracle's index price for a market (a positive multiple of its tick size). Over the network
+     * only the market's oracle key may sign it; in block files it is accepted as written. The
+     * oracle is an account for nonces, so a replayed or stale price is refused like any replay.
+     */
+    record SetIndexPrice(String account, long nonce, int market, long price) implements Tx {
+        @Override
+        public String type() {
+            return "set_index_price";
+        }
+    }
+
+    /**
      * New price and/or new remaining size (0 = keep). Same price and a smaller size keeps time
      * priority; anything else takes a new priority sequence and may match first.
      */

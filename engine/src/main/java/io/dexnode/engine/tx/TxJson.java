@@ -45,7 +45,8 @@ public final class TxJson {
      * {@code account} and {@code nonce}. A genesis market object has only these.
      */
     public static final List<String> MARKET_FIELDS = List.of("market", "symbol", "tickSize", "lotSize", "minSize",
-            "makerFeeBps", "takerFeeBps", "initialMarginBps", "maintenanceMarginBps", "maxOpenOrders");
+            "makerFeeBps", "takerFeeBps", "initialMarginBps", "maintenanceMarginBps", "maxOpenOrders",
+            "liquidationFeeBps", "fundingIntervalBlocks", "fundingCapBps");
     private static final Set<String> CREATE_MARKET_FIELDS =
             Stream.concat(Stream.of("type", "account", "nonce"), MARKET_FIELDS.stream()).collect(Collectors.toUnmodifiableSet());
     /** The fields each type may have (built once: parsing runs for every request). */
@@ -58,7 +59,7 @@ public final class TxJson {
     private static final Set<String> AMEND_FIELDS = Set.of("type", "account", "nonce", "order", "clientOrderId", "price", "size");
     private static final Set<String> BATCH_FIELDS = Set.of("type", "account", "nonce", "actions");
     private static final Set<String> CHAIN_PARAMS_FIELDS = Set.of("type", "account", "nonce", "archiveAfterBlocks");
-
+    private static final Set<String> SET_INDEX_PRICE_FIELDS = Set.of("type", "account", "nonce", "market", "price");
 
     /** The {@code type}s a batch's action may have. */
     private static final Set<String> ACTION_TYPES = Set.of("place", "cancel", "cancel_all", "amend", "reduce");
@@ -96,7 +97,11 @@ public final class TxJson {
                         (int) integer(node, "makerFeeBps", true, 0, 10_000), (int) integer(node, "takerFeeBps", true, 0, 10_000),
                         (int) integer(node, "initialMarginBps", true, 0, 10_000),
                         (int) integer(node, "maintenanceMarginBps", true, 0, 10_000),
-                        maxOpenOrders(node)));
+                        maxOpenOrders(node),
+                        (int) optional(node, "liquidationFeeBps", MarketParams.DEFAULT_LIQUIDATION_FEE_BPS, 0, 10_000),
+                        (int) optional(node, "fundingIntervalBlocks", MarketParams.DEFAULT_FUNDING_INTERVAL_BLOCKS, 0,
+                                Integer.MAX_VALUE),
+                        (int) optional(node, "fundingCapBps", MarketParams.DEFAULT_FUNDING_CAP_BPS, 0, 10_000)));
             }
             case "deposit" -> {
                 allow(node, TRANSFER_FIELDS);
@@ -124,6 +129,11 @@ public final class TxJson {
                 allow(node, REDUCE_FIELDS);
                 yield new Tx.Reduce(text(node, "account", true), nonce(node), orderId(node), clientId(node),
                         integer(node, "size", true, 1, Long.MAX_VALUE));
+            }
+            case "set_index_price" -> {
+                allow(node, SET_INDEX_PRICE_FIELDS);
+                yield new Tx.SetIndexPrice(text(node, "account", true), nonce(node), market(node, true),
+                        integer(node, "price", true));
             }
             case "amend" -> {
                 allow(node, AMEND_FIELDS);
@@ -222,6 +232,20 @@ public final class TxJson {
                 if (p.maxOpenOrders() != MarketParams.DEFAULT_MAX_OPEN_ORDERS) {
                     g.writeNumberField("maxOpenOrders", p.maxOpenOrders());
                 }
+                // So are the risk terms' defaults, for the same reason.
+                if (p.liquidationFeeBps() != MarketParams.DEFAULT_LIQUIDATION_FEE_BPS) {
+                    g.writeNumberField("liquidationFeeBps", p.liquidationFeeBps());
+                }
+                if (p.fundingIntervalBlocks() != MarketParams.DEFAULT_FUNDING_INTERVAL_BLOCKS) {
+                    g.writeNumberField("fundingIntervalBlocks", p.fundingIntervalBlocks());
+                }
+                if (p.fundingCapBps() != MarketParams.DEFAULT_FUNDING_CAP_BPS) {
+                    g.writeNumberField("fundingCapBps", p.fundingCapBps());
+                }
+            }
+            case Tx.SetIndexPrice i -> {
+                g.writeNumberField("market", i.market());
+                g.writeNumberField("price", i.price());
             }
             case Tx.Deposit d -> g.writeNumberField("amount", d.amount());
             case Tx.Withdraw w -> g.writeNumberField("amount", w.amount());
@@ -335,6 +359,11 @@ public final class TxJson {
             return MarketParams.DEFAULT_MAX_OPEN_ORDERS;
         }
         return (int) integer(node, "maxOpenOrders", true, Integer.MIN_VALUE, Integer.MAX_VALUE);
+    }
+
+    /** An optional integer field's value, or {@code absent} when the field is left out. */
+    private static long optional(JsonNode node, String field, long absent, long min, long max) {
+        return node.hasNonNull(field) ? integer(node, field, true, min, max) : absent;
     }
 
     private static long nonce(JsonNode node) {

@@ -80,7 +80,17 @@ class TxJsonTest {
                 if (p.maxOpenOrders() != MarketParams.DEFAULT_MAX_OPEN_ORDERS) {
                     n.put("maxOpenOrders", p.maxOpenOrders());
                 }
+                if (p.liquidationFeeBps() != MarketParams.DEFAULT_LIQUIDATION_FEE_BPS) {
+                    n.put("liquidationFeeBps", p.liquidationFeeBps());
+                }
+                if (p.fundingIntervalBlocks() != MarketParams.DEFAULT_FUNDING_INTERVAL_BLOCKS) {
+                    n.put("fundingIntervalBlocks", p.fundingIntervalBlocks());
+                }
+                if (p.fundingCapBps() != MarketParams.DEFAULT_FUNDING_CAP_BPS) {
+                    n.put("fundingCapBps", p.fundingCapBps());
+                }
             }
+            case Tx.SetIndexPrice i -> n.put("market", i.market()).put("price", i.price());
             case Tx.Deposit d -> n.put("amount", d.amount());
             case Tx.Withdraw w -> n.put("amount", w.amount());
             case Tx.Place p -> {
@@ -150,12 +160,15 @@ class TxJsonTest {
     private static Tx randomTx(SplittableRandom r, String account, long nonce) {
         long orderId = r.nextBoolean() ? 0 : 1 + r.nextLong(Long.MAX_VALUE - 1);
         String clientId = orderId == 0 ? pick(r) : null;
-        return switch (r.nextInt(9)) {
+        return switch (r.nextInt(10)) {
             case 0 -> new Tx.CreateMarket(r.nextBoolean() ? null : account, nonce, new MarketParams(
                     1 + r.nextInt(Integer.MAX_VALUE - 1),
                     pick(r), 1 + r.nextLong(1_000_000), 1 + r.nextLong(1_000_000), 1 + r.nextLong(1_000_000),
                     r.nextInt(10_001), r.nextInt(10_001), r.nextInt(10_001), r.nextInt(10_001),
-                    r.nextBoolean() ? MarketParams.DEFAULT_MAX_OPEN_ORDERS : r.nextInt()));
+                    r.nextBoolean() ? MarketParams.DEFAULT_MAX_OPEN_ORDERS : r.nextInt(),
+                    r.nextBoolean() ? MarketParams.DEFAULT_LIQUIDATION_FEE_BPS : r.nextInt(10_001),
+                    r.nextBoolean() ? MarketParams.DEFAULT_FUNDING_INTERVAL_BLOCKS : r.nextInt(Integer.MAX_VALUE),
+                    r.nextBoolean() ? MarketParams.DEFAULT_FUNDING_CAP_BPS : r.nextInt(10_001)));
             case 1 -> new Tx.Deposit(account, nonce, r.nextLong(Long.MAX_VALUE));
             case 2 -> new Tx.Withdraw(account, nonce, r.nextLong(Long.MAX_VALUE));
             case 3 -> new Tx.Place(account, nonce, 1 + r.nextInt(Integer.MAX_VALUE - 1), r.nextBoolean() ? Side.BUY : Side.SELL,
@@ -166,6 +179,7 @@ class TxJsonTest {
             case 5 -> new Tx.CancelAll(account, nonce, r.nextBoolean() ? 0 : 1 + r.nextInt(Integer.MAX_VALUE - 1));
             case 6 -> new Tx.Reduce(account, nonce, orderId, clientId, 1 + r.nextLong(Long.MAX_VALUE - 1));
             case 7 -> new Tx.ChainParams(r.nextBoolean() ? null : account, nonce, r.nextInt(Integer.MAX_VALUE));
+            case 8 -> new Tx.SetIndexPrice(account, nonce, 1 + r.nextInt(Integer.MAX_VALUE - 1), r.nextLong(Long.MAX_VALUE));
             default -> {
                 long price = r.nextInt(3) == 0 ? 0 : 1 + r.nextLong(Long.MAX_VALUE - 1);
                 long size = price == 0 || r.nextBoolean() ? 1 + r.nextLong(Long.MAX_VALUE - 1) : 0;

@@ -60,7 +60,8 @@ public final class ApiCodes {
             Map.entry(BookReason.INVALID_SIZE, "invalid_size"),
             Map.entry(BookReason.DUPLICATE_ORDER_ID, "duplicate_order_id"),
             Map.entry(BookReason.UNKNOWN_ORDER, "unknown_order"),
-            Map.entry(BookReason.INVALID_REDUCE, "invalid_reduce")));
+            Map.entry(BookReason.INVALID_REDUCE, "invalid_reduce"),
+            Map.entry(BookReason.LIQUIDATION, "liquidation")));
 
     private ApiCodes() {
     }

@@ -389,7 +389,7 @@ public final class ApiServer implements AutoCloseable {
     private void markets(Context ctx) {
         ArrayNode a = JsonViews.MAPPER.createArrayNode();
         for (MarketParams p : queries.markets()) {
-            a.add(JsonViews.market(p, queries.marketStats(p.marketId())));
+            a.add(JsonViews.market(p, queries.marketStats(p.marketId()), queries.marketRisk(p.marketId())));
         }
         json(ctx, 200, a.toString());
     }
@@ -399,7 +399,7 @@ public final class ApiServer implements AutoCloseable {
         if (p == null) {
             throw unknownMarket(ctx);
         }
-        json(ctx, 200, JsonViews.market(p, queries.marketStats(p.marketId())).toString());
+        json(ctx, 200, JsonViews.market(p, queries.marketStats(p.marketId()), queries.marketRisk(p.marketId())).toString());
     }
 
     private void depth(Context ctx) {
@@ -470,13 +470,14 @@ public final class ApiServer implements AutoCloseable {
         AccountRecord a = findAccount(ctx);
         int[] markets = a.markets();
         PositionRecord[] held = queries.positions(a);
+        StateQueries.AccountMargin margin = queries.margin(a, held);
         List<ObjectNode> positions = new ArrayList<>();
         for (int i = 0; i < held.length; i++) {
-            positions.add(JsonViews.position(markets[i], held[i]));
+            positions.add(JsonViews.position(markets[i], held[i], margin.liquidationPrices()[i]));
         }
         List<OrderRecord> open = new ArrayList<>();
         history.accountOrders(a.accountId(), OrderStatus.ACTIVE, null, MAX_LIST).items().forEach(v -> open.add(v.order()));
-        json(ctx, 200, JsonViews.account(a, queries.margin(a, held), positions, open, names()).toString());
+        json(ctx, 200, JsonViews.account(a, margin, positions, open, names()).toString());
     }
 
     private void accountOrders(Context ctx) {

@@ -15,8 +15,11 @@ import io.dexnode.engine.history.ArchiveBlock;
 import io.dexnode.engine.history.HistoryQueries;
 import io.dexnode.engine.history.TradeRecord;
 import io.dexnode.engine.schema.AccountRecord;
+import io.dexnode.engine.risk.FundingRate;
+import io.dexnode.engine.risk.RiskEvent;
 import io.dexnode.engine.schema.ArchiveHeadRecord;
 import io.dexnode.engine.schema.MarketParams;
+import io.dexnode.engine.schema.MarketRiskRecord;
 import io.dexnode.engine.schema.MarketStatsRecord;
 import io.dexnode.engine.schema.OrderRecord;
 import io.dexnode.engine.schema.PositionRecord;
@@ -126,6 +129,10 @@ public final class JsonViews {
                 g.writeEndArray();
             }
             case Tx.ChainParams c -> g.writeNumberField("archiveAfterBlocks", c.archiveAfterBlocks());
+            case Tx.SetIndexPrice i -> {
+                g.writeNumberField("market", i.market());
+                g.writeNumberField("indexPrice", i.price());
+            }
         }
         g.writeEndObject();
     }
@@ -264,7 +271,31 @@ public final class JsonViews {
         return n;
     }
 
-    public static ObjectNode market(MarketParams p, MarketStatsRecord s) {
+    /**
+     * A market: its parameters, trading statistics and risk state — index and mark price, the
+     * insurance fund, and funding: {@code fundingRate} is the premium the next funding would pay
+     * at the current mark and index, in parts per million of the index ({@code fundingPremium} in
+     * quote atoms per base unit, paid by longs when positive).
+     */
+    public static ObjectNode market(MarketParams p, MarketStatsRecord s, MarketRiskRecord r) {
+        ObjectNode n = market(p, s);
+        n.put("liquidationFeeBps", p.liquidationFeeBps());
+        n.put("fundingIntervalBlocks", p.fundingIntervalBlocks());
+        n.put("fundingCapBps", p.fundingCapBps());
+        n.put("indexPrice", r.indexPrice());
+        n.put("indexHeight", r.indexHeight());
+        n.put("markPrice", r.markPrice());
+        n.put("insuranceFund", r.insuranceFund());
+        long premium = p.fundingIntervalBlocks() == 0 ? 0 : FundingRate.premium(r.markPrice(), r.indexPrice(), p.fundingCapBps());
+        n.put("fundingRate", FundingRate.ratePpm(premium, r.indexPrice()));
+        n.put("fundingPremium", premium);
+        n.put("nextFundingHeight", r.nextFundingHeight());
+        n.put("lastFundingHeight", r.lastFundingHeight());
+        n.put("lastFundingPremium", r.lastFundingPremium());
+        return n;
+    }
+
+    private static ObjectNode market(MarketParams p, MarketStatsRecord s) {
         ObjectNode n = MAPPER.createObjectNode();
         n.put("market", Integer.toUnsignedLong(p.marketId()));
         n.put("symbol", p.symbol());
@@ -333,6 +364,12 @@ public final class JsonViews {
         n.put("equity", margin.equity());
         n.put("initialMargin", margin.initialMargin());
         n.put("withdrawable", margin.withdrawable());
+        n.put("maintenanceMargin", margin.maintenanceMargin());
+        if (margin.marginRatioBps() == null) {
+            n.putNull("marginRatio");
+        } else {
+            n.put("marginRatio", margin.marginRatioBps());
+        }
         n.put("lastNonce", a.lastNonce());
         n.putArray("positions").addAll(positions);
         ArrayNode orders = n.putArray("openOrders");
@@ -342,7 +379,8 @@ public final class JsonViews {
         return n;
     }
 
-    public static ObjectNode position(int market, PositionRecord p) {
+    /** A position; {@code liquidationPrice} as {@link StateQueries.AccountMargin#liquidationPrices()} gives it (null: none). */
+    public static ObjectNode position(int market, PositionRecord p, Long liquidationPrice) {
         ObjectNode n = MAPPER.createObjectNode();
         n.put("market", market);
         n.put("size", p.size());
@@ -352,6 +390,35 @@ public final class JsonViews {
         n.put("openBuyNotional", p.openBuyNotional());
         n.put("openSellSize", p.openSellSize());
         n.put("openSellNotional", p.openSellNotional());
+        if (liquidationPrice == null) {
+            n.putNull("liquidationPrice");
+        } else {
+            n.put("liquidationPrice", liquidationPrice);
+        }
+        return n;
+    }
+
+    /** One step of a block's risk pass (docs/RISK.md), as the stream's {@code liquidations} and {@code orders} channels send it. */
+    public static ObjectNode riskEvent(RiskEvent e) {
+        ObjectNode n = MAPPER.createObjectNode();
+        switch (e) {
+            case RiskEvent.Funding f -> n.put("type", "funding").put("market", f.market()).put("premium", f.premium())
+                    .put("indexPrice", f.indexPrice()).put("markPrice", f.markPrice());
+            case RiskEvent.Liquidation l -> n.put("type", "liquidation").put("accountId", l.accountId())
+                    .put("equity", l.equity()).put("maintenanceMargin", l.maintenanceMargin());
+            case RiskEvent.BookClose b -> n.put("type", "book_close").put("accountId", b.accountId()).put("market", b.market())
+                    .put("orderId", b.orderId()).put("side", TxJson.sideName(b.side())).put("limitPrice", b.limitPrice())
+                    .put("size", b.size()).put("filled", b.filled()).put("insured", b.insured());
+            case RiskEvent.InsuranceCover c -> n.put("type", "insurance_cover").put("accountId", c.accountId())
+                    .put("market", c.market()).put("amount", c.amount());
+            case RiskEvent.Deleverage d -> n.put("type", "deleverage").put("accountId", d.accountId())
+                    .put("counterpartyId", d.counterparty()).put("market", d.market()).put("side", TxJson.sideName(d.side()))
+                    .put("price", d.price()).put("size", d.size());
+            case RiskEvent.DeficitCovered d -> n.put("type", "deficit_covered").put("accountId", d.accountId())
+                    .put("market", d.market()).put("amount", d.amount());
+            case RiskEvent.LiquidationFee f -> n.put("type", "liquidation_fee").put("accountId", f.accountId())
+                    .put("market", f.market()).put("amount", f.amount());
+        }
         return n;
     }
 

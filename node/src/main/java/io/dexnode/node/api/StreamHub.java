@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.dexnode.engine.OrderUpdate;
 import io.dexnode.engine.StateQueries;
+import io.dexnode.engine.risk.RiskEvent;
 import io.dexnode.engine.schema.AccountRecord;
 import io.dexnode.engine.tx.RejectCode;
 import io.dexnode.node.NodeConfig;
@@ -43,7 +44,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The WebSocket stream {@code /v1/stream}: depth diffs, trades and order updates after each block,
- * and signed transactions in ({@code {"op":"tx",…}}, answered {@code {"op":"tx_result",…}}).
+ * the steps of each block's liquidations (the {@code liquidations} channel, and an account's
+ * own steps on its {@code orders} channel), and signed transactions in ({@code {"op":"tx",…}},
+ * answered {@code {"op":"tx_result",…}}).
  *
  * <p>A transaction is handled on the thread that delivered it, in the order its connection sent
  * them, through {@link TxService} exactly as {@code POST /v1/tx} is (signature, admission, the
@@ -135,6 +138,7 @@ public final class StreamHub implements AutoCloseable {
         final TreeMap<Integer, Long> depth = new TreeMap<>();
         final TreeSet<Integer> trades = new TreeSet<>();
         final Map<String, Long> accounts = new LinkedHashMap<>();
+        boolean liquidations;
         /** Bytes received from the peer so far, frames of every kind: a pong shows here too. */
         final LongSupplier bytesIn;
         /** What {@link #bytesIn} was at the last ping, and the pings sent since it last grew (the hub's thread only). */
@@ -149,7 +153,7 @@ public final class StreamHub implements AutoCloseable {
         }
 
         int subscriptions() {
-            return depth.size() + trades.size() + accounts.size();
+            return depth.size() + trades.size() + accounts.size() + (liquidations ? 1 : 0);
         }
     }
 
@@ -275,7 +279,7 @@ public final class StreamHub implements AutoCloseable {
     }
 
     /**
-     * A client message: {@code {"op":"subscribe"|"unsubscribe","channel":"depth"|"trades"|"orders",…}},
+     * A client message: {@code {"op":"subscribe"|"unsubscribe","channel":"depth"|"trades"|"orders"|"liquidations",…}},
      * or a signed transaction {@code {"op":"tx","id":…,"tx":{…}}}, which {@code orders} takes.
      */
     public void message(WsContext ws, String text, TxService orders) {
@@ -473,7 +477,15 @@ public final class StreamHub implements AutoCloseable {
                 }
                 ack(s, op, channel, msg, account);
             }
-            default -> sendError(s, RejectCode.MALFORMED, "\"channel\" must be \"depth\", \"trades\" or \"orders\"");
+            case "liquidations" -> {
+                if (subscribe && !s.liquidations && refuseIfFull(s)) {
+                    return;
+                }
+                s.liquidations = subscribe;
+                ack(s, op, channel, msg, null);
+            }
+            default -> sendError(s, RejectCode.MALFORMED,
+                    "\"channel\" must be \"depth\", \"trades\", \"orders\" or \"liquidations\"");
         }
     }
 
@@ -498,6 +510,8 @@ public final class StreamHub implements AutoCloseable {
         }
         TreeMap<Integer, String> tradeMessages = new TreeMap<>();
         e.trades().forEach((market, list) -> tradeMessages.put(market, tradesMessage(market, e.height(), list)));
+        List<RiskEvent> steps = e.riskEvents().stream().filter(r -> !(r instanceof RiskEvent.Funding)).toList();
+        String liquidationsMessage = steps.isEmpty() ? null : liquidationsMessage(e.height(), steps);
         for (Subscriber s : subscribers.values()) {
             for (Map.Entry<Integer, Long> d : s.depth.entrySet()) {
                 BlockEvents.DepthChange change = e.depth().get(d.getKey());
@@ -513,7 +527,10 @@ public final class StreamHub implements AutoCloseable {
                     send(s, m);
                 }
             }
-            if (updatesByAccount.isEmpty()) {
+            if (liquidationsMessage != null && s.liquidations) {
+                send(s, liquidationsMessage);
+            }
+            if (updatesByAccount.isEmpty() && steps.isEmpty()) {
                 continue; // no order updates: nothing to send, and no account not yet known worth a state read
             }
             for (Map.Entry<String, Long> a : s.accounts.entrySet()) {
@@ -524,9 +541,11 @@ public final class StreamHub implements AutoCloseable {
                     }
                     a.setValue(rec.accountId());
                 }
-                List<OrderUpdate> mine = updatesByAccount.get(a.getValue());
-                if (mine != null) {
-                    send(s, ordersMessage(a.getKey(), a.getValue(), e.height(), mine));
+                long id = a.getValue();
+                List<OrderUpdate> mine = updatesByAccount.getOrDefault(id, List.of());
+                List<RiskEvent> itsSteps = steps.stream().filter(r -> RiskEvent.concerns(r, id)).toList();
+                if (!mine.isEmpty() || !itsSteps.isEmpty()) {
+                    send(s, ordersMessage(a.getKey(), id, e.height(), mine, itsSteps));
                 }
             }
         }
@@ -567,7 +586,9 @@ public final class StreamHub implements AutoCloseable {
         return n.toString();
     }
 
-    static String ordersMessage(String account, long accountId, long height, List<OrderUpdate> updates) {
+    /** An account's order updates, and the liquidation steps that concern it (only when there are some). */
+    static String ordersMessage(String account, long accountId, long height, List<OrderUpdate> updates,
+                                List<RiskEvent> liquidationSteps) {
         ObjectNode n = JsonViews.MAPPER.createObjectNode();
         n.put("channel", "orders");
         n.put("account", account);
@@ -576,6 +597,24 @@ public final class StreamHub implements AutoCloseable {
         ArrayNode a = n.putArray("orders");
         for (OrderUpdate u : updates) {
             a.add(JsonViews.orderUpdate(u));
+        }
+        if (!liquidationSteps.isEmpty()) {
+            ArrayNode l = n.putArray("liquidations");
+            for (RiskEvent r : liquidationSteps) {
+                l.add(JsonViews.riskEvent(r));
+            }
+        }
+        return n.toString();
+    }
+
+    /** Every step of a block's liquidations, in order. */
+    static String liquidationsMessage(long height, List<RiskEvent> steps) {
+        ObjectNode n = JsonViews.MAPPER.createObjectNode();
+        n.put("channel", "liquidations");
+        n.put("height", height);
+        ArrayNode a = n.putArray("events");
+        for (RiskEvent r : steps) {
+            a.add(JsonViews.riskEvent(r));
         }
         return n.toString();
     }

@@ -17,13 +17,15 @@ import io.dexnode.node.crypto.Ed25519;
 import java.nio.charset.StandardCharsets;
 import java.util.HexFormat;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Objects;
 
 /**
  * Decides whether a signed request may become a transaction, before it reaches the queue: the
  * envelope is well formed, the signature verifies over the payload's UTF-8 bytes, the payload
  * parses, carries a nonce, and acts for the signer's own account, with two exceptions for the
- * admin key (create markets, deposit for anyone) and one for {@code --dev} (deposit to oneself).
+ * admin key (create markets, deposit for anyone) and one for {@code --dev} (deposit to oneself);
+ * an index price must be signed by its market's oracle key (the genesis's, else the admin's).
  * A payload may name its chain ({@code "chainId"}); one that names another chain is refused, and
  * so is one that names none on a chain that requires it. The field is checked here and is not part
  * of the transaction: blocks store transactions without it. Nonce freshness is the engine's check
@@ -45,6 +47,10 @@ public final class TxAdmission {
     private final boolean dev;
     private final String chainId;
     private final boolean requireChainId;
+    /** Each market's oracle key (lowercase hex), where the genesis names one for it. */
+    private final Map<Integer, String> marketOracles;
+    /** The oracle key of every other market: the genesis's chain-wide one, else the admin's; null for none. */
+    private final String oracle;
 
     /**
      * @param admin the admin's public key in lowercase hex, or null for none
@@ -52,10 +58,22 @@ public final class TxAdmission {
      * @param requireChainId refuse a payload that does not name the chain
      */
     public TxAdmission(String admin, boolean dev, String chainId, boolean requireChainId) {
+        this(admin, dev, chainId, requireChainId, null, Map.of());
+    }
+
+    /**
+     * @param oracle        the key that signs index prices for markets without one of their own
+     *                      (null: the admin's)
+     * @param marketOracles each market's own oracle key, by market id
+     */
+    public TxAdmission(String admin, boolean dev, String chainId, boolean requireChainId, String oracle,
+                       Map<Integer, String> marketOracles) {
         this.admin = admin == null ? null : admin.toLowerCase(Locale.ROOT);
         this.dev = dev;
         this.chainId = Objects.requireNonNull(chainId, "chainId");
         this.requireChainId = requireChainId;
+        this.oracle = oracle != null ? oracle.toLowerCase(Locale.ROOT) : this.admin;
+        this.marketOracles = Map.copyOf(marketOracles);
     }
 
     public String chainId() {
@@ -100,6 +118,14 @@ public final class TxAdmission {
                             + "run the node with --dev for a local faucet, or set \"admin\" in the genesis file");
                 }
                 requireOwnAccount(d, pubkey);
+            }
+            case Tx.SetIndexPrice p -> {
+                requireOwnAccount(p, pubkey);
+                String key = marketOracles.getOrDefault(p.market(), oracle);
+                if (!pubkey.equals(key)) {
+                    throw new ApiException(RejectCode.NOT_ALLOWED, "only market " + p.market()
+                            + "'s oracle key may set its index price (genesis \"oracle\", else \"admin\")");
+                }
             }
             default -> requireOwnAccount(tx, pubkey);
         }

@@ -3,6 +3,7 @@ package io.dexnode.node.metrics;
 import io.dexnode.engine.recovery.RecoveryReport;
 import io.dexnode.engine.tx.RejectCode;
 import io.dexnode.node.api.ApiCodes;
+import io.dexnode.engine.RiskPassStats;
 import io.prometheus.metrics.core.metrics.Counter;
 import io.prometheus.metrics.core.metrics.Gauge;
 import io.prometheus.metrics.core.metrics.GaugeWithCallback;
@@ -73,6 +74,9 @@ public final class NodeMetrics {
     private final Counter rejections;
     private final Histogram commitSeconds;
     private final Histogram executeSeconds;
+    private final Histogram riskPassSeconds;
+    private final Counter riskExamined;
+    private final Counter liquidations;
     private final Histogram recoverySeconds;
     private final Counter repairs;
     private final Counter bookRebuilds;
@@ -97,6 +101,13 @@ public final class NodeMetrics {
         executeSeconds = Histogram.builder().name("dexnode_block_execute_seconds")
                 .help("Execution of a block's transactions against the books and the state overlay.").classicOnly()
                 .classicExponentialUpperBounds(0.00001, 2, 18).register(registry);
+        riskPassSeconds = Histogram.builder().name("dexnode_risk_pass_seconds")
+                .help("The end-of-block risk pass (funding, liquidations), part of a block's execution.").classicOnly()
+                .classicExponentialUpperBounds(0.000001, 2, 20).register(registry);
+        riskExamined = Counter.builder().name("dexnode_risk_accounts_examined_total")
+                .help("Accounts the end-of-block risk pass examined for maintenance margin.").register(registry);
+        liquidations = Counter.builder().name("dexnode_liquidations_total")
+                .help("Accounts liquidated for falling below maintenance margin.").register(registry);
         recoverySeconds = Histogram.builder().name("dexnode_orderbook_recovery_seconds")
                 .help("Duration of rebuilding the order books at start, by method.").labelNames("method").classicOnly()
                 .classicExponentialUpperBounds(0.001, 2, 18).register(registry);
@@ -148,6 +159,13 @@ public final class NodeMetrics {
         txs.inc(txCount);
         executeSeconds.observe(executeNanos / 1e9);
         commitSeconds.observe(commitNanos / 1e9);
+    }
+
+    /** What a committed block's end-of-block risk pass did and cost. */
+    public void riskPass(RiskPassStats risk) {
+        riskPassSeconds.observe(risk.nanos() / 1e9);
+        riskExamined.inc(risk.examined());
+        liquidations.inc(risk.liquidated());
     }
 
     public void rejected(RejectCode code) {

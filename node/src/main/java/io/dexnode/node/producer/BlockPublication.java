@@ -13,8 +13,9 @@ import org.slf4j.LoggerFactory;
 /**
  * What follows a durable block on the thread that executes blocks, in one place for the single
  * node's producer and a replica's apply thread: the durable height for health, the block's
- * metrics, the market data republished; then, once its requests are answered, its events to the
- * stream and, every {@code checkEveryBlocks} blocks, the book-vs-state consistency check.
+ * metrics (its risk pass's among them), the market data republished; then, once its requests are
+ * answered, its events to the stream (its liquidations too, on the {@code liquidations} channel)
+ * and, every {@code checkEveryBlocks} blocks, the book-vs-state consistency check.
  */
 public final class BlockPublication {
     private static final Logger LOG = LoggerFactory.getLogger(BlockPublication.class);
@@ -43,6 +44,7 @@ public final class BlockPublication {
     public BlockEvents committed(BlockResult result) {
         health.committed(result.header().height());
         metrics.blockCommitted(result.results().size(), result.executeNanos(), result.commitNanos());
+        metrics.riskPass(result.risk());
         for (TxResult r : result.results()) {
             if (!r.accepted()) {
                 metrics.rejected(r.rejection().code());

@@ -92,7 +92,7 @@ public final class MarketDataPublisher {
             }
         }
         current = new MarketData(height, views);
-        return new BlockEvents(height, time, changes, newTrades, block.orderUpdates(), current);
+        return new BlockEvents(height, time, changes, newTrades, block.orderUpdates(), block.riskEvents(), current);
     }
 
     private MarketView view(MarketParams p, long height) {

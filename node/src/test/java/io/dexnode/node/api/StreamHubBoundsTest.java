@@ -95,7 +95,7 @@ class StreamHubBoundsTest {
         depth.put(1, new BlockEvents.DepthChange(new long[][] {{100_000, 0}}, new long[0][]));
         TreeMap<Integer, List<Trade>> byMarket = new TreeMap<>();
         byMarket.put(1, trades);
-        return new BlockEvents(height, height * 1_000, depth, byMarket, List.of(), marketData(height));
+        return new BlockEvents(height, height * 1_000, depth, byMarket, List.of(), List.of(), marketData(height));
     }
 
     /** Subscribes to trades and waits for the ack: the hub has accepted the connection (it answers only those it holds). */

@@ -68,6 +68,26 @@ class TxAdmissionTest {
     }
 
     @Test
+    void indexPricesNeedTheMarketsOracleKeyElseTheChainsElseTheAdmins() {
+        Signer oracle = Signer.generate();
+        Signer btcOracle = Signer.generate();
+        TxAdmission withOracles = new TxAdmission(admin.account(), false, "main", false, oracle.account(),
+                java.util.Map.of(1, btcOracle.account()));
+        String btc = ",\"market\":1,\"price\":100";
+        String eth = ",\"market\":2,\"price\":100";
+        assertThat(withOracles.admit(env(btcOracle, tx("set_index_price", btcOracle.account(), btc))).tx())
+                .isInstanceOf(Tx.SetIndexPrice.class);
+        refused(() -> withOracles.admit(env(oracle, tx("set_index_price", oracle.account(), btc))), RejectCode.NOT_ALLOWED);
+        assertThat(withOracles.admit(env(oracle, tx("set_index_price", oracle.account(), eth))).tx()).isInstanceOf(Tx.SetIndexPrice.class);
+        refused(() -> withOracles.admit(env(admin, tx("set_index_price", admin.account(), eth))), RejectCode.NOT_ALLOWED);
+        refused(() -> withOracles.admit(env(oracle, tx("set_index_price", alice.account(), eth))), RejectCode.NOT_ALLOWED);
+        assertThat(prod.admit(env(admin, tx("set_index_price", admin.account(), eth))).tx()).as("no oracle: the admin's key")
+                .isInstanceOf(Tx.SetIndexPrice.class);
+        refused(() -> prod.admit(env(alice, tx("set_index_price", alice.account(), eth))), RejectCode.NOT_ALLOWED);
+        refused(() -> dev.admit(env(alice, tx("set_index_price", alice.account(), eth))), RejectCode.NOT_ALLOWED);
+    }
+
+    @Test
     void signatureProblemsAre401AndShapeProblems400() {
         String good = alice.envelope(tx("withdraw", alice.account(), ",\"amount\":1"));
         refused(() -> prod.admit(good.replace("\"amount\\\":1", "\"amount\\\":2").getBytes(StandardCharsets.UTF_8)),
