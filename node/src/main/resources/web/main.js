@@ -487,6 +487,7 @@ async function start() {
   });
   const [chain, markets] = await firstAnswer(() => Promise.all([request('/v1/chain'), request('/v1/markets')]));
   state.chainId = chain.chainId;
+  $('faucet').hidden = !chain.dev; // only a --dev node lets anyone deposit to their own account
   seeHeight(chain.height);
   const select = $('market');
   for (const m of markets) {

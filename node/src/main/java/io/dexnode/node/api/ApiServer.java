@@ -382,6 +382,7 @@ public final class ApiServer implements AutoCloseable {
         n.put("chainId", admission.chainId());
         n.put("genesisHash", genesisHash);
         n.put("requireChainId", admission.requireChainId());
+        n.put("dev", admission.dev());
         n.put("height", store.latestVersion());
         json(ctx, 200, n.toString());
     }

@@ -76,6 +76,11 @@ public final class TxAdmission {
         this.marketOracles = Map.copyOf(marketOracles);
     }
 
+    /** Whether anyone may deposit to their own account (a node run with {@code --dev}: the faucet). */
+    public boolean dev() {
+        return dev;
+    }
+
     public String chainId() {
         return chainId;
     }

@@ -27,6 +27,10 @@ class DepositAndQueueTest {
             assertThat(r.json().path("code").asText()).isEqualTo("not_allowed");
             assertThat(r.json().path("message").asText()).contains("--dev", "admin");
             assertThat(node.getResponse("/v1/accounts/" + alice.account()).status()).isEqualTo(404);
+            assertThat(node.get("/v1/chain").path("dev").asBoolean(true)).as("GET /v1/chain says there is no faucet").isFalse();
+        }
+        try (TestNode node = TestNode.dev()) {
+            assertThat(node.get("/v1/chain").path("dev").asBoolean(false)).as("a --dev node says it has a faucet").isTrue();
         }
     }
 
