@@ -58,7 +58,22 @@ final class LongKeyTable<V> {
 
     /** Maps the key to {@code value} (not null), replacing any previous value. */
     void put(long k0, long k1, long k2, long k3, V value) {
+        store(find(k0, k1, k2, k3), k0, k1, k2, k3, value);
+    }
+
+    /**
+     * Maps the key to {@code update.apply(previous value or null)} (not null), probing once:
+     * for a value that wraps the previous one (a per-key history), one lookup instead of two.
+     */
+    void update(long k0, long k1, long k2, long k3, java.util.function.UnaryOperator<V> update) {
         int i = find(k0, k1, k2, k3);
+        @SuppressWarnings("unchecked")
+        V previous = (V) values[i];
+        store(i, k0, k1, k2, k3, update.apply(previous));
+    }
+
+    /** Puts {@code value} in slot {@code i} (the key's, from {@link #find}), claiming it if empty. */
+    private void store(int i, long k0, long k1, long k2, long k3, V value) {
         if (values[i] == null) {
             int b = i * width;
             keys[b] = k0;
@@ -70,31 +85,6 @@ final class LongKeyTable<V> {
             size++;
         }
         values[i] = value;
-        if (size * 5L > (mask + 1) * 3L) {
-            resize();
-        }
-    }
-
-    /**
-     * Maps the key to {@code update.apply(previous value or null)} (not null), probing once:
-     * for a value that wraps the previous one (a per-key history), one lookup instead of two.
-     */
-    void update(long k0, long k1, long k2, long k3, java.util.function.UnaryOperator<V> update) {
-        int i = find(k0, k1, k2, k3);
-        @SuppressWarnings("unchecked")
-        V previous = (V) values[i];
-        V next = update.apply(previous);
-        if (previous == null) {
-            int b = i * width;
-            keys[b] = k0;
-            keys[b + 1] = k1;
-            if (width == 4) {
-                keys[b + 2] = k2;
-                keys[b + 3] = k3;
-            }
-            size++;
-        }
-        values[i] = next;
         if (size * 5L > (mask + 1) * 3L) {
             resize();
         }
