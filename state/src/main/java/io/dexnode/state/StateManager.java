@@ -189,6 +189,7 @@ public final class StateManager implements StateStore {
         }
         try {
             sm.recover();
+            disk.startCompactions();
             return sm;
         } catch (RuntimeException | Error e) {
             sm.close();

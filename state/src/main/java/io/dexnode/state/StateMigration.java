@@ -42,6 +42,7 @@ public final class StateMigration {
     /** Migrates the state in {@code dir} to the current format (a no-op report when it is already current). */
     public static Report migrate(Path dir, PrintStream log) {
         try (StateDirectory disk = StateDirectory.openLayout(dir, 64L << 20)) {
+            disk.startCompactions();
             int format = disk.format();
             if (format == StateDirectory.FORMAT_VERSION) {
                 log.printf("%s is already in format %d; nothing to do%n", dir, format);

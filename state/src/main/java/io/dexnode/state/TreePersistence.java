@@ -15,16 +15,19 @@ package io.dexnode.state;
  * <ul>
  *   <li>{@value #DEFAULT_EVERY_KEY_UPDATES} key updates: what a restart re-applies, and with it
  *       the persisted tree's nodes on those keys' paths that it loads first. A longer run writes
- *       fewer nodes per update (more rewrites fall together) but restarts slower. Measured only on
- *       a saturated machine so far (docs/BENCHMARKS.md, {@code bench state --restart}): 18 s of
- *       CPU for the whole restarting process at a million keys, so the two seconds a restart may
- *       take are probably not met at this default; a smaller bound is the lever.</li>
+ *       fewer nodes per update (more rewrites fall together) but restarts slower. Measured on a
+ *       quiet machine at a million keys ({@code bench state --restart}, docs/BENCHMARKS.md): with
+ *       250,000 (the first default) the restarted process served after 6.3–7.3 s; with 25,000, and
+ *       compactions held back until the tree is rebuilt, after 1.8–2.0 s (the bound is 2 s). The price is more nodes written per
+ *       update by the background persists (the upper levels of the tree are rewritten once per
+ *       run instead of once per ten).</li>
  *   <li>{@value #DEFAULT_EVERY_VERSIONS} versions: bounds the run when blocks are small (a block
  *       per 5 ms gives a persist every 20 s at most), so that a restart never has many versions to
  *       re-apply and stale nodes reach the pruner soon.</li>
  *   <li>{@value #DEFAULT_MEMORY_BUDGET_BYTES} bytes (256 MiB): the run's nodes and change sets in
  *       memory. Updates into a tree larger than the node cache make about 1 KiB of new nodes each,
- *       so the budget is met near the key-update bound.</li>
+ *       so at the key-update bound a run holds about 25 MiB; the budget binds only for runs of
+ *       large values.</li>
  * </ul>
  *
  * @param everyVersions persist after this many versions (≥ 1; 1 persists every version)
@@ -34,7 +37,7 @@ package io.dexnode.state;
  */
 public record TreePersistence(long everyVersions, long everyKeyUpdates, long memoryBudgetBytes) {
     public static final long DEFAULT_EVERY_VERSIONS = 4_000;
-    public static final long DEFAULT_EVERY_KEY_UPDATES = 250_000;
+    public static final long DEFAULT_EVERY_KEY_UPDATES = 25_000;
     public static final long DEFAULT_MEMORY_BUDGET_BYTES = 256L << 20;
 
     public TreePersistence {
