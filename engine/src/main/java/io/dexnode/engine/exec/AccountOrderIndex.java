@@ -41,8 +41,13 @@ final class AccountOrderIndex {
      */
     void addAll(List<List<RestingOrder>> orders) {
         int shards = Math.max(1, Math.min(8, Runtime.getRuntime().availableProcessors()));
+        int total = 0;
+        for (List<RestingOrder> list : orders) {
+            total += list.size();
+        }
+        Loading[] accountOf = new Loading[total];
         List<LongMap<AccountOrders>> built = IntStream.range(0, shards).parallel()
-                .mapToObj(shard -> shard(orders, shard, shards)).toList();
+                .mapToObj(shard -> shard(orders, shard, shards, accountOf)).toList();
         for (LongMap<AccountOrders> shard : built) {
             shard.forEach((accountId, loaded) -> {
                 AccountOrders had = byAccount.putIfAbsent(accountId, loaded);
@@ -67,38 +72,54 @@ final class AccountOrderIndex {
     /**
      * The orders of the accounts of one shard: counted first, so that no set grows; each account's
      * market ids are gathered, sorted and run-length counted once (growing its per-market arrays one
-     * market at a time would copy them once per market it trades in).
+     * market at a time would copy them once per market it trades in). One lookup of the account per
+     * order and pass: the first pass leaves each order's account in {@code accountOf}, which the
+     * shards share (each writes only the positions of its own orders).
      */
-    private static LongMap<AccountOrders> shard(List<List<RestingOrder>> orders, int shard, int shards) {
-        LongMap<int[]> counts = new LongMap<>();
+    private static LongMap<AccountOrders> shard(List<List<RestingOrder>> orders, int shard, int shards, Loading[] accountOf) {
+        LongMap<Loading> loading = new LongMap<>();
+        int at = 0;
         for (List<RestingOrder> list : orders) {
             for (RestingOrder o : list) {
                 if (shardOf(o.accountId(), shards) == shard) {
-                    int[] n = counts.get(o.accountId());
-                    if (n == null) {
-                        counts.put(o.accountId(), n = new int[1]);
+                    Loading a = loading.get(o.accountId());
+                    if (a == null) {
+                        loading.put(o.accountId(), a = new Loading());
                     }
-                    n[0]++;
+                    a.orders++;
+                    accountOf[at] = a;
                 }
+                at++;
             }
         }
         LongMap<AccountOrders> sets = new LongMap<>();
-        LongMap<int[]> marketsOf = new LongMap<>();
-        counts.forEach((accountId, n) -> {
-            sets.put(accountId, new AccountOrders(new LongSet(n[0])));
-            marketsOf.put(accountId, new int[n[0]]);
-            n[0] = 0; // from here on: how many market ids are gathered
+        loading.forEach((accountId, a) -> {
+            a.loaded = new AccountOrders(new LongSet(a.orders));
+            a.marketIds = new int[a.orders];
+            sets.put(accountId, a.loaded);
         });
+        at = 0;
         for (List<RestingOrder> list : orders) {
             for (RestingOrder o : list) {
-                if (shardOf(o.accountId(), shards) == shard && sets.get(o.accountId()).ids.add(o.orderId())) {
-                    int[] n = counts.get(o.accountId());
-                    marketsOf.get(o.accountId())[n[0]++] = o.marketId();
+                if (shardOf(o.accountId(), shards) == shard) {
+                    Loading a = accountOf[at];
+                    if (a.loaded.ids.add(o.orderId())) {
+                        a.marketIds[a.gathered++] = o.marketId();
+                    }
                 }
+                at++;
             }
         }
-        sets.forEach((accountId, a) -> a.countAll(marketsOf.get(accountId), counts.get(accountId)[0]));
+        loading.forEach((accountId, a) -> a.loaded.countAll(a.marketIds, a.gathered));
         return sets;
+    }
+
+    /** One account while a shard loads: its orders counted, then its set and market ids gathered. */
+    private static final class Loading {
+        int orders;
+        int gathered;
+        AccountOrders loaded;
+        int[] marketIds;
     }
 
     private static int shardOf(long accountId, int shards) {
