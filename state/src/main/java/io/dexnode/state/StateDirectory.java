@@ -16,6 +16,7 @@ import org.rocksdb.ColumnFamilyHandle;
 import org.rocksdb.ColumnFamilyOptions;
 import org.rocksdb.CompressionType;
 import org.rocksdb.DBOptions;
+import org.rocksdb.FlushOptions;
 import org.rocksdb.LRUCache;
 import org.rocksdb.Options;
 import org.rocksdb.ReadOptions;
@@ -363,6 +364,15 @@ final class StateDirectory implements AutoCloseable {
     void write(WriteOptions options, WriteBatch batch, String what) {
         try {
             db.write(options, batch);
+        } catch (RocksDBException e) {
+            throw new StateException(what + " failed: " + e.getMessage(), e);
+        }
+    }
+
+    /** Writes the memtables of {@code families} to table files and waits until they are on disk. */
+    void flush(String what, ColumnFamilyHandle... families) {
+        try (FlushOptions wait = new FlushOptions().setWaitForFlush(true)) {
+            db.flush(wait, List.of(families));
         } catch (RocksDBException e) {
             throw new StateException(what + " failed: " + e.getMessage(), e);
         }

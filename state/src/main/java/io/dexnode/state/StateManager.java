@@ -316,7 +316,7 @@ public final class StateManager implements StateStore {
     public void checkpoint(Path target) {
         Lock lock = reads.enterDurable();
         try {
-            disk.checkpoint(target);
+            persister.excludingMarkers(() -> disk.checkpoint(target));
         } finally {
             lock.unlock();
         }

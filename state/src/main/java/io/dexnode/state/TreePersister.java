@@ -25,6 +25,12 @@ import org.slf4j.LoggerFactory;
  * the one to start from (the nodes already written are deleted on open as orphans); persists run
  * one at a time, in version order, on the store's background thread. A failed persist fails the
  * store.
+ *
+ * <p>The nodes and the value history skip the write-ahead log: what a persist writes is in the
+ * change logs already, and logging it again made every commit's fsync wait for megabytes of tree
+ * and made a restart re-read them. Their families are flushed to table files, and waited for,
+ * before the marker is written (through the log); a crash before that loses only what the
+ * restart rebuilds anyway.
  */
 final class TreePersister {
     private static final Logger LOG = LoggerFactory.getLogger(TreePersister.class);
@@ -42,7 +48,16 @@ final class TreePersister {
     private final StoreSeams seams;
     private final ExecutorService background;
     private final Runnable afterPersist;
-    private final WriteOptions persistWrite = new WriteOptions().setSync(false);
+    /** Nodes and value history: not logged (flushed before the marker instead). */
+    private final WriteOptions persistWrite = new WriteOptions().setDisableWAL(true);
+    /** The marker and the stale-node index: logged, not synced (a lost marker only means a longer re-apply). */
+    private final WriteOptions markerWrite = new WriteOptions().setSync(false);
+    /**
+     * Held while a persist flushes its files and writes its marker, and while a checkpoint is
+     * taken: a checkpoint lists the table files and then copies the log, so a marker logged in
+     * between would name a tree whose unlogged nodes the checkpoint does not hold.
+     */
+    private final Object markerLock = new Object();
     /** Persists handed to the background thread and not finished, oldest first (committer only). */
     private final ArrayList<CompletableFuture<Void>> queued = new ArrayList<>();
     private long versionsSinceHandOff;
@@ -175,7 +190,10 @@ final class TreePersister {
         }
         bb.put(disk.metaId, RecordCodec.treeKey(version), new byte[0]);
         bb.put(disk.metaId, RecordCodec.META_TREE, Versions.longBE(version));
-        write(bb);
+        synchronized (markerLock) {
+            disk.flush("writing the tree", disk.nodes, disk.versions);
+            write(bb, markerWrite);
+        }
         trees.add(version);
         window.updateAndGet(w -> w.historyWrittenThrough(version));
         tree.persisted(job);
@@ -189,14 +207,21 @@ final class TreePersister {
         if (bb.count() == 0 || bb.sizeInBytes() < bytes) {
             return;
         }
-        write(bb);
+        write(bb, persistWrite);
         bb.clear();
         seams.betweenTreePersistWrites(version);
     }
 
-    private void write(BatchBuilder bb) {
+    private void write(BatchBuilder bb, WriteOptions options) {
         try (WriteBatch wb = bb.toWriteBatch()) {
-            disk.write(persistWrite, wb, "writing the tree");
+            disk.write(options, wb, "writing the tree");
+        }
+    }
+
+    /** Runs {@code checkpoint} with no persist writing its marker meanwhile (see {@link #markerLock}). */
+    void excludingMarkers(Runnable checkpoint) {
+        synchronized (markerLock) {
+            checkpoint.run();
         }
     }
 
@@ -212,5 +237,6 @@ final class TreePersister {
 
     void close() {
         persistWrite.close();
+        markerWrite.close();
     }
 }
