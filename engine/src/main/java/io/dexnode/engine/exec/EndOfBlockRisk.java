@@ -74,15 +74,15 @@ final class EndOfBlockRisk {
 
     /**
      * Rebuilds the liquidation index from committed state (recovery): every holder of a position
-     * is known again, and examined at the next pass.
+     * is known again, and examined at the next pass. Reads every position record in place (one
+     * per account and market traded: a million at a million orders), decoding only the size.
      */
     void rebuildIndex(StateStore store) {
         index.clear();
-        store.scanPrefix(new byte[] {StateKey.TAG_POSITION}, (k, v) -> {
-            StateKey.Position key = (StateKey.Position) StateKey.decode(k);
-            long size = PositionRecord.decode(v).size();
+        store.scanPrefixInPlace(new byte[] {StateKey.TAG_POSITION}, (k, v) -> {
+            long size = PositionRecord.InPlace.size(v);
             if (size != 0) {
-                index.positionChanged(key.accountId(), key.marketId(), size);
+                index.positionChanged(StateKey.Position.accountIdOf(k), StateKey.Position.marketIdOf(k), size);
             }
         });
     }

@@ -22,6 +22,25 @@ public record PositionRecord(long size, long entryNotional, long realizedPnl,
                 .i64(openBuyNotional).i64(openSellSize).i64(openSellNotional).bytes();
     }
 
+    /** The encoded length: format, then seven i64 fields. */
+    private static final int ENCODED_LENGTH = 1 + 7 * 8;
+    private static final int SIZE_AT = 1;
+
+    /** Reads an encoded record in place, without decoding it (recovery reads every position). */
+    public static final class InPlace {
+        private InPlace() {
+        }
+
+        /** The signed size; throws as {@link #decode} would on a record of another format or length. */
+        public static long size(java.nio.ByteBuffer v) {
+            if (v.limit() != ENCODED_LENGTH || v.get(0) != FORMAT) {
+                throw new IllegalStateException("position record of " + v.limit() + " bytes with format "
+                        + (v.limit() == 0 ? "none" : v.get(0)) + ", expected format " + FORMAT + " and " + ENCODED_LENGTH + " bytes");
+            }
+            return v.getLong(SIZE_AT);
+        }
+    }
+
     public static PositionRecord decode(byte[] value) {
         ValueReader r = new ValueReader(value, "position", FORMAT);
         PositionRecord p = new PositionRecord(r.i64(), r.i64(), r.i64(), r.i64(), r.i64(), r.i64(), r.i64());

@@ -95,9 +95,32 @@ public sealed interface StateKey {
 
     /** An account's position and open-order exposure in one market. */
     record Position(long accountId, int marketId) implements StateKey {
+        /** The encoded length: tag, account u64, market u32. */
+        public static final int ENCODED_LENGTH = 13;
+        private static final int ACCOUNT_ID_AT = 1;
+        private static final int MARKET_ID_AT = 9;
+
         @Override
         public byte[] encode() {
-            return new KeyWriter(13).tag(TAG_POSITION).u64(accountId).u32(marketId).bytes();
+            return new KeyWriter(ENCODED_LENGTH).tag(TAG_POSITION).u64(accountId).u32(marketId).bytes();
+        }
+
+        /** The account of an encoded key read in place; throws unless it has this key's length. */
+        public static long accountIdOf(java.nio.ByteBuffer key) {
+            checkLength(key);
+            return key.getLong(ACCOUNT_ID_AT);
+        }
+
+        /** The market of an encoded key read in place; throws unless it has this key's length. */
+        public static int marketIdOf(java.nio.ByteBuffer key) {
+            checkLength(key);
+            return key.getInt(MARKET_ID_AT);
+        }
+
+        private static void checkLength(java.nio.ByteBuffer key) {
+            if (key.limit() != ENCODED_LENGTH) {
+                throw new IllegalStateException("Position key of " + key.limit() + " bytes, expected " + ENCODED_LENGTH);
+            }
         }
     }
 

@@ -26,6 +26,25 @@ class StateKeyTest {
     }
 
     @Test
+    void positionKeysAndRecordsReadInPlaceAsTheirCodecsDecodeThem() {
+        StateKey.Position key = new StateKey.Position(0x0102_0304_0506_0708L, 0x7FFF_0001);
+        java.nio.ByteBuffer k = java.nio.ByteBuffer.wrap(key.encode());
+        assertThat(StateKey.Position.accountIdOf(k)).isEqualTo(key.accountId());
+        assertThat(StateKey.Position.marketIdOf(k)).isEqualTo(key.marketId());
+        for (long size : new long[] {0, 1, -1, Long.MAX_VALUE, Long.MIN_VALUE}) {
+            PositionRecord p = new PositionRecord(size, 5, -6, 7, 8, 9, 10);
+            assertThat(PositionRecord.InPlace.size(java.nio.ByteBuffer.wrap(p.encode())))
+                    .isEqualTo(PositionRecord.decode(p.encode()).size()).isEqualTo(size);
+        }
+        byte[] shortKey = java.util.Arrays.copyOf(key.encode(), 12);
+        assertThatThrownBy(() -> StateKey.Position.accountIdOf(java.nio.ByteBuffer.wrap(shortKey)))
+                .hasMessageContaining("Position key of 12 bytes");
+        byte[] longRecord = java.util.Arrays.copyOf(PositionRecord.EMPTY.encode(), 58);
+        assertThatThrownBy(() -> PositionRecord.InPlace.size(java.nio.ByteBuffer.wrap(longRecord)))
+                .hasMessageContaining("position record of 58 bytes");
+    }
+
+    @Test
     void activeOrderKeysSortByMarketThenOrderIdInByteOrder() {
         byte[] a = new StateKey.ActiveOrder(1, 255).encode();
         byte[] b = new StateKey.ActiveOrder(1, 256).encode();
