@@ -168,8 +168,10 @@ public final class RecoveryBench {
         RecoveryReport lastA = null;
         RecoveryReport lastB = null;
         for (int i = 0; i < repetitions; i++) {
+            settle();
             lastA = a.get();
             msA[i] = lastA.nanos() / 1e6;
+            settle();
             lastB = b.get();
             msB[i] = lastB.nanos() / 1e6;
         }
@@ -187,6 +189,7 @@ public final class RecoveryBench {
         double[] ms = new double[repetitions];
         RecoveryReport last = null;
         for (int i = 0; i < repetitions; i++) {
+            settle();
             last = run.get();
             ms[i] = last.nanos() / 1e6;
         }
@@ -194,6 +197,16 @@ public final class RecoveryBench {
         out.printf(Locale.ROOT, "recovery: %s (%s, %,d orders): min %.1f / median %.1f / max %.1f ms%n", what,
                 last.method().metricName(), last.totalOrders(), ms[0], ms[repetitions / 2], ms[repetitions - 1]);
         return ms[repetitions / 2];
+    }
+
+    /**
+     * Collects the garbage of the run before (the books a rebuild replaces: a million orders)
+     * before the next is timed, as a starting node has none: without it, when a collection of
+     * that garbage fell inside a timed rebuild decided much of its time (medians of 9 moved by
+     * 25 % between identical runs).
+     */
+    private static void settle() {
+        System.gc();
     }
 
     /** Starts a fresh JVM that recovers and answers one query; returns ms from process start to its answer. */
