@@ -55,6 +55,28 @@ class TreeRecoveryTest {
     }
 
     @Test
+    void compactionsWaitUntilTheTreeIsRebuiltAndThenRun() throws Exception {
+        Path dir = tmp.resolve("s");
+        StateManager.open(dir, CFG).close();
+        // Six table files in one family, as a restart may find them: the open must not compact
+        // them while it rebuilds the tree, and the store must compact them once it serves.
+        try (StateDirectory d = StateDirectory.openLayout(dir, 1 << 20)) {
+            for (int i = 0; i < 6; i++) {
+                d.put(d.meta, ("~compaction-test-" + i).getBytes(java.nio.charset.StandardCharsets.US_ASCII), new byte[] {1});
+                d.flush("test", d.meta);
+            }
+            Thread.sleep(500);
+            assertThat(Long.parseLong(d.db.getProperty(d.meta, "rocksdb.num-files-at-level0"))).as("held back").isGreaterThanOrEqualTo(6);
+        }
+        try (StateManager sm = StateManager.open(dir, CFG)) {
+            assertThat(sm.awaitBackgroundWork(30_000)).as("compactions ran and finished").isTrue();
+        }
+        try (StateDirectory d = StateDirectory.openReadOnly(dir, 1 << 20)) {
+            assertThat(Long.parseLong(d.db.getProperty(d.meta, "rocksdb.num-files-at-level0"))).as("compacted").isLessThan(4);
+        }
+    }
+
+    @Test
     void aChangeLogThatNoLongerGivesItsRootIsRefusedNamingTheVersionAndBothRoots() throws Exception {
         Path dir = tmp.resolve("s");
         ReferenceHistory ref = new ReferenceHistory();
