@@ -95,9 +95,13 @@ public final class RecoveryBench {
             double firstQueryFromState = probe(data, "state", out);
             long changed;
             try (StateManager store = StateManager.open(data, StateConfig.defaults())) {
+                // The build just wrote the whole state: its compactions would otherwise run during
+                // the timed rebuilds, on the same two cores, a different share in every run.
+                settleBackground(store, out);
                 Engine engine = new Engine(store);
                 if (archived > 0) {
                     try (StateManager bareStore = StateManager.open(bare, StateConfig.defaults())) {
+                        settleBackground(bareStore, out);
                         Engine bareEngine = new Engine(bareStore);
                         double[] both = alternating(s.repetitions(), () -> engine.recover(RecoveryOptions.fromState()),
                                 () -> bareEngine.recover(RecoveryOptions.fromState()), out,
@@ -207,6 +211,13 @@ public final class RecoveryBench {
      */
     private static void settle() {
         System.gc();
+    }
+
+    private static void settleBackground(StateManager store, PrintStream out) {
+        long t0 = System.nanoTime();
+        boolean settled = store.awaitBackgroundWork(300_000);
+        out.printf(Locale.ROOT, "recovery: the store's background work (compactions of the build) %s after %.1f s%n",
+                settled ? "settled" : "still running", (System.nanoTime() - t0) / 1e9);
     }
 
     /** Starts a fresh JVM that recovers and answers one query; returns ms from process start to its answer. */
