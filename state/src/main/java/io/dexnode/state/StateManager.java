@@ -505,8 +505,10 @@ public final class StateManager implements StateStore {
 
     /**
      * Closes the store: commits handed to the writer are written, persists in flight finish, then,
-     * once every call in flight has left, the memtables are flushed (a store that failed is left
-     * as it is) and RocksDB closes. The tree is not persisted first: the next open re-applies what
+     * once every call in flight has left, the memtables are flushed and RocksDB closes (a store
+     * that failed is not flushed by this code, but RocksDB itself flushes memtables holding
+     * unlogged persist writes when it closes: harmless, as a persist's marker is only ever written
+     * after its files). The tree is not persisted first: the next open re-applies what
      * is unpersisted (bounded by {@link TreePersistence}).
      */
     @Override

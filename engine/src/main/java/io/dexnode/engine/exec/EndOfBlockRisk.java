@@ -80,9 +80,10 @@ final class EndOfBlockRisk {
     void rebuildIndex(StateStore store) {
         index.clear();
         store.scanPrefixInPlace(new byte[] {StateKey.TAG_POSITION}, (k, v) -> {
+            long accountId = StateKey.Position.accountIdOf(k); // checks the key, whatever the size
             long size = PositionRecord.InPlace.size(v);
             if (size != 0) {
-                index.positionChanged(StateKey.Position.accountIdOf(k), StateKey.Position.marketIdOf(k), size);
+                index.positionChanged(accountId, StateKey.Position.marketIdOf(k), size);
             }
         });
     }
