@@ -334,7 +334,9 @@ class TradingPageBrowserTest {
 
     /**
      * The README's pictures: a few levels on each side of the book (placed through the API by a
-     * third account), then the page at 1280×800 and at phone width (390×844), written to docs/img/.
+     * third account), then the page at 1280×800 and at phone width (390×844). Written to
+     * node/target/screenshots/, or to docs/img/ when the build is run with
+     * {@code -Ddexnode.screenshots=docs} (a test run does not change tracked files unless asked).
      */
     private void screenshots(WebDriver d) throws IOException, InterruptedException {
         String project = System.getProperty("dexnode.project.dir");
@@ -347,7 +349,8 @@ class TradingPageBrowserTest {
             assertThat(node.place(maker, "sell", 100 + i, 2L * i + 1).ok()).isTrue();
         }
         waitFor(d, "the maker's levels in the ladder", () -> ladderSize(d, "ask", 106).equals("13") && ladderSize(d, "bid", 94).equals("18"));
-        Path dir = Path.of(project, "docs", "img");
+        Path dir = "docs".equals(System.getProperty("dexnode.screenshots"))
+                ? Path.of(project, "docs", "img") : Path.of(project, "node", "target", "screenshots");
         Files.createDirectories(dir);
         viewport(d, 1280, 800);
         Files.write(dir.resolve("trading-desktop.png"), ((TakesScreenshot) d).getScreenshotAs(OutputType.BYTES));
