@@ -483,10 +483,10 @@ final class StateDirectory implements AutoCloseable {
      * re-read and everything written is in checksummed files ({@code dexnode state verify}).
      */
     void flushAll() {
-        try (org.rocksdb.FlushOptions f = new org.rocksdb.FlushOptions().setWaitForFlush(true)) {
-            db.flush(f, handles);
-        } catch (RocksDBException e) {
-            LOG.warn("flushing the state store at close: {}", e.getMessage());
+        try {
+            flush("flushing the state store at close", handles.toArray(new ColumnFamilyHandle[0]));
+        } catch (StateException e) {
+            LOG.warn("{}", e.getMessage());
         }
     }
 

@@ -17,10 +17,10 @@ package io.dexnode.state;
  *       the persisted tree's nodes on those keys' paths that it loads first. A longer run writes
  *       fewer nodes per update (more rewrites fall together) but restarts slower. Measured on a
  *       quiet machine at a million keys ({@code bench state --restart}, docs/BENCHMARKS.md): with
- *       250,000 (the first default) the restarted process served after 6.3–7.3 s; with 25,000, and
- *       compactions held back until the tree is rebuilt, after 1.8–2.0 s (the bound is 2 s). The price is more nodes written per
- *       update by the background persists (the upper levels of the tree are rewritten once per
- *       run instead of once per ten).</li>
+ *       250,000 (the first default) the restarted process served after 6.3–7.6 s; with 25,000, and
+ *       compactions held back until the tree is rebuilt, after 1.6–2.0 s (the bound is 2 s). The
+ *       price is more nodes written per update by the background persists (the upper levels of
+ *       the tree are rewritten once per run instead of once per ten).</li>
  *   <li>{@value #DEFAULT_EVERY_VERSIONS} versions: bounds the run when blocks are small (a block
  *       per 5 ms gives a persist every 20 s at most), so that a restart never has many versions to
  *       re-apply and stale nodes reach the pruner soon.</li>
