@@ -269,6 +269,14 @@ public final class Engine implements BookSource {
         return BookVerifier.consistencyProblem(recovery);
     }
 
+    /**
+     * Null when the books hold as many orders as state counts as resting; for a caller that has
+     * just found no {@link #bookMismatches} (the rest of {@link #consistencyProblem}).
+     */
+    public String restingCountProblem() {
+        return BookVerifier.restingCountProblem(recovery);
+    }
+
     /** Every market whose book differs from its committed ActiveOrder index, ascending; empty when all agree. */
     public List<BookMismatch> bookMismatches() {
         return BookVerifier.mismatches(recovery);

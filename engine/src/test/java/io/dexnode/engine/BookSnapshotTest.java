@@ -102,6 +102,32 @@ class BookSnapshotTest {
     }
 
     @Test
+    void aCaptureWrittenAfterLaterBlocksShowsTheBooksOfItsOwnHeight() {
+        // The node captures between blocks and writes on another thread while blocks go on.
+        RandomBlocks gen = new RandomBlocks(6, 6, 10);
+        Path written;
+        try (StateManager store = StateManager.open(data(), CFG)) {
+            Engine engine = new Engine(store);
+            engine.rebuildOrderbookFromState();
+            BookSnapshotWriter.Captured captured = null;
+            for (int i = 1; i < 250; i++) {
+                Block b = gen.next();
+                engine.executeBlock(b.height(), b.time(), b.txs());
+                if (i == 100) {
+                    captured = BookSnapshotWriter.capture(engine);
+                }
+            }
+            written = captured.writeTo(snaps());
+        }
+        assertThat(written.getFileName().toString()).isEqualTo(BookSnapshotWriter.fileName(100));
+        Map<Integer, List<String>> viaSnapshot = new TreeMap<>();
+        RecoveryReport r = fromSnapshot(viaSnapshot);
+        assertThat(r.method()).isEqualTo(Method.SNAPSHOT_INCREMENTAL);
+        assertThat(viaSnapshot).isEqualTo(fromState());
+        assertThat(r.totalOrders()).isPositive();
+    }
+
+    @Test
     void catchUpWhereAMarketOnlyLostOrdersSinceTheSnapshot() {
         try (StateManager store = StateManager.open(data(), CFG)) {
             EngineFixture f = new EngineFixture(store).withMarketAndMoney("alice");

@@ -47,7 +47,7 @@ import org.slf4j.LoggerFactory;
  * the books ({@link NodeStartup#recover}), on an empty store commit block 1 with the genesis
  * markets (time 0), publish, check consistency, then serve everything.
  * Close (also the SIGTERM path): refuse new transactions (503), let the producer finish every
- * queued one, write the warm book snapshot ({@link NodeStartup#snapshot}), stop serving, close RocksDB.
+ * queued one, write the warm book snapshot ({@link BookSnapshots}), stop serving, close RocksDB.
  * Halt (a block failed: its commit, e.g. disk full, or its execution): the producer marks the node
  * halted (readiness and every route but liveness and metrics answer 503) and fails every waiting
  * request with 503; once those answers are out (at most {@link #HALT_GRACE}) the cause goes to
@@ -135,6 +135,7 @@ public final class Node implements AutoCloseable {
     private final ApiServer api;
     private final RecoveryReport recovery;
     private final ArchivePruner archivePruner;
+    private final BookSnapshots bookSnapshots;
     private boolean closed;
 
     private Node(NodeConfig config, Options options) throws IOException {
@@ -189,13 +190,17 @@ public final class Node implements AutoCloseable {
             this.stream = new StreamHub(marketData.current(), new StateQueries(state), config.streamConnections(), metrics);
             streamRef[0] = stream;
             this.archivePruner = new ArchivePruner(state, engine, config.archiveRetentionBlocks());
+            this.bookSnapshots = new BookSnapshots(config.stateDir());
             Runnable afterHealthyCheck = () -> {
                 archivePruner.prune(engine.height());
-                Path books = NodeStartup.snapshot(engine, config.stateDir());
                 if (config.checkpoints() > 0) {
+                    // A checkpoint holds the snapshot of its own height: both are written here, between blocks.
+                    Path books = bookSnapshots.writeNow(engine);
                     long height = engine.height();
                     metrics.checkpoint(height, Checkpoints.write(storeFiles.get(), config.stateDir(), height, books,
                             config.checkpoints()));
+                } else {
+                    bookSnapshots.writeInBackground(engine);
                 }
             };
             TxService txs;
@@ -347,8 +352,9 @@ public final class Node implements AutoCloseable {
             }
         }
         if (!health.isHalted() && !health.isReplicaStopped()) {
-            NodeStartup.snapshot(engine, config.stateDir());
+            bookSnapshots.writeNow(engine);
         }
+        bookSnapshots.close();
         api.close();
         stream.close();
         archivePruner.close();

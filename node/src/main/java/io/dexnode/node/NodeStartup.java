@@ -10,10 +10,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The node's lifecycle seams around the books, each in exactly one place: recovering them at start
- * ({@link #recover}: warm snapshot with incremental catch-up when usable, else a rebuild from
- * state that repairs inconsistencies), and writing the warm snapshot ({@link #snapshot}) at a
- * clean shutdown and periodically after a passing consistency check.
+ * Recovering the books at start, in exactly one place ({@link #recover}): warm snapshot with
+ * incremental catch-up when usable, else a rebuild from state that repairs inconsistencies. The
+ * warm snapshots themselves are written by {@link BookSnapshots}.
  */
 public final class NodeStartup {
     private static final Logger LOG = LoggerFactory.getLogger(NodeStartup.class);
@@ -56,23 +55,5 @@ public final class NodeStartup {
         LOG.info("recovered {} active orders at height {} via {} in {} ms ({}){}", report.totalOrders(), engine.height(),
                 report.method().metricName(), report.nanos() / 1_000_000, report.ordersByMarket(), repairs);
         return report;
-    }
-
-    /**
-     * Writes the warm snapshot of the books as of the committed height; called between blocks on
-     * the thread that owns the engine. A failure is logged, not fatal: the next start rebuilds from state.
-     *
-     * @return the snapshot's file, or null if it could not be written
-     */
-    public static Path snapshot(Engine engine, Path data) {
-        long t0 = System.nanoTime();
-        try {
-            Path file = BookSnapshotWriter.write(engine, snapshotDir(data));
-            LOG.info("wrote book snapshot {} in {} ms", file.getFileName(), (System.nanoTime() - t0) / 1_000_000);
-            return file;
-        } catch (RuntimeException e) {
-            LOG.warn("could not write the book snapshot: {}", e.toString());
-            return null;
-        }
     }
 }

@@ -34,8 +34,12 @@ import org.slf4j.LoggerFactory;
  */
 final class TreePersister {
     private static final Logger LOG = LoggerFactory.getLogger(TreePersister.class);
-    /** A persist writes its nodes and history in batches of about this many bytes, so commits can interleave. */
-    private static final int CHUNK_BYTES = 4 << 20;
+    /**
+     * A persist writes its nodes and history in batches of about this many bytes, so commits can
+     * interleave: a commit's write waits for the batch RocksDB is inserting, and at 4 MiB a batch
+     * held commits for 10-30 ms (the open-loop API latency in docs/BENCHMARKS.md).
+     */
+    private static final int CHUNK_BYTES = 256 << 10;
     /** Persists queued at most; the committer waits for the oldest past this. */
     private static final int MAX_QUEUED = 2;
 
@@ -60,6 +64,8 @@ final class TreePersister {
     private final Object markerLock = new Object();
     /** Persists handed to the background thread and not finished, oldest first (committer only). */
     private final ArrayList<CompletableFuture<Void>> queued = new ArrayList<>();
+    /** The batch being built (background thread; reused, so a persist allocates no large buffer). */
+    private final BatchBuilder batch = new BatchBuilder(CHUNK_BYTES + (64 << 10));
     private long versionsSinceHandOff;
     private long updatesSinceHandOff;
     private volatile long persistedNodes;
@@ -170,7 +176,8 @@ final class TreePersister {
             order[i] = i;
         }
         Arrays.sort(order, (a, b) -> keys.get(a).compareTo(keys.get(b)));
-        BatchBuilder bb = new BatchBuilder(1 << 20);
+        BatchBuilder bb = batch;
+        bb.clear();
         for (int i : order) {
             bb.putNode(disk.nodesId, keys.get(i), nodes.get(i));
             flushIfFull(bb, version, CHUNK_BYTES);

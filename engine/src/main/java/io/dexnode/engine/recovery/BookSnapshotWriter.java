@@ -1,17 +1,19 @@
 package io.dexnode.engine.recovery;
 
 import io.dexnode.book.Side;
-import java.io.ByteArrayOutputStream;
-import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.util.Arrays;
 import java.util.List;
 import java.util.stream.Stream;
 import java.util.zip.CRC32C;
@@ -42,79 +44,138 @@ public final class BookSnapshotWriter {
 
     /** Writes the books of {@code engine} as of its committed height; call between blocks, on the engine's thread. */
     public static Path write(BookSource engine, Path dir) {
+        return capture(engine).writeTo(dir);
+    }
+
+    /**
+     * The books of {@code engine} as of its committed height, encoded but not yet compressed or
+     * written; call between blocks, on the engine's thread. The copy is independent of the books,
+     * so {@link Captured#writeTo} may run on any thread while blocks go on.
+     */
+    public static Captured capture(BookSource engine) {
         long version = engine.height();
         byte[] root = engine.root();
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream(1 << 16);
-        try (DataOutputStream out = new DataOutputStream(bytes)) {
-            List<Integer> markets = engine.marketIds();
-            out.writeInt(markets.size());
-            for (int m : markets) {
-                out.writeInt(m);
-                out.writeInt(engine.book(m).orderCount());
-                IOException[] failed = new IOException[1];
-                engine.book(m).forEachOrder((id, owner, side, price, remaining, seq) -> {
-                    try {
-                        out.writeLong(id);
-                        out.writeLong(owner);
-                        out.writeByte(side == Side.BUY ? 0 : 1);
-                        out.writeLong(price);
-                        out.writeLong(remaining);
-                        out.writeLong(seq);
-                        String client = engine.clientOrderIdOf(id);
-                        if (client == null) {
-                            out.writeShort(-1);
-                        } else {
-                            byte[] utf8 = client.getBytes(StandardCharsets.UTF_8);
-                            out.writeShort(utf8.length);
-                            out.write(utf8);
-                        }
-                    } catch (IOException e) {
-                        failed[0] = e;
-                    }
-                });
-                if (failed[0] != null) {
-                    throw failed[0];
-                }
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        byte[] payload = bytes.toByteArray();
-        LZ4Compressor lz4 = LZ4Factory.fastestInstance().fastCompressor();
-        byte[] compressed = lz4.compress(payload);
-        ByteBuffer header = ByteBuffer.allocate(HEADER).put(MAGIC).putInt(FORMAT).putLong(version).put(root)
-                .putInt(payload.length).putInt(compressed.length);
-        header.putInt(checksum(header.array(), compressed, 0, compressed.length)).flip();
-        try {
-            Files.createDirectories(dir);
-            // A crash mid-write leaves a temporary file behind; it never counts as a snapshot.
-            try (Stream<Path> files = Files.list(dir)) {
-                for (Path leftover : files.filter(p -> p.getFileName().toString().endsWith(".snap.tmp")).toList()) {
-                    Files.deleteIfExists(leftover);
-                }
-            }
-            Path target = dir.resolve(fileName(version));
-            Path tmp = dir.resolve(fileName(version) + ".tmp");
-            try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                    StandardOpenOption.TRUNCATE_EXISTING)) {
-                ch.write(header);
-                ByteBuffer body = ByteBuffer.wrap(compressed);
-                while (body.hasRemaining()) {
-                    ch.write(body);
-                }
-                ch.force(true);
-            }
-            Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            BookSnapshotLoader.list(dir).stream().skip(2).forEach(old -> {
-                try {
-                    Files.deleteIfExists(old);
-                } catch (IOException e) {
-                    throw new UncheckedIOException(e);
+        List<Integer> markets = engine.marketIds();
+        Encoder out = new Encoder(1 << 16);
+        out.putInt(markets.size());
+        for (int m : markets) {
+            out.putInt(m);
+            out.putInt(engine.book(m).orderCount());
+            engine.book(m).forEachOrder((id, owner, side, price, remaining, seq) -> {
+                out.putLong(id);
+                out.putLong(owner);
+                out.putByte(side == Side.BUY ? 0 : 1);
+                out.putLong(price);
+                out.putLong(remaining);
+                out.putLong(seq);
+                String client = engine.clientOrderIdOf(id);
+                if (client == null) {
+                    out.putShort(-1);
+                } else {
+                    byte[] utf8 = client.getBytes(StandardCharsets.UTF_8);
+                    out.putShort(utf8.length);
+                    out.put(utf8);
                 }
             });
-            return target;
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot write book snapshot in " + dir + ": " + e.getMessage(), e);
+        }
+        return new Captured(version, root, out.toByteArray());
+    }
+
+    /**
+     * Big-endian fields into a growing array, as {@link java.io.DataOutputStream} writes them
+     * (what {@link BookSnapshotLoader} reads) without a synchronized stream call per field: the
+     * capture holds the block thread.
+     */
+    private static final class Encoder {
+        private static final VarHandle LONG = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.BIG_ENDIAN);
+        private static final VarHandle INT = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.BIG_ENDIAN);
+        private byte[] buf;
+        private int size;
+
+        Encoder(int capacity) {
+            buf = new byte[capacity];
+        }
+
+        void ensure(int bytes) {
+            if (buf.length - size < bytes) {
+                buf = Arrays.copyOf(buf, Math.max(buf.length * 2, size + bytes));
+            }
+        }
+
+        void putLong(long v) {
+            ensure(8);
+            LONG.set(buf, size, v);
+            size += 8;
+        }
+
+        void putInt(int v) {
+            ensure(4);
+            INT.set(buf, size, v);
+            size += 4;
+        }
+
+        void putShort(int v) {
+            ensure(2);
+            buf[size++] = (byte) (v >>> 8);
+            buf[size++] = (byte) v;
+        }
+
+        void putByte(int v) {
+            ensure(1);
+            buf[size++] = (byte) v;
+        }
+
+        void put(byte[] bytes) {
+            ensure(bytes.length);
+            System.arraycopy(bytes, 0, buf, size, bytes.length);
+            size += bytes.length;
+        }
+
+        byte[] toByteArray() {
+            return Arrays.copyOf(buf, size);
+        }
+    }
+
+    /** The books of one height, captured: what {@link #writeTo} compresses, stamps and writes. */
+    public record Captured(long version, byte[] root, byte[] payload) {
+        /** Compresses, checksums and writes this snapshot into {@code dir} (fsynced, renamed into place); any thread. */
+        public Path writeTo(Path dir) {
+            LZ4Compressor lz4 = LZ4Factory.fastestInstance().fastCompressor();
+            byte[] compressed = lz4.compress(payload);
+            ByteBuffer header = ByteBuffer.allocate(HEADER).put(MAGIC).putInt(FORMAT).putLong(version).put(root)
+                    .putInt(payload.length).putInt(compressed.length);
+            header.putInt(checksum(header.array(), compressed, 0, compressed.length)).flip();
+            try {
+                Files.createDirectories(dir);
+                // A crash mid-write leaves a temporary file behind; it never counts as a snapshot.
+                try (Stream<Path> files = Files.list(dir)) {
+                    for (Path leftover : files.filter(p -> p.getFileName().toString().endsWith(".snap.tmp")).toList()) {
+                        Files.deleteIfExists(leftover);
+                    }
+                }
+                Path target = dir.resolve(fileName(version));
+                Path tmp = dir.resolve(fileName(version) + ".tmp");
+                try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                        StandardOpenOption.TRUNCATE_EXISTING)) {
+                    ch.write(header);
+                    ByteBuffer body = ByteBuffer.wrap(compressed);
+                    while (body.hasRemaining()) {
+                        ch.write(body);
+                    }
+                    ch.force(true);
+                }
+                Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+                BookSnapshotLoader.list(dir).stream().skip(2).forEach(old -> {
+                    try {
+                        Files.deleteIfExists(old);
+                    } catch (IOException e) {
+                        throw new UncheckedIOException(e);
+                    }
+                });
+                return target;
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot write book snapshot in " + dir + ": " + e.getMessage(), e);
+            }
         }
     }
 

@@ -20,9 +20,14 @@ public final class BookVerifier {
      */
     public static String consistencyProblem(RecoveryTarget target) {
         String mismatch = verify(target);
-        if (mismatch != null) {
-            return mismatch;
-        }
+        return mismatch != null ? mismatch : restingCountProblem(target);
+    }
+
+    /**
+     * The second half of {@link #consistencyProblem}, for a caller that has just compared every
+     * book with its index: null when the books hold as many orders as state counts as resting.
+     */
+    public static String restingCountProblem(RecoveryTarget target) {
         long booked = 0;
         for (int m : target.marketIds()) {
             booked += target.book(m).orderCount();
