@@ -336,7 +336,7 @@ public final class Engine implements BookSource {
             List<MarketParams> params = new ArrayList<>();
             store.scanPrefix(new byte[] {StateKey.TAG_MARKET}, (k, v) -> params.add(MarketParams.decode(v)));
             markets.reload(params);
-            executor.rebuildRiskIndex(store);
+            executor.rebuildRiskIndex(store, counters().nextAccountId() - 1);
         }
 
         @Override

@@ -321,6 +321,11 @@ class BookRebuildTest {
         }
 
         @Override
+        public void scanRangeInPlace(byte[] from, byte[] to, BiConsumer<ByteBuffer, ByteBuffer> visitor) {
+            store.scanRangeInPlace(from, to, visitor);
+        }
+
+        @Override
         public StateProof getWithProof(byte[] key, long version) {
             return store.getWithProof(key, version);
         }

@@ -112,6 +112,12 @@ final class TouchRecordingStore implements StateStore {
     }
 
     @Override
+    public void scanRangeInPlace(byte[] from, byte[] to, BiConsumer<ByteBuffer, ByteBuffer> visitor) {
+        touch("scanRangeInPlace");
+        store.scanRangeInPlace(from, to, visitor);
+    }
+
+    @Override
     public StateProof getWithProof(byte[] key, long version) {
         touch("getWithProof");
         return store.getWithProof(key, version);

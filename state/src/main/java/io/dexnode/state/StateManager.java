@@ -268,6 +268,11 @@ public final class StateManager implements StateStore {
     }
 
     @Override
+    public void scanRangeInPlace(byte[] from, byte[] to, BiConsumer<ByteBuffer, ByteBuffer> visitor) {
+        reads.scanRangeInPlace(from, to, visitor);
+    }
+
+    @Override
     public StateProof getWithProof(byte[] key, long version) {
         return proofs.prove(key, version);
     }

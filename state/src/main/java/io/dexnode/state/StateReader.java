@@ -183,6 +183,16 @@ final class StateReader {
     }
 
     void scanPrefixInPlace(byte[] prefix, BiConsumer<ByteBuffer, ByteBuffer> visitor) {
+        scanInPlace(prefix, key -> startsWith(key, prefix), visitor);
+    }
+
+    void scanRangeInPlace(byte[] from, byte[] to, BiConsumer<ByteBuffer, ByteBuffer> visitor) {
+        scanInPlace(from, key -> below(key, to), visitor);
+    }
+
+    /** Visits the latest entries from {@code from} on while {@code within} holds for their keys. */
+    private void scanInPlace(byte[] from, java.util.function.Predicate<ByteBuffer> within,
+                             BiConsumer<ByteBuffer, ByteBuffer> visitor) {
         Lock lock = enterDurable();
         // Direct buffers reused across entries: the iterator copies each key and value into them
         // without allocating a Java array per entry.
@@ -192,9 +202,9 @@ final class StateReader {
         // more than it saves (a third of a pass over millions of records) and evict the hot set.
         try (ReadOptions bulk = new ReadOptions().setFillCache(false);
              RocksIterator it = disk.iterator(disk.latest, bulk)) {
-            for (it.seek(prefix); it.isValid(); it.next()) {
+            for (it.seek(from); it.isValid(); it.next()) {
                 key = readInto(key, it, true);
-                if (!startsWith(key, prefix)) {
+                if (!within.test(key)) {
                     return;
                 }
                 value = readInto(value, it, false);
@@ -228,6 +238,18 @@ final class StateReader {
             }
         }
         return true;
+    }
+
+    /** Whether {@code key} sorts before {@code bound}, comparing unsigned bytes as RocksDB does. */
+    private static boolean below(ByteBuffer key, byte[] bound) {
+        int n = Math.min(key.limit(), bound.length);
+        for (int i = 0; i < n; i++) {
+            int c = Integer.compare(key.get(i) & 0xff, bound[i] & 0xff);
+            if (c != 0) {
+                return c < 0;
+            }
+        }
+        return key.limit() < bound.length;
     }
 
     void scanExtras(byte[] prefix, BiConsumer<byte[], byte[]> visitor) {

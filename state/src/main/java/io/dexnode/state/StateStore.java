@@ -81,6 +81,23 @@ public interface StateStore extends AutoCloseable {
         scanPrefix(prefix, (k, v) -> visitor.accept(java.nio.ByteBuffer.wrap(k), java.nio.ByteBuffer.wrap(v)));
     }
 
+    /**
+     * Like {@link #scanPrefixInPlace}, over the latest entries with {@code from <= key < to} in
+     * raw-key (unsigned byte) order: a large key space cut into ranges that threads scan at once.
+     * This default scans the prefix the two bounds share and skips what lies outside them.
+     */
+    default void scanRangeInPlace(byte[] from, byte[] to, BiConsumer<java.nio.ByteBuffer, java.nio.ByteBuffer> visitor) {
+        int shared = java.util.Arrays.mismatch(from, to);
+        byte[] prefix = java.util.Arrays.copyOf(from, shared < 0 ? from.length : Math.min(shared, from.length));
+        scanPrefixInPlace(prefix, (k, v) -> {
+            byte[] key = new byte[k.remaining()];
+            k.duplicate().get(key);
+            if (java.util.Arrays.compareUnsigned(key, from) >= 0 && java.util.Arrays.compareUnsigned(key, to) < 0) {
+                visitor.accept(k, v);
+            }
+        });
+    }
+
     /** The value of {@code key} at {@code version} with its ICS23 proof of existence or absence. */
     StateProof getWithProof(byte[] key, long version);
 

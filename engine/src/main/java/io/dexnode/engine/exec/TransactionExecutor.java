@@ -75,9 +75,9 @@ public final class TransactionExecutor {
         risk.observe(observer);
     }
 
-    /** Rebuilds what the risk pass keeps in memory from committed state (recovery). */
-    public void rebuildRiskIndex(StateStore store) {
-        risk.rebuildIndex(store);
+    /** Rebuilds what the risk pass keeps in memory from committed state (recovery); accounts go up to {@code maxAccountId}. */
+    public void rebuildRiskIndex(StateStore store, long maxAccountId) {
+        risk.rebuildIndex(store, maxAccountId);
     }
 
     /**

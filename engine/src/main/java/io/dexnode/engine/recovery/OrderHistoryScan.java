@@ -1,5 +1,6 @@
 package io.dexnode.engine.recovery;
 
+import io.dexnode.engine.schema.IdKeyRanges;
 import io.dexnode.engine.schema.OrderRecord;
 import io.dexnode.engine.schema.StateKey;
 import io.dexnode.state.StateStore;
@@ -13,7 +14,7 @@ import java.util.concurrent.Future;
 /**
  * The pass over every order record: finds each Active order with remaining &gt; 0, per market,
  * ascending by id, whether or not the index names it (so it finds orphans on the way). The order
- * keys up to the highest id are cut into prefix ranges scanned in parallel, and records are
+ * keys are cut into ranges by id ({@link IdKeyRanges}) scanned in parallel, and records are
  * checked in place before any is decoded.
  */
 final class OrderHistoryScan {
@@ -22,36 +23,15 @@ final class OrderHistoryScan {
 
     static TreeMap<Integer, List<RestingOrder>> restingOrders(StateStore store, long maxId, ExecutorService pool,
                                                              int threads) throws InterruptedException, ExecutionException {
-        int shift = 0;
-        for (int s = 56; s >= 0; s -= 8) {
-            if ((maxId >>> s) + 1 >= 16) {
-                shift = s;
-                break;
-            }
-        }
-        long chunks = (maxId >>> shift) + 1;
-        int prefixBytes = 8 - shift / 8;
-        int tasks = (int) Math.max(1, Math.min(Math.max(1, threads) * 4L, chunks));
         List<Future<TreeMap<Integer, List<RestingOrder>>>> parts = new ArrayList<>();
-        for (int t = 0; t < tasks; t++) {
-            long from = chunks * t / tasks;
-            long to = chunks * (t + 1) / tasks;
-            final int sh = shift;
+        for (byte[][] range : IdKeyRanges.split(StateKey.TAG_ORDER, Math.max(0, maxId), Math.max(1, threads) * 4)) {
             parts.add(pool.submit(() -> {
                 ByMarket out = new ByMarket();
-                for (long c = from; c < to; c++) {
-                    byte[] prefix = new byte[1 + prefixBytes];
-                    prefix[0] = StateKey.TAG_ORDER;
-                    long start = c << sh;
-                    for (int i = 0; i < prefixBytes; i++) {
-                        prefix[1 + i] = (byte) (start >>> (56 - 8 * i));
+                store.scanRangeInPlace(range[0], range[1], (k, v) -> {
+                    if (OrderRecord.isResting(v)) {
+                        out.add(RestingOrder.of(v));
                     }
-                    store.scanPrefixInPlace(prefix, (k, v) -> {
-                        if (OrderRecord.isResting(v)) {
-                            out.add(RestingOrder.of(v));
-                        }
-                    });
-                }
+                });
                 return out.lists;
             }));
         }

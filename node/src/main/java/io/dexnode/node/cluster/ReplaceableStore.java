@@ -114,6 +114,14 @@ public final class ReplaceableStore implements StateStore {
     }
 
     @Override
+    public void scanRangeInPlace(byte[] from, byte[] to, BiConsumer<ByteBuffer, ByteBuffer> visitor) {
+        read(() -> {
+            current.scanRangeInPlace(from, to, visitor);
+            return null;
+        });
+    }
+
+    @Override
     public StateProof getWithProof(byte[] key, long version) {
         return read(() -> current.getWithProof(key, version));
     }
