@@ -160,13 +160,15 @@ public final class RecoveryBench {
     }
 
     /**
-     * Medians of two rebuilds timed in turns (a, b, a, b, …, after one untimed run of each), so
-     * that a change in the machine's load during the run weighs on both alike.
+     * Medians of two rebuilds timed in turns (a, b, a, b, …, after {@link #WARM_UP_RUNS} untimed
+     * runs of each), so that a change in the machine's load during the run weighs on both alike.
      */
     private static double[] alternating(int repetitions, java.util.function.Supplier<RecoveryReport> a,
                                         java.util.function.Supplier<RecoveryReport> b, PrintStream out, String whatA, String whatB) {
-        a.get();
-        b.get();
+        for (int i = 0; i < WARM_UP_RUNS; i++) {
+            a.get();
+            b.get();
+        }
         double[] msA = new double[repetitions];
         double[] msB = new double[repetitions];
         RecoveryReport lastA = null;
@@ -188,8 +190,19 @@ public final class RecoveryBench {
         return new double[] {msA[repetitions / 2], msB[repetitions / 2]};
     }
 
+    /**
+     * Untimed rebuilds before each timed series. With one, the JIT was still compiling the
+     * rebuild's loops through the first half of the series (on two cores its compiler threads
+     * compete with the rebuild's): at a million orders the nine timed runs fell from 1.5 s to
+     * 0.93 s one after the other, and the median measured the compiler. A starting node's single
+     * cold rebuild is what the fresh-process probe times.
+     */
+    private static final int WARM_UP_RUNS = 5;
+
     private static double median(int repetitions, java.util.function.Supplier<RecoveryReport> run, PrintStream out, String what) {
-        run.get();
+        for (int i = 0; i < WARM_UP_RUNS; i++) {
+            run.get();
+        }
         double[] ms = new double[repetitions];
         RecoveryReport last = null;
         for (int i = 0; i < repetitions; i++) {
