@@ -78,7 +78,7 @@ public final class EngineBench {
     /** What one chain measured. */
     public record Lane(int archiveAfterBlocks, long txs, long fills, long blocks, double seconds, double matchingSeconds,
                        double treeSeconds, double rocksdbSeconds, long[] liveKeys, long[] liveBytes, long[] finishedInTree,
-                       RiskPassFigures risk) {
+                       RiskPassFigures risk, double[] turnSeconds) {
         public double ordersPerSec() {
             return txs / seconds;
         }
@@ -117,18 +117,44 @@ public final class EngineBench {
             return (archiving.seconds() / notArchiving.seconds() - 1) * 100;
         }
 
+        /** The same, turn by turn (those that ran blocks): each turn runs the same blocks on both chains, back to back. */
+        public double[] archivalCostPercentByTurn() {
+            double[] cost = new double[archiving.turnSeconds().length];
+            for (int i = 0; i < cost.length; i++) {
+                cost[i] = (archiving.turnSeconds()[i] / notArchiving.turnSeconds()[i] - 1) * 100;
+            }
+            return cost;
+        }
+
+        /**
+         * The median of the turns' costs: a stall that falls into one chain's turn (a compaction, a
+         * slow fsync, the machine's other work) moves the total by its whole length but the median
+         * by at most one turn's rank.
+         */
+        public double archivalCostPercentMedianOfTurns() {
+            double[] sorted = archivalCostPercentByTurn();
+            Arrays.sort(sorted);
+            int n = sorted.length;
+            return n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
+        }
+
         public String toJson() {
             StringBuilder at = new StringBuilder();
             for (int i = 0; i < ordersAt.length; i++) {
                 at.append(i == 0 ? "" : ",").append(ordersAt[i]);
             }
+            StringBuilder turns = new StringBuilder();
+            for (double c : archivalCostPercentByTurn()) {
+                turns.append(turns.isEmpty() ? "" : ",").append(String.format(Locale.ROOT, "%.1f", c));
+            }
             return String.format(Locale.ROOT,
                     "{\"orders\":%d,\"warmupOrders\":%d,\"blockTxs\":%d,\"markets\":%d,\"accounts\":%d,\"fsync\":%b,\"pipelined\":%b,"
-                            + "\"holders\":%d,\"indexMoves\":%b,%s,\"archivalCostPercent\":%.1f,\"liveStateAtOrders\":[%s],"
+                            + "\"holders\":%d,\"indexMoves\":%b,%s,\"archivalCostPercent\":%.1f,\"archivalCostPercentMedianOfTurns\":%.1f,"
+                            + "\"archivalCostPercentByTurn\":[%s],\"liveStateAtOrders\":[%s],"
                             + "\"noArchival\":{%s}%s}",
                     archiving.txs(), settings.warmupOrders(), settings.blockTxs(), settings.markets(), settings.accounts(),
                     settings.fsync(), settings.pipelined(), settings.holders(), settings.indexMoves(), archiving.json(),
-                    archivalCostPercent(), at, notArchiving.json(),
+                    archivalCostPercent(), archivalCostPercentMedianOfTurns(), turns, at, notArchiving.json(),
                     quiet == null ? "" : ",\"riskPassIndexMovesOnly\":{\"blocks\":" + QUIET_BLOCKS + "," + quiet.jsonFields() + "}");
         }
     }
@@ -167,8 +193,11 @@ public final class EngineBench {
             long ordersRun = 0;
             for (int turn = 0; turn < TURNS; turn++) {
                 List<List<Tx>> part = blocks.subList(blocks.size() * turn / TURNS, blocks.size() * (turn + 1) / TURNS);
-                on.run(part);
-                off.run(part);
+                // Which chain goes first alternates, so that running second (after the other's
+                // writes, with its compactions still going) weighs on both alike.
+                for (Chain c : turn % 2 == 0 ? List.of(on, off) : List.of(off, on)) {
+                    c.run(part);
+                }
                 for (List<Tx> b : part) {
                     ordersRun += b.size() - lead;
                 }
@@ -188,8 +217,10 @@ public final class EngineBench {
             for (Chain c : List.of(on, off)) {
                 c.print(out);
             }
-            out.printf(Locale.ROOT, "engine: archiving costs %.1f %% more time per order (%,.0f vs %,.0f orders/s)%n",
-                    report.archivalCostPercent(), report.archiving().ordersPerSec(), report.notArchiving().ordersPerSec());
+            out.printf(Locale.ROOT, "engine: archiving costs %.1f %% more time per order (%,.0f vs %,.0f orders/s); turn by turn"
+                            + " %s %%, median %.1f %%%n", report.archivalCostPercent(), report.archiving().ordersPerSec(),
+                    report.notArchiving().ordersPerSec(), describe(report.archivalCostPercentByTurn()),
+                    report.archivalCostPercentMedianOfTurns());
             out.printf(Locale.ROOT, "engine: keys in the tree after each tenth: archiving %s, not archiving %s%n",
                     Arrays.toString(report.archiving().liveKeys()), Arrays.toString(report.notArchiving().liveKeys()));
             out.printf(Locale.ROOT, "engine: finished orders in the tree after each tenth: archiving %s, not archiving %s%n",
@@ -200,6 +231,15 @@ public final class EngineBench {
             }
             return report;
         }
+    }
+
+    /** Percentages with one decimal, in brackets. */
+    private static String describe(double[] percents) {
+        StringBuilder b = new StringBuilder("[");
+        for (double p : percents) {
+            b.append(b.length() == 1 ? "" : ", ").append(String.format(Locale.ROOT, "%.1f", p));
+        }
+        return b.append(']').toString();
     }
 
     /** One chain: its store and engine, the blocks it ran, and what they cost. */
@@ -219,6 +259,8 @@ public final class EngineBench {
         private long fills;
         private long blocks;
         private long nanos;
+        private final double[] turnSeconds = new double[TURNS];
+        private int turnsRun;
         private long matchingNanos;
 
         /** Opens the chain and runs, untimed, its genesis and the holders' setup. */
@@ -287,7 +329,11 @@ public final class EngineBench {
             if (previous != null) {
                 previous.awaitDurable();
             }
-            nanos += System.nanoTime() - start;
+            long took = System.nanoTime() - start;
+            nanos += took;
+            if (!part.isEmpty()) {
+                turnSeconds[turnsRun++] = took / 1e9;
+            }
         }
 
         /** The risk pass over {@code quietBlocks} of only index moves, after the timed flow (untimed otherwise). */
@@ -323,7 +369,7 @@ public final class EngineBench {
             CommitStats c = store.commitStats().minus(before);
             return new Lane(archiveAfterBlocks, txs, fills, blocks, nanos / 1e9, matchingNanos / 1e9, c.treeNanos() / 1e9,
                     (c.encodeNanos() + c.writeNanos()) / 1e9, liveKeys.clone(), liveBytes.clone(), finishedInTree.clone(),
-                    riskPass.figures());
+                    riskPass.figures(), Arrays.copyOf(turnSeconds, turnsRun));
         }
 
         private String name() {
