@@ -136,10 +136,6 @@ public final class EngineBench {
             for (int i = 0; i < ordersAt.length; i++) {
                 at.append(i == 0 ? "" : ",").append(ordersAt[i]);
             }
-            StringBuilder turns = new StringBuilder();
-            for (double c : archivalCostPercentByTurn()) {
-                turns.append(turns.isEmpty() ? "" : ",").append(String.format(Locale.ROOT, "%.1f", c));
-            }
             return String.format(Locale.ROOT,
                     "{\"orders\":%d,\"warmupOrders\":%d,\"blockTxs\":%d,\"markets\":%d,\"accounts\":%d,\"fsync\":%b,\"pipelined\":%b,"
                             + "\"holders\":%d,\"indexMoves\":%b,%s,\"archivalCostPercent\":%.1f,"
@@ -147,7 +143,7 @@ public final class EngineBench {
                             + "\"noArchival\":{%s}%s}",
                     archiving.txs(), settings.warmupOrders(), settings.blockTxs(), settings.markets(), settings.accounts(),
                     settings.fsync(), settings.pipelined(), settings.holders(), settings.indexMoves(), archiving.json(),
-                    archivalCostPercent(), turns, at, notArchiving.json(),
+                    archivalCostPercent(), percents(archivalCostPercentByTurn(), ","), at, notArchiving.json(),
                     quiet == null ? "" : ",\"riskPassIndexMovesOnly\":{\"blocks\":" + QUIET_BLOCKS + "," + quiet.jsonFields() + "}");
         }
     }
@@ -211,8 +207,8 @@ public final class EngineBench {
                 c.print(out);
             }
             out.printf(Locale.ROOT, "engine: archiving costs %.1f %% more time per order (%,.0f vs %,.0f orders/s); turn by turn"
-                            + " %s %%%n", report.archivalCostPercent(), report.archiving().ordersPerSec(),
-                    report.notArchiving().ordersPerSec(), describe(report.archivalCostPercentByTurn()));
+                            + " [%s] %%%n", report.archivalCostPercent(), report.archiving().ordersPerSec(),
+                    report.notArchiving().ordersPerSec(), percents(report.archivalCostPercentByTurn(), ", "));
             out.printf(Locale.ROOT, "engine: keys in the tree after each tenth: archiving %s, not archiving %s%n",
                     Arrays.toString(report.archiving().liveKeys()), Arrays.toString(report.notArchiving().liveKeys()));
             out.printf(Locale.ROOT, "engine: finished orders in the tree after each tenth: archiving %s, not archiving %s%n",
@@ -225,13 +221,13 @@ public final class EngineBench {
         }
     }
 
-    /** Percentages with one decimal, in brackets. */
-    private static String describe(double[] percents) {
-        StringBuilder b = new StringBuilder("[");
-        for (double p : percents) {
-            b.append(b.length() == 1 ? "" : ", ").append(String.format(Locale.ROOT, "%.1f", p));
+    /** Percentages with one decimal, joined by {@code separator}. */
+    private static String percents(double[] values, String separator) {
+        StringBuilder b = new StringBuilder();
+        for (double p : values) {
+            b.append(b.isEmpty() ? "" : separator).append(String.format(Locale.ROOT, "%.1f", p));
         }
-        return b.append(']').toString();
+        return b.toString();
     }
 
     /** One chain: its store and engine, the blocks it ran, and what they cost. */
