@@ -6,6 +6,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.Future;
 import java.util.concurrent.FutureTask;
+import java.util.concurrent.atomic.AtomicIntegerArray;
 
 /**
  * Writes one version: applies a whole batch of updates in a single descent of the tree.
@@ -41,13 +42,13 @@ final class BatchUpdater {
     private final int[] putsBefore;
     private final TreeUpdateBatch batch;
     private final Frame[] frames = new Frame[KeyHash.NIBBLES + 2];
-    /** Where the second half of a large batch runs (null: everything on the caller's thread). */
+    /** Where part of a large batch runs (null: everything on the caller's thread). */
     private final Executor helper;
 
     /**
      * Batches at least this large over a linked tree split their work at the root: the root's
-     * children are independent subtrees, so half of them (by update count) are rebuilt and hashed
-     * on the helper thread while the caller does the other half.
+     * children are independent subtrees, shared between the caller and the helper thread
+     * (see {@link #updateChildrenInParallel}).
      */
     static final int PARALLEL_MIN = 1_024;
 
@@ -313,10 +314,12 @@ final class BatchUpdater {
     }
 
     /**
-     * The root's children in two halves by update count: the later half on the helper thread (its
-     * own updater, scratch and batch), the earlier here; then the results are applied in nibble
-     * order and the helper's nodes and stale entries appended after this thread's, so the batch
-     * is the same whatever the timing.
+     * The root's children shared between this thread and the helper: this thread claims groups
+     * (one per root child touched) from the first up, the helper from the last down, until they
+     * meet, so neither idles while the other still has a subtree to do. Each side works in its own
+     * updater (scratch and batch) and marks where each group's nodes and stale entries lie in its
+     * batch; the results are then applied, and the parts appended, in nibble order — the batch is
+     * the one a single thread writes, whoever did which group.
      */
     private void updateChildrenInParallel(Frame f, InternalNode root, int lo, int hi) {
         int[] starts = new int[17];
@@ -325,39 +328,43 @@ final class BatchUpdater {
             starts[groups++] = i;
         }
         starts[groups] = hi;
-        int split = 1;
-        while (split < groups - 1 && starts[split] - lo < (hi - lo) / 2) {
-            split++;
-        }
         if (link) {
             root.ensureLinks(); // the two threads then link distinct slots of one array
         }
-        int from = split;
         int total = groups;
-        Future<Part> theirs = submit(() -> {
+        AtomicIntegerArray claimed = new AtomicIntegerArray(total);
+        GroupResult[] results = new GroupResult[total];
+        Future<Void> theirs = submit(() -> {
             BatchUpdater other = new BatchUpdater(this, JmtHasher.local());
-            return new Part(other.updateGroups(root, starts, from, total), other.batch);
+            for (int g = total - 1; g >= 0 && claimed.compareAndSet(g, 0, 1); g--) {
+                results[g] = other.updateGroup(root, starts, g);
+            }
+            return null;
         });
-        Frame[] mine = updateGroups(root, starts, 0, split);
-        Part rest = join(theirs);
-        for (int g = 0; g < groups; g++) {
-            Frame r = g < split ? mine[g] : rest.results()[g - split];
-            f.apply(keys[starts[g]].nibble(0), r.kind, r, version);
+        BatchUpdater mine = new BatchUpdater(this, hasher);
+        int g = 0;
+        while (g < total && claimed.compareAndSet(g, 0, 1)) {
+            results[g] = mine.updateGroup(root, starts, g);
+            g++;
         }
-        batch.addAll(rest.batch());
+        if (g < total) {
+            join(theirs); // the helper claimed groups g..total-1; when it claimed none it may still be queued
+        }
+        for (int k = 0; k < total; k++) {
+            GroupResult r = results[k];
+            f.apply(keys[starts[k]].nibble(0), r.result().kind, r.result(), version);
+            batch.append(r.batch(), r.from(), r.to());
+        }
     }
 
-    /** What the helper thread computed: its root children's results and its part of the batch. */
-    private record Part(Frame[] results, TreeUpdateBatch batch) {}
+    /** One root child's result and where its nodes and stale entries lie in the batch of the updater that did it. */
+    private record GroupResult(Frame result, TreeUpdateBatch batch, TreeUpdateBatch.Mark from, TreeUpdateBatch.Mark to) {}
 
-    /** Updates the root children of groups [from, to); each result copied out of the reused frame. */
-    private Frame[] updateGroups(InternalNode root, int[] starts, int from, int to) {
-        Frame[] out = new Frame[to - from];
-        for (int g = from; g < to; g++) {
-            int kind = updateChild(0, root, starts[g], starts[g + 1]);
-            out[g - from] = frame(1).resultCopy(kind);
-        }
-        return out;
+    /** Updates the root child of group {@code g}; the result copied out of the reused frame. */
+    private GroupResult updateGroup(InternalNode root, int[] starts, int g) {
+        TreeUpdateBatch.Mark from = batch.mark();
+        int kind = updateChild(0, root, starts[g], starts[g + 1]);
+        return new GroupResult(frame(1).resultCopy(kind), batch, from, batch.mark());
     }
 
     /**

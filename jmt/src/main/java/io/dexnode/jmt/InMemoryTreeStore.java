@@ -165,13 +165,17 @@ public final class InMemoryTreeStore implements TreeReader, TreeWriter, Preimage
                     + " written after version " + Long.toUnsignedString(lastVersion));
         }
         if (linked) {
-            for (int i = 0; i < batch.nodeCount(); i++) {
-                if (batch.node(i) instanceof InternalNode in && in.linksRef() == null) {
-                    throw new IllegalStateException("a linked store takes only batches computed over it (node "
-                            + batch.nodeKey(i) + " has no child links)");
-                }
+            // Only the root is read: a batch's nodes are linked all or none (the updater links
+            // when its reader's nodes stay resident), and reading every node would fetch ten
+            // thousand objects another core may have just written.
+            for (int i = batch.nodeCount() - 1; i >= 0; i--) {
                 if (batch.nodeDepth(i) == 0) {
+                    if (batch.node(i) instanceof InternalNode in && in.linksRef() == null) {
+                        throw new IllegalStateException("a linked store takes only batches computed over it (root "
+                                + batch.nodeKey(i) + " has no child links)");
+                    }
                     roots.put(v, batch.node(i));
+                    break;
                 }
             }
         } else {

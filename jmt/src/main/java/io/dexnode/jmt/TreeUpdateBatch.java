@@ -174,15 +174,48 @@ public final class TreeUpdateBatch {
         }
     }
 
-    /** Appends {@code other}'s nodes and stale entries (a part of this version computed on another thread). */
-    void addAll(TreeUpdateBatch other) {
-        for (int i = 0; i < other.nodeCount; i++) {
-            addNode(other.nodePaths[i], other.nodeSpecs[i], other.nodes[i]);
+    /**
+     * Where this batch stands: its node and stale-entry counts and how many of each are leaves. Two
+     * marks of one batch delimit the part of it written between them (see {@link #append}).
+     */
+    record Mark(int nodes, int stale, long newLeaves, long staleLeaves) {}
+
+    /** The current {@link Mark}. */
+    Mark mark() {
+        return new Mark(nodeCount, staleCount, newLeaves, staleLeaves);
+    }
+
+    /**
+     * Appends the nodes and stale entries {@code other} gained between {@code from} and {@code to}
+     * (a part of this version computed by another updater), in their order. Copies references
+     * only: it reads none of the nodes, which another core may have just written.
+     */
+    void append(TreeUpdateBatch other, Mark from, Mark to) {
+        int n = to.nodes() - from.nodes();
+        int s = to.stale() - from.stale();
+        if (nodeCount + n > nodes.length) {
+            int capacity = Math.max(nodes.length * 2, nodeCount + n);
+            nodes = Arrays.copyOf(nodes, capacity);
+            nodePaths = Arrays.copyOf(nodePaths, capacity);
+            nodeSpecs = Arrays.copyOf(nodeSpecs, capacity);
         }
-        for (int i = 0; i < other.staleCount; i++) {
-            addStale(other.staleVersions[i], other.stalePaths[i], other.staleSpecs[i], false);
+        System.arraycopy(other.nodes, from.nodes(), nodes, nodeCount, n);
+        System.arraycopy(other.nodePaths, from.nodes(), nodePaths, nodeCount, n);
+        System.arraycopy(other.nodeSpecs, from.nodes(), nodeSpecs, nodeCount, n);
+        nodeCount += n;
+        if (staleCount + s > staleVersions.length) {
+            int capacity = Math.max(staleVersions.length * 2, staleCount + s);
+            staleVersions = Arrays.copyOf(staleVersions, capacity);
+            stalePaths = Arrays.copyOf(stalePaths, capacity);
+            staleSpecs = Arrays.copyOf(staleSpecs, capacity);
         }
-        staleLeaves += other.staleLeaves;
+        System.arraycopy(other.staleVersions, from.stale(), staleVersions, staleCount, s);
+        System.arraycopy(other.stalePaths, from.stale(), stalePaths, staleCount, s);
+        System.arraycopy(other.staleSpecs, from.stale(), staleSpecs, staleCount, s);
+        staleCount += s;
+        staleList = null;
+        newLeaves += to.newLeaves() - from.newLeaves();
+        staleLeaves += to.staleLeaves() - from.staleLeaves();
     }
 
     /** A stale entry for the node of {@code nodeVersion} at the path {@code pathKey} and {@code spec} give. */
