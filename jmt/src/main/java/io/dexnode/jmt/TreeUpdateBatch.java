@@ -160,11 +160,7 @@ public final class TreeUpdateBatch {
 
     /** A new node at the path {@code pathKey} and {@code spec} (see {@link #spec}) give. */
     void addNode(KeyHash pathKey, int spec, Node node) {
-        if (nodeCount == nodes.length) {
-            nodes = Arrays.copyOf(nodes, nodeCount * 2);
-            nodePaths = Arrays.copyOf(nodePaths, nodeCount * 2);
-            nodeSpecs = Arrays.copyOf(nodeSpecs, nodeCount * 2);
-        }
+        ensureNodeRoom(1);
         nodes[nodeCount] = node;
         nodePaths[nodeCount] = pathKey;
         nodeSpecs[nodeCount] = spec;
@@ -193,22 +189,12 @@ public final class TreeUpdateBatch {
     void append(TreeUpdateBatch other, Mark from, Mark to) {
         int n = to.nodes() - from.nodes();
         int s = to.stale() - from.stale();
-        if (nodeCount + n > nodes.length) {
-            int capacity = Math.max(nodes.length * 2, nodeCount + n);
-            nodes = Arrays.copyOf(nodes, capacity);
-            nodePaths = Arrays.copyOf(nodePaths, capacity);
-            nodeSpecs = Arrays.copyOf(nodeSpecs, capacity);
-        }
+        ensureNodeRoom(n);
         System.arraycopy(other.nodes, from.nodes(), nodes, nodeCount, n);
         System.arraycopy(other.nodePaths, from.nodes(), nodePaths, nodeCount, n);
         System.arraycopy(other.nodeSpecs, from.nodes(), nodeSpecs, nodeCount, n);
         nodeCount += n;
-        if (staleCount + s > staleVersions.length) {
-            int capacity = Math.max(staleVersions.length * 2, staleCount + s);
-            staleVersions = Arrays.copyOf(staleVersions, capacity);
-            stalePaths = Arrays.copyOf(stalePaths, capacity);
-            staleSpecs = Arrays.copyOf(staleSpecs, capacity);
-        }
+        ensureStaleRoom(s);
         System.arraycopy(other.staleVersions, from.stale(), staleVersions, staleCount, s);
         System.arraycopy(other.stalePaths, from.stale(), stalePaths, staleCount, s);
         System.arraycopy(other.staleSpecs, from.stale(), staleSpecs, staleCount, s);
@@ -220,11 +206,7 @@ public final class TreeUpdateBatch {
 
     /** A stale entry for the node of {@code nodeVersion} at the path {@code pathKey} and {@code spec} give. */
     void addStale(long nodeVersion, KeyHash pathKey, int spec, boolean leaf) {
-        if (staleCount == staleVersions.length) {
-            staleVersions = Arrays.copyOf(staleVersions, staleCount * 2);
-            stalePaths = Arrays.copyOf(stalePaths, staleCount * 2);
-            staleSpecs = Arrays.copyOf(staleSpecs, staleCount * 2);
-        }
+        ensureStaleRoom(1);
         staleVersions[staleCount] = nodeVersion;
         stalePaths[staleCount] = pathKey;
         staleSpecs[staleCount] = spec;
@@ -232,6 +214,26 @@ public final class TreeUpdateBatch {
         staleList = null;
         if (leaf) {
             staleLeaves++;
+        }
+    }
+
+    /** Grows the node arrays, when needed, to take {@code more} nodes (at least doubling). */
+    private void ensureNodeRoom(int more) {
+        if (nodeCount + more > nodes.length) {
+            int capacity = Math.max(nodes.length * 2, nodeCount + more);
+            nodes = Arrays.copyOf(nodes, capacity);
+            nodePaths = Arrays.copyOf(nodePaths, capacity);
+            nodeSpecs = Arrays.copyOf(nodeSpecs, capacity);
+        }
+    }
+
+    /** Grows the stale-entry arrays, when needed, to take {@code more} entries (at least doubling). */
+    private void ensureStaleRoom(int more) {
+        if (staleCount + more > staleVersions.length) {
+            int capacity = Math.max(staleVersions.length * 2, staleCount + more);
+            staleVersions = Arrays.copyOf(staleVersions, capacity);
+            stalePaths = Arrays.copyOf(stalePaths, capacity);
+            staleSpecs = Arrays.copyOf(staleSpecs, capacity);
         }
     }
 
