@@ -48,9 +48,11 @@ final class BatchUpdater {
     /**
      * Batches at least this large over a linked tree split their work at the root: the root's
      * children are independent subtrees, shared between the caller and the helper thread
-     * (see {@link #updateChildrenInParallel}).
+     * (see {@link #updateChildrenInParallel}). From 256 up the hand-over (tens of microseconds)
+     * is small against the work (about a millisecond at 256 updates into a million keys);
+     * batches of 1,000 gained 35 % in JMH when this went from 1,024 to 256 (docs/BENCHMARKS.md).
      */
-    static final int PARALLEL_MIN = 1_024;
+    static final int PARALLEL_MIN = 256;
 
     BatchUpdater(TreeReader reader, long version, Collection<ValueUpdate> updates, JmtHasher hasher) {
         this(reader, version, updates, hasher, null);

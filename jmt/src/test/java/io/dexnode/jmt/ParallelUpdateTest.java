@@ -55,7 +55,7 @@ class ParallelUpdateTest {
             InMemoryTreeStore split = new InMemoryTreeStore();
             List<KeyHash> live = new ArrayList<>();
             for (long v = 0; v < 30; v++) {
-                int size = v < 3 ? 3_000 + rnd.nextInt(3_000) : rnd.nextInt(4) == 0 ? rnd.nextInt(50) : 1_024 + rnd.nextInt(4_000);
+                int size = v < 3 ? 3_000 + rnd.nextInt(3_000) : rnd.nextInt(4) == 0 ? rnd.nextInt(50) : BatchUpdater.PARALLEL_MIN + rnd.nextInt(4_000);
                 List<ValueUpdate> batch = new ArrayList<>();
                 for (int i = 0; i < size; i++) {
                     int kind = rnd.nextInt(v > 20 ? 2 : 5);
