@@ -1,5 +1,6 @@
 package io.dexnode.bench.cluster;
 
+import io.dexnode.bench.ChildJava;
 import io.dexnode.bench.ScratchDirectory;
 import io.dexnode.bench.api.ApiBench;
 import io.dexnode.bench.api.ApiLoad;
@@ -103,9 +104,7 @@ public final class ClusterBench {
     }
 
     private static Process start(Settings s, Path dir, String name, List<String> extra) throws IOException {
-        List<String> cmd = new ArrayList<>();
-        cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        cmd.add("--enable-native-access=ALL-UNNAMED");
+        List<String> cmd = ChildJava.command();
         cmd.addAll(s.jvmOptions());
         cmd.add("-cp");
         cmd.add(System.getProperty("java.class.path"));

@@ -1,5 +1,6 @@
 package io.dexnode.bench.recovery;
 
+import io.dexnode.bench.ChildJava;
 import io.dexnode.bench.ScratchDirectory;
 import io.dexnode.book.SelfTradePrevention;
 import io.dexnode.book.Side;
@@ -235,12 +236,11 @@ public final class RecoveryBench {
 
     /** Starts a fresh JVM that recovers and answers one query; returns ms from process start to its answer. */
     private static double probe(Path data, String method, PrintStream out) {
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        List<String> cmd = ChildJava.command();
+        cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), RecoveryProbe.class.getName(), data.toString(), method));
         long start = System.nanoTime();
         try {
-            Process p = new ProcessBuilder(java, "--enable-native-access=ALL-UNNAMED", "-cp",
-                    System.getProperty("java.class.path"), RecoveryProbe.class.getName(), data.toString(), method)
-                    .redirectError(ProcessBuilder.Redirect.INHERIT).start();
+            Process p = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.INHERIT).start();
             String line;
             try (BufferedReader in = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
                 line = in.readLine();

@@ -1,5 +1,6 @@
 package io.dexnode.bench.state;
 
+import io.dexnode.bench.ChildJava;
 import io.dexnode.bench.ScratchDirectory;
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -8,7 +9,6 @@ import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
@@ -85,9 +85,8 @@ public final class RestartBench {
 
     /** Starts a child, waits for its line starting with {@code prefix}, kills it (SIGKILL). */
     private static Answer runUntil(List<String> args, String prefix, long timeoutSeconds) {
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        List<String> cmd = new ArrayList<>(List.of(java, "--enable-native-access=ALL-UNNAMED",
-                "-Xmx" + Math.max(1L << 30, Runtime.getRuntime().maxMemory()),
+        List<String> cmd = ChildJava.command();
+        cmd.addAll(List.of("-Xmx" + Math.max(1L << 30, Runtime.getRuntime().maxMemory()),
                 "-cp", System.getProperty("java.class.path"), RestartChild.class.getName()));
         cmd.addAll(args);
         long start = System.nanoTime();
