@@ -3,6 +3,7 @@ package io.dexnode.node.cluster;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import org.apache.ratis.proto.RaftProtos.LogEntryProto;
 import org.apache.ratis.protocol.Message;
 import org.apache.ratis.protocol.RaftGroupId;
@@ -29,6 +30,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class ChainStateMachine extends BaseStateMachine {
     private static final Logger LOG = LoggerFactory.getLogger(ChainStateMachine.class);
+    private static final long RELOAD_BACKSTOP_NANOS = TimeUnit.SECONDS.toNanos(30);
 
     /** What the node hears from the state machine besides applied blocks. */
     public interface Listener {
@@ -45,6 +47,12 @@ public final class ChainStateMachine extends BaseStateMachine {
     private final ReplicatedChain chain;
     private final SnapshotDirectory snapshots = new SnapshotDirectory();
     private final Listener listener;
+    /**
+     * The thread that loaded the last received snapshot (Ratis' apply thread), from the end of the
+     * load until Ratis applies again (see {@link #pause}); null otherwise.
+     */
+    private volatile Thread reloader;
+    private volatile long reloadedAt;
 
     public ChainStateMachine(ReplicatedChain chain, Listener listener) {
         this.chain = chain;
@@ -84,6 +92,7 @@ public final class ChainStateMachine extends BaseStateMachine {
 
     @Override
     public CompletableFuture<Message> applyTransaction(TransactionContext trx) {
+        resumedIfReloader();
         LogEntryProto entry = trx.getLogEntry();
         TermIndex at = TermIndex.valueOf(entry);
         BlockEntry block;
@@ -120,14 +129,53 @@ public final class ChainStateMachine extends BaseStateMachine {
         return at.getIndex();
     }
 
+    /**
+     * Ratis pauses the machine when the last chunk of a snapshot from the leader arrives, then loads
+     * it on its apply thread ({@link #reinitialize}) and only then resumes applying. A second snapshot
+     * finalized before Ratis resumed would be lost: Ratis marks it for loading and then overwrites
+     * that mark with "running" when the first load ends, while its log already starts after the
+     * second snapshot, so this replica would wait forever for entries it will never receive (seen:
+     * a follower stuck at the first snapshot's height while the others went on). So a snapshot that
+     * arrives before the previous load has ended is refused; the leader sends it again.
+     */
     @Override
     public void pause() {
-        // Ratis reloads only a PAUSED machine after it received a snapshot.
         LifeCycle lc = getLifeCycle();
+        if (lc.getCurrentState() == LifeCycle.State.STARTING || reloader != null && !reloadOutlived()) {
+            throw new IllegalStateException("the snapshot received before is still being loaded; the leader will send this one again");
+        }
         if (lc.getCurrentState() == LifeCycle.State.RUNNING) {
             lc.transition(LifeCycle.State.PAUSING);
             lc.transition(LifeCycle.State.PAUSED);
         }
+    }
+
+    /**
+     * A backstop for a Ratis that no longer calls this machine from its apply thread after a load:
+     * a load that ended long ago does not hold back the next snapshot forever.
+     */
+    private boolean reloadOutlived() {
+        if (reloader != null && System.nanoTime() - reloadedAt > RELOAD_BACKSTOP_NANOS) {
+            LOG.warn("Raft never resumed applying after the last snapshot load; accepting the next snapshot");
+            return true;
+        }
+        return false;
+    }
+
+    /**
+     * Ratis resumed after a load: it calls this machine from its apply thread again (for the
+     * applied position, before each snapshot decision) only once its apply loop runs.
+     */
+    private void resumedIfReloader() {
+        if (reloader == Thread.currentThread()) {
+            reloader = null;
+        }
+    }
+
+    @Override
+    public TermIndex getLastAppliedTermIndex() {
+        resumedIfReloader();
+        return super.getLastAppliedTermIndex();
     }
 
     @Override
@@ -136,13 +184,15 @@ public final class ChainStateMachine extends BaseStateMachine {
         lc.transition(LifeCycle.State.STARTING);
         snapshots.refresh();
         var latest = snapshots.getLatestSnapshot();
-        if (latest != null && latest.getIndex() > getLastAppliedTermIndex().getIndex()) {
+        if (latest != null && latest.getIndex() > super.getLastAppliedTermIndex().getIndex()) {
             Path dir = snapshots.latestPath();
             LOG.info("installing snapshot {} received from the leader (height {})", dir.getFileName(), chain.snapshotHeight(dir));
             chain.installSnapshot(dir, position(latest.getTermIndex()));
             setLastAppliedTermIndex(latest.getTermIndex());
             listener.snapshotInstalled(latest.getIndex());
         }
+        reloadedAt = System.nanoTime();
+        reloader = Thread.currentThread();
         lc.transition(LifeCycle.State.RUNNING);
     }
 
