@@ -5,6 +5,8 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -33,9 +35,29 @@ public final class SnapshotDirectory implements StateMachineStorage {
     private static final String MD5_SUFFIX = ".md5";
     /** Fewer than two would delete the snapshot a lagging replica may still be receiving. */
     private static final int MIN_RETAINED = 2;
+    /**
+     * How long an older snapshot is kept after it was written, beyond the newest ones: the leader
+     * reads a snapshot's files as it sends them, so a snapshot deleted during a transfer fails it
+     * and the replica starts over with the newest one — with snapshots coming faster than a
+     * transfer takes (a large state, a busy chain), it would never catch up. Seen in a test with
+     * snapshots every 8 entries (the leader's read failed with "no such file").
+     */
+    static final Duration TRANSFER_ALLOWANCE = Duration.ofMinutes(10);
+    /** At most this many snapshots are kept, however young (each pins the table files it links). */
+    static final int MAX_RETAINED = 16;
 
+    private final Clock clock;
     private volatile File dir;
     private volatile SnapshotInfo latest;
+
+    public SnapshotDirectory() {
+        this(Clock.systemUTC());
+    }
+
+    /** With {@code clock} for the age of snapshots (tests). */
+    SnapshotDirectory(Clock clock) {
+        this.clock = clock;
+    }
 
     @Override
     public void init(RaftStorage storage) throws IOException {
@@ -127,12 +149,25 @@ public final class SnapshotDirectory implements StateMachineStorage {
     public void format() {
     }
 
+    /**
+     * Keeps the newest {@code policy} snapshots (at least two) and any other written less than
+     * {@link #TRANSFER_ALLOWANCE} ago, up to {@link #MAX_RETAINED} in all; deletes the rest and
+     * leftover temporary directories.
+     */
     @Override
     public synchronized void cleanupOldSnapshots(SnapshotRetentionPolicy policy) throws IOException {
         int keep = Math.max(MIN_RETAINED, policy.getNumSnapshotsRetained());
         List<Path> all = list();
-        for (Path old : all.subList(0, Math.max(0, all.size() - keep))) {
-            deleteTree(old);
+        long youngAfter = clock.millis() - TRANSFER_ALLOWANCE.toMillis();
+        int kept = 0;
+        for (int i = all.size() - 1; i >= 0; i--) {
+            Path s = all.get(i);
+            boolean newest = all.size() - i <= keep;
+            if (newest || kept < MAX_RETAINED && Files.getLastModifiedTime(s).toMillis() > youngAfter) {
+                kept++;
+            } else {
+                deleteTree(s);
+            }
         }
         try (Stream<Path> entries = Files.list(root())) {
             for (Path p : entries.filter(p -> p.getFileName().toString().startsWith(TEMPORARY)).toList()) {

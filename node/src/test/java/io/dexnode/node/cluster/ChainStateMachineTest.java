@@ -17,9 +17,7 @@ import java.util.concurrent.TimeUnit;
 import org.apache.ratis.protocol.RaftGroupId;
 import org.apache.ratis.protocol.RaftPeerId;
 import org.apache.ratis.server.RaftServer;
-import org.apache.ratis.server.RaftServerConfigKeys;
 import org.apache.ratis.server.storage.RaftStorage;
-import org.apache.ratis.util.SizeInBytes;
 import org.apache.ratis.util.LifeCycle;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -45,10 +43,7 @@ class ChainStateMachineTest {
 
     @BeforeEach
     void start() throws IOException {
-        storage = RaftStorage.newBuilder().setDirectory(dir.resolve("raft").toFile())
-                .setOption(RaftStorage.StartupOption.FORMAT).setStorageFreeSpaceMin(SizeInBytes.ONE_MB)
-                .setLogCorruptionPolicy(RaftServerConfigKeys.Log.CorruptionPolicy.EXCEPTION).build();
-        storage.initialize();
+        storage = TestRaftStorage.format(dir.resolve("raft"));
         machine = new ChainStateMachine(chain, new ChainStateMachine.Listener() {
             @Override
             public void leaderChanged(String leaderId) {
