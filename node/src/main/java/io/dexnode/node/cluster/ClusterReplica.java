@@ -79,6 +79,7 @@ public final class ClusterReplica implements TxService.Gateway, TxService.Router
         });
         this.raft = RaftReplica.start(config, identity.chainId(), raftDir, new ChainStateMachine(chain, this));
         started[0] = raft;
+        health.watchReplication(new ApplyWatch(raft::status, System::nanoTime));
         this.proposer = new BlockProposer(raft, chain, identity.genesisHash(), blocks.blockMs(), blocks.blockTxs(),
                 blocks.queue(), RaftReplica.MAX_ENTRY_BYTES, System::currentTimeMillis);
         proposer.start();

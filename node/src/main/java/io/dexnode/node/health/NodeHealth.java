@@ -1,5 +1,7 @@
 package io.dexnode.node.health;
 
+import java.util.function.Supplier;
+
 /**
  * Whether the node should receive traffic, and the committed height it reports with that answer.
  * Live while the process runs; ready once recovery has finished, while the last consistency check
@@ -16,6 +18,7 @@ public final class NodeHealth {
     private volatile long height = -1;
     private volatile String replicaStopped;
     private volatile Divergence divergence;
+    private volatile Supplier<String> replication = () -> null;
 
     /**
      * A replica's state root that differs from the leader's at {@code height}: this replica's own,
@@ -69,12 +72,20 @@ public final class NodeHealth {
         return divergence;
     }
 
+    /**
+     * A replica's check that it still applies what its group commits: it answers why not, or null.
+     * Asked on each readiness probe.
+     */
+    public void watchReplication(Supplier<String> check) {
+        replication = check;
+    }
+
     public void stopping() {
         stopping = true;
     }
 
     public boolean ready() {
-        return recovered && consistent && !halted && !stopping && replicaStopped == null;
+        return reason() == null;
     }
 
     public boolean accepting() {
@@ -106,6 +117,6 @@ public final class NodeHealth {
         if (!consistent) {
             return "consistency check failed: " + lastProblem;
         }
-        return null;
+        return replication.get();
     }
 }
