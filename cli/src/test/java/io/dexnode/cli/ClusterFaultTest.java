@@ -22,7 +22,7 @@ import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -99,7 +99,7 @@ class ClusterFaultTest {
         awaitSameHeightEverywhere(Duration.ofSeconds(120)); // every replica is in the group before any fault
 
         Map<Long, Ack> acked = new ConcurrentHashMap<>();
-        AtomicLong lastAck = new AtomicLong();
+        AtomicReference<Answered> lastAck = new AtomicReference<>(new Answered(0, 0));
         for (int s = 0; s < SENDERS; s++) {
             long senderSeed = random.nextLong();
             Thread t = new Thread(() -> load(senderSeed, acked, lastAck), "load-" + s);
@@ -204,7 +204,11 @@ class ClusterFaultTest {
     }
 
     /** One sender: its own account, a deposit, then orders near the middle so that many trade, each to any replica. */
-    private void load(long seed, Map<Long, Ack> acked, AtomicLong lastAck) {
+    /** When the last acknowledged request was sent, and when its answer came (System.nanoTime). */
+    private record Answered(long sentAt, long answeredAt) {
+    }
+
+    private void load(long seed, Map<Long, Ack> acked, AtomicReference<Answered> lastAck) {
         Random random = new Random(seed);
         Signer signer = Signer.generate();
         long nonce = 1;
@@ -221,6 +225,7 @@ class ClusterFaultTest {
             while (loading) {
                 int status;
                 JsonNode answer;
+                long sentAt = System.nanoTime();
                 try {
                     HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(urls[random.nextInt(REPLICAS)] + "/v1/tx"))
                             .timeout(REQUEST_TIMEOUT).header("Content-Type", "application/json")
@@ -234,7 +239,7 @@ class ClusterFaultTest {
                     return;
                 }
                 if (status == 200) {
-                    lastAck.set(System.nanoTime());
+                    lastAck.set(new Answered(sentAt, System.nanoTime()));
                     if (deposited) {
                         acked.put(answer.path("orderId").asLong(), new Ack(account, answer.path("orderId").asLong()));
                     }
@@ -251,16 +256,20 @@ class ClusterFaultTest {
         }
     }
 
-    private long awaitAckAfter(AtomicLong lastAck, long after, Duration timeout) {
+    /**
+     * The failover: from {@code after} (the leader's SIGKILL) to the answer of the first order sent
+     * after it that was acknowledged (an order sent before may still be answered by the dying leader).
+     */
+    private long awaitAckAfter(AtomicReference<Answered> lastAck, long after, Duration timeout) {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (System.nanoTime() < deadline) {
-            long at = lastAck.get();
-            if (at > after) {
-                return TimeUnit.NANOSECONDS.toMillis(at - after);
+            Answered a = lastAck.get();
+            if (a.sentAt() > after) {
+                return TimeUnit.NANOSECONDS.toMillis(a.answeredAt() - after);
             }
             pause(10);
         }
-        throw new AssertionError("no order was acknowledged within " + timeout + " of the leader's SIGKILL" + replicasNow());
+        throw new AssertionError("no order sent after the leader's SIGKILL was acknowledged within " + timeout + replicasNow());
     }
 
     private int awaitLeader(Duration timeout) {
