@@ -53,6 +53,11 @@ public final class Ledger {
         state.rollbackTx();
     }
 
+    /** Equal values mean no market's statistics or risk record changed in between. */
+    long markInputsEpoch() {
+        return state.markInputsEpoch();
+    }
+
     /** The block's writes, encoded in key order. */
     public WriteSet toWriteSet() {
         return state.toWriteSet();

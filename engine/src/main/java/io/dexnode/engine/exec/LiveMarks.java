@@ -18,8 +18,21 @@ final class LiveMarks {
     }
 
     long of(int marketId) {
-        OrderBook book = markets.get(marketId).book;
-        long reference = MarkPrice.reference(ledger.risk(marketId).indexPrice(), ledger.stats(marketId).lastPrice());
-        return MarkPrice.of(reference, book.bestBid(), book.bestAsk());
+        return of(markets.get(marketId));
+    }
+
+    /**
+     * The reference price is read from state once and kept until a statistics or risk record may
+     * have changed (a margin check values every market an account holds, at every order).
+     */
+    long of(MarketBook market) {
+        long epoch = ledger.markInputsEpoch();
+        if (market.markReferenceEpoch != epoch) {
+            int id = market.params.marketId();
+            market.markReference = MarkPrice.reference(ledger.risk(id).indexPrice(), ledger.stats(id).lastPrice());
+            market.markReferenceEpoch = epoch;
+        }
+        OrderBook book = market.book;
+        return MarkPrice.of(market.markReference, book.bestBid(), book.bestAsk());
     }
 }

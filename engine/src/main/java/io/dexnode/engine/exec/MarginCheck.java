@@ -143,8 +143,9 @@ final class MarginCheck {
         int ordered = -1;
         for (int i = 0; i < ids.length; i++) {
             int marketId = ids[i];
-            marks[i] = this.marks.of(marketId);
-            rates[i] = markets.get(marketId).params.initialMarginBps();
+            MarketBook market = markets.get(marketId);
+            marks[i] = this.marks.of(market);
+            rates[i] = market.params.initialMarginBps();
             if (order != null && marketId == order.market) {
                 ordered = i;
                 positions[i] = order.position != null ? order.position : ledger.position(acct.accountId(), marketId);

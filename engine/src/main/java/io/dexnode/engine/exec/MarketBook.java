@@ -7,6 +7,9 @@ import io.dexnode.engine.schema.MarketParams;
 final class MarketBook {
     final MarketParams params;
     final OrderBook book;
+    /** The mark's reference price ({@link LiveMarks}) and the state's mark-inputs epoch it was read at. */
+    long markReference;
+    long markReferenceEpoch = Long.MIN_VALUE;
 
     MarketBook(MarketParams params, OrderBook book) {
         this.params = params;

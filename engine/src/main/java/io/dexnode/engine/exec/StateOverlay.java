@@ -44,6 +44,11 @@ final class StateOverlay {
     private final HashMap<StateKey, Object> block = new HashMap<>();
     /** The open transaction's writes as (key, what the block layer held before) pairs, in order. */
     private final ArrayList<Object> undo = new ArrayList<>();
+    /**
+     * Changes whenever a market's statistics or risk record may have changed (a write of either, an
+     * undone transaction, a reset): what a market's mark is computed from besides its book.
+     */
+    private long markInputs;
 
     StateOverlay(StateStore store, int cacheLimit) {
         this.store = store;
@@ -72,6 +77,9 @@ final class StateOverlay {
     }
 
     private void write(StateKey key, Object value) {
+        if (key instanceof StateKey.MarketStats || key instanceof StateKey.MarketRisk) {
+            markInputs++;
+        }
         Object before = block.put(key, value);
         undo.add(key);
         undo.add(before == null ? NOT_IN_BLOCK : before);
@@ -81,8 +89,16 @@ final class StateOverlay {
         undo.clear();
     }
 
+    /** Equal values mean no market's statistics or risk record changed in between (see {@link #markInputs}). */
+    long markInputsEpoch() {
+        return markInputs;
+    }
+
     /** Undoes the open transaction's writes, newest first, so each key gets back what it held before. */
     void rollbackTx() {
+        if (!undo.isEmpty()) {
+            markInputs++;
+        }
         for (int i = undo.size() - 2; i >= 0; i -= 2) {
             StateKey key = (StateKey) undo.get(i);
             Object before = undo.get(i + 1);
@@ -132,6 +148,7 @@ final class StateOverlay {
 
     /** Forget everything cached (e.g. after state was changed behind the engine's back). */
     void reset() {
+        markInputs++;
         committed.clear();
         block.clear();
         undo.clear();

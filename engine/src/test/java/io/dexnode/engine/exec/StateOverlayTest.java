@@ -2,6 +2,8 @@ package io.dexnode.engine.exec;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.dexnode.engine.schema.CountersRecord;
+import io.dexnode.engine.schema.MarketRiskRecord;
 import io.dexnode.engine.schema.MarketStatsRecord;
 import io.dexnode.engine.schema.StateKey;
 import io.dexnode.state.InMemoryStateStore;
@@ -88,5 +90,38 @@ class StateOverlayTest {
 
     private static String hex(byte[] b) {
         return java.util.HexFormat.of().formatHex(b);
+    }
+
+    /**
+     * The contract {@link LiveMarks} relies on to keep a market's reference price between orders:
+     * the epoch moves on every write of a market's statistics or risk record, on every undone
+     * transaction (it may have undone one), on a reset, and on nothing else.
+     */
+    @Test
+    void theMarkInputsEpochMovesWheneverAMarketsStatisticsOrRiskMayHaveChanged() {
+        StateOverlay overlay = new StateOverlay(new InMemoryStateStore(), 100);
+        long epoch = overlay.markInputsEpoch();
+
+        overlay.put(new StateKey.Counters(), CountersRecord.INITIAL);
+        overlay.commitTx();
+        overlay.rollbackTx(); // nothing open
+        overlay.get(new StateKey.MarketStats(1));
+        assertThat(overlay.markInputsEpoch()).as("other keys, reads, an empty rollback").isEqualTo(epoch);
+
+        overlay.put(new StateKey.MarketStats(1), new MarketStatsRecord(100, 5, 1));
+        assertThat(overlay.markInputsEpoch()).isNotEqualTo(epoch);
+        epoch = overlay.markInputsEpoch();
+        overlay.commitTx();
+        overlay.put(new StateKey.MarketRisk(1), MarketRiskRecord.EMPTY);
+        assertThat(overlay.markInputsEpoch()).isNotEqualTo(epoch);
+        epoch = overlay.markInputsEpoch();
+        overlay.commitTx();
+
+        overlay.put(new StateKey.Counters(), CountersRecord.INITIAL);
+        overlay.rollbackTx();
+        assertThat(overlay.markInputsEpoch()).as("an undone transaction").isNotEqualTo(epoch);
+        epoch = overlay.markInputsEpoch();
+        overlay.reset();
+        assertThat(overlay.markInputsEpoch()).as("a reset").isNotEqualTo(epoch);
     }
 }
