@@ -74,4 +74,58 @@ class StateKeyTest {
                 .hasMessageContaining("trailing");
         assertThatThrownBy(() -> StateKey.decode(new byte[] {0x7f})).hasMessageContaining("unknown");
     }
+
+    /** Records of the keys' shapes: their hashes are the ones the JDK generates for records. */
+    private record OneInt(int a) {
+    }
+
+    private record OneLong(long a) {
+    }
+
+    private record IntLong(int a, long b) {
+    }
+
+    private record LongInt(long a, int b) {
+    }
+
+    private record OneString(String a) {
+    }
+
+    private record None() {
+    }
+
+    @Test
+    void keysHashAsTheGeneratedRecordHashesAndEqualOnlyTheSameTypeAndFields() {
+        java.util.SplittableRandom r = new java.util.SplittableRandom(11);
+        for (int i = 0; i < 10_000; i++) {
+            long l = i < 100 ? i : r.nextLong();
+            int n = i < 100 ? i : r.nextInt();
+            assertThat(new StateKey.Market(n).hashCode()).isEqualTo(new OneInt(n).hashCode());
+            assertThat(new StateKey.MarketStats(n).hashCode()).isEqualTo(new OneInt(n).hashCode());
+            assertThat(new StateKey.MarketRisk(n).hashCode()).isEqualTo(new OneInt(n).hashCode());
+            assertThat(new StateKey.Order(l).hashCode()).isEqualTo(new OneLong(l).hashCode());
+            assertThat(new StateKey.Account(l).hashCode()).isEqualTo(new OneLong(l).hashCode());
+            assertThat(new StateKey.ArchiveQueue(l).hashCode()).isEqualTo(new OneLong(l).hashCode());
+            assertThat(new StateKey.ActiveOrder(n, l).hashCode()).isEqualTo(new IntLong(n, l).hashCode());
+            assertThat(new StateKey.Position(l, n).hashCode()).isEqualTo(new LongInt(l, n).hashCode());
+            assertThat(new StateKey.AccountName("a" + l).hashCode()).isEqualTo(new OneString("a" + l).hashCode());
+
+            assertThat(new StateKey.Position(l, n)).isEqualTo(new StateKey.Position(l, n))
+                    .isNotEqualTo(new StateKey.Position(l + 1, n)).isNotEqualTo(new StateKey.Position(l, n + 1));
+            assertThat(new StateKey.ActiveOrder(n, l)).isEqualTo(new StateKey.ActiveOrder(n, l))
+                    .isNotEqualTo(new StateKey.ActiveOrder(n + 1, l)).isNotEqualTo(new StateKey.ActiveOrder(n, l + 1));
+            assertThat(new StateKey.Order(l)).isEqualTo(new StateKey.Order(l)).isNotEqualTo(new StateKey.Order(l + 1))
+                    .isNotEqualTo(new StateKey.Account(l)).isNotEqualTo(new StateKey.ArchiveQueue(l));
+            assertThat(new StateKey.Market(n)).isEqualTo(new StateKey.Market(n)).isNotEqualTo(new StateKey.Market(n + 1))
+                    .isNotEqualTo(new StateKey.MarketStats(n)).isNotEqualTo(new StateKey.MarketRisk(n));
+            assertThat(new StateKey.AccountName("a" + l)).isEqualTo(new StateKey.AccountName("a" + l))
+                    .isNotEqualTo(new StateKey.AccountName("b" + l));
+        }
+        for (StateKey singleton : List.of(new StateKey.Counters(), new StateKey.ChainParams(), new StateKey.ArchiveHead())) {
+            assertThat(singleton.hashCode()).isEqualTo(new None().hashCode());
+        }
+        assertThat(new StateKey.Counters()).isEqualTo(new StateKey.Counters()).isNotEqualTo(new StateKey.ChainParams())
+                .isNotEqualTo(new StateKey.ArchiveHead());
+        assertThat(new StateKey.Account(5)).isNotEqualTo(null).isNotEqualTo(5L);
+    }
 }
