@@ -145,6 +145,7 @@ public final class ChainStateMachine extends BaseStateMachine {
             throw new IllegalStateException("the snapshot received before is still being loaded; the leader will send this one again");
         }
         if (lc.getCurrentState() == LifeCycle.State.RUNNING) {
+            // Ratis reloads only a PAUSED machine (else its apply thread fails and the server closes).
             lc.transition(LifeCycle.State.PAUSING);
             lc.transition(LifeCycle.State.PAUSED);
         }
