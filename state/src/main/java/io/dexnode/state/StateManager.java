@@ -423,11 +423,15 @@ public final class StateManager implements StateStore {
         awaitBackgroundQueue();
         Lock lock = guard.enter();
         try {
-            while (!disk.idle()) {
-                if (System.nanoTime() > deadline) {
-                    return false;
+            // Idle twice in a row, 20 ms apart: a compaction a flush just made due may not run yet.
+            for (int quiet = 0; quiet < 2; ) {
+                quiet = disk.idle() ? quiet + 1 : 0;
+                if (quiet < 2) {
+                    if (System.nanoTime() > deadline) {
+                        return false;
+                    }
+                    Thread.sleep(20);
                 }
-                Thread.sleep(20);
             }
             return true;
         } catch (InterruptedException e) {
