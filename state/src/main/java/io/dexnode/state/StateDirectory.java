@@ -60,7 +60,7 @@ final class StateDirectory implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(StateDirectory.class);
 
     static {
-        RocksDB.loadLibrary();
+        RocksLibrary.load();
     }
 
     final Path dir;

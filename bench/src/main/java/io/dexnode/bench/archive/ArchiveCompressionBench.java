@@ -6,6 +6,7 @@ import io.dexnode.engine.Engine;
 import io.dexnode.engine.history.ExtraKeys;
 import io.dexnode.engine.tx.Tx;
 import io.dexnode.state.InMemoryStateStore;
+import io.dexnode.state.RocksLibrary;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -62,7 +63,7 @@ public final class ArchiveCompressionBench {
         {ExtraKeys.ACCOUNT_ORDER_BY_STATUS}};
 
     static {
-        RocksDB.loadLibrary();
+        RocksLibrary.load();
     }
 
     private ArchiveCompressionBench() {

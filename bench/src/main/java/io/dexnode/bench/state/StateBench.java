@@ -1,6 +1,7 @@
 package io.dexnode.bench.state;
 
 import io.dexnode.bench.ScratchDirectory;
+import io.dexnode.state.RocksLibrary;
 import io.dexnode.state.StateConfig;
 import io.dexnode.state.StateManager;
 import io.dexnode.state.WriteSet;
@@ -167,7 +168,7 @@ public final class StateBench {
         double fillRate;
         log.printf("filling a state of %,d keys (%d-byte values, commits of %,d keys)%n", o.keys(), VALUE_BYTES, FILL_BATCH);
         SplittableRandom fillRandom = new SplittableRandom(o.seed());
-        RocksDB.loadLibrary();
+        RocksLibrary.load();
         List<CommitRun> runs = new ArrayList<>();
         long version = 0;
         // One store for the fill and the measurement, as in a running node: its caches are warm.
