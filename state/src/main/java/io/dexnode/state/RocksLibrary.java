@@ -15,6 +15,7 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.jar.JarEntry;
+import java.util.jar.JarFile;
 import java.util.zip.CRC32;
 import org.rocksdb.RocksDB;
 import org.rocksdb.util.Environment;
@@ -96,29 +97,25 @@ public final class RocksLibrary {
      * from {@code resource}, unpacking it first when it is missing or differs from the jar's entry.
      */
     static Path cachedCopy(URL resource, String name, Path nativeDir) throws IOException {
+        long crc = -1;
+        long size = -1;
         URLConnection c = resource.openConnection();
-        c.setUseCaches(false);
-        long crc;
-        long size;
         if (c instanceof JarURLConnection jar) {
-            JarEntry e = jar.getJarEntry();
-            crc = e.getCrc();
-            size = e.getSize();
-        } else {
-            crc = -1;
-            size = -1;
+            jar.setUseCaches(false);
+            try (JarFile file = jar.getJarFile()) {
+                JarEntry e = file.getJarEntry(jar.getEntryName());
+                if (e != null) {
+                    crc = e.getCrc();
+                    size = e.getSize();
+                }
+            }
         }
         if (crc < 0 || size < 0) {
             // Not from a jar (or no CRC recorded): fingerprint the bytes themselves.
             try (InputStream in = resource.openStream()) {
-                CRC32 sum = new CRC32();
-                byte[] buf = new byte[1 << 16];
-                long n = 0;
-                for (int r; (r = in.read(buf)) > 0; n += r) {
-                    sum.update(buf, 0, r);
-                }
-                crc = sum.getValue();
-                size = n;
+                long[] crcAndSize = crcAndSize(in);
+                crc = crcAndSize[0];
+                size = crcAndSize[1];
             }
         }
         Path dir = nativeDir.resolve("rocksdbjni-" + HexFormat.of().toHexDigits((int) crc) + "-" + size);
@@ -149,14 +146,20 @@ public final class RocksLibrary {
     }
 
     private static long crcOf(Path file) throws IOException {
-        CRC32 sum = new CRC32();
         try (InputStream in = Files.newInputStream(file)) {
-            byte[] buf = new byte[1 << 16];
-            for (int r; (r = in.read(buf)) > 0; ) {
-                sum.update(buf, 0, r);
-            }
+            return crcAndSize(in)[0];
         }
-        return sum.getValue();
+    }
+
+    /** The CRC-32 of what {@code in} holds, and its length. */
+    private static long[] crcAndSize(InputStream in) throws IOException {
+        CRC32 sum = new CRC32();
+        byte[] buf = new byte[1 << 16];
+        long n = 0;
+        for (int r; (r = in.read(buf)) > 0; n += r) {
+            sum.update(buf, 0, r);
+        }
+        return new long[] {sum.getValue(), n};
     }
 
     /** Creates {@code dir} and any missing parents, readable and writable by the owner only where the file system allows it. */

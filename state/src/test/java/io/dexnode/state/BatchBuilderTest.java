@@ -19,7 +19,7 @@ import org.rocksdb.WriteBatch;
 /** The Java-built batch bytes equal RocksJava's own serialization of the same operations. */
 class BatchBuilderTest {
     static {
-        RocksDB.loadLibrary();
+        RocksLibrary.load();
     }
 
     @TempDir
