@@ -43,11 +43,14 @@ public final class StateStatsCommand implements Callable<Integer> {
             if (json) {
                 out.println(stats.toJson());
             } else {
-                long latestFiles = sstBytes(store, "latest");
-                long extraFiles = sstBytes(store, "blocks");
                 out.print(stats.toText());
                 out.printf("on disk: latest values %,d bytes, records beside the state (blocks, archive, history) %,d bytes%n",
-                        latestFiles, extraFiles);
+                        sstBytes(store, "latest"), sstBytes(store, "blocks"));
+                // What else the data directory holds, for sizing its disk: the value history's universal
+                // compaction may want free space of about its own size while it merges (docs/API.md).
+                out.printf("on disk: value history (every retained version's values) %,d bytes,"
+                                + " persisted tree nodes %,d bytes, change logs %,d bytes%n",
+                        sstBytes(store, "versions"), sstBytes(store, "nodes"), sstBytes(store, "changes"));
             }
             out.flush();
             return 0;

@@ -64,7 +64,9 @@ class StateStatsCliTest {
 
         CliRun text = CliRun.of("state", "stats", "--data", data.toString());
         assertThat(text.exit()).isZero();
-        assertThat(text.out()).contains("activeOrder").contains("archive: 16 orders").contains("on disk: latest values");
+        assertThat(text.out()).contains("activeOrder").contains("archive: 16 orders").contains("on disk: latest values")
+                .containsPattern("on disk: value history \\(every retained version's values\\) [0-9,]+ bytes,"
+                        + " persisted tree nodes [0-9,]+ bytes, change logs [0-9,]+ bytes");
         assertThat(CliRun.of("state", "nonsense", "--data", data.toString()).exit()).isEqualTo(2);
         assertThat(CliRun.of("state", "stats", "--data", tmp.resolve("absent").toString()).exit()).isEqualTo(1);
     }
