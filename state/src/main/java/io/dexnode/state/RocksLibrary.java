@@ -2,7 +2,6 @@ package io.dexnode.state;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.net.JarURLConnection;
 import java.net.URL;
 import java.net.URLConnection;
@@ -58,14 +57,18 @@ public final class RocksLibrary {
             return;
         }
         URL resource = RocksDB.class.getClassLoader().getResource(RESOURCE);
-        Path root = cacheRoot();
-        if (resource != null && root != null) {
+        if (resource != null) {
+            Path root = null;
             try {
-                Path dir = cachedCopy(resource, FILE, root.resolve("native"));
-                RocksDB.loadLibrary(List.of(dir.toString()));
-                loaded = true;
-                return;
-            } catch (IOException | UncheckedIOException | UnsatisfiedLinkError | SecurityException e) {
+                // Inside the try: a cache path from the environment may not even parse.
+                root = cacheRoot();
+                if (root != null) {
+                    Path dir = cachedCopy(resource, FILE, root.resolve("native"));
+                    RocksDB.loadLibrary(List.of(dir.toString()));
+                    loaded = true;
+                    return;
+                }
+            } catch (IOException | RuntimeException | UnsatisfiedLinkError e) {
                 LOG.warn("could not load RocksDB's library from the cache under {} ({}); unpacking it to the temporary directory instead",
                         root, e.toString());
             }

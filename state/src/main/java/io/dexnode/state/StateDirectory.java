@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Set;
 import java.util.stream.Stream;
 import org.rocksdb.BlockBasedTableConfig;
 import org.rocksdb.BloomFilter;
@@ -56,6 +57,8 @@ final class StateDirectory implements AutoCloseable {
 
     static final List<String> FAMILIES =
             List.of("default", "nodes", "stale", "latest", "versions", "changes", "blocks", "meta");
+    /** The families that compact universally (see {@link #familyOptions}); the rest are levelled. */
+    private static final Set<String> UNIVERSAL = Set.of("versions");
 
     private static final Logger LOG = LoggerFactory.getLogger(StateDirectory.class);
 
@@ -292,7 +295,7 @@ final class StateDirectory implements AutoCloseable {
         } else if (!name.equals("nodes")) {
             o.setBottommostCompressionType(CompressionType.LZ4_COMPRESSION);
         }
-        if (name.equals("versions")) {
+        if (UNIVERSAL.contains(name)) {
             o.setCompactionStyle(CompactionStyle.UNIVERSAL);
         }
         return o;
@@ -456,17 +459,18 @@ final class StateDirectory implements AutoCloseable {
 
     /**
      * Whether RocksDB has no flush or compaction running or pending. Used to settle benchmark legs.
-     * The value history's family is not asked whether a compaction is pending: under universal
-     * compaction RocksDB reports one pending at exactly its trigger's number of sorted runs while
-     * its picker, which wants more, finds nothing to do, so the flag can stay set for good. Its
-     * compactions count once running.
+     * A family that compacts universally is not asked whether a compaction is pending: RocksDB
+     * then reports one pending at exactly its trigger's number of sorted runs while its picker,
+     * which wants more, finds nothing to do, so the flag can stay set for good. Its compactions
+     * count once running.
      */
     boolean idle() {
         try {
             long busy = db.getLongProperty("rocksdb.num-running-compactions") + db.getLongProperty("rocksdb.num-running-flushes");
-            for (ColumnFamilyHandle cf : handles) {
+            for (int i = 0; i < handles.size(); i++) {
+                ColumnFamilyHandle cf = handles.get(i);
                 busy += db.getLongProperty(cf, "rocksdb.mem-table-flush-pending");
-                if (cf != versions) {
+                if (!UNIVERSAL.contains(FAMILIES.get(i))) {
                     busy += db.getLongProperty(cf, "rocksdb.compaction-pending");
                 }
             }
