@@ -5,18 +5,23 @@ import static io.dexnode.book.Side.SELL;
 import static io.dexnode.engine.EngineFixture.BTC;
 import static io.dexnode.engine.EngineFixture.gtc;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.dexnode.book.OrderBook;
 import io.dexnode.book.SelfTradePrevention;
 import io.dexnode.book.TimeInForce;
 import io.dexnode.engine.recovery.BookMismatch;
 import io.dexnode.engine.recovery.BookRebuild;
+import io.dexnode.engine.recovery.BookSnapshotWriter;
+import io.dexnode.engine.recovery.BookVerifier;
 import io.dexnode.engine.recovery.RecoveryReport.Inconsistency;
 import io.dexnode.engine.schema.ActiveOrderEntry;
+import io.dexnode.engine.schema.CountersRecord;
 import io.dexnode.engine.schema.MarketParams;
 import io.dexnode.engine.schema.StateKey;
 import io.dexnode.engine.tx.Tx;
 import io.dexnode.state.InMemoryStateStore;
+import io.dexnode.state.StateStore;
 import io.dexnode.state.WriteSet;
 import java.util.HashMap;
 import java.util.List;
@@ -122,5 +127,53 @@ class BookRebuildFromStateTest {
         assertThat(store.latestVersion()).as("nothing is repaired").isEqualTo(height);
         assertThat(f.engine.consistencyProblem()).contains("market " + BTC);
         assertThat(f.engine.depth(BTC, 5).bids()).isDeepEqualTo(new long[][] {{99, 5}});
+    }
+
+    // ---- the same check on captured books against a pinned view (the node's background check)
+
+    @Test
+    void capturedBooksAgreeWithAPinnedViewAndAreCheckedAsTheyWereWhenCaptured() {
+        BookSnapshotWriter.Captured captured = BookSnapshotWriter.capture(f.engine);
+        assertThat(captured.marketIds()).containsExactly(BTC, ETH);
+        try (StateStore.DurableView view = store.durableView()) {
+            assertThat(BookVerifier.capturedProblem(captured, view)).isNull();
+            // The live books change afterwards and trading goes on: the capture and the view still show their height.
+            books.get(ETH).clear();
+            f.one(gtc("alice", BUY, 98, 1));
+            assertThat(BookVerifier.capturedProblem(captured, view)).isNull();
+        }
+    }
+
+    @Test
+    void aCapturedBookThatDisagreesWithItsIndexIsNamedWithBothCounts() {
+        long alice = f.engine.book(BTC).owner(bid);
+        long seq = f.engine.book(BTC).prioritySeq(bid);
+        OrderBook btc = books.get(BTC);
+        btc.clear();
+        btc.restore(bid, alice, BUY, 99, 5, seq); // the ask is gone
+        BookSnapshotWriter.Captured captured = BookSnapshotWriter.capture(f.engine);
+        try (StateStore.DurableView view = store.durableView()) {
+            assertThat(BookVerifier.capturedProblem(captured, view))
+                    .startsWith("market " + BTC + ": book has 1 orders").contains("index has 2");
+        }
+    }
+
+    @Test
+    void capturedBooksHoldingFewerOrdersThanStateCountsAsRestingAreAProblem() {
+        BookSnapshotWriter.Captured captured = BookSnapshotWriter.capture(f.engine);
+        // State's resting count says one order more than every index (and book) holds.
+        CountersRecord counters = CountersRecord.decode(store.get(new StateKey.Counters().encode()));
+        WriteSet ws = new WriteSet();
+        ws.put(new StateKey.Counters().encode(), counters.withActiveOrders(counters.activeOrders() + 1).encode());
+        store.commit(store.latestVersion() + 1, ws, null);
+        try (StateStore.DurableView view = store.durableView()) {
+            BookSnapshotWriter.Captured sameBooksAtTheViewsHeight = new BookSnapshotWriter.Captured(view.version(),
+                    captured.root(), captured.payload(), captured.marketIds(), captured.digests());
+            assertThat(BookVerifier.capturedProblem(sameBooksAtTheViewsHeight, view))
+                    .isEqualTo("books hold 3 orders but state counts 4 resting (an Active order may have lost its index entry)");
+            assertThatThrownBy(() -> BookVerifier.capturedProblem(captured, view))
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("captured at height " + captured.version());
+        }
     }
 }

@@ -40,9 +40,7 @@ final class BookSnapshots implements AutoCloseable {
 
     /** Captures the books now and writes them in the background; skipped while the previous write runs. Engine thread. */
     void writeInBackground(Engine engine) {
-        Future<?> previous = writing;
-        if (previous != null && !previous.isDone()) {
-            LOG.info("book snapshot at height {} skipped: the previous one is still being written", engine.height());
+        if (busy(engine.height())) {
             return;
         }
         long t0 = System.nanoTime();
@@ -55,6 +53,27 @@ final class BookSnapshots implements AutoCloseable {
         }
         long copying = System.nanoTime() - t0;
         writing = writer.submit(() -> write(books, t0, copying));
+    }
+
+    /**
+     * Writes books captured earlier (by the consistency check that found them agreeing with state)
+     * in the background; skipped while the previous write runs. Engine thread.
+     */
+    void writeInBackground(BookSnapshotWriter.Captured books) {
+        if (busy(books.version())) {
+            return;
+        }
+        long t0 = System.nanoTime();
+        writing = writer.submit(() -> write(books, t0, -1));
+    }
+
+    private boolean busy(long height) {
+        Future<?> previous = writing;
+        if (previous != null && !previous.isDone()) {
+            LOG.info("book snapshot at height {} skipped: the previous one is still being written", height);
+            return true;
+        }
+        return false;
     }
 
     /** Waits for a background write, then writes the books now; the file, or null if it failed. Engine thread. */

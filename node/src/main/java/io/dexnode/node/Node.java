@@ -18,6 +18,7 @@ import io.dexnode.node.cluster.ReplaceableStore;
 import io.dexnode.node.cluster.ReplicaChain;
 import io.dexnode.node.producer.BlockPublication;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.dexnode.node.health.BackgroundCheck;
 import io.dexnode.node.health.NodeHealth;
 import io.dexnode.node.metrics.NodeMetrics;
 import io.dexnode.node.producer.BlockProducer;
@@ -136,6 +137,8 @@ public final class Node implements AutoCloseable {
     private final RecoveryReport recovery;
     private final ArchivePruner archivePruner;
     private final BookSnapshots bookSnapshots;
+    /** The periodic check's scan beside the block thread, or null where checks run on it (checkpoints). */
+    private final BackgroundCheck backgroundCheck;
     private boolean closed;
 
     private Node(NodeConfig config, Options options) throws IOException {
@@ -151,6 +154,7 @@ public final class Node implements AutoCloseable {
         this.storeFiles = replaceable != null ? replaceable::current : () -> opened;
         ApiServer server = null;
         ClusterReplica started = null;
+        BackgroundCheck checkBeside = null;
         try {
             this.state = options.state().apply(store);
             health.committed(state.latestVersion());
@@ -203,12 +207,23 @@ public final class Node implements AutoCloseable {
                     bookSnapshots.writeInBackground(engine);
                 }
             };
+            // A checkpoint is written with the snapshot of its own height between blocks, after a passing
+            // check: with checkpoints on, periodic checks stay on the block thread.
+            java.util.function.Consumer<io.dexnode.engine.recovery.BookSnapshotWriter.Captured> afterHealthyBooks = books -> {
+                archivePruner.prune(books.version());
+                bookSnapshots.writeInBackground(books);
+            };
+            this.backgroundCheck = config.checkpoints() > 0 ? null : new BackgroundCheck(engine, state);
+            checkBeside = backgroundCheck;
             TxService txs;
             if (config.clustered()) {
                 this.producer = null;
                 BlockPublication publication = new BlockPublication(engine, marketData, stream::publish, health, metrics,
                         config.consistencyCheckBlocks());
                 publication.afterHealthyCheck(afterHealthyCheck);
+                if (backgroundCheck != null) {
+                    publication.checkInBackground(backgroundCheck, afterHealthyBooks);
+                }
                 publication.checkConsistency();
                 started = ClusterReplica.start(config.cluster(), config.raftDir(), identity, engine, replaceable,
                         config.stateDir(), config.stateConfig(), admission, publication, marketData, health, metrics,
@@ -225,6 +240,9 @@ public final class Node implements AutoCloseable {
                         cause -> halted(cause, options.onHalt()));
                 queueDepth[0] = producer::queueDepth;
                 producer.afterHealthyCheck(afterHealthyCheck);
+                if (backgroundCheck != null) {
+                    producer.checkInBackground(backgroundCheck, afterHealthyBooks);
+                }
                 producer.checkConsistency();
                 producer.start();
                 txs = new TxService(admission, producer, TxService.Router.LOCAL, metrics);
@@ -237,6 +255,9 @@ public final class Node implements AutoCloseable {
             }
             if (server != null) {
                 server.close();
+            }
+            if (checkBeside != null) {
+                checkBeside.close();
             }
             store.close();
             throw e;
@@ -350,6 +371,9 @@ public final class Node implements AutoCloseable {
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
+        }
+        if (backgroundCheck != null) {
+            backgroundCheck.close(); // its scan reads the store, closed below
         }
         if (!health.isHalted() && !health.isReplicaStopped()) {
             bookSnapshots.writeNow(engine);

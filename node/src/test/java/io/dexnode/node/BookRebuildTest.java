@@ -34,10 +34,10 @@ import java.util.function.BiConsumer;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * A running node whose book and state come to disagree: the periodic consistency check rebuilds
@@ -45,7 +45,9 @@ import org.junit.jupiter.api.io.TempDir;
  * logs which orders differed, serves the rebuilt depth and stays ready; when state itself is
  * inconsistent (an index entry for a cancelled order) the rebuild cannot fix it and readiness is
  * withdrawn. The faults are injected through the node's engine seam: books the test keeps (and
- * breaks on the producer thread, between blocks) and a store that loses one index deletion.
+ * breaks on the producer thread, between blocks) and a store that loses one index deletion. Each
+ * runs twice: with the periodic check's scan of state beside the block thread (the node's way when
+ * its store can pin a view) and on it.
  */
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 class BookRebuildTest {
@@ -65,8 +67,11 @@ class BookRebuildTest {
     private Node node;
     private NodeClient client;
 
-    @BeforeEach
-    void start() throws Exception {
+    /**
+     * Starts the node; {@code beside} false hides the store's pinned views from the node, so that
+     * its periodic checks scan state on the block thread instead of beside it.
+     */
+    private void start(boolean beside) throws Exception {
         stderr = System.err;
         System.setErr(new PrintStream(new Tee(stderr, log), true, StandardCharsets.UTF_8));
         BookFactory keptBooks = (market, events, expected) -> {
@@ -81,6 +86,7 @@ class BookRebuildTest {
             }
         };
         Node.Options options = new Node.Options(hook, (status, line) -> { }, port -> { })
+                .withState(store -> beside ? store : new LosingStore(store, new AtomicBoolean()))
                 .withEngine(store -> new Engine(new LosingStore(store, loseNextIndexDeletion), EngineConfig.defaults(), keptBooks));
         node = Node.start(NodeRecoveryFixture.devConfig(dir).withConsistencyCheckBlocks(1), options);
         client = new NodeClient(node.url());
@@ -97,8 +103,11 @@ class BookRebuildTest {
         }
     }
 
-    @Test
-    void aBookThatDisagreesWithStateIsRebuiltFromStateCountedLoggedAndServedAndTheNodeStaysReady() throws Exception {
+    @ParameterizedTest(name = "state scanned beside the block thread: {0}")
+    @ValueSource(booleans = {true, false})
+    void aBookThatDisagreesWithStateIsRebuiltFromStateCountedLoggedAndServedAndTheNodeStaysReady(boolean beside)
+            throws Exception {
+        start(beside);
         Signer alice = funded();
         Signer bob = funded();
         submit(alice, "\"type\":\"place\",\"market\":1,\"side\":\"buy\",\"price\":99,\"size\":4");
@@ -130,6 +139,7 @@ class BookRebuildTest {
                 .contains("1 order(s) only in the book [" + BOGUS_ORDER + "]")
                 .contains("1 only in state [" + ask + "]")
                 .doesNotContain("still disagrees");
+        assertFoundBeside(beside);
 
         // Trading goes on against the book state describes: a buy at 101 takes the restored ask.
         NodeClient.Response taken = submit(alice, "\"type\":\"place\",\"market\":1,\"side\":\"buy\",\"price\":101,\"size\":3");
@@ -140,8 +150,10 @@ class BookRebuildTest {
         assertThat(client.get("/health/ready").status()).isEqualTo(200);
     }
 
-    @Test
-    void whenStateItselfIsInconsistentTheRebuildCannotFixItAndReadinessIsWithdrawn() throws Exception {
+    @ParameterizedTest(name = "state scanned beside the block thread: {0}")
+    @ValueSource(booleans = {true, false})
+    void whenStateItselfIsInconsistentTheRebuildCannotFixItAndReadinessIsWithdrawn(boolean beside) throws Exception {
+        start(beside);
         Signer alice = funded();
         Signer bob = funded();
         submit(alice, "\"type\":\"place\",\"market\":1,\"side\":\"buy\",\"price\":99,\"size\":4");
@@ -159,9 +171,20 @@ class BookRebuildTest {
                 .contains("state of market 1 is inconsistent").contains("cancelled_order [" + ask + "]");
         assertThat(depth()).as("the book holds what the order records say rests").isEqualTo("{\"bids\":[[99,4]],\"asks\":[]}");
         assertThat(log.toString(StandardCharsets.UTF_8)).contains("still disagrees").contains("cancelled_order [" + ask + "]");
+        assertFoundBeside(beside);
     }
 
     // ---------------------------------------------------------------- helpers
+
+    /** Which check found the disagreement: the scan beside the block thread says so before the block thread checks again. */
+    private void assertFoundBeside(boolean beside) {
+        String found = "found a book that disagrees with state";
+        if (beside) {
+            assertThat(log.toString(StandardCharsets.UTF_8)).contains(found);
+        } else {
+            assertThat(log.toString(StandardCharsets.UTF_8)).doesNotContain(found);
+        }
+    }
 
     private Signer funded() throws Exception {
         Signer s = Signer.generate();

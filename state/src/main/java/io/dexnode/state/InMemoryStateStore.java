@@ -7,6 +7,7 @@ import io.dexnode.jmt.PreimageReader;
 import io.dexnode.jmt.StaleNodeIndex;
 import io.dexnode.jmt.TreeReader;
 import io.dexnode.jmt.TreeUpdateBatch;
+import java.nio.ByteBuffer;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -203,6 +204,47 @@ public final class InMemoryStateStore implements StateStore {
             }
             visitor.accept(e.getKey().clone(), e.getValue().clone());
         }
+    }
+
+    /** A view over a copy of the latest values (this store commits synchronously: nothing is ever in flight). */
+    @Override
+    public synchronized DurableView durableView() {
+        open();
+        TreeMap<byte[], byte[]> copy = new TreeMap<>(latest);
+        long version = latestVersion;
+        return new DurableView() {
+            private volatile boolean closed;
+
+            @Override
+            public long version() {
+                return version;
+            }
+
+            @Override
+            public byte[] get(byte[] key) {
+                usable();
+                byte[] v = copy.get(key);
+                return v == null ? null : v.clone();
+            }
+
+            @Override
+            public void scanPrefixInPlace(byte[] prefix, BiConsumer<ByteBuffer, ByteBuffer> visitor) {
+                usable();
+                scan(copy, prefix, (k, v) -> visitor.accept(ByteBuffer.wrap(k), ByteBuffer.wrap(v)));
+            }
+
+            private void usable() {
+                if (closed) {
+                    throw new StateException("the pinned view of version " + version + " is closed");
+                }
+                open();
+            }
+
+            @Override
+            public void close() {
+                closed = true;
+            }
+        };
     }
 
     static boolean startsWith(byte[] key, byte[] prefix) {

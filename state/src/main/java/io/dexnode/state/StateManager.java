@@ -59,6 +59,7 @@ public final class StateManager implements StateStore {
     private final TreePersister persister;
     private final CommitPipeline pipeline;
     private final StateReader reads;
+    private final PinnedViews views;
     private final ProofService proofs;
     private final ArmedWriteFailure faults;
     private final long openedLatest;
@@ -148,6 +149,7 @@ public final class StateManager implements StateStore {
             }
         });
         this.reads = new StateReader(disk, guard, pipeline, tree, window, readable);
+        this.views = new PinnedViews(disk, guard);
         this.proofs = new ProofService(disk, tree, trees, reads);
         this.openedLatest = latest;
         this.openedTree = treeVersion;
@@ -265,6 +267,11 @@ public final class StateManager implements StateStore {
     @Override
     public void scanPrefixInPlace(byte[] prefix, BiConsumer<ByteBuffer, ByteBuffer> visitor) {
         reads.scanPrefixInPlace(prefix, visitor);
+    }
+
+    @Override
+    public DurableView durableView() {
+        return reads.durableView(views);
     }
 
     @Override
@@ -544,6 +551,7 @@ public final class StateManager implements StateStore {
             pipeline.close();
             persister.close();
             pruner.close();
+            views.releaseAll();
             disk.close();
         });
     }

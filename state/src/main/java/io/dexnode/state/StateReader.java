@@ -194,14 +194,26 @@ final class StateReader {
     private void scanInPlace(byte[] from, java.util.function.Predicate<ByteBuffer> within,
                              BiConsumer<ByteBuffer, ByteBuffer> visitor) {
         Lock lock = enterDurable();
+        // A bulk scan reads each block once: inserting them all into the block cache would cost
+        // more than it saves (a third of a pass over millions of records) and evict the hot set.
+        try (ReadOptions bulk = new ReadOptions().setFillCache(false)) {
+            scanLocked(disk, from, within, visitor, bulk);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Visits the latest entries from {@code from} on while {@code within} holds for their keys, as
+     * {@code options} read them (e.g. at a snapshot); the caller holds the lifecycle lock.
+     */
+    static void scanLocked(StateDirectory disk, byte[] from, java.util.function.Predicate<ByteBuffer> within,
+                           BiConsumer<ByteBuffer, ByteBuffer> visitor, ReadOptions options) {
         // Direct buffers reused across entries: the iterator copies each key and value into them
         // without allocating a Java array per entry.
         ByteBuffer key = ByteBuffer.allocateDirect(64);
         ByteBuffer value = ByteBuffer.allocateDirect(1024);
-        // A bulk scan reads each block once: inserting them all into the block cache would cost
-        // more than it saves (a third of a pass over millions of records) and evict the hot set.
-        try (ReadOptions bulk = new ReadOptions().setFillCache(false);
-             RocksIterator it = disk.iterator(disk.latest, bulk)) {
+        try (RocksIterator it = disk.iterator(disk.latest, options)) {
             for (it.seek(from); it.isValid(); it.next()) {
                 key = readInto(key, it, true);
                 if (!within.test(key)) {
@@ -211,8 +223,22 @@ final class StateReader {
                 visitor.accept(key, value);
             }
             StateDirectory.check(it);
-        } finally {
-            lock.unlock();
+        }
+    }
+
+    /**
+     * A pinned view of the latest values (see {@link StateStore#durableView()}): taken holding the
+     * commit lock once nothing is in flight, so the latest values on disk are exactly the latest
+     * version's.
+     */
+    StateStore.DurableView durableView(PinnedViews views) {
+        synchronized (pipeline.commitLock()) {
+            Lock lock = enterDurable();
+            try {
+                return views.pin(tree.version());
+            } finally {
+                lock.unlock();
+            }
         }
     }
 
@@ -228,7 +254,7 @@ final class StateReader {
         return buf;
     }
 
-    private static boolean startsWith(ByteBuffer key, byte[] prefix) {
+    static boolean startsWith(ByteBuffer key, byte[] prefix) {
         if (key.limit() < prefix.length) {
             return false;
         }

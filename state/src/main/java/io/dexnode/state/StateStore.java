@@ -82,6 +82,34 @@ public interface StateStore extends AutoCloseable {
     }
 
     /**
+     * The latest values as of the newest committed version, once that version is on disk, pinned:
+     * later commits do not change what the view shows, and it may be read from any thread while
+     * they go on (the node's periodic consistency check scans it off the block thread). Waits for
+     * the commits in flight, like every durable read. Close it when done (it pins the storage's
+     * files); closing the store ends every view left open, whose reads then fail as the store's
+     * would. Null when this store cannot pin one: the caller then reads the store itself.
+     */
+    default DurableView durableView() {
+        return null;
+    }
+
+    /** A pinned, read-only view of the latest values of one version (see {@link #durableView()}). */
+    interface DurableView extends AutoCloseable {
+        /** The version whose latest values this view shows. */
+        long version();
+
+        /** The value of {@code key} at {@link #version()}, or null. */
+        byte[] get(byte[] key);
+
+        /** Like {@link StateStore#scanPrefixInPlace}, over the entries at {@link #version()}. */
+        void scanPrefixInPlace(byte[] prefix, BiConsumer<java.nio.ByteBuffer, java.nio.ByteBuffer> visitor);
+
+        /** Releases the view; later reads fail. Idempotent. */
+        @Override
+        void close();
+    }
+
+    /**
      * Like {@link #scanPrefixInPlace}, over the latest entries with {@code from <= key < to} in
      * raw-key (unsigned byte) order: a large key space cut into ranges that threads scan at once.
      * This default scans the prefix the two bounds share and skips what lies outside them.

@@ -3,6 +3,8 @@ package io.dexnode.engine.recovery;
 import io.dexnode.engine.schema.ActiveOrderEntry;
 import io.dexnode.engine.schema.StateKey;
 import io.dexnode.state.StateStore;
+import java.nio.ByteBuffer;
+import java.util.function.BiConsumer;
 
 /**
  * Visits a market's ActiveOrder entries in id order, read in place through the layouts their
@@ -15,11 +17,20 @@ final class ActiveOrderIndexScan {
         void entry(long orderId, long prioritySeq, long remaining);
     }
 
+    /** Where the entries are read: the store's latest values, or a pinned view of them. */
+    interface Source {
+        void scanPrefixInPlace(byte[] prefix, BiConsumer<ByteBuffer, ByteBuffer> visitor);
+    }
+
     private ActiveOrderIndexScan() {
     }
 
     static void scan(StateStore store, int marketId, EntryVisitor visitor) {
-        store.scanPrefixInPlace(StateKey.ActiveOrder.marketPrefix(marketId), (k, v) -> {
+        scan(store::scanPrefixInPlace, marketId, visitor);
+    }
+
+    static void scan(Source source, int marketId, EntryVisitor visitor) {
+        source.scanPrefixInPlace(StateKey.ActiveOrder.marketPrefix(marketId), (k, v) -> {
             long orderId = StateKey.ActiveOrder.orderIdOf(k);
             ActiveOrderEntry.checkInPlace(v);
             visitor.entry(orderId, ActiveOrderEntry.prioritySeq(v), ActiveOrderEntry.remaining(v));
@@ -27,9 +38,9 @@ final class ActiveOrderIndexScan {
     }
 
     /** The digest of a market's index entries (id, remaining, priority), as committed. */
-    static BookDigest digest(StateStore store, int marketId) {
+    static BookDigest digest(Source source, int marketId) {
         BookDigest.Accumulator acc = new BookDigest.Accumulator();
-        scan(store, marketId, (id, seq, remaining) -> acc.add(id, remaining, seq));
+        scan(source, marketId, (id, seq, remaining) -> acc.add(id, remaining, seq));
         return acc.result();
     }
 }

@@ -13,6 +13,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.stream.Stream;
@@ -58,8 +59,10 @@ public final class BookSnapshotWriter {
         List<Integer> markets = engine.marketIds();
         Encoder out = new Encoder(1 << 16);
         out.putInt(markets.size());
+        List<BookDigest> digests = new ArrayList<>(markets.size());
         for (int m : markets) {
             out.putInt(m);
+            BookDigest.Accumulator digest = new BookDigest.Accumulator();
             out.putInt(engine.book(m).orderCount());
             engine.book(m).forEachOrder((id, owner, side, price, remaining, seq) -> {
                 out.putLong(id);
@@ -68,6 +71,7 @@ public final class BookSnapshotWriter {
                 out.putLong(price);
                 out.putLong(remaining);
                 out.putLong(seq);
+                digest.add(id, remaining, seq);
                 String client = engine.clientOrderIdOf(id);
                 if (client == null) {
                     out.putShort(-1);
@@ -77,8 +81,9 @@ public final class BookSnapshotWriter {
                     out.put(utf8);
                 }
             });
+            digests.add(digest.result());
         }
-        return new Captured(version, root, out.toByteArray());
+        return new Captured(version, root, out.toByteArray(), List.copyOf(markets), List.copyOf(digests));
     }
 
     /**
@@ -136,8 +141,12 @@ public final class BookSnapshotWriter {
         }
     }
 
-    /** The books of one height, captured: what {@link #writeTo} compresses, stamps and writes. */
-    public record Captured(long version, byte[] root, byte[] payload) {
+    /**
+     * The books of one height, captured: what {@link #writeTo} compresses, stamps and writes, and
+     * each market's book digest (ids ascending, digests in the same order) for
+     * {@link BookVerifier#capturedProblem}.
+     */
+    public record Captured(long version, byte[] root, byte[] payload, List<Integer> marketIds, List<BookDigest> digests) {
         /** Compresses, checksums and writes this snapshot into {@code dir} (fsynced, renamed into place); any thread. */
         public Path writeTo(Path dir) {
             LZ4Compressor lz4 = LZ4Factory.fastestInstance().fastCompressor();

@@ -1,5 +1,8 @@
 package io.dexnode.engine.recovery;
 
+import io.dexnode.engine.schema.CountersRecord;
+import io.dexnode.engine.schema.StateKey;
+import io.dexnode.state.StateStore;
 import java.util.Collection;
 import java.util.List;
 import java.util.Objects;
@@ -32,12 +35,43 @@ public final class BookVerifier {
         for (int m : target.marketIds()) {
             booked += target.book(m).orderCount();
         }
-        long counted = target.counters().activeOrders();
+        return restingCountProblem(booked, target.counters().activeOrders());
+    }
+
+    private static String restingCountProblem(long booked, long counted) {
         if (booked != counted) {
             return "books hold " + booked + " orders but state counts " + counted
                     + " resting (an Active order may have lost its index entry)";
         }
         return null;
+    }
+
+    /**
+     * The same check for books captured at a height ({@link BookSnapshotWriter#capture}, which
+     * digests each book while it copies it) against a pinned view of state at that height: null
+     * when every captured book equals its index and they hold as many orders as the view's
+     * counters count as resting, else what differs first. Any thread: neither the books nor the
+     * store are read, only the capture and the view (the node runs it off the block thread).
+     */
+    public static String capturedProblem(BookSnapshotWriter.Captured books, StateStore.DurableView state) {
+        if (books.version() != state.version()) {
+            throw new IllegalArgumentException("books captured at height " + books.version()
+                    + " cannot be checked against state at version " + state.version());
+        }
+        long booked = 0;
+        for (int i = 0; i < books.marketIds().size(); i++) {
+            int m = books.marketIds().get(i);
+            BookDigest book = books.digests().get(i);
+            BookDigest index = ActiveOrderIndexScan.digest(state::scanPrefixInPlace, m);
+            if (!book.equals(index)) {
+                return "market " + m + ": book has " + book.count() + " orders (digest " + Long.toHexString(book.digest())
+                        + "), index has " + index.count() + " (digest " + Long.toHexString(index.digest()) + ")";
+            }
+            booked += book.count();
+        }
+        byte[] raw = state.get(new StateKey.Counters().encode());
+        long counted = raw == null ? 0 : CountersRecord.decode(raw).activeOrders();
+        return restingCountProblem(booked, counted);
     }
 
     /** Every market whose book differs from its index, ascending by id; empty when all agree. */
@@ -61,7 +95,7 @@ public final class BookVerifier {
     }
 
     static String verifyMarket(RecoveryTarget target, int m) {
-        return compare(target, m, ActiveOrderIndexScan.digest(target.store(), m));
+        return compare(target, m, ActiveOrderIndexScan.digest(target.store()::scanPrefixInPlace, m));
     }
 
     private static String compare(RecoveryTarget target, int m, BookDigest fromIndex) {

@@ -142,6 +142,11 @@ public final class ClusterReplica implements TxService.Gateway, TxService.Router
     // ---------------------------------------------------------------- blocks applied (apply thread)
 
     @Override
+    public void beforeBlock() {
+        publication.beforeBlock();
+    }
+
+    @Override
     public void committed(BlockEntry entry, BlockResult result) {
         BlockEvents events = publication.committed(result);
         if (entry.proposer().equals(config.self())) {

@@ -106,6 +106,11 @@ public final class ReplaceableStore implements StateStore {
     }
 
     @Override
+    public DurableView durableView() {
+        return read(() -> current.durableView());
+    }
+
+    @Override
     public void scanPrefixInPlace(byte[] prefix, BiConsumer<ByteBuffer, ByteBuffer> visitor) {
         read(() -> {
             current.scanPrefixInPlace(prefix, visitor);

@@ -51,6 +51,10 @@ public final class ReplicaChain implements ReplicatedChain, BlockProposer.Head {
 
     /** What the node does with applied blocks. Called on the apply thread. */
     public interface Sink {
+        /** A block is about to execute (after the checks that it applies to this chain). */
+        default void beforeBlock() {
+        }
+
         /** Block {@code result} of {@code entry} is durable. */
         void committed(BlockEntry entry, BlockResult result);
 
@@ -193,6 +197,7 @@ public final class ReplicaChain implements ReplicatedChain, BlockProposer.Head {
                     + " first: if the others' state is consistent, this one's is not; wipe its data directory and restart it");
         }
         List<Tx> txs = tamper.transactions(entry.height(), parse(entry));
+        sink.beforeBlock();
         BlockResult result;
         try {
             result = engine.executeBlock(entry.height(), entry.time(), txs, records);

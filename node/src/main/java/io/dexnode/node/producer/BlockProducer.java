@@ -158,6 +158,7 @@ public final class BlockProducer implements TxService.Gateway {
                     if (stopping) {
                         return;
                     }
+                    publication.beforeBlock(); // idle: a background check's outcome is acted on now
                     continue;
                 }
                 batch.add(first);
@@ -231,6 +232,7 @@ public final class BlockProducer implements TxService.Gateway {
         for (Submission s : batch) {
             txs.add(s.tx());
         }
+        publication.beforeBlock();
         Engine.PendingBlock block;
         try {
             block = engine.executeBlockPipelined(height, time, txs);
@@ -289,6 +291,12 @@ public final class BlockProducer implements TxService.Gateway {
      */
     public void checkConsistency() {
         publication.checkConsistency();
+    }
+
+    /** Periodic checks scan state beside the block thread (see {@link BlockPublication#checkInBackground}). Set before {@link #start}. */
+    public void checkInBackground(io.dexnode.node.health.BackgroundCheck check,
+                                  java.util.function.Consumer<io.dexnode.engine.recovery.BookSnapshotWriter.Captured> afterHealthy) {
+        publication.checkInBackground(check, afterHealthy);
     }
 
     /**

@@ -3,6 +3,8 @@ package io.dexnode.node.producer;
 import io.dexnode.engine.BlockResult;
 import io.dexnode.engine.Engine;
 import io.dexnode.engine.TxResult;
+import io.dexnode.engine.recovery.BookSnapshotWriter;
+import io.dexnode.node.health.BackgroundCheck;
 import io.dexnode.node.health.ConsistencyCheck;
 import io.dexnode.node.health.NodeHealth;
 import io.dexnode.node.metrics.NodeMetrics;
@@ -15,7 +17,9 @@ import org.slf4j.LoggerFactory;
  * node's producer and a replica's apply thread: the durable height for health, the block's
  * metrics (its risk pass's among them), the market data republished; then, once its requests are
  * answered, its events to the stream (its liquidations too, on the {@code liquidations} channel)
- * and, every {@code checkEveryBlocks} blocks, the book-vs-state consistency check.
+ * and, every {@code checkEveryBlocks} blocks, the book-vs-state consistency check — on this thread,
+ * or with its scan of state on a thread of its own ({@link #checkInBackground}), acted on here at a
+ * later block.
  */
 public final class BlockPublication {
     private static final Logger LOG = LoggerFactory.getLogger(BlockPublication.class);
@@ -29,6 +33,10 @@ public final class BlockPublication {
     private long blocksSinceCheck;
     private volatile Runnable afterHealthyCheck = () -> { };
     private volatile boolean periodic;
+    private volatile BackgroundCheck background;
+    /** The height of the last check run on this thread: a background outcome older than it is stale. */
+    private long lastCheckedHere = Long.MIN_VALUE;
+    private volatile Consumer<BookSnapshotWriter.Captured> afterHealthyBooks = books -> { };
 
     public BlockPublication(Engine engine, MarketDataPublisher publisher, Consumer<BlockEvents> stream, NodeHealth health,
                             NodeMetrics metrics, int checkEveryBlocks) {
@@ -58,8 +66,43 @@ public final class BlockPublication {
         stream.accept(events);
         if (++blocksSinceCheck >= checkEveryBlocks) {
             blocksSinceCheck = 0;
-            checkConsistency();
+            BackgroundCheck check = background;
+            if (check == null || !periodic || check.start() == BackgroundCheck.Start.UNSUPPORTED) {
+                checkConsistency();
+            }
         }
+    }
+
+    /**
+     * Before the next block executes (and when idle): acts on a background check that finished,
+     * so that a book found to disagree with state is rebuilt before any block trades against it.
+     */
+    public void beforeBlock() {
+        BackgroundCheck check = background;
+        if (check != null) {
+            BackgroundCheck.Outcome done = check.poll();
+            if (done != null) {
+                checked(done);
+            }
+        }
+    }
+
+    /** A background check finished: a pass is reported and its books handed on; a disagreement is checked again here. */
+    private void checked(BackgroundCheck.Outcome done) {
+        long height = done.books().version();
+        if (height < lastCheckedHere) {
+            return; // a check here since (e.g. after a replica's state was replaced) decided already
+        }
+        if (done.problem() == null) {
+            LOG.debug("consistency check at height {}: books agree with state ({} us on the block thread, {} us scanning"
+                    + " state beside it)", height, done.blockThreadNanos() / 1000, done.scanNanos() / 1000);
+            health.consistencyChecked(null);
+            afterHealthyBooks.accept(done.books());
+            return;
+        }
+        LOG.warn("consistency check at height {} found a book that disagrees with state ({}); checking every market again"
+                + " now, between blocks", height, done.problem());
+        checkConsistency();
     }
 
     /**
@@ -69,6 +112,7 @@ public final class BlockPublication {
      * node, the {@link #afterHealthyCheck} action runs.
      */
     public void checkConsistency() {
+        lastCheckedHere = engine.height();
         String problem = ConsistencyCheck.run(engine, metrics, publisher::refresh);
         if (problem != null) {
             LOG.error("consistency check failed: {}", problem);
@@ -86,6 +130,17 @@ public final class BlockPublication {
      */
     public void afterHealthyCheck(Runnable action) {
         this.afterHealthyCheck = action;
+    }
+
+    /**
+     * Periodic checks of a running node scan state on {@code check}'s thread from now on; one that
+     * passes hands the books it captured to {@code afterHealthy} (instead of running
+     * {@link #afterHealthyCheck}), on this thread. Checks asked for by name ({@link #checkConsistency})
+     * and those after a disagreement still run at once, here.
+     */
+    public void checkInBackground(BackgroundCheck check, Consumer<BookSnapshotWriter.Captured> afterHealthy) {
+        this.afterHealthyBooks = afterHealthy;
+        this.background = check;
     }
 
     /** From now on checks are periodic ones of a serving node. */
