@@ -22,7 +22,11 @@ import java.util.stream.IntStream;
 final class AccountOrderIndex {
     private final HashMap<Long, AccountOrders> byAccount = new HashMap<>();
     private final HashMap<Long, HashMap<String, Long>> byClientId = new HashMap<>();
-    private final HashMap<Long, String> clientIdOfOrder = new HashMap<>();
+    /**
+     * Client order id by order id: primitive keys, so a warm snapshot's capture (one lookup per
+     * resting order, between blocks) does not box each id and chase a node and its key per lookup.
+     */
+    private final LongMap<String> clientIdOfOrder = new LongMap<>();
 
     void add(long accountId, int marketId, long orderId, String clientOrderId) {
         AccountOrders orders = byAccount.computeIfAbsent(accountId, k -> new AccountOrders(new LongSet()));
@@ -140,7 +144,9 @@ final class AccountOrderIndex {
             if (ids != null && ids.remove(clientOrderId, orderId) && ids.isEmpty()) {
                 byClientId.remove(accountId);
             }
-            clientIdOfOrder.remove(orderId, clientOrderId);
+            if (clientOrderId.equals(clientIdOfOrder.get(orderId))) {
+                clientIdOfOrder.remove(orderId);
+            }
         }
     }
 
@@ -331,12 +337,55 @@ final class AccountOrderIndex {
         }
     }
 
-    /** Linear-probing map from long keys to objects, for bulk loads without boxing; no removal. */
+    /**
+     * Linear-probing map from long keys to objects, without boxing. Invariant: every key sits at
+     * or after its home slot with no free slot in between (removal shifts later entries back to
+     * keep it); the table is at most half full.
+     */
     static final class LongMap<V> {
         private long[] keys = new long[64];
         private Object[] values = new Object[64];
         private boolean[] used = new boolean[64];
         private int size;
+
+        int size() {
+            return size;
+        }
+
+        void clear() {
+            keys = new long[64];
+            values = new Object[64];
+            used = new boolean[64];
+            size = 0;
+        }
+
+        /** Removes {@code key}'s entry; returns its value, or null if there was none. */
+        @SuppressWarnings("unchecked")
+        V remove(long key) {
+            int mask = keys.length - 1;
+            for (int i = (int) BookDigest.mix(key) & mask; used[i]; i = (i + 1) & mask) {
+                if (keys[i] != key) {
+                    continue;
+                }
+                V old = (V) values[i];
+                int hole = i;
+                for (int j = (i + 1) & mask; used[j]; j = (j + 1) & mask) {
+                    int home = (int) BookDigest.mix(keys[j]) & mask;
+                    // The entry at j may fill the hole when the hole lies between its home and j.
+                    if (((j - home) & mask) >= ((j - hole) & mask)) {
+                        keys[hole] = keys[j];
+                        values[hole] = values[j];
+                        hole = j;
+                    }
+                }
+                used[hole] = false;
+                values[hole] = null;
+                keys[hole] = 0;
+                size--;
+                return old;
+            }
+            return null;
+        }
 
         @SuppressWarnings("unchecked")
         V get(long key) {
