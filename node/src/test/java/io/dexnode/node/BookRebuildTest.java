@@ -176,13 +176,21 @@ class BookRebuildTest {
 
     // ---------------------------------------------------------------- helpers
 
-    /** Which check found the disagreement: the scan beside the block thread says so before the block thread checks again. */
-    private void assertFoundBeside(boolean beside) {
+    /**
+     * Which check found the disagreement: the scan beside the block thread says so before the block
+     * thread checks again, and its scans are timed under {@code part="beside"}.
+     */
+    private void assertFoundBeside(boolean beside) throws Exception {
         String found = "found a book that disagrees with state";
+        Matcher scans = Pattern.compile("(?m)^dexnode_consistency_check_seconds_count\\{part=\"beside\"\\} (\\S+)$")
+                .matcher(client.get("/metrics").body());
+        assertThat(scans.find()).as("the beside part is exposed").isTrue();
         if (beside) {
             assertThat(log.toString(StandardCharsets.UTF_8)).contains(found);
+            assertThat(Double.parseDouble(scans.group(1))).isPositive();
         } else {
             assertThat(log.toString(StandardCharsets.UTF_8)).doesNotContain(found);
+            assertThat(Double.parseDouble(scans.group(1))).isZero();
         }
     }
 

@@ -83,6 +83,7 @@ public final class NodeMetrics {
     private final Counter streamClosed;
     private final Gauge checkpointHeight;
     private final Counter checkpointFailures;
+    private final Histogram consistencyCheckSeconds;
 
     /**
      * @param queueDepth transactions waiting for a block
@@ -128,6 +129,12 @@ public final class NodeMetrics {
         checkpointFailures = Counter.builder().name("dexnode_checkpoint_failures_total")
                 .help("Checkpoints (--checkpoints) that could not be written (the node logs each as an error).")
                 .register(registry);
+        consistencyCheckSeconds = Histogram.builder().name("dexnode_consistency_check_seconds")
+                .help("The periodic book-vs-state consistency check, by part: what it held the thread that executes blocks"
+                        + " (block_thread), and its scan of state on a thread of its own while blocks go on (beside).")
+                .labelNames("part").classicOnly().classicExponentialUpperBounds(0.0001, 2, 18).register(registry);
+        consistencyCheckSeconds.initLabelValues("block_thread");
+        consistencyCheckSeconds.initLabelValues("beside");
         // Every code, kind and reason is exposed from the start (at 0), so the documented series exist before the first event.
         for (RejectCode code : RejectCode.values()) {
             rejections.initLabelValues(ApiCodes.name(code));
@@ -184,6 +191,17 @@ public final class NodeMetrics {
     public void recovered(String method, long nanos, RecoveryReport report) {
         recoverySeconds.labelValues(method).observe(nanos / 1e9);
         report.inconsistencies().forEach((kind, ids) -> repairs.labelValues(kind.metricName()).inc(ids.size()));
+    }
+
+    /**
+     * A consistency check held the block thread {@code blockThreadNanos} and scanned state beside it
+     * for {@code besideNanos} (negative: it ran wholly on the block thread).
+     */
+    public void consistencyChecked(long blockThreadNanos, long besideNanos) {
+        consistencyCheckSeconds.labelValues("block_thread").observe(blockThreadNanos / 1e9);
+        if (besideNanos >= 0) {
+            consistencyCheckSeconds.labelValues("beside").observe(besideNanos / 1e9);
+        }
     }
 
     /** A market's book was rebuilt from state after a consistency check found it disagreeing. */

@@ -93,6 +93,7 @@ public final class BlockPublication {
         if (height < lastCheckedHere) {
             return; // a check here since (e.g. after a replica's state was replaced) decided already
         }
+        metrics.consistencyChecked(done.blockThreadNanos(), done.scanNanos());
         if (done.problem() == null) {
             LOG.debug("consistency check at height {}: books agree with state ({} us on the block thread, {} us scanning"
                     + " state beside it)", height, done.blockThreadNanos() / 1000, done.scanNanos() / 1000);
@@ -113,7 +114,9 @@ public final class BlockPublication {
      */
     public void checkConsistency() {
         lastCheckedHere = engine.height();
+        long t0 = System.nanoTime();
         String problem = ConsistencyCheck.run(engine, metrics, publisher::refresh);
+        metrics.consistencyChecked(System.nanoTime() - t0, -1);
         if (problem != null) {
             LOG.error("consistency check failed: {}", problem);
         }

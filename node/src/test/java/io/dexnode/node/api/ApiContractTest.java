@@ -62,11 +62,14 @@ class ApiContractTest {
                     "dexnode_block_commit_seconds", "dexnode_block_execute_seconds", "dexnode_queue_depth", "dexnode_active_orders",
                     "dexnode_book_levels", "dexnode_orderbook_recovery_seconds", "dexnode_recovery_repairs_total",
                     "dexnode_stream_connections", "dexnode_stream_closed_total", "dexnode_checkpoint_height",
-                    "dexnode_checkpoint_failures_total"}) {
+                    "dexnode_checkpoint_failures_total", "dexnode_consistency_check_seconds"}) {
                 assertThat(text).as(name).containsPattern("(?m)^# TYPE " + name + " ");
             }
             assertThat(text).contains("dexnode_recovery_repairs_total{kind=\"orphaned_active_order\"} 0.0",
-                    "dexnode_rejections_total{code=\"stale_nonce\"} 0.0", "dexnode_stream_connections 0.0");
+                    "dexnode_rejections_total{code=\"stale_nonce\"} 0.0", "dexnode_stream_connections 0.0",
+                    "dexnode_consistency_check_seconds_count{part=\"beside\"}");
+            // The check before serving ran on the block thread, and was counted.
+            assertThat(text).containsPattern("(?m)^dexnode_consistency_check_seconds_count\\{part=\"block_thread\"\\} [1-9]");
             for (String reason : new String[] {"too_slow", "too_many_requests", "message_too_large", "connection_limit"}) {
                 assertThat(text).contains("dexnode_stream_closed_total{reason=\"" + reason + "\"} 0.0");
             }
