@@ -372,10 +372,15 @@ public final class Node implements AutoCloseable {
                 Thread.currentThread().interrupt();
             }
         }
+        boolean booksInDoubt = false;
         if (backgroundCheck != null) {
             backgroundCheck.close(); // its scan reads the store, closed below
+            booksInDoubt = backgroundCheck.unreadFailure();
         }
-        if (!health.isHalted() && !health.isReplicaStopped()) {
+        if (booksInDoubt) {
+            LOG.warn("no book snapshot at shutdown: the last consistency check did not pass and was not acted on;"
+                    + " the next start rebuilds the books from state");
+        } else if (!health.isHalted() && !health.isReplicaStopped()) {
             bookSnapshots.writeNow(engine);
         }
         bookSnapshots.close();

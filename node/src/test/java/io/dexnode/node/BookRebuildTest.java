@@ -22,10 +22,12 @@ import java.io.OutputStream;
 import java.io.PrintStream;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -34,6 +36,7 @@ import java.util.function.BiConsumer;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -72,6 +75,10 @@ class BookRebuildTest {
      * its periodic checks scan state on the block thread instead of beside it.
      */
     private void start(boolean beside) throws Exception {
+        start(beside, false);
+    }
+
+    private void start(boolean beside, boolean brokenViews) throws Exception {
         stderr = System.err;
         System.setErr(new PrintStream(new Tee(stderr, log), true, StandardCharsets.UTF_8));
         BookFactory keptBooks = (market, events, expected) -> {
@@ -86,7 +93,7 @@ class BookRebuildTest {
             }
         };
         Node.Options options = new Node.Options(hook, (status, line) -> { }, port -> { })
-                .withState(store -> beside ? store : new LosingStore(store, new AtomicBoolean()))
+                .withState(store -> beside && !brokenViews ? store : new LosingStore(store, new AtomicBoolean(), brokenViews))
                 .withEngine(store -> new Engine(new LosingStore(store, loseNextIndexDeletion), EngineConfig.defaults(), keptBooks));
         node = Node.start(NodeRecoveryFixture.devConfig(dir).withConsistencyCheckBlocks(1), options);
         client = new NodeClient(node.url());
@@ -174,7 +181,53 @@ class BookRebuildTest {
         assertFoundBeside(beside);
     }
 
+    @Test
+    void checksBesideTheBlockThreadThatPassMakeTheirBooksTheWarmSnapshotWhileTheNodeRuns() throws Exception {
+        start(true);
+        Signer alice = funded();
+        submit(alice, "\"type\":\"place\",\"market\":1,\"side\":\"buy\",\"price\":99,\"size\":4");
+        long height = client.get("/health/ready").json().path("height").asLong();
+        // Every block is checked (--check-every 1): a snapshot of a height the running node reached appears.
+        Path snapshot = awaitSnapshotAtOrAbove(height);
+        assertThat(snapshot.getFileName().toString()).matches("books-\\d{20}\\.snap");
+        assertThat(rebuilds()).isZero();
+        assertThat(client.get("/health/ready").status()).isEqualTo(200);
+        assertThat(log.toString(StandardCharsets.UTF_8)).doesNotContain("could not scan state");
+    }
+
+    @Test
+    void aScanBesideTheBlockThreadThatFailsIsDoneAgainOnItAndTheNodeStaysReady() throws Exception {
+        start(true, true);
+        Signer alice = funded();
+        submit(alice, "\"type\":\"place\",\"market\":1,\"side\":\"buy\",\"price\":99,\"size\":4");
+        String retried = "could not scan state beside the block thread (java.lang.IllegalStateException: a record that does"
+                + " not decode); checking every market now, between blocks";
+        for (int i = 0; i < 200 && !log.toString(StandardCharsets.UTF_8).contains(retried); i++) {
+            submit(alice, "\"type\":\"place\",\"market\":1,\"side\":\"buy\",\"price\":98,\"size\":1");
+            Thread.sleep(20);
+        }
+        assertThat(log.toString(StandardCharsets.UTF_8)).contains(retried);
+        assertThat(client.get("/health/ready").status()).isEqualTo(200);
+        assertThat(rebuilds()).as("the check on the block thread found every book agreeing").isZero();
+        assertThat(log.toString(StandardCharsets.UTF_8)).doesNotContain("found a book that disagrees");
+    }
+
     // ---------------------------------------------------------------- helpers
+
+    /** A warm snapshot file of {@code height} or later, within 10 s. */
+    private Path awaitSnapshotAtOrAbove(long height) throws Exception {
+        for (int i = 0; i < 500; i++) {
+            try (var files = Files.walk(dir)) {
+                Optional<Path> found = files.filter(p -> p.getFileName().toString().matches("books-\\d{20}\\.snap"))
+                        .filter(p -> Long.parseLong(p.getFileName().toString().substring(6, 26)) >= height).findFirst();
+                if (found.isPresent()) {
+                    return found.get();
+                }
+            }
+            Thread.sleep(20);
+        }
+        throw new AssertionError("no book snapshot at height " + height + " or later within 10 s");
+    }
 
     /**
      * Which check found the disagreement: the scan beside the block thread says so before the block
@@ -268,10 +321,46 @@ class BookRebuildTest {
     private static final class LosingStore implements StateStore {
         private final StateStore store;
         private final AtomicBoolean armed;
+        /** Whether pinned views are offered, with scans that fail as a record that does not decode would; else none. */
+        private final boolean brokenViews;
 
         LosingStore(StateStore store, AtomicBoolean armed) {
+            this(store, armed, false);
+        }
+
+        LosingStore(StateStore store, AtomicBoolean armed, boolean brokenViews) {
             this.store = store;
             this.armed = armed;
+            this.brokenViews = brokenViews;
+        }
+
+        @Override
+        public DurableView durableView() {
+            if (!brokenViews) {
+                return null;
+            }
+            DurableView real = store.durableView();
+            return new DurableView() {
+                @Override
+                public long version() {
+                    return real.version();
+                }
+
+                @Override
+                public byte[] get(byte[] key) {
+                    throw new IllegalStateException("a record that does not decode");
+                }
+
+                @Override
+                public void scanPrefixInPlace(byte[] prefix, BiConsumer<ByteBuffer, ByteBuffer> visitor) {
+                    throw new IllegalStateException("a record that does not decode");
+                }
+
+                @Override
+                public void close() {
+                    real.close();
+                }
+            };
         }
 
         private WriteSet maybeLose(WriteSet writes) {

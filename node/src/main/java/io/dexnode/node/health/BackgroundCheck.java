@@ -23,9 +23,9 @@ import org.slf4j.LoggerFactory;
  * check ({@link ConsistencyCheck}) at once, which repairs between blocks. On the block thread the
  * scan took 15–22 ms every thousand blocks, and every request waiting for a block waited as long.
  *
- * <p>Invariants: at most one check in flight (one falling due meanwhile is skipped); the pinned
- * view is always closed; a check that cannot finish (the store closed or failed under it) reports
- * nothing, and the next one runs as usual.
+ * <p>Invariants: at most one check in flight or unread (one falling due meanwhile is skipped); the
+ * pinned view is always closed; a check whose scan fails (the store closed under it, a record that
+ * does not decode) is reported as such and makes the block thread to check again itself (where a failure stops the node, as before).
  */
 public final class BackgroundCheck implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(BackgroundCheck.class);
@@ -41,10 +41,16 @@ public final class BackgroundCheck implements AutoCloseable {
     }
 
     /**
-     * A finished check: the books it captured, what disagreed (null when nothing did), and how
-     * long the block thread spent pinning and capturing and the check's thread scanning.
+     * A finished check: the books it captured, what disagreed (null when nothing did), why the scan
+     * could not finish (null when it did: then {@code problem} is its verdict), and how long the
+     * block thread spent pinning and capturing and the check's thread scanning.
      */
-    public record Outcome(BookSnapshotWriter.Captured books, String problem, long blockThreadNanos, long scanNanos) {
+    public record Outcome(BookSnapshotWriter.Captured books, String problem, String failure, long blockThreadNanos,
+                          long scanNanos) {
+        /** Whether the books agreed with state: a verdict, and a pass. */
+        public boolean passed() {
+            return failure == null && problem == null;
+        }
     }
 
     private final Engine engine;
@@ -65,7 +71,8 @@ public final class BackgroundCheck implements AutoCloseable {
 
     /** Block thread, between blocks: starts a check of the books as they are now. */
     public Start start() {
-        if (running != null && !running.isDone()) {
+        if (running != null && !running.isDone() || finished.get() != null) {
+            // Still scanning, or its outcome not yet acted on (it will be, before the next block).
             LOG.info("consistency check at height {} skipped: the previous one is still running", engine.height());
             return Start.BUSY;
         }
@@ -95,18 +102,31 @@ public final class BackgroundCheck implements AutoCloseable {
 
     private void check(BookSnapshotWriter.Captured books, StateStore.DurableView view, long blockThreadNanos) {
         long t0 = System.nanoTime();
+        Outcome outcome;
         try (view) {
             String problem = BookVerifier.capturedProblem(books, view);
-            finished.set(new Outcome(books, problem, blockThreadNanos, System.nanoTime() - t0));
-        } catch (RuntimeException e) {
-            // The store closed or failed under the scan: the node is stopping or halting, and says why elsewhere.
-            LOG.warn("consistency check at height {} did not finish: {}", books.version(), e.toString());
+            outcome = new Outcome(books, problem, null, blockThreadNanos, System.nanoTime() - t0);
+        } catch (Throwable e) {
+            // Whatever it was (the store closed under the scan, or a record that does not decode), the
+            // block thread checks again itself, where a failure stops the node as it always did.
+            LOG.warn("consistency check at height {} could not scan state beside the block thread", books.version(), e);
+            outcome = new Outcome(books, null, e.toString(), blockThreadNanos, System.nanoTime() - t0);
         }
+        finished.set(outcome);
     }
 
     /** Block thread: the outcome of a check that finished since the last call, or null. */
     public Outcome poll() {
         return finished.getAndSet(null);
+    }
+
+    /**
+     * Whether a finished check that nobody acted on did not pass (after {@link #close}, before the
+     * node writes its shutdown snapshot: books a check found wrong are not written).
+     */
+    public boolean unreadFailure() {
+        Outcome o = finished.get();
+        return o != null && !o.passed();
     }
 
     /** Waits (bounded) for a check in flight, then stops the thread; call before the store closes. */

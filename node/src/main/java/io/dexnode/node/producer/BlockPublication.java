@@ -75,7 +75,8 @@ public final class BlockPublication {
 
     /**
      * Before the next block executes (and when idle): acts on a background check that finished,
-     * so that a book found to disagree with state is rebuilt before any block trades against it.
+     * so that once a check has found a book disagreeing with state, it is rebuilt before any further
+     * block trades against it (the blocks cut while the scan ran did, as every block before a check).
      */
     public void beforeBlock() {
         BackgroundCheck check = background;
@@ -90,10 +91,16 @@ public final class BlockPublication {
     /** A background check finished: a pass is reported and its books handed on; a disagreement is checked again here. */
     private void checked(BackgroundCheck.Outcome done) {
         long height = done.books().version();
-        if (height < lastCheckedHere) {
-            return; // a check here since (e.g. after a replica's state was replaced) decided already
+        if (height <= lastCheckedHere) {
+            return; // a check here at or after its height (e.g. after a replica's state was replaced) decided already
         }
         metrics.consistencyChecked(done.blockThreadNanos(), done.scanNanos());
+        if (done.failure() != null) {
+            LOG.warn("consistency check at height {} could not scan state beside the block thread ({}); checking every"
+                    + " market now, between blocks", height, done.failure());
+            checkConsistency();
+            return;
+        }
         if (done.problem() == null) {
             LOG.debug("consistency check at height {}: books agree with state ({} us on the block thread, {} us scanning"
                     + " state beside it)", height, done.blockThreadNanos() / 1000, done.scanNanos() / 1000);
