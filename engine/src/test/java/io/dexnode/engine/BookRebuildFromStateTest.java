@@ -65,11 +65,8 @@ class BookRebuildFromStateTest {
     @Test
     void aBookThatLostOneOrderAndGainedAnotherIsRebuiltAsStateSaysAndTradesOn() {
         long alice = f.engine.book(BTC).owner(bid);
-        long seq = f.engine.book(BTC).prioritySeq(bid);
-        OrderBook btc = books.get(BTC);
-        btc.clear();
-        btc.restore(bid, alice, BUY, 99, 4, seq); // a size state does not have
-        btc.restore(777, 9, BUY, 90, 3, 99); // an order state does not have; the ask is gone
+        OrderBook btc = btcWithTheBidOnly(4); // a size state does not have; the ask is gone
+        btc.restore(777, 9, BUY, 90, 3, 99); // an order state does not have
         long rootBefore = store.latestVersion();
 
         List<BookMismatch> mismatches = f.engine.bookMismatches();
@@ -146,11 +143,7 @@ class BookRebuildFromStateTest {
 
     @Test
     void aCapturedBookThatDisagreesWithItsIndexIsNamedWithBothCounts() {
-        long alice = f.engine.book(BTC).owner(bid);
-        long seq = f.engine.book(BTC).prioritySeq(bid);
-        OrderBook btc = books.get(BTC);
-        btc.clear();
-        btc.restore(bid, alice, BUY, 99, 5, seq); // the ask is gone
+        btcWithTheBidOnly(5); // the ask is gone
         BookSnapshotWriter.Captured captured = BookSnapshotWriter.capture(f.engine);
         try (StateStore.DurableView view = store.durableView()) {
             assertThat(BookVerifier.capturedProblem(captured, view))
@@ -175,5 +168,15 @@ class BookRebuildFromStateTest {
                     .isInstanceOf(IllegalArgumentException.class)
                     .hasMessageContaining("captured at height " + captured.version());
         }
+    }
+
+    /** Empties the BTC book and puts the bid back with {@code size} (the ask is gone); returns the book. */
+    private OrderBook btcWithTheBidOnly(long size) {
+        long owner = f.engine.book(BTC).owner(bid);
+        long seq = f.engine.book(BTC).prioritySeq(bid);
+        OrderBook btc = books.get(BTC);
+        btc.clear();
+        btc.restore(bid, owner, BUY, 99, size, seq);
+        return btc;
     }
 }

@@ -2,9 +2,9 @@ package io.dexnode.node;
 
 import io.dexnode.engine.Engine;
 import io.dexnode.engine.history.ArchiveRetention;
+import io.dexnode.state.DaemonExecutors;
 import io.dexnode.state.StateStore;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
@@ -26,11 +26,7 @@ final class ArchivePruner implements AutoCloseable {
     private final StateStore store;
     private final Engine engine;
     private final long retentionBlocks;
-    private final ExecutorService thread = Executors.newSingleThreadExecutor(r -> {
-        Thread t = new Thread(r, "archive-pruner");
-        t.setDaemon(true);
-        return t;
-    });
+    private final ExecutorService thread = DaemonExecutors.single("archive-pruner");
     private final AtomicBoolean running = new AtomicBoolean();
     /** The highest archive block already handed to the engine (written by the pruner thread only). */
     private volatile long prunedThrough;

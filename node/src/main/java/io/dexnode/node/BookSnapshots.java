@@ -2,9 +2,9 @@ package io.dexnode.node;
 
 import io.dexnode.engine.Engine;
 import io.dexnode.engine.recovery.BookSnapshotWriter;
+import io.dexnode.state.DaemonExecutors;
 import java.nio.file.Path;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -26,11 +26,7 @@ final class BookSnapshots implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(BookSnapshots.class);
 
     private final Path dir;
-    private final ExecutorService writer = Executors.newSingleThreadExecutor(r -> {
-        Thread t = new Thread(r, "dexnode-book-snapshots");
-        t.setDaemon(true);
-        return t;
-    });
+    private final ExecutorService writer = DaemonExecutors.single("dexnode-book-snapshots");
     /** The write in the background, or null. */
     private volatile Future<?> writing;
 

@@ -6,7 +6,6 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
@@ -46,8 +45,8 @@ final class CommitPipeline {
     /** Reused batch buffers: the root records (committer) and the value records (helper thread). */
     private final BatchBuilder rootRecords = new BatchBuilder(256);
     private final BatchBuilder valueRecords = new BatchBuilder(1 << 16);
-    private final ExecutorService encoder = daemon("state-encoder");
-    private final ExecutorService writer = daemon("state-writer");
+    private final ExecutorService encoder = DaemonExecutors.single("state-encoder");
+    private final ExecutorService writer = DaemonExecutors.single("state-writer");
     private final Object commitLock = new Object();
     private final Object inFlightLock = new Object();
     private final Object statsLock = new Object();
@@ -75,14 +74,6 @@ final class CommitPipeline {
         this.commitWrite = new WriteOptions().setSync(fsync);
         this.latestRoot = latestRoot;
         this.listener = listener;
-    }
-
-    private static ExecutorService daemon(String name) {
-        return Executors.newSingleThreadExecutor(r -> {
-            Thread t = new Thread(r, name);
-            t.setDaemon(true);
-            return t;
-        });
     }
 
     /** The lock commits hold; whoever holds it may change the latest tree. */

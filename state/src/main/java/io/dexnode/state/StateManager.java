@@ -9,7 +9,6 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.Lock;
@@ -118,18 +117,10 @@ public final class StateManager implements StateStore {
             oldest = Math.min(Math.max(oldest, cfg.pruning().horizon(latest)), latest);
         }
         this.readable = new Readable(oldest);
-        this.treeHelper = Executors.newSingleThreadExecutor(r -> {
-            Thread t = new Thread(r, "state-tree");
-            t.setDaemon(true);
-            return t;
-        });
+        this.treeHelper = DaemonExecutors.single("state-tree");
         this.tree = new LatestTree(disk, cfg.nodeCacheEntries(), treeVersion, treeHelper);
         this.window = new AtomicReference<>(ChangeWindow.empty(treeVersion));
-        this.background = Executors.newSingleThreadExecutor(r -> {
-            Thread t = new Thread(r, "state-background");
-            t.setDaemon(true);
-            return t;
-        });
+        this.background = DaemonExecutors.single("state-background");
         this.pruner = new Pruner(disk, guard, cfg.pruning(), trees, background, readable, pruned);
         this.persister = new TreePersister(disk, guard, tree, window, trees, cfg.treePersistence(), seams, background,
                 pruner::reschedule);

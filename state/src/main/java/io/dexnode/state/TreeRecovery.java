@@ -12,7 +12,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicReference;
 import org.rocksdb.RocksIterator;
@@ -68,11 +67,7 @@ final class TreeRecovery {
         if (latest == StateStore.NO_VERSION || latest == treeVersion) {
             return new Report(treeVersion, 0, 0, System.nanoTime() - t0);
         }
-        ExecutorService helper = Executors.newSingleThreadExecutor(r -> {
-            Thread t = new Thread(r, "state-recovery");
-            t.setDaemon(true);
-            return t;
-        });
+        ExecutorService helper = DaemonExecutors.single("state-recovery");
         long updates = 0;
         List<Step> steps;
         long read;

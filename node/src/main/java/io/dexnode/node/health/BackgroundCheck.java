@@ -3,9 +3,9 @@ package io.dexnode.node.health;
 import io.dexnode.engine.Engine;
 import io.dexnode.engine.recovery.BookSnapshotWriter;
 import io.dexnode.engine.recovery.BookVerifier;
+import io.dexnode.state.DaemonExecutors;
 import io.dexnode.state.StateStore;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
@@ -25,7 +25,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Invariants: at most one check in flight or unread (one falling due meanwhile is skipped); the
  * pinned view is always closed; a check whose scan fails (the store closed under it, a record that
- * does not decode) is reported as such and makes the block thread to check again itself (where a failure stops the node, as before).
+ * does not decode) is reported as such, and the block thread checks again itself (where a failure
+ * stops the node, as before).
  */
 public final class BackgroundCheck implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(BackgroundCheck.class);
@@ -34,7 +35,7 @@ public final class BackgroundCheck implements AutoCloseable {
     public enum Start {
         /** The check runs; its outcome comes through {@link #poll}. */
         STARTED,
-        /** The previous check is still running: this one is skipped. */
+        /** The previous check is still running, or its outcome not yet acted on: this one is skipped. */
         BUSY,
         /** The store cannot pin a view: the caller checks on the block thread instead. */
         UNSUPPORTED
@@ -55,11 +56,7 @@ public final class BackgroundCheck implements AutoCloseable {
 
     private final Engine engine;
     private final StateStore state;
-    private final ExecutorService thread = Executors.newSingleThreadExecutor(r -> {
-        Thread t = new Thread(r, "dexnode-consistency-check");
-        t.setDaemon(true);
-        return t;
-    });
+    private final ExecutorService thread = DaemonExecutors.single("dexnode-consistency-check");
     private final AtomicReference<Outcome> finished = new AtomicReference<>();
     /** The check in flight, or null (block thread only). */
     private Future<?> running;
@@ -73,7 +70,8 @@ public final class BackgroundCheck implements AutoCloseable {
     public Start start() {
         if (running != null && !running.isDone() || finished.get() != null) {
             // Still scanning, or its outcome not yet acted on (it will be, before the next block).
-            LOG.info("consistency check at height {} skipped: the previous one is still running", engine.height());
+            LOG.info("consistency check at height {} skipped: the previous one is still running or not yet acted on",
+                    engine.height());
             return Start.BUSY;
         }
         long t0 = System.nanoTime();
