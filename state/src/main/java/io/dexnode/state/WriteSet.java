@@ -1,32 +1,22 @@
 package io.dexnode.state;
 
 import java.util.Arrays;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.function.BiConsumer;
 
 /**
- * The puts and deletes of one version, by raw key. Read in unsigned byte order so that everything
- * downstream (tree batch, RocksDB batch, changed-key lists) sees the keys in one deterministic
- * order; the last write to a key wins.
+ * The puts and deletes of one version, by raw key. Kept sorted by unsigned byte order so that
+ * everything downstream (tree batch, RocksDB batch, changed-key lists) sees the keys in one
+ * deterministic order; the last write to a key wins.
  *
- * <p>Writes are appended and sorted once, when the set is first read (a stable sort, so the last
- * of several writes to one key is the one kept): a block's writes arrive in hash-map order, and a
- * sorted tree map took a few percent of the block thread. Writes in ascending key order are never
- * sorted. Arrays are copied in, so a caller may reuse its buffers. Writing is not thread-safe;
- * reads may run on several threads once writing is done.
+ * <p>Arrays are copied in, so a caller may reuse its buffers. Not thread-safe.
  */
 public final class WriteSet {
-    /** Marks a deletion (an empty value is never stored, so it cannot be mistaken for one). */
+    /** Marks a deletion inside the map (TreeMap values cannot be told apart from absence otherwise). */
     private static final byte[] DELETE = new byte[0];
 
-    private record Write(byte[] key, byte[] value) {
-    }
-
-    private static final java.util.Comparator<Write> BY_KEY = (a, b) -> Arrays.compareUnsigned(a.key, b.key);
-
-    private Write[] writes = new Write[8];
-    private int count;
-    /** Whether writes[0, count) are in strictly ascending key order (appends in that order keep it so). */
-    private boolean normal = true;
+    private final TreeMap<byte[], byte[]> entries = new TreeMap<>(Arrays::compareUnsigned);
 
     /** An empty write set. */
     public WriteSet() {
@@ -41,58 +31,23 @@ public final class WriteSet {
         if (value.length == 0) {
             throw new IllegalArgumentException("empty values are not stored (ICS23 cannot prove them)");
         }
-        append(key.clone(), value.clone());
+        entries.put(key.clone(), value.clone());
     }
 
     /** Deletes {@code key} (a no-op for the tree when it is absent). */
     public void delete(byte[] key) {
         checkKey(key);
-        append(key.clone(), DELETE);
-    }
-
-    private void append(byte[] key, byte[] value) {
-        if (normal && count > 0) {
-            int c = Arrays.compareUnsigned(writes[count - 1].key, key);
-            if (c == 0) {
-                writes[count - 1] = new Write(key, value);
-                return;
-            }
-            normal = c < 0;
-        }
-        if (count == writes.length) {
-            writes = Arrays.copyOf(writes, count * 2);
-        }
-        writes[count++] = new Write(key, value);
-    }
-
-    /** Sorts the writes by key and keeps the last write of each key; once, before the first read. */
-    private synchronized void normalize() {
-        if (normal) {
-            return;
-        }
-        Arrays.sort(writes, 0, count, BY_KEY); // stable: writes to one key stay in the order they were made
-        int kept = 0;
-        for (int i = 0; i < count; i++) {
-            if (kept > 0 && Arrays.equals(writes[kept - 1].key, writes[i].key)) {
-                writes[kept - 1] = writes[i];
-            } else {
-                writes[kept++] = writes[i];
-            }
-        }
-        Arrays.fill(writes, kept, count, null);
-        count = kept;
-        normal = true;
+        entries.put(key.clone(), DELETE);
     }
 
     /** Number of distinct keys written. */
     public int size() {
-        normalize();
-        return count;
+        return entries.size();
     }
 
     /** Whether nothing is written. */
     public boolean isEmpty() {
-        return count == 0;
+        return entries.isEmpty();
     }
 
     /**
@@ -100,10 +55,9 @@ public final class WriteSet {
      * the set's own: do not modify them.
      */
     public void forEach(BiConsumer<byte[], byte[]> action) {
-        normalize();
-        for (int i = 0; i < count; i++) {
-            Write w = writes[i];
-            action.accept(w.key, w.value == DELETE ? null : w.value);
+        for (Map.Entry<byte[], byte[]> e : entries.entrySet()) {
+            byte[] v = e.getValue();
+            action.accept(e.getKey(), v == DELETE ? null : v);
         }
     }
 
@@ -115,6 +69,6 @@ public final class WriteSet {
 
     @Override
     public String toString() {
-        return "WriteSet(" + size() + " writes)";
+        return "WriteSet(" + entries.size() + " writes)";
     }
 }
