@@ -5,6 +5,7 @@ import io.dexnode.engine.BlockResult;
 import io.dexnode.engine.Engine;
 import io.dexnode.engine.StateQueries;
 import io.dexnode.engine.TxResult;
+import io.dexnode.engine.recovery.BookSnapshotWriter;
 import io.dexnode.engine.recovery.RecoveryReport;
 import io.dexnode.node.api.ApiServer;
 import io.dexnode.node.api.StreamHub;
@@ -32,6 +33,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.function.IntConsumer;
 import java.util.function.IntSupplier;
@@ -209,7 +211,7 @@ public final class Node implements AutoCloseable {
             };
             // A checkpoint is written with the snapshot of its own height between blocks, after a passing
             // check: with checkpoints on, periodic checks stay on the block thread.
-            java.util.function.Consumer<io.dexnode.engine.recovery.BookSnapshotWriter.Captured> afterHealthyBooks = books -> {
+            Consumer<BookSnapshotWriter.Captured> afterHealthyBooks = books -> {
                 archivePruner.prune(books.version());
                 bookSnapshots.writeInBackground(books);
             };

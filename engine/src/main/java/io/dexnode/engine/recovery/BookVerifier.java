@@ -62,10 +62,9 @@ public final class BookVerifier {
         for (int i = 0; i < books.marketIds().size(); i++) {
             int m = books.marketIds().get(i);
             BookDigest book = books.digests().get(i);
-            BookDigest index = ActiveOrderIndexScan.digest(state::scanPrefixInPlace, m);
-            if (!book.equals(index)) {
-                return "market " + m + ": book has " + book.count() + " orders (digest " + Long.toHexString(book.digest())
-                        + "), index has " + index.count() + " (digest " + Long.toHexString(index.digest()) + ")";
+            String differs = differs(m, book, ActiveOrderIndexScan.digest(state::scanPrefixInPlace, m));
+            if (differs != null) {
+                return differs;
             }
             booked += book.count();
         }
@@ -101,10 +100,15 @@ public final class BookVerifier {
     private static String compare(RecoveryTarget target, int m, BookDigest fromIndex) {
         BookDigest.Accumulator book = new BookDigest.Accumulator();
         target.book(m).forEachOrder((id, owner, side, price, remaining, seq) -> book.add(id, remaining, seq));
-        if (!book.result().equals(fromIndex)) {
-            return "market " + m + ": book has " + book.count + " orders (digest " + Long.toHexString(book.digest)
-                    + "), index has " + fromIndex.count() + " (digest " + Long.toHexString(fromIndex.digest()) + ")";
+        return differs(m, book.result(), fromIndex);
+    }
+
+    /** Market {@code m}'s book and index digests described where they differ; null when equal. */
+    private static String differs(int m, BookDigest book, BookDigest index) {
+        if (book.equals(index)) {
+            return null;
         }
-        return null;
+        return "market " + m + ": book has " + book.count() + " orders (digest " + Long.toHexString(book.digest())
+                + "), index has " + index.count() + " (digest " + Long.toHexString(index.digest()) + ")";
     }
 }

@@ -5,9 +5,11 @@ import io.dexnode.engine.BlockRecords;
 import io.dexnode.engine.BlockResult;
 import io.dexnode.engine.Engine;
 import io.dexnode.engine.EngineHaltedException;
+import io.dexnode.engine.recovery.BookSnapshotWriter;
 import io.dexnode.engine.tx.Tx;
 import io.dexnode.node.api.AdmittedTx;
 import io.dexnode.node.api.TxService;
+import io.dexnode.node.health.BackgroundCheck;
 import io.dexnode.node.health.NodeHealth;
 import io.dexnode.node.metrics.NodeMetrics;
 import java.util.ArrayList;
@@ -294,8 +296,7 @@ public final class BlockProducer implements TxService.Gateway {
     }
 
     /** Periodic checks scan state beside the block thread (see {@link BlockPublication#checkInBackground}). Set before {@link #start}. */
-    public void checkInBackground(io.dexnode.node.health.BackgroundCheck check,
-                                  java.util.function.Consumer<io.dexnode.engine.recovery.BookSnapshotWriter.Captured> afterHealthy) {
+    public void checkInBackground(BackgroundCheck check, Consumer<BookSnapshotWriter.Captured> afterHealthy) {
         publication.checkInBackground(check, afterHealthy);
     }
 
