@@ -57,9 +57,14 @@ public final class BenchApiCommand implements Callable<Integer> {
             + "when it was due (default: closed loop, each connection sends when its previous transaction is answered).")
     double rate;
 
-    @Option(names = "--warmup", paramLabel = "W", description = "First send W orders (closed loop, not reported), so that the "
-            + "node's code is compiled before the measured run (default ${DEFAULT-VALUE}).")
-    int warmup;
+    @Option(names = "--warmup", paramLabel = "W|auto", description = "Before the measured run, send W orders (closed loop, not "
+            + "reported), or with auto (the default) rounds of orders until the node's JIT compiler has settled (a round in which "
+            + "it compiled under 5 %% of the time) or --warmup-limit has passed; 0 for none.")
+    String warmup = "auto";
+
+    @Option(names = "--warmup-limit", paramLabel = "SECONDS", description = "The longest warm-up with --warmup auto "
+            + "(default ${DEFAULT-VALUE}).")
+    int warmupLimit = ApiBench.DEFAULT_WARMUP_LIMIT_SECONDS;
 
     @Option(names = "--json", paramLabel = "FILE", description = "Also write the results as JSON to FILE.")
     Path json;
@@ -67,15 +72,17 @@ public final class BenchApiCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         int accountCount = accounts == null ? 2 * connections : accounts;
-        if (orders < 1 || connections < 1 || accountCount < connections || batch < 1 || batch > 50 || rate < 0 || warmup < 0) {
+        int warmupOrders = warmupOrders();
+        if (orders < 1 || connections < 1 || accountCount < connections || batch < 1 || batch > 50 || rate < 0
+                || warmupOrders < ApiBench.WARMUP_UNTIL_SETTLED || warmupLimit < 1) {
             spec.commandLine().getErr().println("dexnode bench api: need --orders >= 1, --connections >= 1, --accounts >= --connections,"
-                    + " --batch from 1 to 50, --rate >= 0, --warmup >= 0");
+                    + " --batch from 1 to 50, --rate >= 0, --warmup auto or a number of orders >= 0, --warmup-limit >= 1");
             return 2;
         }
         ApiLoad.Report report;
         try {
             report = ApiBench.run(new ApiBench.Settings(orders, connections, accountCount, node, market, blockMs, blockTxs, !noFsync,
-                    seed, null, batch, ws ? ApiLoad.Transport.WS : ApiLoad.Transport.HTTP, rate, warmup), System.out);
+                    seed, null, batch, ws ? ApiLoad.Transport.WS : ApiLoad.Transport.HTTP, rate, warmupOrders, warmupLimit), System.out);
         } catch (ApiBench.DepositsRefusedException e) {
             spec.commandLine().getErr().println("dexnode bench api: " + e.getMessage());
             return 1;
@@ -84,5 +91,17 @@ public final class BenchApiCommand implements Callable<Integer> {
             JsonReport.write(json, report.toJson(), System.out);
         }
         return 0;
+    }
+
+    /** --warmup as orders, {@link ApiBench#WARMUP_UNTIL_SETTLED} for auto, or below that when it is neither. */
+    private int warmupOrders() {
+        if (warmup.equals("auto")) {
+            return ApiBench.WARMUP_UNTIL_SETTLED;
+        }
+        try {
+            return Integer.parseInt(warmup) < 0 ? Integer.MIN_VALUE : Integer.parseInt(warmup);
+        } catch (NumberFormatException e) {
+            return Integer.MIN_VALUE;
+        }
     }
 }

@@ -6,6 +6,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -22,11 +24,13 @@ class ApiBenchCliTest {
 
     private JsonNode run(String name, String... mode) throws Exception {
         Path json = tmp.resolve(name + ".json");
-        String[] base = {"bench", "api", "--orders", "400", "--connections", "4", "--no-fsync", "--json", json.toString()};
-        String[] args = new String[base.length + mode.length];
-        System.arraycopy(base, 0, args, 0, base.length);
-        System.arraycopy(mode, 0, args, base.length, mode.length);
-        assertThat(Main.execute(args)).as(name).isZero();
+        List<String> args = new ArrayList<>(List.of("bench", "api", "--orders", "400", "--connections", "4", "--no-fsync",
+                "--json", json.toString()));
+        args.addAll(List.of(mode));
+        if (!args.contains("--warmup")) {
+            args.addAll(List.of("--warmup", "0")); // the default warms up until the JIT has settled: seconds to a minute
+        }
+        assertThat(Main.execute(args.toArray(String[]::new))).as(name).isZero();
         return new ObjectMapper().readTree(Files.readString(json));
     }
 
@@ -42,6 +46,7 @@ class ApiBenchCliTest {
         }
         assertThat(r.get("cores").get("loadGenerator").isNumber()).isTrue();
         assertThat(r.get("cores").get("node").isNumber()).isTrue();
+        assertThat(r.get("jitSeconds").isNumber()).as("the JIT compiler's time during the measured run").isTrue();
     }
 
     @Test
@@ -61,6 +66,16 @@ class ApiBenchCliTest {
     }
 
     @Test
+    void warmUpUntilTheJitSettlesContinuesTheAccountsNoncesIntoTheMeasuredRun() throws Exception {
+        // Rounds of 1,000 orders until the JIT settles or a second has passed; every measured batch must then be
+        // admitted: a nonce the warm-up used, or a client order id it placed, would be refused.
+        JsonNode r = run("auto", "--batch", "5", "--warmup", "auto", "--warmup-limit", "1");
+        hasTheReportFields(r, "closed", 5, "http");
+        assertThat(r.get("requests").asLong()).isEqualTo(80);
+        assertThat(r.get("statuses").get("200").asLong()).isEqualTo(80);
+    }
+
+    @Test
     void openLoopAtAFixedRate() throws Exception {
         JsonNode r = run("open", "--rate", "400");
         hasTheReportFields(r, "open", 1, "http");
@@ -73,5 +88,8 @@ class ApiBenchCliTest {
         assertThat(Main.execute("bench", "api", "--batch", "51")).isEqualTo(2);
         assertThat(Main.execute("bench", "api", "--batch", "0")).isEqualTo(2);
         assertThat(Main.execute("bench", "api", "--rate", "-1")).isEqualTo(2);
+        assertThat(Main.execute("bench", "api", "--warmup", "-1")).isEqualTo(2);
+        assertThat(Main.execute("bench", "api", "--warmup", "soon")).isEqualTo(2);
+        assertThat(Main.execute("bench", "api", "--warmup-limit", "0")).isEqualTo(2);
     }
 }

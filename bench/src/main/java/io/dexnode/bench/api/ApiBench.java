@@ -4,40 +4,65 @@ import io.dexnode.bench.ScratchDirectory;
 import io.dexnode.node.Node;
 import io.dexnode.node.NodeConfig;
 import io.dexnode.node.crypto.Signer;
+import java.io.OutputStream;
 import java.io.PrintStream;
 import java.net.URI;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 
 /**
  * The API benchmark end to end: against an in-process {@code --dev} node on a scratch directory
- * (or a running one), funds the accounts, then sends the signed order flow of {@link ApiWorkload}
- * with {@link ApiLoad}. Every account belongs to one client, which sends its transactions in nonce
- * order; consecutive requests of a client come from different accounts. Everything is signed
- * before the clock starts.
+ * (or a running one), funds the accounts, warms the node up, then sends the signed order flow of
+ * {@link ApiWorkload} with {@link ApiLoad}. Every account belongs to one client, which sends its
+ * transactions in nonce order; consecutive requests of a client come from different accounts.
+ * Each run's transactions are signed before its clock starts.
+ *
+ * <p>The warm-up is closed loop and not reported: a fixed number of orders, or by default rounds
+ * of orders until the node's JIT compiler has settled — a round in which it compiled under
+ * {@value #SETTLED_PERCENT} % of the time — or a time limit has passed. On two cores the compiler
+ * takes tens of seconds of full load to catch up with a fresh node (it compiled for a third of a
+ * 10-second run after 4,000 transactions), and a run measured while it compiles measures the
+ * compiler as much as the node.
  */
 public final class ApiBench {
+    /** {@link Settings#warmup()} value: warm up until the JIT compiler has settled. */
+    public static final int WARMUP_UNTIL_SETTLED = -1;
+    /** The default limit of a warm-up until settled, in seconds. */
+    public static final int DEFAULT_WARMUP_LIMIT_SECONDS = 90;
+    static final int SETTLED_PERCENT = 5;
+    /** Each account's first nonce after the deposit (nonce 1). */
+    private static final long FIRST_ORDER_NONCE = 2;
 
     /**
      * What to run. {@code nodeUrl} null starts an in-process node with {@code blockMs},
      * {@code blockTxs} and {@code fsync}; otherwise that node is used and must run with {@code --dev}.
      * {@code dir} is where the in-process node's scratch directory goes (null: the system's temp folder).
+     * {@code warmup}: orders sent first, not reported, or {@link #WARMUP_UNTIL_SETTLED} (for at most
+     * {@code warmupLimitSeconds}).
      */
     public record Settings(int orders, int connections, int accounts, String nodeUrl, int market, int blockMs, int blockTxs,
-                           boolean fsync, long seed, Path dir, int batch, ApiLoad.Transport transport, double rate, int warmup) {
+                           boolean fsync, long seed, Path dir, int batch, ApiLoad.Transport transport, double rate, int warmup,
+                           int warmupLimitSeconds) {
         public Settings {
             if (batch < 1 || batch > 50) {
                 throw new IllegalArgumentException("a transaction carries 1 to 50 orders, not " + batch);
+            }
+            if (warmup < WARMUP_UNTIL_SETTLED || warmupLimitSeconds < 1) {
+                throw new IllegalArgumentException("a warm-up is a number of orders or until settled, for at least a second");
             }
         }
 
         /** One order per transaction over HTTP, closed loop, no warm-up. */
         public Settings(int orders, int connections, int accounts, String nodeUrl, int market, int blockMs, int blockTxs,
                         boolean fsync, long seed, Path dir) {
-            this(orders, connections, accounts, nodeUrl, market, blockMs, blockTxs, fsync, seed, dir, 1, ApiLoad.Transport.HTTP, 0, 0);
+            this(orders, connections, accounts, nodeUrl, market, blockMs, blockTxs, fsync, seed, dir, 1, ApiLoad.Transport.HTTP, 0, 0,
+                    DEFAULT_WARMUP_LIMIT_SECONDS);
         }
     }
 
@@ -48,11 +73,41 @@ public final class ApiBench {
         }
     }
 
+    /** The accounts of a run: their signers, and each account's next unused nonce. */
+    private record Accounts(List<Signer> signers, List<String> names, Map<String, Integer> index, long[] nextNonce) {
+        static Accounts generate(int n) {
+            List<Signer> signers = new ArrayList<>(n);
+            List<String> names = new ArrayList<>(n);
+            Map<String, Integer> index = new HashMap<>();
+            for (int i = 0; i < n; i++) {
+                Signer signer = Signer.generate();
+                signers.add(signer);
+                names.add(signer.account());
+                index.put(signer.account(), i);
+            }
+            long[] next = new long[n];
+            Arrays.fill(next, FIRST_ORDER_NONCE);
+            return new Accounts(signers, names, index, next);
+        }
+
+        /** The first nonce every account can use next (a run's nonces start there for all; gaps are allowed). */
+        long firstFree() {
+            return Arrays.stream(nextNonce).max().orElse(FIRST_ORDER_NONCE);
+        }
+
+        /** Marks the nonces of {@code perAccount} (transactions from {@code first} up) used. */
+        void used(List<List<String>> perAccount, long first) {
+            for (int a = 0; a < perAccount.size(); a++) {
+                nextNonce[a] = Math.max(nextNonce[a], first + perAccount.get(a).size());
+            }
+        }
+    }
+
     private ApiBench() {
     }
 
     /**
-     * Runs the benchmark, narrating to {@code out}; the report is of the orders only.
+     * Runs the benchmark, narrating to {@code out}; the report is of the measured orders only.
      *
      * @throws DepositsRefusedException when the node refused the deposits (a node without {@code --dev})
      */
@@ -73,40 +128,88 @@ public final class ApiBench {
     }
 
     private static ApiLoad.Report load(Settings s, String url, boolean inProcess, PrintStream out) throws Exception {
-        URI txUrl = URI.create(url + "/v1/tx");
-        int accountCount = s.accounts();
+        URI base = URI.create(url);
         int connections = s.connections();
-        out.printf("signing %d accounts' deposits and %d orders (%d per transaction)%s...%n", accountCount, s.orders(), s.batch(),
-                s.warmup() > 0 ? ", after " + s.warmup() + " to warm up" : "");
-        List<Signer> signers = new ArrayList<>(accountCount);
-        List<String> names = new ArrayList<>(accountCount);
-        for (int i = 0; i < accountCount; i++) {
-            Signer signer = Signer.generate();
-            signers.add(signer);
-            names.add(signer.account());
-        }
-        Map<String, Integer> index = new HashMap<>();
-        for (int i = 0; i < names.size(); i++) {
-            index.put(names.get(i), i);
-        }
-        List<List<String>> payloads = ApiWorkload.transactions(names, s.market(), s.warmup() + s.orders(), s.batch(), s.seed());
+        out.printf("signing %d accounts' deposits...%n", s.accounts());
+        Accounts accounts = Accounts.generate(s.accounts());
         List<List<String>> deposits = new ArrayList<>();
-        List<List<String>> bodies = new ArrayList<>();
-        List<List<String>> warmup = new ArrayList<>();
         for (int c = 0; c < connections; c++) {
             deposits.add(new ArrayList<>());
-            bodies.add(new ArrayList<>());
-            warmup.add(new ArrayList<>());
         }
-        // Account a belongs to client a % C, which sends its transactions in nonce order.
-        for (int a = 0; a < accountCount; a++) {
-            Signer signer = signers.get(a);
+        for (int a = 0; a < s.accounts(); a++) {
+            Signer signer = accounts.signers().get(a);
             deposits.get(a % connections).add(signer.envelope(ApiWorkload.deposit(signer.account())));
         }
+        out.println("funding accounts...");
+        ApiLoad.Report funded = ApiLoad.run(URI.create(url + "/v1/tx"), deposits, out);
+        if (funded.statuses().getOrDefault(200, 0L) != s.accounts()) {
+            throw new DepositsRefusedException("deposits were refused " + funded.statuses() + " (a --node must run with --dev)");
+        }
+        if (s.warmup() == WARMUP_UNTIL_SETTLED) {
+            warmUntilSettled(s, base, inProcess, accounts, out);
+        } else if (s.warmup() > 0) {
+            out.printf("warming up with %d orders (closed loop, not reported in the results)...%n", s.warmup());
+            ApiLoad.run(new ApiLoad.Load(base, signed(s, accounts, s.warmup(), s.seed() + 1, "w"), s.warmup(), s.batch(),
+                    s.transport(), 0, inProcess), out);
+        }
+        out.printf("signing %d orders (%d per transaction)...%n", s.orders(), s.batch());
+        List<List<String>> bodies = signed(s, accounts, s.orders(), s.seed(), "c");
+        long measuredOrders = s.batch() == 1 ? bodies.stream().mapToLong(List::size).sum() : ordersIn(bodies);
+        out.printf("sending orders (%s loop%s, over %s)...%n", s.rate() > 0 ? "open" : "closed",
+                s.rate() > 0 ? " at " + (long) s.rate() + " orders/s" : "", s.transport().name());
+        return ApiLoad.run(new ApiLoad.Load(base, bodies, measuredOrders, s.batch(), s.transport(), s.rate(), inProcess), out);
+    }
+
+    /**
+     * Rounds of half the measured run's orders (at least 1,000), closed loop, until one in which the
+     * JIT compiler (the node's, or this process's when the node runs in it) was busy under
+     * {@value #SETTLED_PERCENT} % of the round's time, or until the limit has passed.
+     */
+    private static void warmUntilSettled(Settings s, URI base, boolean inProcess, Accounts accounts, PrintStream out)
+            throws Exception {
+        int roundOrders = Math.max(1_000, s.orders() / 2);
+        out.printf("warming up until the JIT compiler has settled (rounds of %d orders, closed loop, at most %d s;"
+                + " not reported in the results)...%n", roundOrders, s.warmupLimitSeconds());
+        PrintStream quiet = new PrintStream(OutputStream.nullOutputStream());
+        long start = System.nanoTime();
+        long limit = start + TimeUnit.SECONDS.toNanos(s.warmupLimitSeconds());
+        long warmed = 0;
+        for (int round = 1; ; round++) {
+            List<List<String>> bodies = signed(s, accounts, roundOrders, s.seed() + round, "w" + round + "-");
+            ApiLoad.Report r = ApiLoad.run(new ApiLoad.Load(base, bodies, roundOrders, s.batch(), s.transport(), 0, inProcess), quiet);
+            warmed += roundOrders;
+            double percent = 100 * r.jitSeconds() / r.seconds();
+            long elapsed = System.nanoTime() - start;
+            out.printf(Locale.ROOT, "  warm-up round %d: %.0f orders/s; the JIT compiler busy %s of the round (its threads summed)%s%n", round, r.ordersPerSecond(),
+                    Double.isNaN(percent) ? "(unknown)" : String.format(Locale.ROOT, "%.0f %%", percent),
+                    r.statuses().keySet().stream().allMatch(k -> k < 500 && k > 0) ? "" : "; statuses " + r.statuses());
+            if (percent < SETTLED_PERCENT) {
+                out.printf(Locale.ROOT, "warmed up: %d orders in %.1f s%n", warmed, elapsed / 1e9);
+                return;
+            }
+            if (System.nanoTime() >= limit) {
+                out.printf(Locale.ROOT, "warm-up stopped at its limit of %d s (%d orders) with the JIT compiler %s: the figures below"
+                                + " include its work (--warmup-limit raises the limit)%n", s.warmupLimitSeconds(), warmed,
+                        Double.isNaN(percent) ? "of unknown state" : "still busy");
+                return;
+            }
+        }
+    }
+
+    /**
+     * {@code orders} orders of the workload (seed {@code seed}, client order ids {@code idPrefix}…),
+     * numbered from the accounts' next nonces, signed, per client in the order it sends them.
+     */
+    private static List<List<String>> signed(Settings s, Accounts accounts, int orders, long seed, String idPrefix) {
+        int connections = s.connections();
+        long first = accounts.firstFree();
+        List<List<String>> payloads = ApiWorkload.transactions(accounts.names(), s.market(), orders, s.batch(), seed, first, idPrefix);
+        accounts.used(payloads, first);
+        List<List<String>> perClient = new ArrayList<>(connections);
         for (int c = 0; c < connections; c++) {
             // Interleave the client's accounts so that consecutive requests come from different accounts.
             List<List<String>> mine = new ArrayList<>();
-            for (int a = c; a < accountCount; a += connections) {
+            for (int a = c; a < accounts.names().size(); a += connections) {
                 mine.add(payloads.get(a));
             }
             List<String> interleaved = new ArrayList<>();
@@ -122,32 +225,12 @@ public final class ApiBench {
                     break;
                 }
             }
-            // The warm-up is a prefix of each client's transactions: every account's nonces stay in order.
-            int warm = (int) Math.round(interleaved.size() * (double) s.warmup() / (s.warmup() + s.orders()));
-            for (int i = 0; i < interleaved.size(); i++) {
-                String p = interleaved.get(i);
-                Signer signer = signers.get(accountIndex(p, index));
-                (i < warm ? warmup : bodies).get(c).add(signer.envelope(p));
-            }
+            perClient.add(interleaved);
         }
-        long measuredOrders = 0;
-        for (List<String> client : bodies) {
-            measuredOrders += client.size();
-        }
-        measuredOrders = s.batch() == 1 ? measuredOrders : ordersIn(bodies);
-        out.println("funding accounts...");
-        ApiLoad.Report funded = ApiLoad.run(txUrl, deposits, out);
-        if (funded.statuses().getOrDefault(200, 0L) != accountCount) {
-            throw new DepositsRefusedException("deposits were refused " + funded.statuses() + " (a --node must run with --dev)");
-        }
-        if (s.warmup() > 0) {
-            out.println("warming up (closed loop, not reported in the results)...");
-            ApiLoad.run(new ApiLoad.Load(URI.create(url), warmup, s.warmup(), s.batch(), s.transport(), 0, inProcess), out);
-        }
-        out.printf("sending orders (%s loop%s, over %s)...%n", s.rate() > 0 ? "open" : "closed",
-                s.rate() > 0 ? " at " + (long) s.rate() + " orders/s" : "", s.transport().name());
-        return ApiLoad.run(new ApiLoad.Load(URI.create(url), bodies, measuredOrders, s.batch(), s.transport(), s.rate(), inProcess),
-                out);
+        // Signing is the slow part (an Ed25519 signature per transaction): the clients' lists in parallel.
+        return perClient.parallelStream()
+                .map(client -> client.stream().map(p -> accounts.signers().get(accountIndex(p, accounts.index())).envelope(p)).toList())
+                .toList();
     }
 
     /** Which account a payload is of: its {@code "account"}, by index. */

@@ -71,11 +71,14 @@ public final class ApiLoad {
         }
     }
 
-    /** Results of one run. Latencies in microseconds; cores are CPU seconds per second of the run. */
+    /**
+     * Results of one run. Latencies in microseconds; cores are CPU seconds per second of the run; {@code jitSeconds} the
+     * time the node's JIT compiler spent compiling during it (this whole process's when the node runs in it; NaN if unknown).
+     */
     public record Report(int connections, long requests, double seconds, double ordersPerSecond, double txPerSecond, int batch,
                          String mode, double rate, String transport, TreeMap<Integer, Long> statuses, long p50Micros,
                          long p99Micros, long p999Micros, long maxMicros, double meanMicros, double nodeCores,
-                         double loadCores, int availableCores) {
+                         double loadCores, int availableCores, double jitSeconds) {
 
         public String toJson() {
             StringBuilder s = new StringBuilder("{");
@@ -96,6 +99,7 @@ public final class ApiLoad {
             s.append("},\"cores\":{\"node\":").append(Double.isNaN(nodeCores) ? "null" : String.format(Locale.ROOT, "%.2f", nodeCores))
                     .append(",\"loadGenerator\":").append(String.format(Locale.ROOT, "%.2f", loadCores))
                     .append(",\"available\":").append(availableCores).append('}');
+            s.append(",\"jitSeconds\":").append(Double.isNaN(jitSeconds) ? "null" : String.format(Locale.ROOT, "%.2f", jitSeconds));
             return s.append('}').toString();
         }
 
@@ -106,11 +110,11 @@ public final class ApiLoad {
         public String summary() {
             return String.format(Locale.ROOT, "%s loop%s over %s, %d orders per transaction: %d transactions over %d connections"
                             + " in %.2f s: %.0f orders/s (%.0f transactions/s); latency p50 %.2f ms, p99 %.2f ms, p99.9 %.2f ms,"
-                            + " max %.2f ms; statuses %s; cores used: node %s, load generator %.2f (of %d)",
+                            + " max %.2f ms; statuses %s; cores used: node %s, load generator %.2f (of %d); JIT compiling %s s",
                     mode, rate > 0 ? String.format(Locale.ROOT, " at %.0f orders/s", rate) : "", transport, batch, requests,
                     connections, seconds, ordersPerSecond, txPerSecond, p50Micros / 1e3, p99Micros / 1e3, p999Micros / 1e3,
                     maxMicros / 1e3, statuses, Double.isNaN(nodeCores) ? "unknown" : String.format(Locale.ROOT, "%.2f", nodeCores),
-                    loadCores, availableCores);
+                    loadCores, availableCores, Double.isNaN(jitSeconds) ? "unknown" : String.format(Locale.ROOT, "%.1f", jitSeconds));
         }
     }
 
@@ -168,6 +172,8 @@ public final class ApiLoad {
                 }
             }
             double nodeCpuBefore = load.nodeInProcess() ? 0 : NodeCpu.seconds(load.base());
+            URI jitOf = load.nodeInProcess() ? null : load.base();
+            double jitBefore = NodeCpu.compileSeconds(jitOf);
             long streamCpuBefore = threadCpu(mx, STREAM_THREAD, "HttpClient-");
             long processCpuBefore = NodeCpu.processNanos();
             CountDownLatch go = new CountDownLatch(1);
@@ -228,7 +234,7 @@ public final class ApiLoad {
             Report report = new Report(clients, answered, seconds, orders / seconds, answered / seconds, load.batch(), load.mode(),
                     load.rate(), load.transport().jsonName(), byStatus, all.getValueAtPercentile(50), all.getValueAtPercentile(99),
                     all.getValueAtPercentile(99.9), all.getMaxValue(), all.getMean(), nodeCores, loadCpu / 1e9 / seconds,
-                    Runtime.getRuntime().availableProcessors());
+                    Runtime.getRuntime().availableProcessors(), NodeCpu.compileSeconds(jitOf) - jitBefore);
             log.println(report.summary());
             return report;
         } finally {

@@ -37,17 +37,27 @@ public final class ApiWorkload {
      * possibly smaller), per account in the order they must be sent (nonces 2, 3, …).
      */
     public static List<List<String>> transactions(List<String> accounts, int market, int orders, int batch, long seed) {
+        return transactions(accounts, market, orders, batch, seed, 2, "c");
+    }
+
+    /**
+     * As {@link #transactions(List, int, int, int, long)}, with each account's nonces from
+     * {@code firstNonce} up and client order ids {@code idPrefix} + a number: a later stream for the
+     * same accounts (the measured run after a warm-up) continues their nonces without reusing an id.
+     */
+    public static List<List<String>> transactions(List<String> accounts, int market, int orders, int batch, long seed,
+                                                  long firstNonce, String idPrefix) {
         if (batch < 1) {
             throw new IllegalArgumentException("a transaction carries at least one order, not " + batch);
         }
-        List<List<String>> actions = actions(accounts.size(), market, orders, seed);
+        List<List<String>> actions = actions(accounts.size(), market, orders, seed, idPrefix);
         List<List<String>> perAccount = new ArrayList<>(accounts.size());
         for (int a = 0; a < accounts.size(); a++) {
             String account = accounts.get(a);
             List<String> mine = actions.get(a);
             List<String> txs = new ArrayList<>(mine.size() / batch + 1);
             for (int from = 0; from < mine.size(); from += batch) {
-                long nonce = txs.size() + 2;
+                long nonce = firstNonce + txs.size();
                 if (batch == 1) {
                     txs.add("{\"account\":\"" + account + "\",\"nonce\":" + nonce + "," + mine.get(from) + "}");
                     continue;
@@ -65,7 +75,7 @@ public final class ApiWorkload {
     }
 
     /** Each account's order actions in order: the fields of a place or a cancel, without braces, account or nonce. */
-    private static List<List<String>> actions(int accounts, int market, int orders, long seed) {
+    private static List<List<String>> actions(int accounts, int market, int orders, long seed, String idPrefix) {
         Random rnd = new Random(seed);
         List<List<String>> perAccount = new ArrayList<>(accounts);
         int[] placed = new int[accounts];
@@ -75,7 +85,7 @@ public final class ApiWorkload {
         for (int i = 0; i < orders; i++) {
             int a = i % accounts;
             if (placed[a] > 0 && rnd.nextInt(100) < 15) {
-                perAccount.get(a).add("\"type\":\"cancel\",\"clientOrderId\":\"c" + rnd.nextInt(placed[a]) + "\"");
+                perAccount.get(a).add("\"type\":\"cancel\",\"clientOrderId\":\"" + idPrefix + rnd.nextInt(placed[a]) + "\"");
                 continue;
             }
             boolean buy = rnd.nextBoolean();
@@ -83,7 +93,7 @@ public final class ApiWorkload {
             long offset = rnd.nextInt(20) - 6;
             long price = buy ? MID - offset : MID + offset;
             perAccount.get(a).add("\"type\":\"place\",\"market\":" + market + ",\"side\":\"" + (buy ? "buy" : "sell")
-                    + "\",\"price\":" + price + ",\"size\":" + (1 + rnd.nextInt(10)) + ",\"clientOrderId\":\"c" + placed[a]++ + "\"");
+                    + "\",\"price\":" + price + ",\"size\":" + (1 + rnd.nextInt(10)) + ",\"clientOrderId\":\"" + idPrefix + placed[a]++ + "\"");
         }
         return perAccount;
     }
