@@ -47,6 +47,7 @@ class ApiBenchCliTest {
         assertThat(r.get("cores").get("loadGenerator").isNumber()).isTrue();
         assertThat(r.get("cores").get("node").isNumber()).isTrue();
         assertThat(r.get("jitSeconds").isNumber()).as("the JIT compiler's time during the measured run").isTrue();
+        assertThat(r.get("refusals").isObject()).as("refused transactions and actions by code").isTrue();
     }
 
     @Test

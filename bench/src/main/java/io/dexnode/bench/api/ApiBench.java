@@ -36,8 +36,6 @@ public final class ApiBench {
     /** The default limit of a warm-up until settled, in seconds. */
     public static final int DEFAULT_WARMUP_LIMIT_SECONDS = 90;
     static final int SETTLED_PERCENT = 5;
-    /** Each account's first nonce after the deposit (nonce 1). */
-    private static final long FIRST_ORDER_NONCE = 2;
 
     /**
      * What to run. {@code nodeUrl} null starts an in-process node with {@code blockMs},
@@ -73,8 +71,8 @@ public final class ApiBench {
         }
     }
 
-    /** The accounts of a run: their signers, and each account's next unused nonce. */
-    private record Accounts(List<Signer> signers, List<String> names, Map<String, Integer> index, long[] nextNonce) {
+    /** The accounts of a run: their signers, names, and each name's index. */
+    private record Accounts(List<Signer> signers, List<String> names, Map<String, Integer> index) {
         static Accounts generate(int n) {
             List<Signer> signers = new ArrayList<>(n);
             List<String> names = new ArrayList<>(n);
@@ -85,21 +83,7 @@ public final class ApiBench {
                 names.add(signer.account());
                 index.put(signer.account(), i);
             }
-            long[] next = new long[n];
-            Arrays.fill(next, FIRST_ORDER_NONCE);
-            return new Accounts(signers, names, index, next);
-        }
-
-        /** The first nonce every account can use next (a run's nonces start there for all; gaps are allowed). */
-        long firstFree() {
-            return Arrays.stream(nextNonce).max().orElse(FIRST_ORDER_NONCE);
-        }
-
-        /** Marks the nonces of {@code perAccount} (transactions from {@code first} up) used. */
-        void used(List<List<String>> perAccount, long first) {
-            for (int a = 0; a < perAccount.size(); a++) {
-                nextNonce[a] = Math.max(nextNonce[a], first + perAccount.get(a).size());
-            }
+            return new Accounts(signers, names, index);
         }
     }
 
@@ -145,15 +129,17 @@ public final class ApiBench {
         if (funded.statuses().getOrDefault(200, 0L) != s.accounts()) {
             throw new DepositsRefusedException("deposits were refused " + funded.statuses() + " (a --node must run with --dev)");
         }
+        // The warm-up and the measured run are one flow: nonces, client order ids and cancel_alls continue.
+        ApiWorkload.Flow flow = new ApiWorkload.Flow(accounts.names(), s.market(), s.batch(), s.seed());
         if (s.warmup() == WARMUP_UNTIL_SETTLED) {
-            warmUntilSettled(s, base, inProcess, accounts, out);
+            warmUntilSettled(s, base, inProcess, accounts, flow, out);
         } else if (s.warmup() > 0) {
             out.printf("warming up with %d orders (closed loop, not reported in the results)...%n", s.warmup());
-            ApiLoad.run(new ApiLoad.Load(base, signed(s, accounts, s.warmup(), s.seed() + 1, "w"), s.warmup(), s.batch(),
-                    s.transport(), 0, inProcess), out);
+            ApiLoad.run(new ApiLoad.Load(base, signed(s, accounts, flow.next(s.warmup())), s.warmup(), s.batch(), s.transport(), 0,
+                    inProcess), out);
         }
         out.printf("signing %d orders (%d per transaction)...%n", s.orders(), s.batch());
-        List<List<String>> bodies = signed(s, accounts, s.orders(), s.seed(), "c");
+        List<List<String>> bodies = signed(s, accounts, flow.next(s.orders()));
         long measuredOrders = s.batch() == 1 ? bodies.stream().mapToLong(List::size).sum() : ordersIn(bodies);
         out.printf("sending orders (%s loop%s, over %s)...%n", s.rate() > 0 ? "open" : "closed",
                 s.rate() > 0 ? " at " + (long) s.rate() + " orders/s" : "", s.transport().name());
@@ -165,7 +151,8 @@ public final class ApiBench {
      * JIT compiler (the node's, or this process's when the node runs in it) was busy under
      * {@value #SETTLED_PERCENT} % of the round's time, or until the limit has passed.
      */
-    private static void warmUntilSettled(Settings s, URI base, boolean inProcess, Accounts accounts, PrintStream out)
+    private static void warmUntilSettled(Settings s, URI base, boolean inProcess, Accounts accounts, ApiWorkload.Flow flow,
+                                         PrintStream out)
             throws Exception {
         int roundOrders = Math.max(1_000, s.orders() / 2);
         out.printf("warming up until the JIT compiler has settled (rounds of %d orders, closed loop, at most %d s;"
@@ -175,12 +162,13 @@ public final class ApiBench {
         long limit = start + TimeUnit.SECONDS.toNanos(s.warmupLimitSeconds());
         long warmed = 0;
         for (int round = 1; ; round++) {
-            List<List<String>> bodies = signed(s, accounts, roundOrders, s.seed() + round, "w" + round + "-");
+            List<List<String>> bodies = signed(s, accounts, flow.next(roundOrders));
             ApiLoad.Report r = ApiLoad.run(new ApiLoad.Load(base, bodies, roundOrders, s.batch(), s.transport(), 0, inProcess), quiet);
             warmed += roundOrders;
             double percent = 100 * r.jitSeconds() / r.seconds();
             long elapsed = System.nanoTime() - start;
-            out.printf(Locale.ROOT, "  warm-up round %d: %.0f orders/s; the JIT compiler busy %s of the round (its threads summed)%s%n", round, r.ordersPerSecond(),
+            out.printf(Locale.ROOT, "  warm-up round %d: %.0f orders/s; the JIT compiler busy %s of the round (its threads summed)%s%n",
+                    round, r.ordersPerSecond(),
                     Double.isNaN(percent) ? "(unknown)" : String.format(Locale.ROOT, "%.0f %%", percent),
                     r.statuses().keySet().stream().allMatch(k -> k < 500 && k > 0) ? "" : "; statuses " + r.statuses());
             if (percent < SETTLED_PERCENT) {
@@ -196,15 +184,9 @@ public final class ApiBench {
         }
     }
 
-    /**
-     * {@code orders} orders of the workload (seed {@code seed}, client order ids {@code idPrefix}…),
-     * numbered from the accounts' next nonces, signed, per client in the order it sends them.
-     */
-    private static List<List<String>> signed(Settings s, Accounts accounts, int orders, long seed, String idPrefix) {
+    /** The transactions of {@code payloads} (per account, in nonce order) signed, per client in the order it sends them. */
+    private static List<List<String>> signed(Settings s, Accounts accounts, List<List<String>> payloads) {
         int connections = s.connections();
-        long first = accounts.firstFree();
-        List<List<String>> payloads = ApiWorkload.transactions(accounts.names(), s.market(), orders, s.batch(), seed, first, idPrefix);
-        accounts.used(payloads, first);
         List<List<String>> perClient = new ArrayList<>(connections);
         for (int c = 0; c < connections; c++) {
             // Interleave the client's accounts so that consecutive requests come from different accounts.

@@ -73,12 +73,13 @@ public final class ApiLoad {
 
     /**
      * Results of one run. Latencies in microseconds; cores are CPU seconds per second of the run; {@code jitSeconds} the
-     * time the node's JIT compiler spent compiling during it (this whole process's when the node runs in it; NaN if unknown).
+     * time the node's JIT compiler spent compiling during it (this whole process's when the node runs in it; NaN if unknown);
+     * {@code refusals} the refused transactions and batch actions by code ({@link Refusals}).
      */
     public record Report(int connections, long requests, double seconds, double ordersPerSecond, double txPerSecond, int batch,
                          String mode, double rate, String transport, TreeMap<Integer, Long> statuses, long p50Micros,
                          long p99Micros, long p999Micros, long maxMicros, double meanMicros, double nodeCores,
-                         double loadCores, int availableCores, double jitSeconds) {
+                         double loadCores, int availableCores, double jitSeconds, TreeMap<String, Long> refusals) {
 
         public String toJson() {
             StringBuilder s = new StringBuilder("{");
@@ -99,7 +100,13 @@ public final class ApiLoad {
             s.append("},\"cores\":{\"node\":").append(Double.isNaN(nodeCores) ? "null" : String.format(Locale.ROOT, "%.2f", nodeCores))
                     .append(",\"loadGenerator\":").append(String.format(Locale.ROOT, "%.2f", loadCores))
                     .append(",\"available\":").append(availableCores).append('}');
-            s.append(",\"jitSeconds\":").append(Double.isNaN(jitSeconds) ? "null" : String.format(Locale.ROOT, "%.2f", jitSeconds));
+            s.append(",\"refusals\":{");
+            first = true;
+            for (var e : refusals.entrySet()) {
+                s.append(first ? "" : ",").append('"').append(e.getKey()).append("\":").append(e.getValue());
+                first = false;
+            }
+            s.append("},\"jitSeconds\":").append(Double.isNaN(jitSeconds) ? "null" : String.format(Locale.ROOT, "%.2f", jitSeconds));
             return s.append('}').toString();
         }
 
@@ -110,10 +117,11 @@ public final class ApiLoad {
         public String summary() {
             return String.format(Locale.ROOT, "%s loop%s over %s, %d orders per transaction: %d transactions over %d connections"
                             + " in %.2f s: %.0f orders/s (%.0f transactions/s); latency p50 %.2f ms, p99 %.2f ms, p99.9 %.2f ms,"
-                            + " max %.2f ms; statuses %s; cores used: node %s, load generator %.2f (of %d); JIT compiling %s s",
+                            + " max %.2f ms; statuses %s%s; cores used: node %s, load generator %.2f (of %d); JIT compiling %s s",
                     mode, rate > 0 ? String.format(Locale.ROOT, " at %.0f orders/s", rate) : "", transport, batch, requests,
                     connections, seconds, ordersPerSecond, txPerSecond, p50Micros / 1e3, p99Micros / 1e3, p999Micros / 1e3,
-                    maxMicros / 1e3, statuses, Double.isNaN(nodeCores) ? "unknown" : String.format(Locale.ROOT, "%.2f", nodeCores),
+                    maxMicros / 1e3, statuses, refusals.isEmpty() ? "" : ", refused " + (batch > 1 ? "actions " : "") + refusals,
+                    Double.isNaN(nodeCores) ? "unknown" : String.format(Locale.ROOT, "%.2f", nodeCores),
                     loadCores, availableCores, Double.isNaN(jitSeconds) ? "unknown" : String.format(Locale.ROOT, "%.1f", jitSeconds));
         }
     }
@@ -137,6 +145,7 @@ public final class ApiLoad {
         long interval = txRate > 0 ? Math.max(1, Math.round(1e9 / txRate)) : 0;
         ConcurrentHistogram latency = new ConcurrentHistogram(HISTOGRAM_MAX_MICROS, 3);
         Map<Integer, LongAdder> statuses = new ConcurrentHashMap<>();
+        Refusals refusals = new Refusals();
         long[] clientCpu = new long[clients];
         ThreadMXBean mx = ManagementFactory.getThreadMXBean();
 
@@ -164,11 +173,11 @@ public final class ApiLoad {
         try {
             for (int c = 0; c < clients; c++) {
                 if (load.transport() == Transport.HTTP) {
-                    HttpTxConnection conn = new HttpTxConnection(load.base());
+                    HttpTxConnection conn = new HttpTxConnection(load.base(), refusals);
                     conn.open();
                     connections.add(conn);
                 } else {
-                    connections.add(new StreamTxConnection(streamClient, load.base()));
+                    connections.add(new StreamTxConnection(streamClient, load.base(), refusals));
                 }
             }
             double nodeCpuBefore = load.nodeInProcess() ? 0 : NodeCpu.seconds(load.base());
@@ -234,7 +243,7 @@ public final class ApiLoad {
             Report report = new Report(clients, answered, seconds, orders / seconds, answered / seconds, load.batch(), load.mode(),
                     load.rate(), load.transport().jsonName(), byStatus, all.getValueAtPercentile(50), all.getValueAtPercentile(99),
                     all.getValueAtPercentile(99.9), all.getMaxValue(), all.getMean(), nodeCores, loadCpu / 1e9 / seconds,
-                    Runtime.getRuntime().availableProcessors(), NodeCpu.compileSeconds(jitOf) - jitBefore);
+                    Runtime.getRuntime().availableProcessors(), NodeCpu.compileSeconds(jitOf) - jitBefore, refusals.counts());
             log.println(report.summary());
             return report;
         } finally {

@@ -1,18 +1,28 @@
 package io.dexnode.bench.api;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
 
 /**
  * The order flow of the API benchmark, as unsigned transaction JSON per account in nonce order:
- * limit orders around a mid price (about a third cross and trade), and cancels by client order
- * id of the account's own earlier orders; one order action per transaction, or {@code batch} of
- * them per batch transaction. Seeded, so two runs send the same transactions.
+ * limit orders around a mid price (about a third cross and trade), cancels by client order id of
+ * the account's own orders placed since its last {@code cancel_all}, and every {@value #CANCEL_ALL_EVERY}th action of an account a
+ * {@code cancel_all} of its orders in the market; one order action per transaction, or
+ * {@code batch} of them per batch transaction. Seeded, so two runs send the same transactions.
+ *
+ * <p>The {@code cancel_all} keeps an account's resting orders far below the genesis market's cap
+ * of 1,000 (about half of all places rest, and the cancels by id mostly find their order gone), so
+ * a run as long as a warm-up until the JIT has settled — hundreds of thousands of orders — does not
+ * end with accounts whose every place is refused as too many orders, which costs the node little
+ * and would pass for speed.
  */
 public final class ApiWorkload {
     /** Every account's first transaction (nonce 1) is a deposit of this much. */
     public static final long DEPOSIT = 1_000_000_000_000L;
+    /** An account's every this-many-th action cancels all its orders in the market. */
+    static final int CANCEL_ALL_EVERY = 500;
     private static final long MID = 100_000;
 
     private ApiWorkload() {
@@ -37,27 +47,80 @@ public final class ApiWorkload {
      * possibly smaller), per account in the order they must be sent (nonces 2, 3, …).
      */
     public static List<List<String>> transactions(List<String> accounts, int market, int orders, int batch, long seed) {
-        return transactions(accounts, market, orders, batch, seed, 2, "c");
+        return new Flow(accounts, market, batch, seed).next(orders);
     }
 
     /**
-     * As {@link #transactions(List, int, int, int, long)}, with each account's nonces from
-     * {@code firstNonce} up and client order ids {@code idPrefix} + a number: a later stream for the
-     * same accounts (the measured run after a warm-up) continues their nonces without reusing an id.
+     * The flow as a stream: each {@link #next} continues where the last left off — the accounts'
+     * nonces, client order ids, round-robin turn, action counts and the random sequence — so a
+     * warm-up and the measured run that follows it are one flow.
      */
-    public static List<List<String>> transactions(List<String> accounts, int market, int orders, int batch, long seed,
-                                                  long firstNonce, String idPrefix) {
-        if (batch < 1) {
-            throw new IllegalArgumentException("a transaction carries at least one order, not " + batch);
+    public static final class Flow {
+        private final List<String> accounts;
+        private final int market;
+        private final int batch;
+        private final Random rnd;
+        private final int[] placed;
+        private final int[] placedBeforeCancelAll;
+        private final long[] actions;
+        private final long[] nextNonce;
+        private long turn;
+
+        public Flow(List<String> accounts, int market, int batch, long seed) {
+            if (batch < 1) {
+                throw new IllegalArgumentException("a transaction carries at least one order, not " + batch);
+            }
+            this.accounts = List.copyOf(accounts);
+            this.market = market;
+            this.batch = batch;
+            this.rnd = new Random(seed);
+            this.placed = new int[accounts.size()];
+            this.placedBeforeCancelAll = new int[accounts.size()];
+            this.actions = new long[accounts.size()];
+            this.nextNonce = new long[accounts.size()];
+            Arrays.fill(nextNonce, 2);
         }
-        List<List<String>> actions = actions(accounts.size(), market, orders, seed, idPrefix);
-        List<List<String>> perAccount = new ArrayList<>(accounts.size());
-        for (int a = 0; a < accounts.size(); a++) {
+
+        /** The next {@code orders} order actions as transactions, per account in the order they must be sent. */
+        public List<List<String>> next(int orders) {
+            List<List<String>> mine = new ArrayList<>(accounts.size());
+            for (int i = 0; i < accounts.size(); i++) {
+                mine.add(new ArrayList<>(orders / accounts.size() + 1));
+            }
+            for (int i = 0; i < orders; i++) {
+                int a = (int) (turn++ % accounts.size());
+                mine.get(a).add(action(a));
+            }
+            List<List<String>> perAccount = new ArrayList<>(accounts.size());
+            for (int a = 0; a < accounts.size(); a++) {
+                perAccount.add(transactions(a, mine.get(a)));
+            }
+            return perAccount;
+        }
+
+        /** Account {@code a}'s next action: the fields of a place, a cancel or a cancel_all, without braces, account or nonce. */
+        private String action(int a) {
+            if (++actions[a] % CANCEL_ALL_EVERY == 0) {
+                placedBeforeCancelAll[a] = placed[a];
+                return "\"type\":\"cancel_all\",\"market\":" + market;
+            }
+            int live = placed[a] - placedBeforeCancelAll[a]; // placed since the last cancel_all: the ones that may still rest
+            if (live > 0 && rnd.nextInt(100) < 15) {
+                return "\"type\":\"cancel\",\"clientOrderId\":\"c" + (placedBeforeCancelAll[a] + rnd.nextInt(live)) + "\"";
+            }
+            boolean buy = rnd.nextBoolean();
+            // Offsets in [-6, 14) from the mid on the passive side: about 30% of orders cross.
+            long offset = rnd.nextInt(20) - 6;
+            long price = buy ? MID - offset : MID + offset;
+            return "\"type\":\"place\",\"market\":" + market + ",\"side\":\"" + (buy ? "buy" : "sell") + "\",\"price\":" + price
+                    + ",\"size\":" + (1 + rnd.nextInt(10)) + ",\"clientOrderId\":\"c" + placed[a]++ + "\"";
+        }
+
+        private List<String> transactions(int a, List<String> mine) {
             String account = accounts.get(a);
-            List<String> mine = actions.get(a);
             List<String> txs = new ArrayList<>(mine.size() / batch + 1);
             for (int from = 0; from < mine.size(); from += batch) {
-                long nonce = firstNonce + txs.size();
+                long nonce = nextNonce[a]++;
                 if (batch == 1) {
                     txs.add("{\"account\":\"" + account + "\",\"nonce\":" + nonce + "," + mine.get(from) + "}");
                     continue;
@@ -69,32 +132,7 @@ public final class ApiWorkload {
                 }
                 txs.add(b.append("]}").toString());
             }
-            perAccount.add(txs);
+            return txs;
         }
-        return perAccount;
-    }
-
-    /** Each account's order actions in order: the fields of a place or a cancel, without braces, account or nonce. */
-    private static List<List<String>> actions(int accounts, int market, int orders, long seed, String idPrefix) {
-        Random rnd = new Random(seed);
-        List<List<String>> perAccount = new ArrayList<>(accounts);
-        int[] placed = new int[accounts];
-        for (int i = 0; i < accounts; i++) {
-            perAccount.add(new ArrayList<>(orders / accounts + 1));
-        }
-        for (int i = 0; i < orders; i++) {
-            int a = i % accounts;
-            if (placed[a] > 0 && rnd.nextInt(100) < 15) {
-                perAccount.get(a).add("\"type\":\"cancel\",\"clientOrderId\":\"" + idPrefix + rnd.nextInt(placed[a]) + "\"");
-                continue;
-            }
-            boolean buy = rnd.nextBoolean();
-            // Offsets in [-6, 14) from the mid on the passive side: about 30% of orders cross.
-            long offset = rnd.nextInt(20) - 6;
-            long price = buy ? MID - offset : MID + offset;
-            perAccount.get(a).add("\"type\":\"place\",\"market\":" + market + ",\"side\":\"" + (buy ? "buy" : "sell")
-                    + "\",\"price\":" + price + ",\"size\":" + (1 + rnd.nextInt(10)) + ",\"clientOrderId\":\"" + idPrefix + placed[a]++ + "\"");
-        }
-        return perAccount;
     }
 }

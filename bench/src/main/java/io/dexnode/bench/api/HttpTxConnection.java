@@ -9,22 +9,28 @@ import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.Locale;
 
 /**
  * One keep-alive HTTP/1.1 connection that posts pre-encoded transaction requests and reads each
- * answer's status, skipping its body. Deliberately small: a general client (the JDK's) costs the
+ * answer's status, counting the refusals its body lists ({@link Refusals}). Deliberately small: a general client (the JDK's) costs the
  * load generator several times the CPU per request, which on a shared machine is taken from the
  * node it measures. One request at a time; not thread-safe.
  */
 final class HttpTxConnection implements AutoCloseable {
+    /** The largest answer read: a batch of 50 orders with their fills is a few tens of kilobytes. */
+    private static final int MAX_BODY = 16 << 20;
     private final InetSocketAddress address;
+    private final Refusals refusals;
+    private byte[] body = new byte[4096];
     private Socket socket;
     private InputStream in;
     private OutputStream out;
 
-    HttpTxConnection(URI base) {
+    HttpTxConnection(URI base, Refusals refusals) {
         this.address = new InetSocketAddress(base.getHost(), base.getPort() < 0 ? 80 : base.getPort());
+        this.refusals = refusals;
     }
 
     /** The bytes of {@code POST path} with {@code body}, to send as they are, again and again if need be. */
@@ -94,16 +100,19 @@ final class HttpTxConnection implements AutoCloseable {
             }
         }
         if (chunked) {
+            int at = 0;
             for (long size = Long.parseLong(line().split(";")[0].trim(), 16); size > 0;
                     size = Long.parseLong(line().split(";")[0].trim(), 16)) {
-                skip(size);
+                at = read(at, size);
                 line();
             }
             while (!line().isEmpty()) {
                 // trailers
             }
+            refusals.scan(body, 0, at);
         } else if (length >= 0) {
-            skip(length);
+            int end = read(0, length); // may grow the buffer: read before passing it
+            refusals.scan(body, 0, end);
         } else {
             closing = true; // a body to the end of the connection
         }
@@ -126,17 +135,23 @@ final class HttpTxConnection implements AutoCloseable {
         return sb.toString();
     }
 
-    private void skip(long n) throws IOException {
-        for (long left = n; left > 0; ) {
-            long skipped = in.skip(left);
-            if (skipped <= 0) {
-                if (in.read() < 0) {
-                    throw new EOFException("the connection closed mid-body");
-                }
-                skipped = 1;
-            }
-            left -= skipped;
+    /** Reads {@code n} bytes of the body into {@link #body} from {@code at}; returns where they end. */
+    private int read(int at, long n) throws IOException {
+        if (at + n > MAX_BODY) {
+            throw new IOException("an answer over " + MAX_BODY + " bytes");
         }
+        int end = (int) (at + n);
+        if (end > body.length) {
+            body = Arrays.copyOf(body, Math.max(end, 2 * body.length));
+        }
+        for (int i = at; i < end; ) {
+            int got = in.read(body, i, end - i);
+            if (got < 0) {
+                throw new EOFException("the connection closed mid-body");
+            }
+            i += got;
+        }
+        return end;
     }
 
     @Override

@@ -12,14 +12,16 @@ import java.util.concurrent.TimeUnit;
 /**
  * One WebSocket connection to {@code /v1/stream} that sends signed transactions as
  * {@code {"op":"tx","id":…,"tx":…}} and completes each one's future with the status of its
- * {@code tx_result}. Any number may wait for answers; sends are one at a time (the JDK's
+ * {@code tx_result}, counting the refusals it lists ({@link Refusals}). Any number may wait for answers; sends are one at a time (the JDK's
  * WebSocket allows one outstanding send), from one thread.
  */
 final class StreamTxConnection implements AutoCloseable {
     private final WebSocket ws;
     private final Map<String, CompletableFuture<Integer>> waiting = new ConcurrentHashMap<>();
+    private final Refusals refusals;
 
-    StreamTxConnection(HttpClient client, URI base) {
+    StreamTxConnection(HttpClient client, URI base, Refusals refusals) {
+        this.refusals = refusals;
         URI uri = URI.create(base.toString().replaceFirst("^http", "ws") + "/v1/stream");
         this.ws = client.newWebSocketBuilder().buildAsync(uri, new WebSocket.Listener() {
             private final StringBuilder partial = new StringBuilder();
@@ -83,6 +85,7 @@ final class StreamTxConnection implements AutoCloseable {
         }
         CompletableFuture<Integer> answer = waiting.remove(s.substring(idStart, idEnd));
         if (answer != null) {
+            refusals.scan(s);
             answer.complete(Integer.parseInt(s.substring(statusAt, statusEnd)));
         }
     }

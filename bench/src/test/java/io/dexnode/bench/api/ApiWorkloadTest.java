@@ -2,9 +2,15 @@ package io.dexnode.bench.api;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 
+/** The benchmark's order flow: deterministic, in nonce order, continuing across calls, and bounded in resting orders. */
 class ApiWorkloadTest {
     private static final List<String> ACCOUNTS = List.of("a1", "a2", "a3");
 
@@ -41,6 +47,54 @@ class ApiWorkloadTest {
                 actions += b.split("\\{\"type\":").length - 2;
             }
             assertThat(actions).as("account %d's orders", a).isEqualTo(single.get(a).size());
+        }
+    }
+
+    @Test
+    void aFlowContinuesNoncesAndClientOrderIdsFromOneCallToTheNext() {
+        ApiWorkload.Flow flow = new ApiWorkload.Flow(ACCOUNTS, 1, 1, 7);
+        List<List<String>> first = flow.next(30);
+        List<List<String>> second = flow.next(30);
+        for (int a = 0; a < ACCOUNTS.size(); a++) {
+            List<String> txs = new ArrayList<>(first.get(a));
+            txs.addAll(second.get(a));
+            Set<String> placedIds = new HashSet<>();
+            for (int i = 0; i < txs.size(); i++) {
+                assertThat(txs.get(i)).contains("\"nonce\":" + (i + 2) + ",");
+                Matcher m = Pattern.compile("\"type\":\"place\".*\"clientOrderId\":\"(c\\d+)\"")
+                        .matcher(txs.get(i));
+                if (m.find()) {
+                    assertThat(placedIds.add(m.group(1))).as("client order id %s placed once", m.group(1)).isTrue();
+                }
+            }
+        }
+        // one flow in two calls sends what one call of the same length sends
+        List<List<String>> whole = new ApiWorkload.Flow(ACCOUNTS, 1, 1, 7).next(60);
+        for (int a = 0; a < ACCOUNTS.size(); a++) {
+            List<String> joined = new ArrayList<>(first.get(a));
+            joined.addAll(second.get(a));
+            assertThat(joined).isEqualTo(whole.get(a));
+        }
+    }
+
+    @Test
+    void everyAccountCancelsAllItsOrdersOftenEnoughToStayUnderTheMarketsOpenOrderCap() {
+        // The genesis market allows 1,000 resting orders per account: between two cancel_alls an account sends fewer actions.
+        ApiWorkload.Flow flow = new ApiWorkload.Flow(ACCOUNTS, 1, 1, 7);
+        int actionsPerAccount = 3 * ApiWorkload.CANCEL_ALL_EVERY;
+        List<List<String>> perAccount = flow.next(ACCOUNTS.size() * actionsPerAccount);
+        for (List<String> txs : perAccount) {
+            int since = 0;
+            int cancelAlls = 0;
+            for (String tx : txs) {
+                if (tx.contains("\"type\":\"cancel_all\",\"market\":1")) {
+                    cancelAlls++;
+                    since = 0;
+                } else {
+                    assertThat(++since).isLessThan(1_000);
+                }
+            }
+            assertThat(cancelAlls).isEqualTo(3);
         }
     }
 }
