@@ -39,6 +39,9 @@ class ApiLoadTest {
     private HttpServer server;
     private ExecutorService threads;
     private final AtomicBoolean stalled = new AtomicBoolean();
+    /** What every answer after the first says, and whether it is sent chunked (no length). */
+    private volatile String answerBody = "{}";
+    private volatile boolean chunked;
 
     @BeforeEach
     void start() throws IOException {
@@ -65,7 +68,13 @@ class ApiLoadTest {
                 Thread.currentThread().interrupt();
             }
         }
-        reply(ex, 200, "{}");
+        if (chunked) {
+            ex.sendResponseHeaders(200, 0);
+            ex.getResponseBody().write(answerBody.getBytes(StandardCharsets.UTF_8));
+            ex.close();
+            return;
+        }
+        reply(ex, 200, answerBody);
     }
 
     private static void reply(HttpExchange ex, int status, String body) throws IOException {
@@ -108,5 +117,25 @@ class ApiLoadTest {
         assertThat(r.maxMicros()).isGreaterThanOrEqualTo(STALL_MS * 1_000);
         // Nineteen of the twenty were sent after the stall and timed from their own send.
         assertThat(r.p50Micros()).isLessThan(r.maxMicros());
+    }
+
+    @Test
+    void refusalsInLargeAnswersAreCountedWhetherTheirLengthIsGivenOrChunked() throws Exception {
+        // A batch answer of 50 refused actions with long messages: far past the connection's first 4 KiB buffer.
+        StringBuilder b = new StringBuilder("{\"height\":3,\"type\":\"batch\",\"results\":[");
+        for (int i = 0; i < 50; i++) {
+            b.append(i > 0 ? "," : "").append("{\"code\":\"").append(i % 2 == 0 ? "too_many_orders" : "insufficient_margin")
+                    .append("\",\"message\":\"").append("x".repeat(300)).append("\",\"status\":422}");
+        }
+        answerBody = b.append("]}").toString();
+        stalled.set(true); // no stall here
+        for (boolean chunks : new boolean[] {false, true}) {
+            chunked = chunks;
+            ApiLoad.Report r = run(0);
+            assertThat(r.statuses()).as("chunked %s", chunks).isEqualTo(Map.of(200, (long) TRANSACTIONS));
+            // each of the 20 answers lists 25 refusals of each code
+            assertThat(r.refusals()).as("chunked %s", chunks)
+                    .isEqualTo(Map.of("too_many_orders", 25L * TRANSACTIONS, "insufficient_margin", 25L * TRANSACTIONS));
+        }
     }
 }
