@@ -9,7 +9,6 @@ import java.io.PrintStream;
 import java.net.URI;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
@@ -189,7 +188,8 @@ public final class ApiBench {
         int connections = s.connections();
         List<List<String>> perClient = new ArrayList<>(connections);
         for (int c = 0; c < connections; c++) {
-            // Interleave the client's accounts so that consecutive requests come from different accounts.
+            // Account a belongs to client a % C, which sends its transactions in nonce order, interleaving
+            // its accounts so that consecutive requests come from different accounts.
             List<List<String>> mine = new ArrayList<>();
             for (int a = c; a < accounts.names().size(); a += connections) {
                 mine.add(payloads.get(a));
