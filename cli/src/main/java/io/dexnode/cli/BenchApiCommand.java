@@ -2,6 +2,7 @@ package io.dexnode.cli;
 
 import io.dexnode.bench.api.ApiBench;
 import io.dexnode.bench.api.ApiLoad;
+import io.dexnode.node.NodeConfig;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -36,7 +37,7 @@ public final class BenchApiCommand implements Callable<Integer> {
     int market = 1;
 
     @Option(names = "--block-ms", description = "In-process node: --block-ms (default ${DEFAULT-VALUE}).")
-    int blockMs = 5;
+    int blockMs = NodeConfig.DEFAULT_BLOCK_MS;
 
     @Option(names = "--block-txs", description = "In-process node: --block-txs (default ${DEFAULT-VALUE}).")
     int blockTxs = 1000;

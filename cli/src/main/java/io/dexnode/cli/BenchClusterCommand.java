@@ -1,6 +1,7 @@
 package io.dexnode.cli;
 
 import io.dexnode.bench.cluster.ClusterBench;
+import io.dexnode.node.NodeConfig;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -29,7 +30,7 @@ public final class BenchClusterCommand implements Callable<Integer> {
     int connections = 64;
 
     @Option(names = "--block-ms", description = "Every node's --block-ms (default ${DEFAULT-VALUE}).")
-    int blockMs = 5;
+    int blockMs = NodeConfig.DEFAULT_BLOCK_MS;
 
     @Option(names = "--block-txs", description = "Every node's --block-txs (default ${DEFAULT-VALUE}).")
     int blockTxs = 1000;

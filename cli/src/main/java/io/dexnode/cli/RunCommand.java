@@ -33,7 +33,7 @@ public final class RunCommand implements Callable<Integer> {
     @Option(names = "--dev", description = "Local faucet: any account may deposit to itself.")
     boolean dev;
 
-    @Option(names = "--block-ms", defaultValue = "5", paramLabel = "MS", description = "Cut a block at most this long after its first transaction (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--block-ms", defaultValue = "" + NodeConfig.DEFAULT_BLOCK_MS, paramLabel = "MS", description = "Cut a block at most this long after its first transaction (default: ${DEFAULT-VALUE}).")
     int blockMs;
 
     @Option(names = "--block-txs", defaultValue = "1000", paramLabel = "N", description = "At most this many transactions per block (default: ${DEFAULT-VALUE}).")
