@@ -100,7 +100,8 @@ public final class BenchApiCommand implements Callable<Integer> {
             return ApiBench.WARMUP_UNTIL_SETTLED;
         }
         try {
-            return Integer.parseInt(warmup) < 0 ? Integer.MIN_VALUE : Integer.parseInt(warmup);
+            int orders = Integer.parseInt(warmup);
+            return orders < 0 ? Integer.MIN_VALUE : orders;
         } catch (NumberFormatException e) {
             return Integer.MIN_VALUE;
         }

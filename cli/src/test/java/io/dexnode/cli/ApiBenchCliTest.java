@@ -67,13 +67,17 @@ class ApiBenchCliTest {
     }
 
     @Test
-    void warmUpUntilTheJitSettlesContinuesTheAccountsNoncesIntoTheMeasuredRun() throws Exception {
+    void warmUpUntilTheJitSettlesContinuesTheAccountsNoncesAndClientOrderIdsIntoTheMeasuredRun() throws Exception {
         // Rounds of 1,000 orders until the JIT settles or a second has passed; every measured batch must then be
         // admitted: a nonce the warm-up used, or a client order id it placed, would be refused.
         JsonNode r = run("auto", "--batch", "5", "--warmup", "auto", "--warmup-limit", "1");
         hasTheReportFields(r, "closed", 5, "http");
         assertThat(r.get("requests").asLong()).isEqualTo(80);
         assertThat(r.get("statuses").get("200").asLong()).isEqualTo(80);
+        // refused actions inside the admitted batches: none of what a reused nonce or id, or a full account, would give
+        for (String code : new String[] {"stale_nonce", "duplicate_client_order_id", "too_many_orders"}) {
+            assertThat(r.get("refusals").has(code)).as(code).isFalse();
+        }
     }
 
     @Test

@@ -139,10 +139,9 @@ public final class ApiBench {
         }
         out.printf("signing %d orders (%d per transaction)...%n", s.orders(), s.batch());
         List<List<String>> bodies = signed(s, accounts, flow.next(s.orders()));
-        long measuredOrders = s.batch() == 1 ? bodies.stream().mapToLong(List::size).sum() : ordersIn(bodies);
         out.printf("sending orders (%s loop%s, over %s)...%n", s.rate() > 0 ? "open" : "closed",
                 s.rate() > 0 ? " at " + (long) s.rate() + " orders/s" : "", s.transport().name());
-        return ApiLoad.run(new ApiLoad.Load(base, bodies, measuredOrders, s.batch(), s.transport(), s.rate(), inProcess), out);
+        return ApiLoad.run(new ApiLoad.Load(base, bodies, s.orders(), s.batch(), s.transport(), s.rate(), inProcess), out);
     }
 
     /**
@@ -153,7 +152,9 @@ public final class ApiBench {
     private static void warmUntilSettled(Settings s, URI base, boolean inProcess, Accounts accounts, ApiWorkload.Flow flow,
                                          PrintStream out)
             throws Exception {
-        int roundOrders = Math.max(1_000, s.orders() / 2);
+        // Half the measured run, at most 50,000 orders (a round is also where the limit is looked at), and at
+        // least a full batch for every account.
+        int roundOrders = Math.max(Math.max(1_000, s.accounts() * s.batch()), Math.min(s.orders() / 2, 50_000));
         out.printf("warming up until the JIT compiler has settled (rounds of %d orders, closed loop, at most %d s;"
                 + " not reported in the results)...%n", roundOrders, s.warmupLimitSeconds());
         PrintStream quiet = new PrintStream(OutputStream.nullOutputStream());
@@ -166,10 +167,14 @@ public final class ApiBench {
             warmed += roundOrders;
             double percent = 100 * r.jitSeconds() / r.seconds();
             long elapsed = System.nanoTime() - start;
-            out.printf(Locale.ROOT, "  warm-up round %d: %.0f orders/s; the JIT compiler busy %s of the round (its threads summed)%s%n",
-                    round, r.ordersPerSecond(),
-                    Double.isNaN(percent) ? "(unknown)" : String.format(Locale.ROOT, "%.0f %%", percent),
-                    r.statuses().keySet().stream().allMatch(k -> k < 500 && k > 0) ? "" : "; statuses " + r.statuses());
+            out.printf(Locale.ROOT, "  warm-up round %d: %.0f orders/s; the JIT compiler busy %s of the round (its threads summed);"
+                            + " statuses %s%s%n", round, r.ordersPerSecond(),
+                    Double.isNaN(percent) ? "(unknown)" : String.format(Locale.ROOT, "%.0f %%", percent), r.statuses(),
+                    r.refusals().isEmpty() ? "" : ", refused " + r.refusals());
+            if (round == 1 && Double.isNaN(percent)) {
+                out.printf("  the JIT compiler's time is unknown here (no jvm_compilation_time_seconds_total from the node):"
+                        + " warming up for the whole limit%n");
+            }
             if (percent < SETTLED_PERCENT) {
                 out.printf(Locale.ROOT, "warmed up: %d orders in %.1f s%n", warmed, elapsed / 1e9);
                 return;
@@ -219,25 +224,5 @@ public final class ApiBench {
     private static int accountIndex(String payload, Map<String, Integer> index) {
         int at = payload.indexOf("\"account\":\"") + 11;
         return index.get(payload.substring(at, payload.indexOf('"', at)));
-    }
-
-    /** The orders in signed batch envelopes: one per action. */
-    private static long ordersIn(List<List<String>> bodies) {
-        long n = 0;
-        for (List<String> client : bodies) {
-            for (String body : client) {
-                // each action is an object with a "type" inside the batch's (escaped in the envelope's payload string)
-                n += count(body, "{\\\"type\\\":") - 1;
-            }
-        }
-        return n;
-    }
-
-    private static int count(String s, String what) {
-        int n = 0;
-        for (int i = s.indexOf(what); i >= 0; i = s.indexOf(what, i + what.length())) {
-            n++;
-        }
-        return n;
     }
 }

@@ -34,24 +34,9 @@ public final class ApiWorkload {
     }
 
     /**
-     * {@code orders} transactions of one action each, spread round-robin over {@code accounts},
-     * returned per account in the order they must be sent (nonces 2, 3, …).
-     */
-    public static List<List<String>> orders(List<String> accounts, int market, int orders, long seed) {
-        return transactions(accounts, market, orders, 1, seed);
-    }
-
-    /**
-     * {@code orders} order actions spread round-robin over {@code accounts}, sent {@code batch} to a
-     * transaction ({@code batch} 1: plain transactions; more: batches, an account's last one
-     * possibly smaller), per account in the order they must be sent (nonces 2, 3, …).
-     */
-    public static List<List<String>> transactions(List<String> accounts, int market, int orders, int batch, long seed) {
-        return new Flow(accounts, market, batch, seed).next(orders);
-    }
-
-    /**
-     * The flow as a stream: each {@link #next} continues where the last left off — the accounts'
+     * The flow for {@code accounts} on {@code market}, {@code batch} actions to a transaction
+     * ({@code batch} 1: plain transactions; more: batches, an account's last one in a call possibly
+     * smaller), as a stream: each {@link #next} continues where the last left off — the accounts'
      * nonces, client order ids, round-robin turn, action counts and the random sequence — so a
      * warm-up and the measured run that follows it are one flow.
      */

@@ -19,7 +19,7 @@ import java.util.Locale;
  * node it measures. One request at a time; not thread-safe.
  */
 final class HttpTxConnection implements AutoCloseable {
-    /** The largest answer read: a batch of 50 orders with their fills is a few tens of kilobytes. */
+    /** The most of one answer kept to scan: a batch of 50 orders with their fills is a few tens of kilobytes. */
     private static final int MAX_BODY = 16 << 20;
     private final InetSocketAddress address;
     private final Refusals refusals;
@@ -135,12 +135,13 @@ final class HttpTxConnection implements AutoCloseable {
         return sb.toString();
     }
 
-    /** Reads {@code n} bytes of the body into {@link #body} from {@code at}; returns where they end. */
+    /**
+     * Reads {@code n} bytes of the body into {@link #body} from {@code at}, keeping at most
+     * {@link #MAX_BODY} bytes of an answer (the rest is read past); returns where the kept bytes end.
+     */
     private int read(int at, long n) throws IOException {
-        if (at + n > MAX_BODY) {
-            throw new IOException("an answer over " + MAX_BODY + " bytes");
-        }
-        int end = (int) (at + n);
+        int keep = (int) Math.min(n, MAX_BODY - at);
+        int end = at + keep;
         if (end > body.length) {
             body = Arrays.copyOf(body, Math.max(end, 2 * body.length));
         }
@@ -151,7 +152,21 @@ final class HttpTxConnection implements AutoCloseable {
             }
             i += got;
         }
+        skip(n - keep);
         return end;
+    }
+
+    private void skip(long n) throws IOException {
+        for (long left = n; left > 0; ) {
+            long skipped = in.skip(left);
+            if (skipped <= 0) {
+                if (in.read() < 0) {
+                    throw new EOFException("the connection closed mid-body");
+                }
+                skipped = 1;
+            }
+            left -= skipped;
+        }
     }
 
     @Override

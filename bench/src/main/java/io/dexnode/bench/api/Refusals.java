@@ -26,6 +26,9 @@ final class Refusals {
             while (end < to && answer[end] != '"') {
                 end++;
             }
+            if (end == to) {
+                return; // cut short: no closing quote
+            }
             add(new String(answer, i, end - i, StandardCharsets.US_ASCII));
             i = end;
         }

@@ -14,15 +14,19 @@ import org.junit.jupiter.api.Test;
 class ApiWorkloadTest {
     private static final List<String> ACCOUNTS = List.of("a1", "a2", "a3");
 
+    private static ApiWorkload.Flow flow(int batch, long seed) {
+        return new ApiWorkload.Flow(ACCOUNTS, 1, batch, seed);
+    }
+
     @Test
     void theSameSeedSendsTheSameTransactions() {
-        assertThat(ApiWorkload.orders(ACCOUNTS, 1, 100, 7)).isEqualTo(ApiWorkload.orders(ACCOUNTS, 1, 100, 7));
-        assertThat(ApiWorkload.orders(ACCOUNTS, 1, 100, 7)).isNotEqualTo(ApiWorkload.orders(ACCOUNTS, 1, 100, 8));
+        assertThat(flow(1, 7).next(100)).isEqualTo(flow(1, 7).next(100));
+        assertThat(flow(1, 7).next(100)).isNotEqualTo(flow(1, 8).next(100));
     }
 
     @Test
     void eachAccountsTransactionsFollowTheDepositInNonceOrder() {
-        List<List<String>> perAccount = ApiWorkload.orders(ACCOUNTS, 1, 100, 7);
+        List<List<String>> perAccount = flow(1, 7).next(100);
         assertThat(perAccount.stream().mapToInt(List::size).sum()).isEqualTo(100);
         for (int a = 0; a < ACCOUNTS.size(); a++) {
             List<String> txs = perAccount.get(a);
@@ -35,8 +39,8 @@ class ApiWorkloadTest {
 
     @Test
     void batchesCarryTheSameOrdersUnderOneNonceEach() {
-        List<List<String>> single = ApiWorkload.transactions(ACCOUNTS, 1, 100, 1, 7);
-        List<List<String>> batched = ApiWorkload.transactions(ACCOUNTS, 1, 100, 20, 7);
+        List<List<String>> single = flow(1, 7).next(100);
+        List<List<String>> batched = flow(20, 7).next(100);
         for (int a = 0; a < ACCOUNTS.size(); a++) {
             List<String> batches = batched.get(a);
             assertThat(batches).hasSize((single.get(a).size() + 19) / 20);
