@@ -145,7 +145,8 @@ public final class ApiBench {
     }
 
     /**
-     * Rounds of half the measured run's orders (at least 1,000), closed loop, until one in which the
+     * Rounds of half the measured run's orders (at most 50,000; at least 1,000 and a full batch for
+     * every account), closed loop, until one in which the
      * JIT compiler (the node's, or this process's when the node runs in it) was busy under
      * {@value #SETTLED_PERCENT} % of the round's time, or until the limit has passed.
      */
