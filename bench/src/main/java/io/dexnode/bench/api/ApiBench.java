@@ -9,10 +9,8 @@ import java.io.PrintStream;
 import java.net.URI;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -70,19 +68,17 @@ public final class ApiBench {
         }
     }
 
-    /** The accounts of a run: their signers, names, and each name's index. */
-    private record Accounts(List<Signer> signers, List<String> names, Map<String, Integer> index) {
+    /** The accounts of a run: their signers and names (account a's at index a). */
+    private record Accounts(List<Signer> signers, List<String> names) {
         static Accounts generate(int n) {
             List<Signer> signers = new ArrayList<>(n);
             List<String> names = new ArrayList<>(n);
-            Map<String, Integer> index = new HashMap<>();
             for (int i = 0; i < n; i++) {
                 Signer signer = Signer.generate();
                 signers.add(signer);
                 names.add(signer.account());
-                index.put(signer.account(), i);
             }
-            return new Accounts(signers, names, index);
+            return new Accounts(signers, names);
         }
     }
 
@@ -112,17 +108,9 @@ public final class ApiBench {
 
     private static ApiLoad.Report load(Settings s, String url, boolean inProcess, PrintStream out) throws Exception {
         URI base = URI.create(url);
-        int connections = s.connections();
         out.printf("signing %d accounts' deposits...%n", s.accounts());
         Accounts accounts = Accounts.generate(s.accounts());
-        List<List<String>> deposits = new ArrayList<>();
-        for (int c = 0; c < connections; c++) {
-            deposits.add(new ArrayList<>());
-        }
-        for (int a = 0; a < s.accounts(); a++) {
-            Signer signer = accounts.signers().get(a);
-            deposits.get(a % connections).add(signer.envelope(ApiWorkload.deposit(signer.account())));
-        }
+        List<List<String>> deposits = signed(s, accounts, accounts.names().stream().map(name -> List.of(ApiWorkload.deposit(name))).toList());
         out.println("funding accounts...");
         ApiLoad.Report funded = ApiLoad.run(URI.create(url + "/v1/tx"), deposits, out);
         if (funded.statuses().getOrDefault(200, 0L) != s.accounts()) {
@@ -146,15 +134,14 @@ public final class ApiBench {
 
     /**
      * Rounds of half the measured run's orders (at most 50,000; at least 1,000 and a full batch for
-     * every account), closed loop, until one in which the
-     * JIT compiler (the node's, or this process's when the node runs in it) was busy under
-     * {@value #SETTLED_PERCENT} % of the round's time, or until the limit has passed.
+     * every account), closed loop, until one in which the JIT compiler (the node's, or this process's
+     * when the node runs in it) was busy under {@value #SETTLED_PERCENT} % of the round's time, or
+     * until the limit has passed.
      */
     private static void warmUntilSettled(Settings s, URI base, boolean inProcess, Accounts accounts, ApiWorkload.Flow flow,
                                          PrintStream out)
             throws Exception {
-        // Half the measured run, at most 50,000 orders (a round is also where the limit is looked at), and at
-        // least a full batch for every account.
+        // A round is also where the limit is looked at: not too long.
         int roundOrders = Math.max(Math.max(1_000, s.accounts() * s.batch()), Math.min(s.orders() / 2, 50_000));
         out.printf("warming up until the JIT compiler has settled (rounds of %d orders, closed loop, at most %d s;"
                 + " not reported in the results)...%n", roundOrders, s.warmupLimitSeconds());
@@ -189,23 +176,22 @@ public final class ApiBench {
         }
     }
 
+    /** A payload and the account whose signer signs it. */
+    private record Unsigned(int account, String payload) {}
+
     /** The transactions of {@code payloads} (per account, in nonce order) signed, per client in the order it sends them. */
     private static List<List<String>> signed(Settings s, Accounts accounts, List<List<String>> payloads) {
         int connections = s.connections();
-        List<List<String>> perClient = new ArrayList<>(connections);
+        List<List<Unsigned>> perClient = new ArrayList<>(connections);
         for (int c = 0; c < connections; c++) {
             // Account a belongs to client a % C, which sends its transactions in nonce order, interleaving
             // its accounts so that consecutive requests come from different accounts.
-            List<List<String>> mine = new ArrayList<>();
-            for (int a = c; a < accounts.names().size(); a += connections) {
-                mine.add(payloads.get(a));
-            }
-            List<String> interleaved = new ArrayList<>();
+            List<Unsigned> interleaved = new ArrayList<>();
             for (int k = 0; ; k++) {
                 boolean any = false;
-                for (List<String> m : mine) {
-                    if (k < m.size()) {
-                        interleaved.add(m.get(k));
+                for (int a = c; a < payloads.size(); a += connections) {
+                    if (k < payloads.get(a).size()) {
+                        interleaved.add(new Unsigned(a, payloads.get(a).get(k)));
                         any = true;
                     }
                 }
@@ -217,13 +203,7 @@ public final class ApiBench {
         }
         // Signing is the slow part (an Ed25519 signature per transaction): the clients' lists in parallel.
         return perClient.parallelStream()
-                .map(client -> client.stream().map(p -> accounts.signers().get(accountIndex(p, accounts.index())).envelope(p)).toList())
+                .map(client -> client.stream().map(u -> accounts.signers().get(u.account()).envelope(u.payload())).toList())
                 .toList();
-    }
-
-    /** Which account a payload is of: its {@code "account"}, by index. */
-    private static int accountIndex(String payload, Map<String, Integer> index) {
-        int at = payload.indexOf("\"account\":\"") + 11;
-        return index.get(payload.substring(at, payload.indexOf('"', at)));
     }
 }

@@ -91,23 +91,26 @@ public final class ApiLoad {
                     .append(",\"txPerSecond\":").append(fmt(txPerSecond))
                     .append(",\"latencyMicros\":{\"p50\":").append(p50Micros).append(",\"p99\":").append(p99Micros)
                     .append(",\"p999\":").append(p999Micros).append(",\"max\":").append(maxMicros)
-                    .append(",\"mean\":").append(fmt(meanMicros)).append("},\"statuses\":{");
-            boolean first = true;
-            for (var e : statuses.entrySet()) {
-                s.append(first ? "" : ",").append('"').append(e.getKey()).append("\":").append(e.getValue());
-                first = false;
-            }
-            s.append("},\"cores\":{\"node\":").append(Double.isNaN(nodeCores) ? "null" : String.format(Locale.ROOT, "%.2f", nodeCores))
+                    .append(",\"mean\":").append(fmt(meanMicros)).append("},\"statuses\":");
+            counts(s, statuses);
+            s.append(",\"cores\":{\"node\":").append(Double.isNaN(nodeCores) ? "null" : String.format(Locale.ROOT, "%.2f", nodeCores))
                     .append(",\"loadGenerator\":").append(String.format(Locale.ROOT, "%.2f", loadCores))
                     .append(",\"available\":").append(availableCores).append('}');
-            s.append(",\"refusals\":{");
-            first = true;
-            for (var e : refusals.entrySet()) {
+            s.append(",\"refusals\":");
+            counts(s, refusals);
+            s.append(",\"jitSeconds\":").append(Double.isNaN(jitSeconds) ? "null" : String.format(Locale.ROOT, "%.2f", jitSeconds));
+            return s.append('}').toString();
+        }
+
+        /** {@code {"key":count,…}}. */
+        private static void counts(StringBuilder s, Map<?, Long> counts) {
+            s.append('{');
+            boolean first = true;
+            for (var e : counts.entrySet()) {
                 s.append(first ? "" : ",").append('"').append(e.getKey()).append("\":").append(e.getValue());
                 first = false;
             }
-            s.append("},\"jitSeconds\":").append(Double.isNaN(jitSeconds) ? "null" : String.format(Locale.ROOT, "%.2f", jitSeconds));
-            return s.append('}').toString();
+            s.append('}');
         }
 
         private static String fmt(double x) {

@@ -34,21 +34,6 @@ final class Refusals {
         }
     }
 
-    /** Counts the codes in an answer's text. */
-    void scan(CharSequence answer) {
-        String s = answer.toString();
-        String field = "\"code\":\"";
-        for (int i = s.indexOf(field); i >= 0; i = s.indexOf(field, i)) {
-            int start = i + field.length();
-            int end = s.indexOf('"', start);
-            if (end < 0) {
-                return;
-            }
-            add(s.substring(start, end));
-            i = end;
-        }
-    }
-
     private void add(String code) {
         byCode.computeIfAbsent(code, k -> new LongAdder()).increment();
     }

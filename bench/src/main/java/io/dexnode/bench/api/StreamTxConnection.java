@@ -3,6 +3,7 @@ package io.dexnode.bench.api;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.WebSocket;
+import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -85,7 +86,8 @@ final class StreamTxConnection implements AutoCloseable {
         }
         CompletableFuture<Integer> answer = waiting.remove(s.substring(idStart, idEnd));
         if (answer != null) {
-            refusals.scan(s);
+            byte[] bytes = s.getBytes(StandardCharsets.UTF_8);
+            refusals.scan(bytes, 0, bytes.length);
             answer.complete(Integer.parseInt(s.substring(statusAt, statusEnd)));
         }
     }

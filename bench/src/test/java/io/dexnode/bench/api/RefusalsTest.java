@@ -25,9 +25,23 @@ class RefusalsTest {
     @Test
     void countsTheSameFromAStreamAnswerAndAddsUp() {
         Refusals r = new Refusals();
-        r.scan("{\"op\":\"tx_result\",\"id\":\"3-1\",\"status\":200," + BATCH.substring(1));
-        r.scan("{\"op\":\"tx_result\",\"id\":\"3-2\",\"status\":401,\"code\":\"bad_signature\",\"message\":\"…\"}");
+        streamed(r, "{\"op\":\"tx_result\",\"id\":\"3-1\",\"status\":200," + BATCH.substring(1));
+        streamed(r, "{\"op\":\"tx_result\",\"id\":\"3-2\",\"status\":401,\"code\":\"bad_signature\",\"message\":\"…\"}");
         assertThat(r.counts()).isEqualTo(Map.of("open_order_cap", 2L, "unknown_order", 1L, "bad_signature", 1L));
+    }
+
+    /** As the stream connection scans a text answer: its UTF-8 bytes. */
+    private static void streamed(Refusals r, String answer) {
+        byte[] bytes = answer.getBytes(StandardCharsets.UTF_8);
+        r.scan(bytes, 0, bytes.length);
+    }
+
+    @Test
+    void aCodeCutShortIsNotCounted() {
+        Refusals r = new Refusals();
+        byte[] body = "{\"code\":\"too_many_orders\"}{\"code\":\"unknown_ord".getBytes(StandardCharsets.UTF_8);
+        r.scan(body, 0, body.length);
+        assertThat(r.counts()).isEqualTo(Map.of("too_many_orders", 1L));
     }
 
     @Test
