@@ -12,6 +12,13 @@ import java.util.Random;
  * {@code cancel_all} of its orders in the market; one order action per transaction, or
  * {@code batch} of them per batch transaction. Seeded, so two runs send the same transactions.
  *
+ * <p>Each account's {@code cancel_all}s fall at its own phase of the {@value #CANCEL_ALL_EVERY}
+ * actions, the accounts' phases spread evenly, so that they come one at a time in the flow. In
+ * step (every account's 500th action in the same round of turns) they were a wave: 128 accounts
+ * cancelling some 25,000 resting orders within 64 ms of a 2,000 orders/s open loop, about half a
+ * second of the node's block thread, which every transaction behind them waited for — the open
+ * loop's stalls of 100 ms to 1.6 s (docs/BENCHMARKS.md).
+ *
  * <p>The {@code cancel_all} keeps an account's resting orders far below the genesis market's cap
  * of 1,000 (about half of all places rest, and the cancels by id mostly find their order gone), so
  * a run as long as a warm-up until the JIT has settled — hundreds of thousands of orders — does not
@@ -48,6 +55,8 @@ public final class ApiWorkload {
         private final int[] placed;
         private final int[] placedBeforeCancelAll;
         private final long[] actions;
+        /** Account a's cancel_alls are its actions n with (n + phase[a]) a multiple of {@link #CANCEL_ALL_EVERY}. */
+        private final int[] phase;
         private final long[] nextNonce;
         private long turn;
 
@@ -62,6 +71,10 @@ public final class ApiWorkload {
             this.placed = new int[accounts.size()];
             this.placedBeforeCancelAll = new int[accounts.size()];
             this.actions = new long[accounts.size()];
+            this.phase = new int[accounts.size()];
+            for (int a = 0; a < phase.length; a++) {
+                phase[a] = (int) ((long) a * CANCEL_ALL_EVERY / phase.length);
+            }
             this.nextNonce = new long[accounts.size()];
             Arrays.fill(nextNonce, 2);
         }
@@ -85,7 +98,7 @@ public final class ApiWorkload {
 
         /** Account {@code a}'s next action: the fields of a place, a cancel or a cancel_all, without braces, account or nonce. */
         private String action(int a) {
-            if (++actions[a] % CANCEL_ALL_EVERY == 0) {
+            if ((++actions[a] + phase[a]) % CANCEL_ALL_EVERY == 0) {
                 placedBeforeCancelAll[a] = placed[a];
                 return "\"type\":\"cancel_all\",\"market\":" + market;
             }

@@ -3,6 +3,7 @@ package io.dexnode.bench.api;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -100,5 +101,28 @@ class ApiWorkloadTest {
             }
             assertThat(cancelAlls).isEqualTo(3);
         }
+    }
+
+    @Test
+    void theAccountsCancelAllsComeOneAtATimeNotInAWave() {
+        // Every account's n-th action is sent in round n of the turns: in step, the cancel_alls of all
+        // accounts would fall in the same round and land in the same few blocks.
+        List<String> accounts = new ArrayList<>();
+        for (int a = 0; a < 128; a++) {
+            accounts.add("a" + a);
+        }
+        List<List<String>> perAccount = new ApiWorkload.Flow(accounts, 1, 1, 7).next(128 * 2 * ApiWorkload.CANCEL_ALL_EVERY);
+        int[] perRound = new int[2 * ApiWorkload.CANCEL_ALL_EVERY];
+        for (List<String> txs : perAccount) {
+            int cancelAlls = 0;
+            for (int round = 0; round < txs.size(); round++) {
+                if (txs.get(round).contains("\"type\":\"cancel_all\"")) {
+                    perRound[round]++;
+                    cancelAlls++;
+                }
+            }
+            assertThat(cancelAlls).isEqualTo(2);
+        }
+        assertThat(Arrays.stream(perRound).max().orElseThrow()).isEqualTo(1);
     }
 }
