@@ -60,7 +60,8 @@ public final class BenchApiCommand implements Callable<Integer> {
 
     @Option(names = "--warmup", paramLabel = "W|auto", description = "Before the measured run, send W orders (closed loop, not "
             + "reported), or with auto (the default) rounds of orders until the node's JIT compiler has settled (a round in which "
-            + "it compiled under 5 %% of the time) or --warmup-limit has passed; 0 for none.")
+            + "it compiled under 5 %% of the time; closed loop, then with --rate rounds of 5 s at that rate) or --warmup-limit has "
+            + "passed; 0 for none.")
     String warmup = "auto";
 
     @Option(names = "--warmup-limit", paramLabel = "SECONDS", description = "The longest warm-up with --warmup auto "

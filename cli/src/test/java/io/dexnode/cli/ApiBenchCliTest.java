@@ -4,6 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -86,6 +89,29 @@ class ApiBenchCliTest {
         hasTheReportFields(r, "open", 1, "http");
         assertThat(r.get("rate").asDouble()).isEqualTo(400);
         assertThat(r.get("requests").asLong()).isEqualTo(400);
+    }
+
+    @Test
+    void anOpenLoopWarmsUpAtItsOwnRateBeforeItIsMeasured() throws Exception {
+        // The closed rounds stop at the one-second limit; one round at the measured rate always follows
+        // (1,000 orders, at 2,000/s), and the measured run continues the same flow.
+        PrintStream saved = System.out;
+        ByteArrayOutputStream captured = new ByteArrayOutputStream();
+        JsonNode r;
+        try {
+            System.setOut(new PrintStream(captured, true, StandardCharsets.UTF_8));
+            r = run("paced", "--rate", "2000", "--warmup", "auto", "--warmup-limit", "1");
+        } finally {
+            System.setOut(saved);
+        }
+        hasTheReportFields(r, "open", 1, "http");
+        assertThat(r.get("requests").asLong()).isEqualTo(400);
+        assertThat(r.get("statuses").get("200").asLong() + r.get("statuses").path("404").asLong()).isEqualTo(400);
+        for (String code : new String[] {"stale_nonce", "duplicate_client_order_id", "too_many_orders"}) {
+            assertThat(r.get("refusals").has(code)).as(code).isFalse();
+        }
+        assertThat(captured.toString(StandardCharsets.UTF_8)).containsPattern("warm-up round \\d+ \\(open loop, p99 [0-9.]+ ms\\): ")
+                .contains("then at 2000 orders/s");
     }
 
     @Test
