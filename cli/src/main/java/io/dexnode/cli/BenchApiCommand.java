@@ -71,6 +71,11 @@ public final class BenchApiCommand implements Callable<Integer> {
     @Option(names = "--json", paramLabel = "FILE", description = "Also write the results as JSON to FILE.")
     Path json;
 
+    @Option(names = "--trace", paramLabel = "FILE", description = "Also write every measured transaction's times as CSV to FILE: "
+            + "client, index, when it was due (its send in a closed loop), sent and answered, in microseconds since this JVM "
+            + "started (the clock of -Xlog's uptime), and the answer's status.")
+    Path trace;
+
     @Override
     public Integer call() throws Exception {
         int accountCount = accounts == null ? 2 * connections : accounts;
@@ -84,7 +89,7 @@ public final class BenchApiCommand implements Callable<Integer> {
         ApiLoad.Report report;
         try {
             report = ApiBench.run(new ApiBench.Settings(orders, connections, accountCount, node, market, blockMs, blockTxs, !noFsync,
-                    seed, null, batch, ws ? ApiLoad.Transport.WS : ApiLoad.Transport.HTTP, rate, warmupOrders, warmupLimit), System.out);
+                    seed, null, batch, ws ? ApiLoad.Transport.WS : ApiLoad.Transport.HTTP, rate, warmupOrders, warmupLimit, trace), System.out);
         } catch (ApiBench.DepositsRefusedException e) {
             spec.commandLine().getErr().println("dexnode bench api: " + e.getMessage());
             return 1;

@@ -115,6 +115,32 @@ class ApiBenchCliTest {
     }
 
     @Test
+    void theTraceListsEveryMeasuredTransactionWithItsTimesAndStatus() throws Exception {
+        Path trace = tmp.resolve("trace.csv");
+        JsonNode r = run("traced", "--rate", "400", "--trace", trace.toString());
+        List<String> lines = Files.readAllLines(trace);
+        assertThat(lines.get(0)).isEqualTo("client,index,dueMicros,sentMicros,answeredMicros,status");
+        assertThat(lines).hasSize(1 + 400);
+        long ok = 0;
+        long firstDue = Long.MAX_VALUE;
+        long lastDue = 0;
+        for (String line : lines.subList(1, lines.size())) {
+            String[] f = line.split(",", -1);
+            long due = Long.parseLong(f[2]);
+            long sent = Long.parseLong(f[3]);
+            long answered = Long.parseLong(f[4]);
+            assertThat(sent).as(line).isGreaterThanOrEqualTo(due - 1_000); // a client sends when due, never much before
+            assertThat(answered).as(line).isGreaterThan(sent);
+            ok += f[5].equals("200") ? 1 : 0;
+            firstDue = Math.min(firstDue, due);
+            lastDue = Math.max(lastDue, due);
+        }
+        assertThat(ok).isEqualTo(r.get("statuses").get("200").asLong());
+        // 400 transactions at 400/s: due over one second, on the schedule
+        assertThat(lastDue - firstDue).isBetween(990_000L, 1_000_000L);
+    }
+
+    @Test
     void badModesAreRefused() {
         assertThat(Main.execute("bench", "api", "--batch", "51")).isEqualTo(2);
         assertThat(Main.execute("bench", "api", "--batch", "0")).isEqualTo(2);

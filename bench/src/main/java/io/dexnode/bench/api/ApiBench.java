@@ -40,11 +40,12 @@ public final class ApiBench {
      * {@code blockTxs} and {@code fsync}; otherwise that node is used and must run with {@code --dev}.
      * {@code dir} is where the in-process node's scratch directory goes (null: the system's temp folder).
      * {@code warmup}: orders sent first, not reported, or {@link #WARMUP_UNTIL_SETTLED} (for at most
-     * {@code warmupLimitSeconds}).
+     * {@code warmupLimitSeconds}). {@code trace}: where the measured run's transactions' times go
+     * ({@link TxTimeline}), or null.
      */
     public record Settings(int orders, int connections, int accounts, String nodeUrl, int market, int blockMs, int blockTxs,
                            boolean fsync, long seed, Path dir, int batch, ApiLoad.Transport transport, double rate, int warmup,
-                           int warmupLimitSeconds) {
+                           int warmupLimitSeconds, Path trace) {
         public Settings {
             if (batch < 1 || batch > 50) {
                 throw new IllegalArgumentException("a transaction carries 1 to 50 orders, not " + batch);
@@ -58,7 +59,7 @@ public final class ApiBench {
         public Settings(int orders, int connections, int accounts, String nodeUrl, int market, int blockMs, int blockTxs,
                         boolean fsync, long seed, Path dir) {
             this(orders, connections, accounts, nodeUrl, market, blockMs, blockTxs, fsync, seed, dir, 1, ApiLoad.Transport.HTTP, 0, 0,
-                    DEFAULT_WARMUP_LIMIT_SECONDS);
+                    DEFAULT_WARMUP_LIMIT_SECONDS, null);
         }
     }
 
@@ -130,7 +131,7 @@ public final class ApiBench {
         List<List<String>> bodies = signed(s, accounts, flow.next(s.orders()));
         out.printf("sending orders (%s loop%s, over %s)...%n", s.rate() > 0 ? "open" : "closed",
                 s.rate() > 0 ? " at " + (long) s.rate() + " orders/s" : "", s.transport().name());
-        return ApiLoad.run(new ApiLoad.Load(base, bodies, s.orders(), s.batch(), s.transport(), s.rate(), inProcess), out);
+        return ApiLoad.run(new ApiLoad.Load(base, bodies, s.orders(), s.batch(), s.transport(), s.rate(), inProcess), out, s.trace());
     }
 
     /**

@@ -7,6 +7,7 @@ import java.lang.management.ThreadMXBean;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -142,6 +143,11 @@ public final class ApiLoad {
     }
 
     public static Report run(Load load, PrintStream log) throws Exception {
+        return run(load, log, null);
+    }
+
+    /** As {@link #run(Load, PrintStream)}, and writes every transaction's times to {@code trace} ({@link TxTimeline}) unless null. */
+    public static Report run(Load load, PrintStream log, Path trace) throws Exception {
         int clients = load.perClient().size();
         long txs = load.perClient().stream().mapToLong(List::size).sum();
         double txRate = load.rate() > 0 ? load.rate() / load.batch() : 0;
@@ -149,6 +155,7 @@ public final class ApiLoad {
         ConcurrentHistogram latency = new ConcurrentHistogram(HISTOGRAM_MAX_MICROS, 3);
         Map<Integer, LongAdder> statuses = new ConcurrentHashMap<>();
         Refusals refusals = new Refusals();
+        TxTimeline timeline = trace == null ? null : new TxTimeline(load.perClient());
         long[] clientCpu = new long[clients];
         ThreadMXBean mx = ManagementFactory.getThreadMXBean();
 
@@ -202,7 +209,7 @@ public final class ApiLoad {
                     }
                     long cpu0 = mx.getCurrentThreadCpuTime();
                     List<CompletableFuture<?>> mine = client(c, wire.get(c), connections.get(c), startAt[0], interval, clients,
-                            latency, statuses);
+                            latency, statuses, timeline);
                     synchronized (unanswered) {
                         unanswered.addAll(mine);
                     }
@@ -248,6 +255,10 @@ public final class ApiLoad {
                     all.getValueAtPercentile(99.9), all.getMaxValue(), all.getMean(), nodeCores, loadCpu / 1e9 / seconds,
                     Runtime.getRuntime().availableProcessors(), NodeCpu.compileSeconds(jitOf) - jitBefore, refusals.counts());
             log.println(report.summary());
+            if (timeline != null) {
+                timeline.write(trace);
+                log.printf("wrote every transaction's times to %s%n", trace);
+            }
             return report;
         } finally {
             for (AutoCloseable c : connections) {
@@ -263,7 +274,8 @@ public final class ApiLoad {
      * each at its due time (open loop). Returns the answers still to come (the stream's, open loop).
      */
     private static List<CompletableFuture<?>> client(int c, List<Object> wire, AutoCloseable connection, long start, long interval,
-                                                      int clients, ConcurrentHistogram latency, Map<Integer, LongAdder> statuses) {
+                                                      int clients, ConcurrentHistogram latency, Map<Integer, LongAdder> statuses,
+                                                      TxTimeline timeline) {
         List<CompletableFuture<?>> pending = new ArrayList<>();
         for (int k = 0; k < wire.size(); k++) {
             long due = interval > 0 ? start + ((long) k * clients + c) * interval : 0;
@@ -272,7 +284,12 @@ public final class ApiLoad {
                     LockSupport.parkNanos(wait);
                 }
             }
-            long from = interval > 0 ? due : System.nanoTime();
+            long sent = System.nanoTime();
+            long from = interval > 0 ? due : sent;
+            if (timeline != null) {
+                timeline.sent(c, k, from, sent);
+            }
+            int index = k;
             if (connection instanceof HttpTxConnection http) {
                 int status;
                 try {
@@ -280,12 +297,12 @@ public final class ApiLoad {
                 } catch (IOException e) {
                     status = -1;
                 }
-                record(latency, statuses, from, status);
+                record(latency, statuses, from, status, timeline, c, index);
             } else {
                 StreamTxConnection ws = (StreamTxConnection) connection;
                 CompletableFuture<Integer> answer = ws.send(c + "-" + k, (String) wire.get(k));
                 CompletableFuture<Integer> recorded = answer.whenComplete((status, failure) ->
-                        record(latency, statuses, from, failure == null ? status : -1));
+                        record(latency, statuses, from, failure == null ? status : -1, timeline, c, index));
                 if (interval > 0) {
                     pending.add(recorded);
                 } else {
@@ -301,9 +318,14 @@ public final class ApiLoad {
         return pending;
     }
 
-    private static void record(ConcurrentHistogram latency, Map<Integer, LongAdder> statuses, long from, int status) {
-        latency.recordValue(Math.min(HISTOGRAM_MAX_MICROS, Math.max(1, (System.nanoTime() - from) / 1_000)));
-        statuses.computeIfAbsent(status, k -> new LongAdder()).increment();
+    private static void record(ConcurrentHistogram latency, Map<Integer, LongAdder> statuses, long from, int status,
+                               TxTimeline timeline, int c, int k) {
+        long now = System.nanoTime();
+        latency.recordValue(Math.min(HISTOGRAM_MAX_MICROS, Math.max(1, (now - from) / 1_000)));
+        statuses.computeIfAbsent(status, key -> new LongAdder()).increment();
+        if (timeline != null) {
+            timeline.answered(c, k, now, status);
+        }
     }
 
     /** CPU time of the live threads whose names start with one of {@code prefixes}. */
