@@ -153,49 +153,17 @@ public final class ApiBench {
         out.printf("warming up until the JIT compiler has settled (rounds of %d orders, closed loop%s, at most %d s;"
                         + " not reported in the results)...%n", roundOrders,
                 s.rate() > 0 ? String.format(Locale.ROOT, ", then at %.0f orders/s", s.rate()) : "", s.warmupLimitSeconds());
+        int pacedOrders = (int) Math.max(s.accounts() * s.batch(), Math.min(roundOrders, Math.round(s.rate() * PACED_ROUND_SECONDS)));
+        PrintStream quiet = new PrintStream(OutputStream.nullOutputStream());
         long start = System.nanoTime();
-        Warming w = new Warming(s, base, inProcess, accounts, flow, out, start, start + TimeUnit.SECONDS.toNanos(s.warmupLimitSeconds()));
-        w.untilSettled(roundOrders, 0, s.rate() == 0);
-        if (s.rate() > 0) {
-            int pacedOrders = (int) Math.max(s.accounts() * s.batch(), Math.min(roundOrders, Math.round(s.rate() * PACED_ROUND_SECONDS)));
-            w.untilSettled(pacedOrders, s.rate(), true);
-        }
-    }
-
-    /** Seconds of a warm-up round at the open loop's rate. */
-    static final int PACED_ROUND_SECONDS = 5;
-
-    /** The warm-up's rounds, numbered across both kinds, within one limit. */
-    private static final class Warming {
-        private final Settings s;
-        private final URI base;
-        private final boolean inProcess;
-        private final Accounts accounts;
-        private final ApiWorkload.Flow flow;
-        private final PrintStream out;
-        private final PrintStream quiet = new PrintStream(OutputStream.nullOutputStream());
-        private final long start;
-        private final long limit;
-        private int round;
-        private long warmed;
-
-        Warming(Settings s, URI base, boolean inProcess, Accounts accounts, ApiWorkload.Flow flow, PrintStream out, long start,
-                long limit) {
-            this.s = s;
-            this.base = base;
-            this.inProcess = inProcess;
-            this.accounts = accounts;
-            this.flow = flow;
-            this.out = out;
-            this.start = start;
-            this.limit = limit;
-        }
-
-        /**
-         * Rounds of {@code orders} (closed loop, or open at {@code rate}) until one settled, or the
-         * limit has passed (said when {@code last}: no rounds follow).
-         */
-        void untilSettled(int orders, double rate, boolean last) throws Exception {
+        long limit = start + TimeUnit.SECONDS.toNanos(s.warmupLimitSeconds());
+        long warmed = 0;
+        int round = 0;
+        // Phase 0 closed loop; phase 1, for an open loop, at its rate. Rounds are numbered across both.
+        int phases = s.rate() > 0 ? 2 : 1;
+        for (int phase = 0; phase < phases; phase++) {
+            double rate = phase == 0 ? 0 : s.rate();
+            int orders = phase == 0 ? roundOrders : pacedOrders;
             while (true) {
                 round++;
                 List<List<String>> bodies = signed(s, accounts, flow.next(orders));
@@ -215,20 +183,22 @@ public final class ApiBench {
                 if (percent < SETTLED_PERCENT) {
                     out.printf(Locale.ROOT, "warmed up%s: %d orders in %.1f s%n", rate > 0 ? " at the measured rate" : "", warmed,
                             elapsed / 1e9);
-                    return;
+                    break;
                 }
                 if (System.nanoTime() >= limit) {
-                    if (!last) {
-                        return;
+                    if (phase == phases - 1) { // said once, when no rounds follow
+                        out.printf(Locale.ROOT, "warm-up stopped at its limit of %d s (%d orders) with the JIT compiler %s: the"
+                                        + " figures below include its work (--warmup-limit raises the limit)%n", s.warmupLimitSeconds(),
+                                warmed, Double.isNaN(percent) ? "of unknown state" : "still busy");
                     }
-                    out.printf(Locale.ROOT, "warm-up stopped at its limit of %d s (%d orders) with the JIT compiler %s: the figures"
-                                    + " below include its work (--warmup-limit raises the limit)%n", s.warmupLimitSeconds(), warmed,
-                            Double.isNaN(percent) ? "of unknown state" : "still busy");
-                    return;
+                    break;
                 }
             }
         }
     }
+
+    /** Seconds of a warm-up round at the open loop's rate. */
+    static final int PACED_ROUND_SECONDS = 5;
 
     /** A payload and the account whose signer signs it. */
     private record Unsigned(int account, String payload) {}
