@@ -16,7 +16,7 @@ import java.util.HexFormat;
  * <p>Why not the JDK's {@code Signature("Ed25519")}: the same verdicts (both pass every Wycheproof
  * case), but here it verifies about 8x slower, and verification is what a node spends its request
  * threads on. The wire format is unchanged: a signature of either verifies with the other.
- * Stateless and thread-safe.
+ * Public keys are kept decoded in a bounded cache ({@link DecodedKeys}). Thread-safe.
  */
 public final class Ed25519 {
     public static final int PUBLIC_KEY_BYTES = org.bouncycastle.math.ec.rfc8032.Ed25519.PUBLIC_KEY_SIZE;
@@ -25,6 +25,7 @@ public final class Ed25519 {
     /** DER of PrivateKeyInfo{version 0, AlgorithmIdentifier{1.3.101.112}, OCTET STRING{OCTET STRING(32)}} up to the seed. */
     private static final byte[] PKCS8_PREFIX = HexFormat.of().parseHex("302e020100300506032b657004220420");
     private static final SecureRandom RANDOM = new SecureRandom();
+    private static final DecodedKeys KEYS = new DecodedKeys();
 
     static {
         // The base point's tables, built once here rather than by whichever request comes first.
@@ -67,11 +68,23 @@ public final class Ed25519 {
 
     /** {@link #verify(byte[], byte[], byte[])} of the {@code length} bytes of {@code message} from {@code offset}. */
     public static boolean verify(byte[] rawPublicKey, byte[] message, int offset, int length, byte[] signature) {
-        if (rawPublicKey == null || signature == null || rawPublicKey.length != PUBLIC_KEY_BYTES
-                || signature.length != SIGNATURE_BYTES) {
+        if (!sized(rawPublicKey, signature)) {
             return false;
         }
-        return org.bouncycastle.math.ec.rfc8032.Ed25519.verify(signature, 0, rawPublicKey, 0, message, offset, length);
+        var point = KEYS.point(rawPublicKey);
+        return point != null
+                && org.bouncycastle.math.ec.rfc8032.Ed25519.verify(signature, 0, point, message, offset, length);
+    }
+
+    /** {@link #verify(byte[], byte[], byte[])} decoding the key every time (the verdict the cached way must match). */
+    static boolean verifyUncached(byte[] rawPublicKey, byte[] message, byte[] signature) {
+        return sized(rawPublicKey, signature)
+                && org.bouncycastle.math.ec.rfc8032.Ed25519.verify(signature, 0, rawPublicKey, 0, message, 0, message.length);
+    }
+
+    private static boolean sized(byte[] rawPublicKey, byte[] signature) {
+        return rawPublicKey != null && signature != null && rawPublicKey.length == PUBLIC_KEY_BYTES
+                && signature.length == SIGNATURE_BYTES;
     }
 
     /** The seed inside a PKCS#8 Ed25519 private key (read by the JDK, so any form it accepts). */

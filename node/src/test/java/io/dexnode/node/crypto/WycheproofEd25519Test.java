@@ -14,7 +14,8 @@ import org.junit.jupiter.api.Test;
 /**
  * Every case of Project Wycheproof's Ed25519 vectors ({@code ../shared/data/ed25519/}, read in
  * place) gets its expected verdict: malleable S, non-canonical encodings of R and of the key,
- * small-order points, truncated and padded signatures are refused, the valid ones accepted.
+ * small-order points, truncated and padded signatures are refused, the valid ones accepted — with
+ * the key decoded anew and taken from the decoded-key cache alike.
  * Skipped where the shared folder is absent; under {@code CI=true} that fails instead.
  */
 class WycheproofEd25519Test {
@@ -35,10 +36,14 @@ class WycheproofEd25519Test {
                     case "invalid" -> false;
                     default -> throw new AssertionError("case " + t.get("tcId") + " has result " + t.get("result"));
                 };
-                boolean verdict = Ed25519.verify(pub, HEX.parseHex(t.get("msg").asText()), HEX.parseHex(t.get("sig").asText()));
-                if (verdict != expected) {
+                byte[] msg = HEX.parseHex(t.get("msg").asText());
+                byte[] sig = HEX.parseHex(t.get("sig").asText());
+                // Through the decoded-key cache (a group's later cases find its key there) and without it.
+                boolean cached = Ed25519.verify(pub, msg, sig);
+                boolean uncached = Ed25519.verifyUncached(pub, msg, sig);
+                if (cached != expected || uncached != expected) {
                     wrong.add("tcId " + t.get("tcId").asInt() + " " + t.get("flags") + " " + t.get("comment").asText()
-                            + ": expected " + expected);
+                            + ": expected " + expected + ", cached " + cached + ", uncached " + uncached);
                 }
             }
         }
