@@ -10,7 +10,7 @@ import org.junit.jupiter.api.Test;
 /**
  * The decoded-key cache behind {@link Ed25519#verify}: a verdict never depends on whether the key
  * was cached, a key is decoded once while it keeps its slot, keys sharing a slot replace each other
- * and still verify, and keys that do not decode are refused and not kept.
+ * and still verify, and a key that is not a point is refused.
  */
 class DecodedKeysTest {
     private static final byte[] MESSAGE = "{\"type\":\"place\",\"nonce\":7}".getBytes(java.nio.charset.StandardCharsets.UTF_8);
@@ -81,7 +81,7 @@ class DecodedKeysTest {
     }
 
     @Test
-    void aKeyThatIsNotAPointIsRefusedAndNotKept() {
+    void aKeyThatIsNotAPointIsRefusedCachedOrNot() {
         DecodedKeys keys = new DecodedKeys();
         byte[] notCanonical = new byte[32];
         java.util.Arrays.fill(notCanonical, (byte) 0xFF); // y = 2^255 - 1 >= p
