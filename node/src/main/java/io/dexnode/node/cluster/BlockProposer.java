@@ -32,8 +32,15 @@ public final class BlockProposer {
     /** How long a proposal may wait for its entry to be committed before its requests get 503. */
     private static final long COMMIT_TIMEOUT_MS = 15_000;
 
-    /** A queued transaction, the request waiting for it, and what the log records of it. */
-    public record Submission(Tx tx, SignedTx signed, CompletableFuture<TxOutcome> answer) {
+    /**
+     * A queued transaction, the request waiting for it, what the log records of it, and when it
+     * arrived ({@link System#nanoTime}): its block is cut at most {@code blockMs} after that.
+     */
+    public record Submission(Tx tx, SignedTx signed, CompletableFuture<TxOutcome> answer, long arrivedNanos) {
+        /** A submission arriving now. */
+        public Submission(Tx tx, SignedTx signed, CompletableFuture<TxOutcome> answer) {
+            this(tx, signed, answer, System.nanoTime());
+        }
     }
 
     /** What the proposer needs of the applied chain: its height, root and last block time, and a repair it waits for. */
@@ -166,7 +173,8 @@ public final class BlockProposer {
     /** Adds waiting transactions up to the block's bounds; returns the entry's transaction bytes. */
     private int fill(List<Submission> batch, Submission first) throws InterruptedException {
         int bytes = size(first);
-        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(blockMs);
+        // From when the first arrived, not from now: it may have waited while the block before was applied.
+        long deadline = first.arrivedNanos() + TimeUnit.MILLISECONDS.toNanos(blockMs);
         while (batch.size() < blockTxs && !stopping) {
             Submission next = queue.poll();
             if (next == null) {

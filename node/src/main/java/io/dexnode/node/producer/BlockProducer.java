@@ -18,6 +18,7 @@ import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
+import java.util.function.LongSupplier;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -40,8 +41,8 @@ public final class BlockProducer implements TxService.Gateway {
     private static final Logger LOG = LoggerFactory.getLogger(BlockProducer.class);
     private static final Pattern LINE_BREAKS = Pattern.compile("\\R+");
 
-    /** A queued transaction and the request waiting for it. */
-    private record Submission(Tx tx, CompletableFuture<TxOutcome> answer) {
+    /** A queued transaction, the request waiting for it, and when it was queued ({@link #nanoClock}). */
+    private record Submission(Tx tx, CompletableFuture<TxOutcome> answer, long queuedNanos) {
     }
 
     private final Engine engine;
@@ -54,6 +55,8 @@ public final class BlockProducer implements TxService.Gateway {
     private final ProducerHook hook;
     private final Consumer<String> onHalt;
     private final Thread thread;
+    /** Where block windows are timed from: {@link System#nanoTime} but in tests. */
+    private final LongSupplier nanoClock;
     private volatile boolean stopping;
     /** The last block's time: block times never move backwards, across restarts included. */
     private long lastTime;
@@ -69,6 +72,15 @@ public final class BlockProducer implements TxService.Gateway {
     public BlockProducer(Engine engine, int blockMs, int blockTxs, int queueCapacity, int checkEveryBlocks,
                          MarketDataPublisher publisher, Consumer<BlockEvents> stream, NodeHealth health,
                          NodeMetrics metrics, ProducerHook hook, Consumer<String> onHalt) {
+        this(engine, blockMs, blockTxs, queueCapacity, checkEveryBlocks, publisher, stream, health, metrics, hook, onHalt,
+                System::nanoTime);
+    }
+
+    /** As above, with block windows timed by {@code nanoClock} (a test's clock). */
+    BlockProducer(Engine engine, int blockMs, int blockTxs, int queueCapacity, int checkEveryBlocks,
+                  MarketDataPublisher publisher, Consumer<BlockEvents> stream, NodeHealth health,
+                  NodeMetrics metrics, ProducerHook hook, Consumer<String> onHalt, LongSupplier nanoClock) {
+        this.nanoClock = nanoClock;
         this.engine = engine;
         this.blockMs = blockMs;
         this.blockTxs = blockTxs;
@@ -110,7 +122,7 @@ public final class BlockProducer implements TxService.Gateway {
                     : "the node is not accepting transactions (" + health.reason() + ")");
         }
         CompletableFuture<TxOutcome> answer = new CompletableFuture<>();
-        Submission s = new Submission(tx, answer);
+        Submission s = new Submission(tx, answer, nanoClock.getAsLong());
         if (!queue.offer(s)) {
             throw new NodeUnavailableException("the transaction queue is full (" + queue.remainingCapacity()
                     + " free); try again shortly");
@@ -182,14 +194,19 @@ public final class BlockProducer implements TxService.Gateway {
         }
     }
 
+    /**
+     * Adds waiting transactions to {@code batch} until it holds {@code blockTxs} or {@code blockMs}
+     * have passed since its first transaction was queued — not since the producer took it: one
+     * queued while the block before was executing has been waiting all that time already.
+     */
     private void fill(List<Submission> batch) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(blockMs);
+        long deadline = batch.get(0).queuedNanos() + TimeUnit.MILLISECONDS.toNanos(blockMs);
         while (batch.size() < blockTxs) {
             queue.drainTo(batch, blockTxs - batch.size());
             if (batch.size() >= blockTxs || stopping) {
                 return;
             }
-            long wait = deadline - System.nanoTime();
+            long wait = deadline - nanoClock.getAsLong();
             if (wait <= 0) {
                 return;
             }

@@ -107,6 +107,11 @@ class BlockProducerTest {
     }
 
     private static Rig rig(int writeDelayMs, long firstBlockTime, int blockTxs, Consumer<BlockEvents> stream) {
+        return rig(writeDelayMs, firstBlockTime, 1, blockTxs, stream, ProducerHook.NONE, System::nanoTime);
+    }
+
+    private static Rig rig(int writeDelayMs, long firstBlockTime, int blockMs, int blockTxs, Consumer<BlockEvents> stream,
+                           ProducerHook hook, java.util.function.LongSupplier nanoClock) {
         FailingStore store = new FailingStore();
         store.writeDelayMs = writeDelayMs;
         Engine engine = new Engine(store);
@@ -119,11 +124,11 @@ class BlockProducerTest {
         CountDownLatch halted = new CountDownLatch(1);
         AtomicReference<String> cause = new AtomicReference<>();
         NodeMetrics metrics = new NodeMetrics(() -> 0, List::of, () -> 0);
-        BlockProducer producer = new BlockProducer(engine, 1, blockTxs, 100, 10, publisher, stream, health, metrics,
-                ProducerHook.NONE, why -> {
+        BlockProducer producer = new BlockProducer(engine, blockMs, blockTxs, 100, 10, publisher, stream, health, metrics,
+                hook, why -> {
                     cause.set(why);
                     halted.countDown();
-                });
+                }, nanoClock);
         producer.start();
         return new Rig(store, engine, health, producer, halted, cause);
     }
@@ -210,5 +215,36 @@ class BlockProducerTest {
         assertThat(lastHeight).as("at least six blocks after the market's").isGreaterThanOrEqualTo(7);
         r.producer().stop();
         assertThat(r.engine().isHalted()).isFalse();
+    }
+
+    @Test
+    void aTransactionQueuedWhileTheBlockBeforeExecutesWaitsForItsBlockAtMostTheWindowFromWhenItWasQueued() throws Exception {
+        // A one-minute window on a test clock, blocks of at most two transactions. Block 2 (two
+        // deposits, so cut at once) is held before it executes; meanwhile one more deposit is
+        // queued and the clock passes its window. Released, the producer must cut that deposit's
+        // block at once: its window ran out while it waited. Timed from when the producer took
+        // it, as before, it would wait another minute and miss the 30 s below.
+        AtomicLong clock = new AtomicLong();
+        CountDownLatch held = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        ProducerHook holdBlock2 = height -> {
+            if (height == 2) {
+                held.countDown();
+                release.await();
+            }
+        };
+        Rig r = rig(0, 0, 60_000, 2, e -> { }, holdBlock2, clock::get);
+        CompletableFuture<TxOutcome> a = r.producer().submit(new Tx.Deposit("alice", 0, 10));
+        CompletableFuture<TxOutcome> b = r.producer().submit(new Tx.Deposit("bob", 0, 10));
+        assertThat(held.await(30, TimeUnit.SECONDS)).as("block 2 cut with two transactions").isTrue();
+        CompletableFuture<TxOutcome> late = r.producer().submit(new Tx.Deposit("carol", 0, 10));
+        clock.addAndGet(TimeUnit.SECONDS.toNanos(61));
+        release.countDown();
+        assertThat(a.get(30, TimeUnit.SECONDS).height()).isEqualTo(2);
+        assertThat(b.get(30, TimeUnit.SECONDS).height()).isEqualTo(2);
+        TxOutcome o = late.get(30, TimeUnit.SECONDS);
+        assertThat(o.result().accepted()).isTrue();
+        assertThat(o.height()).as("a block of its own, cut once block 2 was done").isEqualTo(3);
+        r.producer().stop();
     }
 }
