@@ -66,7 +66,7 @@ public final class BenchBookCommand implements Callable<Integer> {
         out.printf(Locale.ROOT, "throughput: min %.2f  median %.2f  max %.2f  M commands/s (single thread)%n",
                 r.min(), r.median(), r.max());
         out.printf(Locale.ROOT, "heap: %.1f bytes per resting order at %,d resting orders"
-                + " (used heap after System.gc(), book built minus before)%n", r.bytesPerRestingOrder(), heapOrders);
+                + " (used heap after System.gc(), book built minus before, in a JVM of its own)%n", r.bytesPerRestingOrder(), heapOrders);
         out.flush();
         if (json != null) {
             JsonReport.write(json, toJson(r), out);
