@@ -65,6 +65,8 @@ public final class Engine implements BookSource {
     /** Records beside the state to delete with the next block (archive retention), from any thread. */
     private final java.util.concurrent.ConcurrentLinkedQueue<byte[]> extrasToDelete = new java.util.concurrent.ConcurrentLinkedQueue<>();
     private volatile EngineHaltedException halted;
+    /** The last block's commit, whose write may still be under way (the block-executing thread only). */
+    private PendingCommit lastCommit;
 
     /** An engine whose books {@code books} makes (a test seam; production uses {@link BookFactory#STANDARD}). */
     public Engine(StateStore store, EngineConfig config, BookFactory books) {
@@ -146,7 +148,7 @@ public final class Engine implements BookSource {
             }
             executor.finishBlock(block);
         } catch (RuntimeException e) {
-            throw halt("block " + height + " broke an invariant while executing", e);
+            throw haltAfterLastWrite("block " + height + " broke an invariant while executing", e);
         }
         long executed = System.nanoTime();
         WriteSet writes = ledger.toWriteSet();
@@ -158,9 +160,10 @@ public final class Engine implements BookSource {
         try {
             addRecords(extras, records);
             commit = store.commitPipelined(height, writes, extras);
+            lastCommit = commit;
             ledger.blockCommitted();
         } catch (RuntimeException e) {
-            throw halt("commit of block " + height + " failed", e);
+            throw haltAfterLastWrite("commit of block " + height + " failed", e);
         }
         commit.durable().whenComplete((ok, failed) -> {
             if (failed != null) {
@@ -434,6 +437,25 @@ public final class Engine implements BookSource {
         if (halted != null) {
             throw halted;
         }
+    }
+
+    /**
+     * Halts for a failure while executing or committing a block; but when the write of the block
+     * before it failed, that write is named as the cause: a store whose write failed refuses every
+     * later call, so this block's failure is only its consequence, and it may be seen before the
+     * write's own failure has reached {@link #halt}. Waits for that write to settle (it was handed
+     * to the writer before this block began).
+     */
+    private EngineHaltedException haltAfterLastWrite(String message, RuntimeException e) {
+        PendingCommit before = lastCommit;
+        if (before != null) {
+            try {
+                before.awaitDurable();
+            } catch (RuntimeException writeFailed) {
+                return halt("commit of block " + before.version() + " failed", writeFailed);
+            }
+        }
+        return halt(message, e);
     }
 
     private synchronized EngineHaltedException halt(String message, Throwable cause) {
