@@ -16,6 +16,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.function.LongSupplier;
@@ -26,10 +27,11 @@ import org.slf4j.LoggerFactory;
 /**
  * The one thread that touches the engine. Transactions wait in a bounded queue; a block is cut
  * when {@code blockTxs} are waiting or {@code blockMs} after the first of them arrived (group
- * commit), executed and committed; once it is durable the market data is republished, each waiting
- * request is answered with its result, and the block's events go to the stream. Blocks are
- * pipelined: block N's RocksDB write runs while block N+1 executes, and N is answered as soon as
- * it is durable and N+1 has been cut (or at once, when nothing else waits).
+ * commit), executed and committed, and its market data read from the books before the next block
+ * executes; once it is durable the market data is republished, each waiting request is answered
+ * with its result, and the block's events go to the stream — on the thread that saw the write
+ * complete, whatever this one is doing. Blocks are pipelined: block N's RocksDB write runs while
+ * block N+1 executes, and N is answered as soon as it is durable.
  *
  * <p>Invariants: a request is answered only after its block is committed; a full queue refuses at
  * once (never drops silently); if a block fails (its commit, its execution, or anything else on
@@ -160,7 +162,7 @@ public final class BlockProducer implements TxService.Gateway {
         List<Submission> batch = new ArrayList<>(blockTxs);
         try {
             while (true) {
-                // With a block in flight, do not sit on its answers: finish it when nothing waits.
+                // With a block in flight and nothing waiting, wait for its write (it is answered where that completes).
                 Submission first = pending == null ? queue.poll(50, TimeUnit.MILLISECONDS) : queue.poll();
                 if (first == null) {
                     if (pending != null) {
@@ -210,8 +212,8 @@ public final class BlockProducer implements TxService.Gateway {
             if (wait <= 0) {
                 return;
             }
-            if (pending != null) {
-                // About to wait for more transactions: answer the block in flight first.
+            if (pending != null && pending.answered().isDone()) {
+                // Its answers went out where its write completed: only its periodic check is left.
                 if (!finishPending()) {
                     failAll(batch, "the node halted: " + haltCause);
                     return;
@@ -226,8 +228,11 @@ public final class BlockProducer implements TxService.Gateway {
         }
     }
 
-    /** A block executed and committed, its write possibly still under way, and the requests it answers. */
-    private record Pending(Engine.PendingBlock block, List<Submission> batch, long time) {
+    /**
+     * A block executed and committed, its write possibly still under way, and the requests it
+     * answers; {@code answered} completes once they are (exceptionally if the write or the answering failed).
+     */
+    private record Pending(Engine.PendingBlock block, List<Submission> batch, CompletableFuture<Void> answered) {
     }
 
     /** The block whose write is under way while the next one executes (producer thread only). */
@@ -253,8 +258,10 @@ public final class BlockProducer implements TxService.Gateway {
         }
         publication.beforeBlock();
         Engine.PendingBlock block;
+        BlockEvents events;
         try {
             block = engine.executeBlockPipelined(height, time, txs);
+            events = publication.prepare(block.result());
         } catch (RuntimeException e) {
             // The block in flight does not depend on this one: answer it if it landed (if it did not,
             // its failure is the cause, and this block's is a consequence).
@@ -264,21 +271,34 @@ public final class BlockProducer implements TxService.Gateway {
             return false;
         }
         lastHeight = height;
+        // Runs where the write completes (the store's writer), or here if it already has: blocks
+        // complete in height order, so their answers and events go out in that order.
+        CompletableFuture<Void> answered = block.durable().thenRun(() -> answer(block.result(), events, batch, time));
         if (!finishPending()) {
             failAll(batch, "the node halted: " + haltCause);
             return false;
         }
-        pending = new Pending(block, batch, time);
+        pending = new Pending(block, batch, answered);
         if (stopping && queue.isEmpty()) {
             return finishPending();
         }
         return true;
     }
 
+    /** A durable block: its market data shown, its requests answered, its events streamed. */
+    private void answer(BlockResult result, BlockEvents events, List<Submission> batch, long time) {
+        publication.durable(result, events);
+        long height = result.header().height();
+        for (int i = 0; i < batch.size(); i++) {
+            batch.get(i).answer().complete(new TxOutcome(height, time, result.results().get(i)));
+        }
+        publication.stream(events);
+    }
+
     /**
-     * Waits until the block in flight is durable, then republishes market data, answers its
-     * requests, streams its events and runs the periodic check. False when its write failed (the
-     * engine is halted, its requests failed, the node stopping).
+     * Waits until the block in flight is durable and answered, then runs the periodic check when
+     * one is due. False when its write failed (the engine is halted, its requests failed, the node
+     * stopping); a failure to answer it is thrown.
      */
     private boolean finishPending() {
         Pending p = pending;
@@ -291,15 +311,14 @@ public final class BlockProducer implements TxService.Gateway {
             halt(List.of(), e); // fails p's requests with the rest
             return false;
         }
-        BlockResult result = p.block().result();
-        long height = result.header().height();
-        BlockEvents events = publication.committed(result);
-        for (int i = 0; i < p.batch().size(); i++) {
-            p.batch().get(i).answer().complete(new TxOutcome(height, p.time(), result.results().get(i)));
+        try {
+            p.answered().join();
+        } catch (CompletionException e) {
+            throw e.getCause() instanceof RuntimeException r ? r : e;
         }
         // Answered: from here a failure (of the check below) no longer concerns these requests.
         pending = null;
-        publication.streamed(events);
+        publication.checkIfDue();
         return true;
     }
 

@@ -13,13 +13,15 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * What follows a durable block on the thread that executes blocks, in one place for the single
- * node's producer and a replica's apply thread: the durable height for health, the block's
- * metrics (its risk pass's among them), the market data republished; then, once its requests are
- * answered, its events to the stream (its liquidations too, on the {@code liquidations} channel)
- * and, every {@code checkEveryBlocks} blocks, the book-vs-state consistency check — on this thread,
- * or with its scan of state on a thread of its own ({@link #checkInBackground}), acted on here at a
- * later block.
+ * What follows a durable block, in one place for the single node's producer and a replica's apply
+ * thread: the durable height for health, the block's metrics (its risk pass's among them), the
+ * market data republished (read from the books on the thread that executes blocks, before the next
+ * block executes: {@link #prepare}); then, once its requests are answered, its events to the stream
+ * (its liquidations too, on the {@code liquidations} channel) and, every {@code checkEveryBlocks}
+ * blocks, the book-vs-state consistency check — on the block thread, or with its scan of state on a
+ * thread of its own ({@link #checkInBackground}), acted on there at a later block. The producer
+ * runs {@link #durable} and {@link #stream} where the block's write completes, so that its answers
+ * do not wait for the next block's execution.
  */
 public final class BlockPublication {
     private static final Logger LOG = LoggerFactory.getLogger(BlockPublication.class);
@@ -48,8 +50,29 @@ public final class BlockPublication {
         this.checkEveryBlocks = checkEveryBlocks;
     }
 
-    /** A block is durable: records it and republishes the market data; returns its events for {@link #streamed}. */
+    /**
+     * A block is durable: records it and republishes the market data; returns its events for
+     * {@link #streamed}. For a block that executed on this thread and nothing after it yet.
+     */
     public BlockEvents committed(BlockResult result) {
+        BlockEvents events = prepare(result);
+        durable(result, events);
+        return events;
+    }
+
+    /**
+     * Right after {@code result}'s block executed, before the next one does: its market data and
+     * events, read from the books, for {@link #durable} once it is (readers do not see them before).
+     */
+    public BlockEvents prepare(BlockResult result) {
+        return publisher.prepare(result);
+    }
+
+    /**
+     * The block is durable: records its height and metrics and shows its market data. Any thread,
+     * blocks in height order.
+     */
+    public void durable(BlockResult result, BlockEvents events) {
         health.committed(result.header().height());
         metrics.blockCommitted(result.results().size(), result.executeNanos(), result.commitNanos());
         metrics.riskPass(result.risk());
@@ -58,12 +81,22 @@ public final class BlockPublication {
                 metrics.rejected(r.rejection().code());
             }
         }
-        return publisher.publish(result);
+        publisher.install(events);
     }
 
     /** The block's requests are answered: streams its events and runs the check when one is due. */
     public void streamed(BlockEvents events) {
+        stream(events);
+        checkIfDue();
+    }
+
+    /** Hands a durable block's events, once its requests are answered, to the stream. Any thread, blocks in height order. */
+    public void stream(BlockEvents events) {
         stream.accept(events);
+    }
+
+    /** After a block was streamed, on the block thread: the book-vs-state check, every {@code checkEveryBlocks} blocks. */
+    public void checkIfDue() {
         if (++blocksSinceCheck >= checkEveryBlocks) {
             blocksSinceCheck = 0;
             BackgroundCheck check = background;

@@ -13,15 +13,23 @@ import java.util.TreeMap;
 import java.util.TreeSet;
 
 /**
- * Turns committed blocks into market data, on the producer thread (the only one that may read the
- * engine's books): recomputes the full depth of each market the block touched, diffs it against
- * the previous one, and publishes an immutable {@link MarketData} with the block's trades for the
- * stream. Markets the block did not touch keep their previous view (with the new height). The
- * trades that last are the store's history, written with each block.
+ * Turns blocks into market data in two steps. {@link #prepare} runs on the block thread (the only
+ * one that may read the engine's books) right after a block executed and before the next one
+ * does: it recomputes the full depth of each market the block touched, diffs it against the block
+ * before, and builds an immutable {@link MarketData} with the block's trades for the stream —
+ * readers do not see it yet. {@link #install} makes it what readers see once the block is durable
+ * (from any thread, blocks in height order). Markets the block did not touch keep their previous
+ * view (with the new height). The trades that last are the store's history, written with each
+ * block.
+ *
+ * <p>Invariant: {@link #current()} is the books exactly as a durable block left them — never a
+ * later block's, whose write may still fail.
  */
 public final class MarketDataPublisher {
     private final Engine engine;
     private volatile MarketData current = MarketData.EMPTY;
+    /** The data after the last block prepared, ahead of {@link #current} while that block's write is under way. */
+    private MarketData prepared = MarketData.EMPTY;
 
     public MarketDataPublisher(Engine engine) {
         this.engine = engine;
@@ -39,30 +47,62 @@ public final class MarketDataPublisher {
         for (MarketParams p : engine.markets()) {
             views.put(p.marketId(), view(p, height));
         }
-        current = new MarketData(height, views);
-        return current;
+        MarketData all = new MarketData(height, views);
+        synchronized (this) {
+            prepared = all;
+            current = all;
+        }
+        return all;
     }
 
     /**
-     * Re-reads one market's view from its book, keeping the published height:
-     * after the book was rebuilt from state between blocks, so that readers see the rebuilt depth.
+     * Re-reads one market's view from its book, keeping the heights: after the book was rebuilt from
+     * state between blocks. Readers see the rebuilt depth at once when no block's write is under
+     * way, else when that block is installed.
      */
-    public void refresh(int marketId) {
-        MarketData before = current;
-        MarketView old = before.market(marketId);
+    public synchronized void refresh(int marketId) {
+        MarketView old = prepared.market(marketId);
         if (old == null) {
             return;
         }
-        TreeMap<Integer, MarketView> views = new TreeMap<>(before.markets());
-        views.put(marketId, view(old.params(), before.height()));
-        current = new MarketData(before.height(), views);
+        TreeMap<Integer, MarketView> views = new TreeMap<>(prepared.markets());
+        views.put(marketId, view(old.params(), prepared.height()));
+        boolean inFlight = current.height() != prepared.height();
+        prepared = new MarketData(prepared.height(), views);
+        if (!inFlight) {
+            current = prepared;
+        }
     }
 
-    /** Publishes the data after {@code block} and returns what changed in it. */
+    /** {@link #prepare} and {@link #install} at once: for a block already durable. */
     public BlockEvents publish(BlockResult block) {
+        BlockEvents events = prepare(block);
+        install(events);
+        return events;
+    }
+
+    /**
+     * Once {@code events}' block is durable: readers see its market data (with any market
+     * refreshed since it was prepared). Any thread; an older block than the one shown changes nothing.
+     */
+    public synchronized void install(BlockEvents events) {
+        if (events.height() <= current.height()) {
+            return;
+        }
+        current = prepared.height() == events.height() ? prepared : events.after();
+    }
+
+    /**
+     * The market data after {@code block} and what changed in it, read from the books right after it
+     * executed (block thread; before the next block executes). Not shown to readers until {@link #install}.
+     */
+    public BlockEvents prepare(BlockResult block) {
         long height = block.header().height();
         long time = block.header().time();
-        MarketData before = current;
+        MarketData before;
+        synchronized (this) {
+            before = prepared;
+        }
         TreeSet<Integer> touched = new TreeSet<>();
         for (OrderUpdate u : block.orderUpdates()) {
             touched.add(u.market());
@@ -91,8 +131,11 @@ public final class MarketDataPublisher {
                 changes.put(id, new BlockEvents.DepthChange(bidDiff, askDiff));
             }
         }
-        current = new MarketData(height, views);
-        return new BlockEvents(height, time, changes, newTrades, block.orderUpdates(), block.riskEvents(), current);
+        MarketData after = new MarketData(height, views);
+        synchronized (this) {
+            prepared = after;
+        }
+        return new BlockEvents(height, time, changes, newTrades, block.orderUpdates(), block.riskEvents(), after);
     }
 
     private MarketView view(MarketParams p, long height) {

@@ -3,6 +3,9 @@ package io.dexnode.node.producer;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.dexnode.book.SelfTradePrevention;
+import io.dexnode.book.Side;
+import io.dexnode.book.TimeInForce;
 import io.dexnode.engine.Engine;
 import io.dexnode.engine.schema.MarketParams;
 import io.dexnode.engine.tx.Tx;
@@ -52,8 +55,15 @@ class BlockProducerTest {
          */
         volatile int writeDelayMs;
 
+        /** Versions whose write completes only when the test completes its future. */
+        final java.util.Map<Long, CompletableFuture<Void>> heldWrites = new java.util.concurrent.ConcurrentHashMap<>();
+
         @Override
         public PendingCommit commitPipelined(long version, WriteSet writes, WriteSet extras) {
+            CompletableFuture<Void> held = heldWrites.get(version);
+            if (held != null) {
+                return new PendingCommit(version, inner.commit(version, writes, extras), held.thenRun(() -> { }));
+            }
             if (writeDelayMs == 0) {
                 return StateStore.super.commitPipelined(version, writes, extras);
             }
@@ -86,7 +96,7 @@ class BlockProducerTest {
     }
 
     private record Rig(FailingStore store, Engine engine, NodeHealth health, BlockProducer producer, CountDownLatch halted,
-                       AtomicReference<String> cause) {
+                       AtomicReference<String> cause, MarketDataPublisher publisher) {
     }
 
     private static Rig rig() {
@@ -130,7 +140,7 @@ class BlockProducerTest {
                     halted.countDown();
                 }, nanoClock);
         producer.start();
-        return new Rig(store, engine, health, producer, halted, cause);
+        return new Rig(store, engine, health, producer, halted, cause, publisher);
     }
 
     @Test
@@ -246,5 +256,94 @@ class BlockProducerTest {
         assertThat(o.result().accepted()).isTrue();
         assertThat(o.height()).as("a block of its own, cut once block 2 was done").isEqualTo(3);
         r.producer().stop();
+    }
+
+    private static Tx.Place bid(long price) {
+        return new Tx.Place("alice", 0, 1, Side.BUY, price, 1, TimeInForce.GTC, null, SelfTradePrevention.ALLOW);
+    }
+
+    /** A hook that holds the producer before it executes each of {@code heights} until the test counts its latch down. */
+    private record Holds(java.util.Map<Long, CountDownLatch> reached, java.util.Map<Long, CountDownLatch> release)
+            implements ProducerHook {
+        static Holds at(long... heights) {
+            Holds h = new Holds(new java.util.HashMap<>(), new java.util.HashMap<>());
+            for (long height : heights) {
+                h.reached().put(height, new CountDownLatch(1));
+                h.release().put(height, new CountDownLatch(1));
+            }
+            return h;
+        }
+
+        @Override
+        public void beforeBlock(long height) throws InterruptedException {
+            if (reached.containsKey(height)) {
+                reached.get(height).countDown();
+                release.get(height).await();
+            }
+        }
+
+        void awaitReached(long height) throws InterruptedException {
+            assertThat(reached.get(height).await(30, TimeUnit.SECONDS)).as("block " + height + " cut").isTrue();
+        }
+    }
+
+    @Test
+    void aBlockIsAnsweredOnceDurableEvenWhileTheProducerIsHeldOnTheNextBlock() throws Exception {
+        // Blocks of one transaction, written 20 ms after they execute on another thread. Block 3 is
+        // held until a second deposit is queued, so the producer cuts block 4 right after it, and
+        // block 4 is held before it executes. Block 3's answer must not wait for block 4: before,
+        // the block in flight was answered after the next one had executed.
+        Holds holds = Holds.at(3, 4);
+        Rig r = rig(20, 0, 1, 1, e -> { }, holds, System::nanoTime);
+        assertThat(r.producer().submit(new Tx.Deposit("alice", 0, 10)).get(30, TimeUnit.SECONDS).height()).isEqualTo(2);
+        CompletableFuture<TxOutcome> a = r.producer().submit(new Tx.Deposit("alice", 0, 10));
+        holds.awaitReached(3);
+        CompletableFuture<TxOutcome> b = r.producer().submit(new Tx.Deposit("alice", 0, 10));
+        holds.release().get(3L).countDown();
+        holds.awaitReached(4);
+        assertThat(a.get(10, TimeUnit.SECONDS).height()).as("answered while block 4 is held").isEqualTo(3);
+        assertThat(r.health().height()).isEqualTo(3);
+        holds.release().get(4L).countDown();
+        assertThat(b.get(30, TimeUnit.SECONDS).height()).isEqualTo(4);
+        r.producer().stop();
+    }
+
+    @Test
+    void theMarketDataOfAHeightIsTheBooksThatBlockLeftNeverTheNextBlocks() throws Exception {
+        // Block 3 rests a bid at 100, block 4 one at 101. Block 3's write is held while block 4
+        // executes; once it lands, readers and the stream must see block 3's book (one level),
+        // not block 4's, whose write may still fail. Before, block 3's depth was read after block 4 executed.
+        List<BlockEvents> streamed = new java.util.concurrent.CopyOnWriteArrayList<>();
+        Holds holds = Holds.at(3);
+        Rig r = rig(0, 0, 1, 1, streamed::add, holds, System::nanoTime);
+        assertThat(r.producer().submit(new Tx.Deposit("alice", 0, 1_000_000)).get(30, TimeUnit.SECONDS).height()).isEqualTo(2);
+        CompletableFuture<Void> write3 = new CompletableFuture<>();
+        CompletableFuture<Void> write4 = new CompletableFuture<>();
+        r.store().heldWrites.put(3L, write3);
+        r.store().heldWrites.put(4L, write4);
+        CompletableFuture<TxOutcome> a = r.producer().submit(bid(100));
+        holds.awaitReached(3);
+        CompletableFuture<TxOutcome> b = r.producer().submit(bid(101));
+        holds.release().get(3L).countDown();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (r.store().inner.latestVersion() < 4) {
+            assertThat(System.nanoTime()).as("block 4 executed").isLessThan(deadline);
+            Thread.sleep(1);
+        }
+        assertThat(a).isNotDone();
+        write3.complete(null);
+        assertThat(a.get(30, TimeUnit.SECONDS).height()).isEqualTo(3);
+        MarketView at3 = r.publisher().current().market(1);
+        assertThat(at3.height()).isEqualTo(3);
+        assertThat(at3.bids()).as("block 3's book").isDeepEqualTo(new long[][] {{100, 1}});
+        write4.complete(null);
+        assertThat(b.get(30, TimeUnit.SECONDS).height()).isEqualTo(4);
+        assertThat(r.publisher().current().market(1).bids()).isDeepEqualTo(new long[][] {{101, 1}, {100, 1}});
+        r.producer().stop();
+        BlockEvents e3 = streamed.stream().filter(e -> e.height() == 3).findFirst().orElseThrow();
+        BlockEvents e4 = streamed.stream().filter(e -> e.height() == 4).findFirst().orElseThrow();
+        assertThat(e3.depth().get(1).bids()).as("block 3's change").isDeepEqualTo(new long[][] {{100, 1}});
+        assertThat(e4.depth().get(1).bids()).as("block 4's change").isDeepEqualTo(new long[][] {{101, 1}});
+        assertThat(e3.after().market(1).bids()).isDeepEqualTo(new long[][] {{100, 1}});
     }
 }
