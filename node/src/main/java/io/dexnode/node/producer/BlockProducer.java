@@ -17,6 +17,8 @@ import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.function.LongSupplier;
@@ -57,6 +59,11 @@ public final class BlockProducer implements TxService.Gateway {
     private final ProducerHook hook;
     private final Consumer<String> onHalt;
     private final Thread thread;
+    /**
+     * Answers durable blocks, one at a time in height order: neither the store's writer (the next
+     * block's write waits behind it) nor this thread (busy with the next block) does it.
+     */
+    private final ExecutorService answering;
     /** Where block windows are timed from: {@link System#nanoTime} but in tests. */
     private final LongSupplier nanoClock;
     private volatile boolean stopping;
@@ -93,6 +100,11 @@ public final class BlockProducer implements TxService.Gateway {
         this.hook = hook;
         this.onHalt = onHalt;
         this.thread = new Thread(this::run, "dexnode-block-producer");
+        this.answering = Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, "dexnode-block-answers");
+            t.setDaemon(true);
+            return t;
+        });
         this.lastHeight = engine.height();
         BlockHeader last = lastHeight < 0 ? null : BlockRecords.header(engine.store(), lastHeight);
         this.lastTime = last == null ? 0 : last.time();
@@ -151,7 +163,11 @@ public final class BlockProducer implements TxService.Gateway {
     }
 
     private void run() {
-        produce();
+        try {
+            produce();
+        } finally {
+            answering.shutdown();
+        }
         if (haltCause != null) {
             failAll(List.of(), "the node halted: " + haltCause);
             onHalt.accept(haltCause);
@@ -271,9 +287,9 @@ public final class BlockProducer implements TxService.Gateway {
             return false;
         }
         lastHeight = height;
-        // Runs where the write completes (the store's writer), or here if it already has: blocks
-        // complete in height order, so their answers and events go out in that order.
-        CompletableFuture<Void> answered = block.durable().thenRun(() -> answer(block.result(), events, batch, time));
+        // Handed to the answering thread where the write completes, or here if it already has:
+        // blocks complete in height order, so their answers and events go out in that order.
+        CompletableFuture<Void> answered = block.durable().thenRunAsync(() -> answer(block.result(), events, batch, time), answering);
         if (!finishPending()) {
             failAll(batch, "the node halted: " + haltCause);
             return false;
