@@ -20,8 +20,8 @@ import org.slf4j.LoggerFactory;
  * (its liquidations too, on the {@code liquidations} channel) and, every {@code checkEveryBlocks}
  * blocks, the book-vs-state consistency check — on the block thread, or with its scan of state on a
  * thread of its own ({@link #checkInBackground}), acted on there at a later block. The producer
- * runs {@link #durable} and {@link #stream} where the block's write completes, so that its answers
- * do not wait for the next block's execution.
+ * runs {@link #durable} and {@link #stream} on a thread of its own once the block's write
+ * completes, so that its answers do not wait for the next block's execution.
  */
 public final class BlockPublication {
     private static final Logger LOG = LoggerFactory.getLogger(BlockPublication.class);
