@@ -31,8 +31,8 @@ import org.slf4j.LoggerFactory;
  * when {@code blockTxs} are waiting or {@code blockMs} after the first of them arrived (group
  * commit), executed and committed, and its market data read from the books before the next block
  * executes; once it is durable the market data is republished, each waiting request is answered
- * with its result, and the block's events go to the stream — on the thread that saw the write
- * complete, whatever this one is doing. Blocks are pipelined: block N's RocksDB write runs while
+ * with its result, and the block's events go to the stream — on a thread of its own, whatever
+ * this one is doing. Blocks are pipelined: block N's RocksDB write runs while
  * block N+1 executes, and N is answered as soon as it is durable.
  *
  * <p>Invariants: a request is answered only after its block is committed; a full queue refuses at

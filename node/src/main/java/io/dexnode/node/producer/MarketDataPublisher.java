@@ -74,13 +74,6 @@ public final class MarketDataPublisher {
         }
     }
 
-    /** {@link #prepare} and {@link #install} at once: for a block already durable. */
-    public BlockEvents publish(BlockResult block) {
-        BlockEvents events = prepare(block);
-        install(events);
-        return events;
-    }
-
     /**
      * Once {@code events}' block is durable: readers see its market data (with any market
      * refreshed since it was prepared). Any thread; an older block than the one shown changes nothing.
