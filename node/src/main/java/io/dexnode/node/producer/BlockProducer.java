@@ -178,7 +178,7 @@ public final class BlockProducer implements TxService.Gateway {
         List<Submission> batch = new ArrayList<>(blockTxs);
         try {
             while (true) {
-                // With a block in flight and nothing waiting, wait for its write (it is answered where that completes).
+                // With a block in flight and nothing waiting, wait for its write (the answering thread answers it).
                 Submission first = pending == null ? queue.poll(50, TimeUnit.MILLISECONDS) : queue.poll();
                 if (first == null) {
                     if (pending != null) {
@@ -229,7 +229,7 @@ public final class BlockProducer implements TxService.Gateway {
                 return;
             }
             if (pending != null && pending.answered().isDone()) {
-                // Its answers went out where its write completed: only its periodic check is left.
+                // The answering thread has answered it: only its periodic check is left.
                 if (!finishPending()) {
                     failAll(batch, "the node halted: " + haltCause);
                     return;
