@@ -59,6 +59,17 @@ final class StateDirectory implements AutoCloseable {
             List.of("default", "nodes", "stale", "latest", "versions", "changes", "blocks", "meta");
     /** The families that compact universally (see {@link #familyOptions}); the rest are levelled. */
     private static final Set<String> UNIVERSAL = Set.of("versions");
+    /**
+     * Level-0 files of tree nodes past which RocksDB slows, and stops, every write of the store
+     * (its defaults: 20 and 36). Each tree persist flushes the nodes to a level-0 file of their
+     * own, several a second under sustained load, and with one compaction running at a time (two
+     * background jobs: one flush, one compaction) a long compaction of the block records holds
+     * them back for seconds: at 20, commits were slowed 7–14 times in a sustained run of batches
+     * of 20 (docs/BENCHMARKS.md). The tree's level 0 is cheap to hold: the latest tree is in memory
+     * and a read of a persisted node asks each file's bloom filter, pinned in the cache, first.
+     */
+    static final int NODES_L0_SLOWDOWN = 48;
+    static final int NODES_L0_STOP = 64;
 
     private static final Logger LOG = LoggerFactory.getLogger(StateDirectory.class);
 
@@ -294,6 +305,9 @@ final class StateDirectory implements AutoCloseable {
             o.setCompressionType(CompressionType.ZSTD_COMPRESSION).setBottommostCompressionType(CompressionType.ZSTD_COMPRESSION);
         } else if (!name.equals("nodes")) {
             o.setBottommostCompressionType(CompressionType.LZ4_COMPRESSION);
+        }
+        if (name.equals("nodes")) {
+            o.setLevel0SlowdownWritesTrigger(NODES_L0_SLOWDOWN).setLevel0StopWritesTrigger(NODES_L0_STOP);
         }
         if (UNIVERSAL.contains(name)) {
             o.setCompactionStyle(CompactionStyle.UNIVERSAL);
