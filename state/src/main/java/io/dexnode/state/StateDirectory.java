@@ -276,10 +276,12 @@ final class StateDirectory implements AutoCloseable {
 
     /**
      * Point-read families get small blocks (a random read decodes one block); tree nodes are
-     * mostly SHA-256 hashes, which do not compress, so they skip compression; the extras (block
-     * bodies, archived orders) are read rarely and compress well, so they get ZSTD at every level
-     * (block bodies arrive in key order and reach the last level by trivial moves, which keep a
-     * file's compression: ZSTD only at the bottom would leave them as flushed). Other families
+     * mostly SHA-256 hashes, which do not compress, so they skip compression (and hold more
+     * level-0 files before writes slow: {@link #NODES_L0_SLOWDOWN}); the extras (block
+     * bodies, archived orders, history indexes) are read rarely and compress well, so they get ZSTD
+     * at every level (LZ4 above the last level measured the same compaction CPU: the family's key
+     * spaces interleave, so no file reaches the next level by a trivial move and every record is
+     * recompressed on its way down anyway; docs/BENCHMARKS.md, 2026-12-07). Other families
      * flush uncompressed (flushes were mostly LZ4 time) and compress at the bottommost level. All
      * share one block cache and use bloom filters.
      *
@@ -303,11 +305,10 @@ final class StateDirectory implements AutoCloseable {
                 .setCompressionType(CompressionType.NO_COMPRESSION);
         if (name.equals("blocks")) {
             o.setCompressionType(CompressionType.ZSTD_COMPRESSION).setBottommostCompressionType(CompressionType.ZSTD_COMPRESSION);
-        } else if (!name.equals("nodes")) {
-            o.setBottommostCompressionType(CompressionType.LZ4_COMPRESSION);
-        }
-        if (name.equals("nodes")) {
+        } else if (name.equals("nodes")) {
             o.setLevel0SlowdownWritesTrigger(NODES_L0_SLOWDOWN).setLevel0StopWritesTrigger(NODES_L0_STOP);
+        } else {
+            o.setBottommostCompressionType(CompressionType.LZ4_COMPRESSION);
         }
         if (UNIVERSAL.contains(name)) {
             o.setCompactionStyle(CompactionStyle.UNIVERSAL);
