@@ -90,12 +90,20 @@ public final class BenchApiCommand implements Callable<Integer> {
         try {
             report = ApiBench.run(new ApiBench.Settings(orders, connections, accountCount, node, market, blockMs, blockTxs, !noFsync,
                     seed, null, batch, ws ? ApiLoad.Transport.WS : ApiLoad.Transport.HTTP, rate, warmupOrders, warmupLimit, trace), System.out);
-        } catch (ApiBench.DepositsRefusedException e) {
+        } catch (ApiBench.DepositsRefusedException | ApiBench.NoAnswerException e) {
             spec.commandLine().getErr().println("dexnode bench api: " + e.getMessage());
+            return 1;
+        } catch (java.net.ConnectException e) {
+            spec.commandLine().getErr().println("dexnode bench api: cannot connect to the node at " + node + ": " + e.getMessage());
             return 1;
         }
         if (json != null) {
             JsonReport.write(json, report.toJson(), System.out);
+        }
+        if (report.unanswered() > 0) {
+            spec.commandLine().getErr().println("dexnode bench api: " + report.unanswered() + " transactions got no answer;"
+                    + " the run does not measure the node (its figures count the answered ones only)");
+            return 1;
         }
         return 0;
     }

@@ -70,6 +70,21 @@ public final class ApiBench {
         }
     }
 
+    /** The node did not answer transactions of the funding or of the warm-up: it is down, or stopped on the way. */
+    public static final class NoAnswerException extends RuntimeException {
+        public NoAnswerException(String message) {
+            super(message);
+        }
+    }
+
+    /** Refuses to go on past a round some of whose transactions got no answer. */
+    private static void requireAnswers(ApiLoad.Report r, String what, URI base) {
+        if (r.unanswered() > 0) {
+            throw new NoAnswerException("the node at " + base + " did not answer " + r.unanswered() + " of "
+                    + (r.requests() + r.unanswered()) + " transactions of the " + what + " (it is down, or stopped on the way)");
+        }
+    }
+
     /** The accounts of a run: their signers and names (account a's at index a). */
     private record Accounts(List<Signer> signers, List<String> names) {
         static Accounts generate(int n) {
@@ -91,6 +106,7 @@ public final class ApiBench {
      * Runs the benchmark, narrating to {@code out}; the report is of the measured orders only.
      *
      * @throws DepositsRefusedException when the node refused the deposits (a node without {@code --dev})
+     * @throws NoAnswerException when the node did not answer transactions of the funding or the warm-up
      */
     public static ApiLoad.Report run(Settings s, PrintStream out) throws Exception {
         if (s.nodeUrl() != null) {
@@ -115,6 +131,7 @@ public final class ApiBench {
         List<List<String>> deposits = signed(s, accounts, accounts.names().stream().map(name -> List.of(ApiWorkload.deposit(name))).toList());
         out.println("funding accounts...");
         ApiLoad.Report funded = ApiLoad.run(URI.create(url + "/v1/tx"), deposits, out);
+        requireAnswers(funded, "funding", base);
         if (funded.statuses().getOrDefault(200, 0L) != s.accounts()) {
             throw new DepositsRefusedException("deposits were refused " + funded.statuses() + " (a --node must run with --dev)");
         }
@@ -124,8 +141,8 @@ public final class ApiBench {
             warmUntilSettled(s, base, inProcess, accounts, flow, out);
         } else if (s.warmup() > 0) {
             out.printf("warming up with %d orders (closed loop, not reported in the results)...%n", s.warmup());
-            ApiLoad.run(new ApiLoad.Load(base, signed(s, accounts, flow.next(s.warmup())), s.warmup(), s.batch(), s.transport(), 0,
-                    inProcess), out);
+            requireAnswers(ApiLoad.run(new ApiLoad.Load(base, signed(s, accounts, flow.next(s.warmup())), s.warmup(), s.batch(),
+                    s.transport(), 0, inProcess), out), "warm-up", base);
         }
         out.printf("signing %d orders (%d per transaction)...%n", s.orders(), s.batch());
         List<List<String>> bodies = signed(s, accounts, flow.next(s.orders()));
@@ -168,6 +185,7 @@ public final class ApiBench {
                 round++;
                 List<List<String>> bodies = signed(s, accounts, flow.next(orders));
                 ApiLoad.Report r = ApiLoad.run(new ApiLoad.Load(base, bodies, orders, s.batch(), s.transport(), rate, inProcess), quiet);
+                requireAnswers(r, "warm-up", base);
                 warmed += orders;
                 double percent = 100 * r.jitSeconds() / r.seconds();
                 long elapsed = System.nanoTime() - start;

@@ -44,6 +44,8 @@ import org.HdrHistogram.Histogram;
  */
 public final class ApiLoad {
     private static final long HISTOGRAM_MAX_MICROS = 600_000_000L;
+    /** The status a transaction is counted under when it got no answer at all. */
+    public static final int NO_ANSWER = -1;
     private static final String CLIENT_THREAD = "bench-client-";
     private static final String STREAM_THREAD = "bench-ws-";
 
@@ -92,7 +94,8 @@ public final class ApiLoad {
                     .append(",\"txPerSecond\":").append(fmt(txPerSecond))
                     .append(",\"latencyMicros\":{\"p50\":").append(p50Micros).append(",\"p99\":").append(p99Micros)
                     .append(",\"p999\":").append(p999Micros).append(",\"max\":").append(maxMicros)
-                    .append(",\"mean\":").append(fmt(meanMicros)).append("},\"statuses\":");
+                    .append(",\"mean\":").append(fmt(meanMicros)).append("},\"unanswered\":").append(unanswered())
+                    .append(",\"statuses\":");
             counts(s, statuses);
             s.append(",\"cores\":{\"node\":").append(Double.isNaN(nodeCores) ? "null" : String.format(Locale.ROOT, "%.2f", nodeCores))
                     .append(",\"loadGenerator\":").append(String.format(Locale.ROOT, "%.2f", loadCores))
@@ -118,8 +121,13 @@ public final class ApiLoad {
             return String.format(Locale.ROOT, "%.0f", x);
         }
 
+        /** Transactions that got no answer (the connection failed or closed, or none came within 120 s). */
+        public long unanswered() {
+            return statuses.getOrDefault(NO_ANSWER, 0L);
+        }
+
         public String summary() {
-            return String.format(Locale.ROOT, "%s loop%s over %s, %d orders per transaction: %d transactions over %d connections"
+            String line = String.format(Locale.ROOT, "%s loop%s over %s, %d orders per transaction: %d transactions over %d connections"
                             + " in %.2f s: %.0f orders/s (%.0f transactions/s); latency p50 %.2f ms, p99 %.2f ms, p99.9 %.2f ms,"
                             + " max %.2f ms; statuses %s%s; cores used: node %s, load generator %.2f (of %d); JIT compiling %s s",
                     mode, rate > 0 ? String.format(Locale.ROOT, " at %.0f orders/s", rate) : "", transport, batch, requests,
@@ -127,6 +135,9 @@ public final class ApiLoad {
                     maxMicros / 1e3, statuses, refusals.isEmpty() ? "" : ", refused " + (batch > 1 ? "actions " : "") + refusals,
                     Double.isNaN(nodeCores) ? "unknown" : String.format(Locale.ROOT, "%.2f", nodeCores),
                     loadCores, availableCores, Double.isNaN(jitSeconds) ? "unknown" : String.format(Locale.ROOT, "%.1f", jitSeconds));
+            return unanswered() == 0 ? line : line + String.format(Locale.ROOT, "%nNO ANSWER to %d of %d transactions (status %d:"
+                    + " the connection failed or closed): the rates and latencies above count the %d answered ones only",
+                    unanswered(), requests + unanswered(), NO_ANSWER, requests);
         }
     }
 
@@ -233,7 +244,7 @@ public final class ApiLoad {
                 CompletableFuture.allOf(pending.toArray(CompletableFuture[]::new)).get(120, TimeUnit.SECONDS);
             } catch (Exception e) {
                 long missing = pending.stream().filter(f -> !f.isDone()).count();
-                statuses.computeIfAbsent(-1, k -> new LongAdder()).add(missing);
+                statuses.computeIfAbsent(NO_ANSWER, k -> new LongAdder()).add(missing);
                 log.printf("%d transactions got no answer within 120 s after the last send%n", missing);
             }
             long end = System.nanoTime();
@@ -295,14 +306,14 @@ public final class ApiLoad {
                 try {
                     status = http.post((byte[]) wire.get(k));
                 } catch (IOException e) {
-                    status = -1;
+                    status = NO_ANSWER;
                 }
                 record(latency, statuses, from, status, timeline, c, index);
             } else {
                 StreamTxConnection ws = (StreamTxConnection) connection;
                 CompletableFuture<Integer> answer = ws.send(c + "-" + k, (String) wire.get(k));
                 CompletableFuture<Integer> recorded = answer.whenComplete((status, failure) ->
-                        record(latency, statuses, from, failure == null ? status : -1, timeline, c, index));
+                        record(latency, statuses, from, failure == null ? status : NO_ANSWER, timeline, c, index));
                 if (interval > 0) {
                     pending.add(recorded);
                 } else {
@@ -318,10 +329,17 @@ public final class ApiLoad {
         return pending;
     }
 
+    /**
+     * Counts an answer's status and times it. A send that got no answer (status {@value #NO_ANSWER}: the
+     * connection failed or closed) is counted but not timed: it has no latency, and timing it would
+     * report a dead node's refused connections as fast answers.
+     */
     private static void record(ConcurrentHistogram latency, Map<Integer, LongAdder> statuses, long from, int status,
                                TxTimeline timeline, int c, int k) {
         long now = System.nanoTime();
-        latency.recordValue(Math.min(HISTOGRAM_MAX_MICROS, Math.max(1, (now - from) / 1_000)));
+        if (status != NO_ANSWER) {
+            latency.recordValue(Math.min(HISTOGRAM_MAX_MICROS, Math.max(1, (now - from) / 1_000)));
+        }
         statuses.computeIfAbsent(status, key -> new LongAdder()).increment();
         if (timeline != null) {
             timeline.answered(c, k, now, status);

@@ -42,6 +42,9 @@ class ApiLoadTest {
     /** What every answer after the first says, and whether it is sent chunked (no length). */
     private volatile String answerBody = "{}";
     private volatile boolean chunked;
+    /** After this many answers the stand-in node goes away (stops listening); 0: never. */
+    private volatile int answersBeforeDeath;
+    private final java.util.concurrent.atomic.AtomicInteger answered = new java.util.concurrent.atomic.AtomicInteger();
 
     @BeforeEach
     void start() throws IOException {
@@ -67,6 +70,11 @@ class ApiLoadTest {
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
+        }
+        if (answersBeforeDeath > 0 && answered.incrementAndGet() >= answersBeforeDeath) {
+            reply(ex, 200, answerBody);
+            server.stop(0); // the node dies: the rest find nothing listening
+            return;
         }
         if (chunked) {
             ex.sendResponseHeaders(200, 0);
@@ -117,6 +125,21 @@ class ApiLoadTest {
         assertThat(r.maxMicros()).isGreaterThanOrEqualTo(STALL_MS * 1_000);
         // Nineteen of the twenty were sent after the stall and timed from their own send.
         assertThat(r.p50Micros()).isLessThan(r.maxMicros());
+    }
+
+    @Test
+    void transactionsANodeNeverAnsweredAreCountedApartAndNeitherTimedNorInTheRates() throws Exception {
+        stalled.set(true); // no stall here
+        answersBeforeDeath = 5;
+        ApiLoad.Report r = run(0);
+        // Five answered; the fifteen sent after the node went away failed at once. Counted as
+        // answers, they made a dead node look three times faster and its latency near zero.
+        assertThat(r.statuses()).isEqualTo(Map.of(200, 5L, ApiLoad.NO_ANSWER, 15L));
+        assertThat(r.unanswered()).isEqualTo(15);
+        assertThat(r.requests()).isEqualTo(5);
+        assertThat(r.txPerSecond() * r.seconds()).isCloseTo(5.0, org.assertj.core.data.Offset.offset(1e-6));
+        assertThat(r.summary()).contains("NO ANSWER to 15 of 20 transactions");
+        assertThat(r.toJson()).contains("\"unanswered\":15");
     }
 
     @Test
