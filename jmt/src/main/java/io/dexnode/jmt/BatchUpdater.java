@@ -54,6 +54,13 @@ final class BatchUpdater {
      */
     static final int PARALLEL_MIN = 256;
 
+    /**
+     * New nodes (and stale entries) a batch starts with room for, per update: a leaf and the
+     * rewritten nodes above it — about 2.3 per update at 10,000 updates into a million keys, about
+     * 3 at a block's few hundred — so that a batch's arrays rarely grow while it is built.
+     */
+    private static final int NODES_PER_UPDATE = 3;
+
     BatchUpdater(TreeReader reader, long version, Collection<ValueUpdate> updates, JmtHasher hasher) {
         this(reader, version, updates, hasher, null);
     }
@@ -99,7 +106,7 @@ final class BatchUpdater {
         } else {
             hashValues(hasher, 0, m);
         }
-        batch = new TreeUpdateBatch(version, keys, values);
+        batch = new TreeUpdateBatch(version, keys, values, NODES_PER_UPDATE * m);
     }
 
     /** A helper-thread updater for some of {@code main}'s root children: the same updates, its own scratch and batch. */
@@ -113,7 +120,7 @@ final class BatchUpdater {
         this.values = main.values;
         this.valueHashes = main.valueHashes;
         this.putsBefore = main.putsBefore;
-        this.batch = new TreeUpdateBatch(version, keys, values);
+        this.batch = new TreeUpdateBatch(version, keys, values, NODES_PER_UPDATE * keys.length / 2);
     }
 
     private void hashValues(JmtHasher h, int from, int to) {

@@ -31,6 +31,8 @@ public final class JmtHasher {
     private final byte[] input = new byte[INTERNAL_DOMAIN.length + 2 * HASH_LENGTH];
     /** "JMT::LeafNode" ‖ key_hash ‖ value_hash, the domain written once. */
     private final byte[] leafInput = new byte[LEAF_DOMAIN.length + 2 * HASH_LENGTH];
+    /** Where {@link #keyHash} digests before reading the words out. */
+    private final byte[] digest = new byte[HASH_LENGTH];
 
     /** A new hasher; prefer {@link #local()} unless you manage thread confinement yourself. */
     public JmtHasher() {
@@ -77,6 +79,13 @@ public final class JmtHasher {
     public void sha256(byte[] in, int off, int len, byte[] out, int outOff) {
         sha256.update(in, off, len);
         finish(out, outOff);
+    }
+
+    /** The key hash of {@code rawKey}: SHA-256 of its bytes, digested into this hasher's scratch. */
+    KeyHash keyHash(byte[] rawKey) {
+        sha256.update(rawKey, 0, rawKey.length);
+        finish(digest, 0);
+        return KeyHash.fromBytes(digest, 0);
     }
 
     /** The value hash: SHA-256 of the raw value bytes, no length prefix (spec §1.3). */

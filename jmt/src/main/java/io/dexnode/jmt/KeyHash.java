@@ -38,9 +38,7 @@ public final class KeyHash implements Comparable<KeyHash> {
 
     /** The key hash of a raw key: SHA-256(rawKey). */
     public static KeyHash of(byte[] rawKey) {
-        byte[] h = new byte[LENGTH];
-        JmtHasher.local().sha256(rawKey, 0, rawKey.length, h, 0);
-        return fromBytes(h, 0);
+        return JmtHasher.local().keyHash(rawKey);
     }
 
     /** A key hash given directly (32 bytes), for callers that hash keys themselves. */

@@ -15,16 +15,18 @@ import java.util.List;
  * caller's own (not copied): a writer must not modify them.
  */
 public final class TreeUpdateBatch {
+    private static final int MAX_INITIAL_ROOM = 1 << 16;
+
     private final long version;
-    private Node[] nodes = new Node[16];
+    private Node[] nodes;
     /** Where new node i sits: a key hash on its path and {@link #spec} of the path. */
-    private KeyHash[] nodePaths = new KeyHash[16];
-    private int[] nodeSpecs = new int[16];
+    private KeyHash[] nodePaths;
+    private int[] nodeSpecs;
     private int nodeCount;
     /** Stale entry i: the node's version, and its path as for new nodes. */
-    private long[] staleVersions = new long[16];
-    private KeyHash[] stalePaths = new KeyHash[16];
-    private int[] staleSpecs = new int[16];
+    private long[] staleVersions;
+    private KeyHash[] stalePaths;
+    private int[] staleSpecs;
     private int staleCount;
     private List<StaleNodeIndex> staleList;
     private final KeyHash[] valueKeys;
@@ -32,10 +34,22 @@ public final class TreeUpdateBatch {
     private long newLeaves;
     private long staleLeaves;
 
-    TreeUpdateBatch(long version, KeyHash[] valueKeys, byte[][] values) {
+    /**
+     * An empty batch with room for {@code capacity} new nodes and as many stale entries before its
+     * arrays grow (a batch of n updates makes about 2–3n of each: the leaves and the nodes above),
+     * at most {@link #MAX_INITIAL_ROOM}: a bulk load's arrays grow as they fill.
+     */
+    TreeUpdateBatch(long version, KeyHash[] valueKeys, byte[][] values, int capacity) {
         this.version = version;
         this.valueKeys = valueKeys;
         this.values = values;
+        int room = Math.clamp(capacity, 16, MAX_INITIAL_ROOM);
+        nodes = new Node[room];
+        nodePaths = new KeyHash[room];
+        nodeSpecs = new int[room];
+        staleVersions = new long[room];
+        stalePaths = new KeyHash[room];
+        staleSpecs = new int[room];
     }
 
     /**
