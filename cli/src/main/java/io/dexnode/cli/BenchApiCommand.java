@@ -3,6 +3,7 @@ package io.dexnode.cli;
 import io.dexnode.bench.api.ApiBench;
 import io.dexnode.bench.api.ApiLoad;
 import io.dexnode.node.NodeConfig;
+import java.net.ConnectException;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -93,7 +94,7 @@ public final class BenchApiCommand implements Callable<Integer> {
         } catch (ApiBench.DepositsRefusedException | ApiBench.NoAnswerException e) {
             spec.commandLine().getErr().println("dexnode bench api: " + e.getMessage());
             return 1;
-        } catch (java.net.ConnectException e) {
+        } catch (ConnectException e) {
             spec.commandLine().getErr().println("dexnode bench api: cannot connect to the node at " + node + ": " + e.getMessage());
             return 1;
         }
