@@ -62,10 +62,20 @@ public class Ed25519CombCost {
         X25519Field.mul(s.b, q.ypx, s.b);
         X25519Field.mul(p.t, q.xy2d, s.c);
         X25519Field.add(p.z, p.z, s.d);
+        finishAdd(p, s);
+    }
+
+    /** The end of both additions, from a = (y1-x1)(y2-x2), b = (y1+x1)(y2+x2), c = 2d t1 t2, d = 2 z1 z2: 4 multiplications. */
+    static void finishAdd(Ext p, Scratch s) {
         X25519Field.apm(s.b, s.a, s.h, s.e);   // h = b+a, e = b-a
         X25519Field.apm(s.d, s.c, s.g, s.f);   // g = d+c, f = d-c
         X25519Field.carry(s.g);
         X25519Field.carry(s.f);
+        combine(p, s);
+    }
+
+    /** p = (e f, g h, e h, f g), the last step of an addition or a doubling. */
+    static void combine(Ext p, Scratch s) {
         X25519Field.mul(s.e, s.f, p.x);
         X25519Field.mul(s.g, s.h, p.y);
         X25519Field.mul(s.e, s.h, p.t);
@@ -83,14 +93,7 @@ public class Ed25519CombCost {
         X25519Field.mul(s.c, D2, s.c);
         X25519Field.mul(p.z, q.z, s.d);
         X25519Field.add(s.d, s.d, s.d);
-        X25519Field.apm(s.b, s.a, s.h, s.e);
-        X25519Field.apm(s.d, s.c, s.g, s.f);
-        X25519Field.carry(s.g);
-        X25519Field.carry(s.f);
-        X25519Field.mul(s.e, s.f, p.x);
-        X25519Field.mul(s.g, s.h, p.y);
-        X25519Field.mul(s.e, s.h, p.t);
-        X25519Field.mul(s.f, s.g, p.z);
+        finishAdd(p, s);
     }
 
     /** p = 2p: 4 squarings, 4 multiplications. */
@@ -110,10 +113,7 @@ public class Ed25519CombCost {
         X25519Field.carry(s.e);
         X25519Field.carry(s.f);
         X25519Field.carry(s.h);
-        X25519Field.mul(s.e, s.f, p.x);
-        X25519Field.mul(s.g, s.h, p.y);
-        X25519Field.mul(s.e, s.h, p.t);
-        X25519Field.mul(s.f, s.g, p.z);
+        combine(p, s);
     }
 
     static Ext copy(Ext p) {
