@@ -23,13 +23,8 @@ public class Ed25519CombCost {
     static final int[] DD = fe(BigInteger.valueOf(-121665).multiply(BigInteger.valueOf(121666).modInverse(P)).mod(P));
 
     static int[] fe(BigInteger v) {
-        byte[] le = new byte[32];
-        byte[] be = v.toByteArray();
-        for (int i = 0; i < be.length && i < 32; i++) {
-            le[i] = be[be.length - 1 - i];
-        }
         int[] r = X25519Field.create();
-        X25519Field.decode(le, r);
+        X25519Field.decode(le(v), r);
         return r;
     }
 
