@@ -3,6 +3,7 @@ package io.dexnode.cli;
 import io.dexnode.bench.api.ApiBench;
 import io.dexnode.bench.api.ApiLoad;
 import io.dexnode.node.NodeConfig;
+import io.dexnode.node.crypto.Ed25519;
 import java.net.ConnectException;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
@@ -46,6 +47,9 @@ public final class BenchApiCommand implements Callable<Integer> {
     @Option(names = "--no-fsync", description = "In-process node: do not fsync each block.")
     boolean noFsync;
 
+    @Option(names = "--key-tables", paramLabel = "N", description = "In-process node: --key-tables (default ${DEFAULT-VALUE}).")
+    int keyTables = Ed25519.DEFAULT_KEY_TABLES;
+
     @Option(names = "--seed", description = "Workload seed (default ${DEFAULT-VALUE}).")
     long seed = 1;
 
@@ -82,11 +86,13 @@ public final class BenchApiCommand implements Callable<Integer> {
         int accountCount = accounts == null ? 2 * connections : accounts;
         int warmupOrders = warmupOrders();
         if (orders < 1 || connections < 1 || accountCount < connections || batch < 1 || batch > 50 || rate < 0
-                || warmupOrders < ApiBench.WARMUP_UNTIL_SETTLED || warmupLimit < 1) {
+                || warmupOrders < ApiBench.WARMUP_UNTIL_SETTLED || warmupLimit < 1 || keyTables < 0) {
             spec.commandLine().getErr().println("dexnode bench api: need --orders >= 1, --connections >= 1, --accounts >= --connections,"
-                    + " --batch from 1 to 50, --rate >= 0, --warmup auto or a number of orders >= 0, --warmup-limit >= 1");
+                    + " --batch from 1 to 50, --rate >= 0, --warmup auto or a number of orders >= 0, --warmup-limit >= 1,"
+                    + " --key-tables >= 0");
             return 2;
         }
+        Ed25519.keepKeyTables(keyTables);
         ApiLoad.Report report;
         try {
             report = ApiBench.run(new ApiBench.Settings(orders, connections, accountCount, node, market, blockMs, blockTxs, !noFsync,

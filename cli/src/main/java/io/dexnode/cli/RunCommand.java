@@ -3,6 +3,7 @@ package io.dexnode.cli;
 import io.dexnode.node.Node;
 import io.dexnode.node.NodeConfig;
 import io.dexnode.node.cluster.ClusterConfig;
+import io.dexnode.node.crypto.Ed25519;
 import io.dexnode.state.StateConfig;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
@@ -99,9 +100,18 @@ public final class RunCommand implements Callable<Integer> {
                     + " (after each passing consistency check); never touches the state, trades or fills. 0 keeps"
                     + " everything (default: ${DEFAULT-VALUE}).")
     long archiveRetentionBlocks;
+    @Option(names = "--key-tables", paramLabel = "N",
+            description = "Build comb tables (120 KiB each) for up to N of the busiest signing keys: their signatures verify"
+                    + " about three times faster, with the same verdicts (a key earns one after 64 valid signatures)."
+                    + " 0 verifies every signature with BouncyCastle alone (default: ${DEFAULT-VALUE}).")
+    int keyTables = Ed25519.DEFAULT_KEY_TABLES;
 
     @Override
     public Integer call() throws Exception {
+        if (keyTables < 0) {
+            spec.commandLine().getErr().println("dexnode run: need --key-tables >= 0, got " + keyTables);
+            return 2;
+        }
         ClusterConfig cluster = null;
         if (nodeId != null || peers != null) {
             if (nodeId == null || peers == null) {
@@ -132,6 +142,7 @@ public final class RunCommand implements Callable<Integer> {
             spec.commandLine().getErr().println("dexnode run: " + e.getMessage());
             return 2;
         }
+        Ed25519.keepKeyTables(keyTables);
         Node node;
         try {
             node = Node.start(config);

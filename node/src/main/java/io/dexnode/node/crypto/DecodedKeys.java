@@ -12,30 +12,58 @@ import org.bouncycastle.math.ec.rfc8032.Ed25519.PublicPoint;
  *
  * <p>Decoding here checks exactly what verifying with the raw key checks first (the canonical
  * encoding, then the point on the curve), so a verdict never depends on whether the key was cached
- * ({@code DecodedKeysTest}). Thread-safe without locks: an entry is immutable and published whole;
- * a reader that sees a stale or missing one decodes again.
+ * ({@code DecodedKeysTest}). Thread-safe without locks: an entry's key and point are fixed and the
+ * entry is published whole; a reader that sees a stale or missing one decodes again.
  */
 final class DecodedKeys {
     /** Slots: a power of two; ~200 bytes each when full (the key, its point, the entry). */
     static final int SLOTS = 4096;
 
-    private record Entry(byte[] key, PublicPoint point) {
+    /** A decoded key, and what {@link KeyTables} keeps of it: its comb table and how often it verified. */
+    static final class Entry {
+        final byte[] key;
+        final PublicPoint point;
+        /**
+         * Verifications that passed since the key last competed for a table, or while it holds one
+         * (halved as others compete). A plain int: concurrent increments may lose a count, which only
+         * delays a competition.
+         */
+        int passes;
+        /** The comb table of −A while the key holds one; null otherwise. */
+        volatile CombTable table;
+        /** Guarded by the {@link KeyTables}: the key holds one of its places (its table may still be in the making). */
+        boolean holding;
+        /** The key can have no table (BouncyCastle's full validation refuses it): it never competes. */
+        volatile boolean tableless;
+
+        Entry(byte[] key, PublicPoint point) {
+            this.key = key;
+            this.point = point;
+        }
     }
 
     private final Entry[] slots = new Entry[SLOTS];
 
-    /** The point of the 32-byte {@code rawKey}, or null when it is not a valid public key. */
-    PublicPoint point(byte[] rawKey) {
+    /** The decoded entry of the 32-byte {@code rawKey}, or null when it is not a valid public key. */
+    Entry entry(byte[] rawKey) {
         int slot = slot(rawKey);
         Entry e = slots[slot];
-        if (e != null && Arrays.equals(e.key(), rawKey)) {
-            return e.point();
+        if (e != null && Arrays.equals(e.key, rawKey)) {
+            return e;
         }
         PublicPoint p = org.bouncycastle.math.ec.rfc8032.Ed25519.validatePublicKeyPartialExport(rawKey, 0);
-        if (p != null) {
-            slots[slot] = new Entry(rawKey.clone(), p);
+        if (p == null) {
+            return null;
         }
-        return p;
+        e = new Entry(rawKey.clone(), p);
+        slots[slot] = e;
+        return e;
+    }
+
+    /** The point of the 32-byte {@code rawKey}, or null when it is not a valid public key. */
+    PublicPoint point(byte[] rawKey) {
+        Entry e = entry(rawKey);
+        return e == null ? null : e.point;
     }
 
     /** The slot of a key: its last four bytes (the y coordinate's high bits, uniform over valid keys). */

@@ -15,7 +15,8 @@ import org.junit.jupiter.api.Test;
  * Every case of Project Wycheproof's Ed25519 vectors ({@code ../shared/data/ed25519/}, read in
  * place) gets its expected verdict: malleable S, non-canonical encodings of R and of the key,
  * small-order points, truncated and padded signatures are refused, the valid ones accepted — with
- * the key decoded anew and taken from the decoded-key cache alike.
+ * the key decoded anew and taken from the decoded-key cache alike, and through a comb table
+ * ({@link CombTable}), which accepts every valid case of a key it is built for and nothing else.
  * Skipped where the shared folder is absent; under {@code CI=true} that fails instead.
  */
 class WycheproofEd25519Test {
@@ -27,8 +28,10 @@ class WycheproofEd25519Test {
         JsonNode root = new ObjectMapper().readTree(file.toFile());
         List<String> wrong = new ArrayList<>();
         int cases = 0;
+        int throughTables = 0;
         for (JsonNode group : root.get("testGroups")) {
             byte[] pub = HEX.parseHex(group.get("publicKey").get("pk").asText());
+            CombTable table = CombTable.ofNegatedKey(pub);
             for (JsonNode t : group.get("tests")) {
                 cases++;
                 boolean expected = switch (t.get("result").asText()) {
@@ -41,13 +44,17 @@ class WycheproofEd25519Test {
                 // Through the decoded-key cache (a group's later cases find its key there) and without it.
                 boolean cached = Ed25519.verify(pub, msg, sig);
                 boolean uncached = Ed25519.verifyUncached(pub, msg, sig);
-                if (cached != expected || uncached != expected) {
+                boolean viaTable = table != null && table.accepts(pub, msg, 0, msg.length, sig);
+                if (cached != expected || uncached != expected || (table != null && viaTable != expected)) {
                     wrong.add("tcId " + t.get("tcId").asInt() + " " + t.get("flags") + " " + t.get("comment").asText()
-                            + ": expected " + expected + ", cached " + cached + ", uncached " + uncached);
+                            + ": expected " + expected + ", cached " + cached + ", uncached " + uncached
+                            + (table == null ? ", no table" : ", table accepts " + viaTable));
                 }
+                throughTables += viaTable ? 1 : 0;
             }
         }
         assertThat(cases).as("cases in the file").isEqualTo(root.get("numberOfTests").asInt()).isEqualTo(151);
         assertThat(wrong).as("cases with the wrong verdict").isEmpty();
+        assertThat(throughTables).as("valid cases accepted through a table").isPositive();
     }
 }
