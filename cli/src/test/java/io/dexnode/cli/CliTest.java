@@ -50,6 +50,7 @@ class CliTest {
         assertRunRefuses(data, "--block-txs", "0");
         assertRunRefuses(data, "--queue", "0");
         assertRunRefuses(data, "--keep-versions", "-1");
+        assertRunRefuses(data, "--key-tables", "-1");
         assertRunRefuses(data, "--http", "127.0.0.1:70000");
         // one message per flag: a bad port does not blame --check-every, nor a bad --check-every the port
         CliRun port = CliRun.of("run", "--data", data.toString(), "--http", "127.0.0.1:70000");

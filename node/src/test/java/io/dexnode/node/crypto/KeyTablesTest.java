@@ -163,4 +163,48 @@ class KeyTablesTest {
         }
         assertThat(fast).as("valid signatures of keys holding tables").isGreaterThan(100);
     }
+
+    @Test
+    void threadsVerifyingWhileKeysCompeteGetBouncyCastlesVerdictsAndTheCapacityHolds() throws Exception {
+        KeyTables tables = new KeyTables(3);
+        Key[] ks = new Key[8];
+        byte[][] sigs = new byte[ks.length][];
+        byte[][] forged = new byte[ks.length][];
+        for (int i = 0; i < ks.length; i++) {
+            ks[i] = key();
+            sigs[i] = Ed25519.sign(ks[i].seed(), ks[i].entry().key, MESSAGE);
+            forged[i] = sigs[i].clone();
+            forged[i][40] ^= 1;
+        }
+        var pool = java.util.concurrent.Executors.newFixedThreadPool(4);
+        try {
+            var results = new java.util.ArrayList<java.util.concurrent.Future<Integer>>();
+            for (int t = 0; t < 4; t++) {
+                int thread = t;
+                results.add(pool.submit(() -> {
+                    Random r = new Random(thread);
+                    int wrong = 0;
+                    for (int i = 0; i < 3_000; i++) {
+                        int k = r.nextInt(thread < 2 ? 3 : ks.length); // two threads keep three keys busy
+                        boolean good = r.nextInt(5) != 0;
+                        boolean verdict = tables.verify(ks[k].entry(), MESSAGE, 0, MESSAGE.length, good ? sigs[k] : forged[k]);
+                        wrong += verdict == good ? 0 : 1;
+                    }
+                    return wrong;
+                }));
+            }
+            for (var f : results) {
+                assertThat(f.get(60, java.util.concurrent.TimeUnit.SECONDS)).as("wrong verdicts").isZero();
+            }
+        } finally {
+            pool.shutdownNow();
+            assertThat(pool.awaitTermination(10, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+        }
+        int withTables = 0;
+        for (Key k : ks) {
+            withTables += k.entry().table != null ? 1 : 0;
+        }
+        assertThat(withTables).as("keys with a table").isBetween(1, 3);
+        assertThat(tables.held()).isLessThanOrEqualTo(3);
+    }
 }
