@@ -5,7 +5,6 @@ import java.io.PrintStream;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
 import java.net.URI;
-import java.net.http.HttpClient;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -16,10 +15,7 @@ import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.LockSupport;
 import org.HdrHistogram.ConcurrentHistogram;
@@ -178,18 +174,11 @@ public final class ApiLoad {
             for (String body : load.perClient().get(c)) {
                 mine.add(load.transport() == Transport.HTTP
                         ? HttpTxConnection.request(load.base(), "/v1/tx", body.getBytes(StandardCharsets.UTF_8))
-                        : StreamTxConnection.message(c + "-" + k, body));
+                        : StreamTxConnection.frame(c + "-" + k, body));
                 k++;
             }
             wire.add(mine);
         }
-        AtomicInteger streamThreads = new AtomicInteger();
-        ExecutorService streamPool = Executors.newFixedThreadPool(Math.max(2, Runtime.getRuntime().availableProcessors()), r -> {
-            Thread t = new Thread(r, STREAM_THREAD + streamThreads.incrementAndGet());
-            t.setDaemon(true);
-            return t;
-        });
-        HttpClient streamClient = HttpClient.newBuilder().executor(streamPool).build();
         List<AutoCloseable> connections = new ArrayList<>(clients);
         try {
             for (int c = 0; c < clients; c++) {
@@ -198,13 +187,13 @@ public final class ApiLoad {
                     conn.open();
                     connections.add(conn);
                 } else {
-                    connections.add(new StreamTxConnection(streamClient, load.base(), refusals));
+                    connections.add(new StreamTxConnection(load.base(), refusals, STREAM_THREAD + c));
                 }
             }
             double nodeCpuBefore = load.nodeInProcess() ? 0 : NodeCpu.seconds(load.base());
             URI jitOf = load.nodeInProcess() ? null : load.base();
             double jitBefore = NodeCpu.compileSeconds(jitOf);
-            long streamCpuBefore = threadCpu(mx, STREAM_THREAD, "HttpClient-");
+            long streamCpuBefore = threadCpu(mx, STREAM_THREAD);
             long processCpuBefore = NodeCpu.processNanos();
             CountDownLatch go = new CountDownLatch(1);
             List<Thread> threads = new ArrayList<>(clients);
@@ -249,7 +238,7 @@ public final class ApiLoad {
             }
             long end = System.nanoTime();
             double seconds = Math.max(1e-9, (end - Math.max(start, 0)) / 1e9);
-            long loadCpu = threadCpu(mx, STREAM_THREAD, "HttpClient-") - streamCpuBefore;
+            long loadCpu = threadCpu(mx, STREAM_THREAD) - streamCpuBefore;
             for (long cpu : clientCpu) {
                 loadCpu += cpu;
             }
@@ -275,8 +264,6 @@ public final class ApiLoad {
             for (AutoCloseable c : connections) {
                 c.close();
             }
-            streamClient.close();
-            streamPool.shutdownNow();
         }
     }
 
@@ -311,7 +298,12 @@ public final class ApiLoad {
                 record(latency, statuses, from, status, timeline, c, index);
             } else {
                 StreamTxConnection ws = (StreamTxConnection) connection;
-                CompletableFuture<Integer> answer = ws.send(c + "-" + k, (String) wire.get(k));
+                CompletableFuture<Integer> answer;
+                try {
+                    answer = ws.send(c + "-" + k, (byte[]) wire.get(k));
+                } catch (IOException e) {
+                    answer = CompletableFuture.failedFuture(e);
+                }
                 CompletableFuture<Integer> recorded = answer.whenComplete((status, failure) ->
                         record(latency, statuses, from, failure == null ? status : NO_ANSWER, timeline, c, index));
                 if (interval > 0) {
