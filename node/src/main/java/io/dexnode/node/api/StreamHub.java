@@ -504,14 +504,12 @@ public final class StreamHub implements AutoCloseable {
         if (subscribers.isEmpty()) {
             return;
         }
-        TreeMap<Long, List<OrderUpdate>> updatesByAccount = new TreeMap<>();
-        for (OrderUpdate u : e.orderUpdates()) {
-            updatesByAccount.computeIfAbsent(u.accountId(), k -> new ArrayList<>()).add(u);
-        }
+        // Each message is built once, and only when some connection follows its channel: a node whose
+        // stream connections only send transactions builds none.
         TreeMap<Integer, String> tradeMessages = new TreeMap<>();
-        e.trades().forEach((market, list) -> tradeMessages.put(market, tradesMessage(market, e.height(), list)));
         List<RiskEvent> steps = e.riskEvents().stream().filter(r -> !(r instanceof RiskEvent.Funding)).toList();
-        String liquidationsMessage = steps.isEmpty() ? null : liquidationsMessage(e.height(), steps);
+        String liquidationsMessage = null;
+        TreeMap<Long, List<OrderUpdate>> updatesByAccount = null;
         for (Subscriber s : subscribers.values()) {
             for (Map.Entry<Integer, Long> d : s.depth.entrySet()) {
                 BlockEvents.DepthChange change = e.depth().get(d.getKey());
@@ -522,13 +520,25 @@ public final class StreamHub implements AutoCloseable {
                 d.setValue(e.height());
             }
             for (int market : s.trades) {
-                String m = tradeMessages.get(market);
-                if (m != null) {
-                    send(s, m);
+                List<Trade> trades = e.trades().get(market);
+                if (trades != null) {
+                    send(s, tradeMessages.computeIfAbsent(market, m -> tradesMessage(m, e.height(), trades)));
                 }
             }
-            if (liquidationsMessage != null && s.liquidations) {
+            if (s.liquidations && !steps.isEmpty()) {
+                if (liquidationsMessage == null) {
+                    liquidationsMessage = liquidationsMessage(e.height(), steps);
+                }
                 send(s, liquidationsMessage);
+            }
+            if (s.accounts.isEmpty()) {
+                continue;
+            }
+            if (updatesByAccount == null) {
+                updatesByAccount = new TreeMap<>();
+                for (OrderUpdate u : e.orderUpdates()) {
+                    updatesByAccount.computeIfAbsent(u.accountId(), k -> new ArrayList<>()).add(u);
+                }
             }
             if (updatesByAccount.isEmpty() && steps.isEmpty()) {
                 continue; // no order updates: nothing to send, and no account not yet known worth a state read
