@@ -301,15 +301,20 @@ final class CombTable {
             X25519Field.mul(s.f, s.g, z);
         }
 
-        /** Writes (y+x, y−x, 2d·x·y) of the affine point at {@code off} in {@code out}. */
-        void storeAffine(int off, int[] out) {
+        /** The affine coordinates x = X/Z and y = Y/Z into {@code ax} and {@code ay}. */
+        private void affine(int[] ax, int[] ay) {
             int[] zi = X25519Field.create();
-            int[] ax = X25519Field.create();
-            int[] ay = X25519Field.create();
-            int[] v = X25519Field.create();
             X25519Field.invVar(z, zi);
             X25519Field.mul(x, zi, ax);
             X25519Field.mul(y, zi, ay);
+        }
+
+        /** Writes (y+x, y−x, 2d·x·y) of the affine point at {@code off} in {@code out}. */
+        void storeAffine(int off, int[] out) {
+            int[] ax = X25519Field.create();
+            int[] ay = X25519Field.create();
+            int[] v = X25519Field.create();
+            affine(ax, ay);
             X25519Field.add(ay, ax, v);
             X25519Field.carry(v);
             X25519Field.copy(v, 0, out, off);
@@ -323,12 +328,9 @@ final class CombTable {
 
         /** The RFC 8032 encoding: y, with x's parity in the top bit. */
         byte[] encode() {
-            int[] zi = X25519Field.create();
             int[] ax = X25519Field.create();
             int[] ay = X25519Field.create();
-            X25519Field.invVar(z, zi);
-            X25519Field.mul(x, zi, ax);
-            X25519Field.mul(y, zi, ay);
+            affine(ax, ay);
             X25519Field.normalize(ax);
             X25519Field.normalize(ay);
             byte[] out = new byte[32];

@@ -34,6 +34,16 @@ class KeyTablesTest {
         }
     }
 
+    /** {@code count} new keys, key i signing {@code EARN + i * step} times through {@code tables}. */
+    private Key[] keysThatEarned(KeyTables tables, int count, int step) {
+        Key[] ks = new Key[count];
+        for (int i = 0; i < count; i++) {
+            ks[i] = key();
+            sign(tables, ks[i], KeyTables.EARN + i * step);
+        }
+        return ks;
+    }
+
     @Test
     void aKeyGetsItsTableAtItsEarnthPassedVerificationAndRefusedOnesDoNotCount() {
         KeyTables tables = new KeyTables(1);
@@ -75,11 +85,7 @@ class KeyTablesTest {
     @Test
     void capacityBoundsTheTablesAndZeroDropsThemAll() {
         KeyTables tables = new KeyTables(3);
-        Key[] ks = new Key[6];
-        for (int i = 0; i < ks.length; i++) {
-            ks[i] = key();
-            sign(tables, ks[i], KeyTables.EARN + i);
-        }
+        Key[] ks = keysThatEarned(tables, 6, 1);
         assertThat(tables.held()).isEqualTo(3);
         int withTables = 0;
         for (Key k : ks) {
@@ -139,11 +145,7 @@ class KeyTablesTest {
     @Test
     void verdictsThroughTablesAreBouncyCastlesOnGoodAndAlteredSignatures() {
         KeyTables tables = new KeyTables(4);
-        Key[] ks = new Key[6];
-        for (int i = 0; i < ks.length; i++) {
-            ks[i] = key();
-            sign(tables, ks[i], KeyTables.EARN);
-        }
+        Key[] ks = keysThatEarned(tables, 6, 0);
         int fast = 0;
         for (int i = 0; i < 600; i++) {
             Key k = ks[i % ks.length];
