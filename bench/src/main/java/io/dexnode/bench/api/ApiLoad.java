@@ -338,16 +338,12 @@ public final class ApiLoad {
         }
     }
 
-    /** CPU time of the live threads whose names start with one of {@code prefixes}. */
-    private static long threadCpu(ThreadMXBean mx, String... prefixes) {
+    /** CPU time of the live threads whose names start with {@code prefix}. */
+    private static long threadCpu(ThreadMXBean mx, String prefix) {
         long sum = 0;
         for (Thread t : Thread.getAllStackTraces().keySet()) {
-            for (String p : prefixes) {
-                if (t.getName().startsWith(p)) {
-                    long cpu = mx.getThreadCpuTime(t.threadId());
-                    sum += Math.max(0, cpu);
-                    break;
-                }
+            if (t.getName().startsWith(prefix)) {
+                sum += Math.max(0, mx.getThreadCpuTime(t.threadId()));
             }
         }
         return sum;

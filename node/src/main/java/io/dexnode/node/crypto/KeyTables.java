@@ -22,7 +22,8 @@ final class KeyTables {
     /** Passed verifications after which a key without a table competes for one. */
     static final int EARN = 64;
 
-    private Entry[] holders;
+    /** Replaced under the lock; read without it by {@link #verify}, which only asks whether there are places. */
+    private volatile Entry[] holders;
     private int evictions;
 
     KeyTables(int capacity) {
@@ -42,7 +43,7 @@ final class KeyTables {
         if (!org.bouncycastle.math.ec.rfc8032.Ed25519.verify(signature, 0, e.point, message, offset, length)) {
             return false;
         }
-        if (table == null && !e.tableless && ++e.passes >= EARN && compete(e)) {
+        if (table == null && holders.length > 0 && !e.tableless && ++e.passes >= EARN && compete(e)) {
             build(e);
         }
         return true;
