@@ -29,8 +29,13 @@ final class HttpTxConnection implements AutoCloseable {
     private OutputStream out;
 
     HttpTxConnection(URI base, Refusals refusals) {
-        this.address = new InetSocketAddress(base.getHost(), base.getPort() < 0 ? 80 : base.getPort());
+        this.address = address(base);
         this.refusals = refusals;
+    }
+
+    /** The node's socket address in a base URL (port 80 when it names none). */
+    static InetSocketAddress address(URI base) {
+        return new InetSocketAddress(base.getHost(), base.getPort() < 0 ? 80 : base.getPort());
     }
 
     /** The bytes of {@code POST path} with {@code body}, to send as they are, again and again if need be. */
@@ -123,6 +128,11 @@ final class HttpTxConnection implements AutoCloseable {
     }
 
     private String line() throws IOException {
+        return line(in);
+    }
+
+    /** One line of an HTTP head, without its CR LF. */
+    static String line(InputStream in) throws IOException {
         StringBuilder sb = new StringBuilder(64);
         for (int c = in.read(); c != '\n'; c = in.read()) {
             if (c < 0) {

@@ -6,7 +6,6 @@ import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -53,7 +52,7 @@ final class StreamTxConnection implements AutoCloseable {
     StreamTxConnection(URI base, Refusals refusals, String readerName) throws IOException {
         this.refusals = refusals;
         socket.setTcpNoDelay(true);
-        socket.connect(new InetSocketAddress(base.getHost(), base.getPort() < 0 ? 80 : base.getPort()), 10_000);
+        socket.connect(HttpTxConnection.address(base), 10_000);
         in = new BufferedInputStream(socket.getInputStream(), 16 * 1024);
         out = socket.getOutputStream();
         try {
@@ -76,9 +75,9 @@ final class StreamTxConnection implements AutoCloseable {
                 + "\r\nSec-WebSocket-Version: 13\r\n\r\n";
         out.write(request.getBytes(StandardCharsets.US_ASCII));
         out.flush();
-        String status = line();
+        String status = HttpTxConnection.line(in);
         String accept = null;
-        for (String h = line(); !h.isEmpty(); h = line()) {
+        for (String h = HttpTxConnection.line(in); !h.isEmpty(); h = HttpTxConnection.line(in)) {
             if (h.toLowerCase(Locale.ROOT).startsWith("sec-websocket-accept:")) {
                 accept = h.substring(21).trim();
             }
@@ -199,16 +198,6 @@ final class StreamTxConnection implements AutoCloseable {
             throw new EOFException("the stream closed");
         }
         return b;
-    }
-
-    private String line() throws IOException {
-        StringBuilder sb = new StringBuilder(64);
-        for (int c = read(); c != '\n'; c = read()) {
-            if (c != '\r') {
-                sb.append((char) c);
-            }
-        }
-        return sb.toString();
     }
 
     /**
