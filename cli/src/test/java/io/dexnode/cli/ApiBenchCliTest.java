@@ -92,6 +92,16 @@ class ApiBenchCliTest {
     }
 
     @Test
+    void openLoopOverTheStreamReadsAnswersWhileItSends() throws Exception {
+        // A closed loop over the stream reads each answer on its sending thread; an open loop may have many
+        // waiting on a connection, read by the connection's own reader: every one must come back counted.
+        JsonNode r = run("open-ws", "--rate", "800", "--batch", "2", "--ws");
+        hasTheReportFields(r, "open", 2, "ws");
+        assertThat(r.get("requests").asLong()).isEqualTo(200);
+        assertThat(r.get("statuses").get("200").asLong()).isEqualTo(200);
+    }
+
+    @Test
     void anOpenLoopWarmsUpAtItsOwnRateBeforeItIsMeasured() throws Exception {
         // The closed rounds stop at the one-second limit; one round at the measured rate always follows
         // (1,000 orders, at 2,000/s), and the measured run continues the same flow.

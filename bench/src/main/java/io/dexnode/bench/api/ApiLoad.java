@@ -187,7 +187,8 @@ public final class ApiLoad {
                     conn.open();
                     connections.add(conn);
                 } else {
-                    connections.add(new StreamTxConnection(load.base(), refusals, STREAM_THREAD + c));
+                    // A closed loop reads each answer on the sending thread, as over HTTP; an open loop needs a reader.
+                    connections.add(new StreamTxConnection(load.base(), refusals, interval > 0 ? STREAM_THREAD + c : null));
                 }
             }
             double nodeCpuBefore = load.nodeInProcess() ? 0 : NodeCpu.seconds(load.base());
@@ -288,35 +289,25 @@ public final class ApiLoad {
                 timeline.sent(c, k, from, sent);
             }
             int index = k;
-            if (connection instanceof HttpTxConnection http) {
-                int status;
-                try {
-                    status = http.post((byte[]) wire.get(k));
-                } catch (IOException e) {
-                    status = NO_ANSWER;
-                }
-                record(latency, statuses, from, status, timeline, c, index);
-            } else {
-                StreamTxConnection ws = (StreamTxConnection) connection;
+            byte[] bytes = (byte[]) wire.get(k);
+            if (interval > 0 && connection instanceof StreamTxConnection ws) {
                 CompletableFuture<Integer> answer;
                 try {
-                    answer = ws.send(c + "-" + k, (byte[]) wire.get(k));
+                    answer = ws.send(c + "-" + k, bytes);
                 } catch (IOException e) {
                     answer = CompletableFuture.failedFuture(e);
                 }
-                CompletableFuture<Integer> recorded = answer.whenComplete((status, failure) ->
-                        record(latency, statuses, from, failure == null ? status : NO_ANSWER, timeline, c, index));
-                if (interval > 0) {
-                    pending.add(recorded);
-                } else {
-                    try {
-                        recorded.get(120, TimeUnit.SECONDS);
-                    } catch (Exception e) {
-                        // recorded as -1 by the stage above, or never answered: counted when the run ends
-                        pending.add(recorded);
-                    }
-                }
+                pending.add(answer.whenComplete((status, failure) ->
+                        record(latency, statuses, from, failure == null ? status : NO_ANSWER, timeline, c, index)));
+                continue;
             }
+            int status;
+            try {
+                status = connection instanceof HttpTxConnection http ? http.post(bytes) : ((StreamTxConnection) connection).call(c + "-" + k, bytes);
+            } catch (IOException e) {
+                status = NO_ANSWER;
+            }
+            record(latency, statuses, from, status, timeline, c, index);
         }
         return pending;
     }

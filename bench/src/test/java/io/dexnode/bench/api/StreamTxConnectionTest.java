@@ -44,4 +44,15 @@ class StreamTxConnectionTest {
         assertThat(f[0] & 0xFF).isEqualTo(0x81);
         assertThat(text).isEqualTo("{\"op\":\"tx\",\"id\":\"3-7\",\"tx\":{\"payload\":\"{}\",\"pubkey\":\"ab\",\"signature\":\"cd\"}}");
     }
+
+    @Test
+    void anAnswersIdAndStatusAreReadFromItsLeadingFieldsAndOtherMessagesHaveNoId() {
+        String accepted = "{\"op\":\"tx_result\",\"id\":\"3-7\",\"status\":200,\"result\":{\"status\":\"resting\"}}";
+        String refused = "{\"op\":\"tx_result\",\"id\":\"0-12\",\"status\":422,\"code\":\"stale_nonce\",\"message\":\"…\"}";
+        assertThat(StreamTxConnection.answerId(accepted)).isEqualTo("3-7");
+        assertThat(StreamTxConnection.answerStatus(accepted)).isEqualTo(200);
+        assertThat(StreamTxConnection.answerId(refused)).isEqualTo("0-12");
+        assertThat(StreamTxConnection.answerStatus(refused)).isEqualTo(422);
+        assertThat(StreamTxConnection.answerId("{\"channel\":\"trades\",\"market\":1}")).isNull();
+    }
 }
