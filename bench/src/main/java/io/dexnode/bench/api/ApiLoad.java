@@ -303,7 +303,8 @@ public final class ApiLoad {
             }
             int status;
             try {
-                status = connection instanceof HttpTxConnection http ? http.post(bytes) : ((StreamTxConnection) connection).call(c + "-" + k, bytes);
+                status = connection instanceof HttpTxConnection http ? http.post(bytes)
+                        : ((StreamTxConnection) connection).call(c + "-" + k, bytes);
             } catch (IOException e) {
                 status = NO_ANSWER;
             }
