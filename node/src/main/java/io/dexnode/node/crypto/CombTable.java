@@ -4,6 +4,7 @@ import java.math.BigInteger;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.Arrays;
+import java.util.Objects;
 import org.bouncycastle.math.ec.rfc7748.X25519Field;
 
 /**
@@ -45,7 +46,7 @@ final class CombTable {
     private static final int ENTRY = 3 * X25519Field.SIZE;
 
     /** The base point B: y = 4/5, x even. */
-    static final CombTable BASE = new CombTable(decodeOrThrow(le(BigInteger.valueOf(4).multiply(BigInteger.valueOf(5).modInverse(P)).mod(P))));
+    static final CombTable BASE = new CombTable(decodeOrThrow(le(BigInteger.valueOf(4).multiply(BigInteger.valueOf(5).modInverse(P)).mod(P))), null);
 
     private static final ThreadLocal<MessageDigest> SHA512 = ThreadLocal.withInitial(() -> {
         try {
@@ -56,8 +57,14 @@ final class CombTable {
     });
 
     private final int[] entries = new int[BLOCKS * ENTRIES * ENTRY];
+    /**
+     * The raw public key A this table negates, whose signatures {@link #accepts} checks (a copy:
+     * a table speaks for its own key only); null for {@link #BASE}, which checks none.
+     */
+    private final byte[] key;
 
-    private CombTable(Point p) {
+    private CombTable(Point p, byte[] key) {
+        this.key = key;
         Scratch s = new Scratch();
         // powers[q] = 2^(8q)·P, q = 0..31.
         Point[] powers = new Point[BLOCKS * TEETH];
@@ -96,20 +103,28 @@ final class CombTable {
             return null;
         }
         a.negate();
-        return new CombTable(a);
+        return new CombTable(a, rawKey.clone());
     }
 
     /**
-     * True when {@code signature} is certainly valid for {@code rawKey} (the key this table negates)
-     * over the message bytes; false says nothing (see the class comment).
+     * True when {@code signature} is certainly valid for this table's key over the {@code length}
+     * message bytes from {@code offset}; false says nothing (see the class comment).
+     *
+     * @throws IndexOutOfBoundsException if the range is not inside {@code message} (checked before
+     *     anything is hashed: the thread's digest never keeps a failed call's input)
      */
-    boolean accepts(byte[] rawKey, byte[] message, int offset, int length, byte[] signature) {
-        if (signature.length != 64 || rawKey.length != 32 || !belowL(signature, 32)) {
+    boolean accepts(byte[] message, int offset, int length, byte[] signature) {
+        if (key == null) {
+            throw new IllegalStateException("the base point's table checks no signatures");
+        }
+        Objects.checkFromIndexSize(offset, length, message.length);
+        if (signature.length != 64 || !belowL(signature, 32)) {
             return false;
         }
         MessageDigest sha = SHA512.get();
+        sha.reset();
         sha.update(signature, 0, 32);
-        sha.update(rawKey, 0, 32);
+        sha.update(key, 0, 32);
         sha.update(message, offset, length);
         byte[] k = reduce(sha.digest());
         Point r = new Point();

@@ -7,6 +7,7 @@ import java.security.interfaces.EdECPrivateKey;
 import java.security.spec.PKCS8EncodedKeySpec;
 import java.util.Arrays;
 import java.util.HexFormat;
+import java.util.Objects;
 
 /**
  * Ed25519 (RFC 8032) on BouncyCastle's low-level code, in the key forms the API uses: a public key
@@ -71,8 +72,13 @@ public final class Ed25519 {
         return verify(rawPublicKey, message, 0, message.length, signature);
     }
 
-    /** {@link #verify(byte[], byte[], byte[])} of the {@code length} bytes of {@code message} from {@code offset}. */
+    /**
+     * {@link #verify(byte[], byte[], byte[])} of the {@code length} bytes of {@code message} from {@code offset}.
+     *
+     * @throws IndexOutOfBoundsException if that range is not inside {@code message}: a caller's bug, not a bad signature
+     */
     public static boolean verify(byte[] rawPublicKey, byte[] message, int offset, int length, byte[] signature) {
+        Objects.checkFromIndexSize(offset, length, message.length);
         if (!sized(rawPublicKey, signature)) {
             return false;
         }

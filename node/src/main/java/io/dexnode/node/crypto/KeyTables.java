@@ -36,7 +36,7 @@ final class KeyTables {
      */
     boolean verify(Entry e, byte[] message, int offset, int length, byte[] signature) {
         CombTable table = e.table;
-        if (table != null && table.accepts(e.key, message, offset, length, signature)) {
+        if (table != null && table.accepts(message, offset, length, signature)) {
             e.passes++;
             return true;
         }

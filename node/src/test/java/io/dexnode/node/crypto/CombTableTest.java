@@ -13,7 +13,9 @@ import org.junit.jupiter.api.Test;
  * The comb tables' arithmetic against a model of the curve written here with {@link BigInteger}
  * (affine coordinates, double-and-add, RFC 8032's decoding), and their one conclusion — "accepted" —
  * against BouncyCastle's verdict: every signature BouncyCastle makes is accepted through a table,
- * and nothing BouncyCastle refuses ever is (altered bytes, S + L, R moved by a point of order 2).
+ * and nothing BouncyCastle refuses ever is (altered bytes, S + L, R moved by a point of order 2);
+ * R at the neutral element gets BouncyCastle's verdict; a message range outside its array is
+ * refused before anything is hashed.
  * Keys BouncyCastle's full validation refuses
  * get no table.
  */
@@ -57,7 +59,7 @@ class CombTableTest {
             rnd.nextBytes(msg);
             byte[] sig = Ed25519.sign(seed, pub, msg);
             CombTable table = CombTable.ofNegatedKey(pub);
-            assertThat(table.accepts(pub, msg, 0, msg.length, sig)).as("signature %d", i).isTrue();
+            assertThat(table.accepts(msg, 0, msg.length, sig)).as("signature %d", i).isTrue();
             for (int variant = 0; variant < 3; variant++) {
                 byte[] m = msg.clone();
                 byte[] s = sig.clone();
@@ -73,7 +75,7 @@ class CombTableTest {
                     }
                 }
                 assertThat(bouncyCastle(pub, m, s)).as("BouncyCastle refuses alteration %d of %d", variant, i).isFalse();
-                assertThat(table.accepts(pub, m, 0, m.length, s)).as("alteration %d of %d", variant, i).isFalse();
+                assertThat(table.accepts(m, 0, m.length, s)).as("alteration %d of %d", variant, i).isFalse();
                 altered++;
             }
         }
@@ -92,7 +94,7 @@ class CombTableTest {
             byte[] malleable = sig.clone();
             System.arraycopy(CombTable.le(s), 0, malleable, 32, 32); // S + L < 2^253 always fits
             assertThat(bouncyCastle(pub, msg, malleable)).isFalse();
-            assertThat(CombTable.ofNegatedKey(pub).accepts(pub, msg, 0, msg.length, malleable)).isFalse();
+            assertThat(CombTable.ofNegatedKey(pub).accepts(msg, 0, msg.length, malleable)).isFalse();
         }
     }
 
@@ -113,8 +115,82 @@ class CombTableTest {
             byte[] moved = sig.clone();
             System.arraycopy(encode(new BigInteger[] {P.subtract(r[0]).mod(P), P.subtract(r[1]).mod(P)}), 0, moved, 0, 32);
             boolean verdict = bouncyCastle(pub, msg, moved);
-            assertThat(entry.table.accepts(pub, msg, 0, msg.length, moved)).as("message %d", i).isFalse();
+            assertThat(entry.table.accepts(msg, 0, msg.length, moved)).as("message %d", i).isFalse();
             assertThat(tables.verify(entry, msg, 0, msg.length, moved)).as("message %d: BouncyCastle's verdict", i).isEqualTo(verdict);
+        }
+    }
+
+    @Test
+    void aMessageRangeOutsideItsArrayIsRefusedBeforeHashingSoTheThreadsNextVerificationHashesOnlyItsOwnInput() {
+        // The table's SHA-512 is one per thread: a call that failed half-way through hashing R, A and M
+        // would leave them in it, and the next verification would hash them ahead of its own.
+        Random rnd = new Random(17L);
+        byte[] seed = seed(rnd);
+        byte[] pub = Ed25519.publicKeyOf(seed);
+        CombTable table = CombTable.ofNegatedKey(pub);
+        byte[] msg = "place 1".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        byte[] sig = Ed25519.sign(seed, pub, msg);
+        for (int[] range : new int[][] {{0, msg.length + 1}, {-1, 2}, {msg.length, 1}, {2, -1}}) {
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> table.accepts(msg, range[0], range[1], sig))
+                    .as("offset %d, length %d", range[0], range[1]).isInstanceOf(IndexOutOfBoundsException.class);
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> Ed25519.verify(pub, msg, range[0], range[1], sig))
+                    .isInstanceOf(IndexOutOfBoundsException.class);
+            assertThat(table.accepts(msg, 0, msg.length, sig)).as("after offset %d, length %d", range[0], range[1]).isTrue();
+        }
+    }
+
+    @Test
+    void aMessageInsideALargerArrayIsVerifiedFromItsOffset() {
+        Random rnd = new Random(19L);
+        byte[] seed = seed(rnd);
+        byte[] pub = Ed25519.publicKeyOf(seed);
+        byte[] msg = "amend 42".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        byte[] sig = Ed25519.sign(seed, pub, msg);
+        byte[] framed = new byte[msg.length + 12];
+        rnd.nextBytes(framed);
+        System.arraycopy(msg, 0, framed, 7, msg.length);
+        CombTable table = CombTable.ofNegatedKey(pub);
+        assertThat(table.accepts(framed, 7, msg.length, sig)).isTrue();
+        assertThat(Ed25519.verify(pub, framed, 7, msg.length, sig)).isTrue();
+        assertThat(table.accepts(framed, 6, msg.length, sig)).as("one byte off").isFalse();
+        assertThat(Ed25519.verify(pub, framed, 6, msg.length, sig)).isFalse();
+    }
+
+    @Test
+    void rAtTheNeutralElementGetsBouncyCastlesVerdictThroughATable() {
+        // R = the neutral element (y = 1) and S = k·a mod L: [S]B - [k]A is the neutral element, so the
+        // equation holds; BouncyCastle's verdict, whichever it is, must be the table's.
+        Random rnd = new Random(23L);
+        for (int i = 0; i < 8; i++) {
+            byte[] seed = seed(rnd);
+            byte[] pub = Ed25519.publicKeyOf(seed);
+            byte[] h = sha512(seed);
+            h[0] &= (byte) 248;
+            h[31] &= 127;
+            h[31] |= 64;
+            BigInteger a = le(Arrays.copyOf(h, 32));
+            byte[] r = new byte[32];
+            r[0] = 1;
+            byte[] msg = ("neutral " + i).getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            BigInteger k = le(sha512(r, pub, msg)).mod(L);
+            byte[] sig = new byte[64];
+            System.arraycopy(r, 0, sig, 0, 32);
+            System.arraycopy(CombTable.le(k.multiply(a).mod(L)), 0, sig, 32, 32);
+            boolean verdict = bouncyCastle(pub, msg, sig);
+            assertThat(CombTable.ofNegatedKey(pub).accepts(msg, 0, msg.length, sig)).as("key %d", i).isEqualTo(verdict);
+            assertThat(verdict).as("the equation holds, and BouncyCastle does not refuse a small-order R").isTrue();
+        }
+    }
+
+    private static byte[] sha512(byte[]... parts) {
+        try {
+            java.security.MessageDigest sha = java.security.MessageDigest.getInstance("SHA-512");
+            for (byte[] part : parts) {
+                sha.update(part);
+            }
+            return sha.digest();
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
         }
     }
 
