@@ -33,6 +33,11 @@ final class DecodedKeys {
         volatile CombTable table;
         /** Guarded by the {@link KeyTables}: the key holds one of its places (its table may still be in the making). */
         boolean holding;
+        /**
+         * Whether {@link KeyTables} has looked for another entry of this key holding a table (an entry
+         * this cache replaced), to take it over. A plain boolean: a second look is harmless.
+         */
+        boolean lookedForTable;
         /** The key can have no table (BouncyCastle's full validation refuses it): it never competes. */
         volatile boolean tableless;
 

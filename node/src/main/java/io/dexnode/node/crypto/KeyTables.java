@@ -1,6 +1,7 @@
 package io.dexnode.node.crypto;
 
 import io.dexnode.node.crypto.DecodedKeys.Entry;
+import java.util.Arrays;
 
 /**
  * Which public keys get a {@link CombTable} (120 KiB each), and verification through it. At most
@@ -10,8 +11,10 @@ import io.dexnode.node.crypto.DecodedKeys.Entry;
  * milliseconds once. A competitor takes a free place, else the place of the holder with the fewest
  * passes if that is fewer than its own; a loser starts counting again. Every competition halves the
  * holders' counts, so a key that stopped signing loses its place to one that signs now, while a
- * busy holder keeps it. With capacity 0 (the default) no table is built and every signature is
- * BouncyCastle's alone.
+ * busy holder keeps it. A place and its table belong to the key, not to its decoded entry: a key
+ * decoded again (its entry replaced in {@link DecodedKeys}, even by a key made to share its slot)
+ * takes them over at its next verification. With capacity 0 (the default) no table is built and
+ * every signature is BouncyCastle's alone.
  *
  * <p>What a table changes is speed only: {@link #verify} answers true on {@link CombTable#accepts},
  * which implies BouncyCastle's acceptance, and otherwise BouncyCastle's verdict. Thread-safe: the
@@ -36,6 +39,10 @@ final class KeyTables {
      */
     boolean verify(Entry e, byte[] message, int offset, int length, byte[] signature) {
         CombTable table = e.table;
+        if (table == null && !e.lookedForTable && holders.length > 0) {
+            e.lookedForTable = true;
+            table = takeOverFromSameKey(e);
+        }
         if (table != null && table.accepts(message, offset, length, signature)) {
             e.passes++;
             return true;
@@ -61,9 +68,53 @@ final class KeyTables {
         }
     }
 
+    /**
+     * A key decoded again (its earlier entry pushed out of {@link DecodedKeys}, perhaps by a key made
+     * to share its slot) takes over the place and table its earlier entry holds, so that it neither
+     * earns a second place nor loses its table. Scanned without the lock (entries' keys are fixed);
+     * the lock only to take over. Null when no other entry of the key holds a built table.
+     */
+    private CombTable takeOverFromSameKey(Entry e) {
+        if (sameKeyHolder(e) < 0) {
+            return null;
+        }
+        synchronized (this) {
+            int i = sameKeyHolder(e);
+            if (i < 0 || holders[i].table == null) {
+                return null; // gone meanwhile, or its table still being built: the key competes as usual
+            }
+            Entry earlier = holders[i];
+            holders[i] = e;
+            e.holding = true;
+            e.passes = earlier.passes;
+            e.table = earlier.table;
+            drop(earlier);
+            return e.table;
+        }
+    }
+
+    /** The place of another entry of {@code e}'s key, or -1. */
+    private int sameKeyHolder(Entry e) {
+        Entry[] now = holders;
+        for (int i = 0; i < now.length; i++) {
+            Entry h = now[i];
+            if (h != null && h != e && Arrays.equals(h.key, e.key)) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
     /** Whether {@code e} now holds a place (its table to be built by the caller). */
     private synchronized boolean compete(Entry e) {
         if (e.holding) {
+            return false;
+        }
+        if (sameKeyHolder(e) >= 0) {
+            // Another entry of this key holds a place (its table being built when e first looked): no
+            // second place; e looks again at its next competition.
+            e.passes = 0;
+            e.lookedForTable = false;
             return false;
         }
         int place = -1;

@@ -83,6 +83,32 @@ class KeyTablesTest {
     }
 
     @Test
+    void aKeyPushedOutOfTheDecodedKeysBySlotCollisionGetsItsTableBackOnItsNextVerificationWithoutASecondPlace() {
+        // DecodedKeys is direct-mapped by a key's last bytes: a key made to share a busy key's slot
+        // replaces the busy key's decoded entry, and the busy key's next request decodes it again.
+        KeyTables tables = new KeyTables(2);
+        Key busy = key();
+        sign(tables, busy, KeyTables.EARN);
+        CombTable table = busy.entry().table;
+        assertThat(table).as("the busy key earned a table").isNotNull();
+        Key intruder;
+        do {
+            intruder = key();
+        } while (DecodedKeys.slot(intruder.entry().key) != DecodedKeys.slot(busy.entry().key));
+        DecodedKeys.Entry again = keys.entry(busy.entry().key);
+        assertThat(again).as("decoded again: a new entry").isNotSameAs(busy.entry());
+
+        byte[] sig = Ed25519.sign(busy.seed(), again.key, MESSAGE);
+        assertThat(tables.verify(again, MESSAGE, 0, MESSAGE.length, sig)).isTrue();
+        assertThat(again.table).as("the key's table, taken over at once").isSameAs(table);
+        assertThat(busy.entry().table).as("the replaced entry lets go of it").isNull();
+        assertThat(tables.held()).as("one place for the key, not two").isEqualTo(1);
+        byte[] altered = sig.clone();
+        altered[40] ^= 1;
+        assertThat(tables.verify(again, MESSAGE, 0, MESSAGE.length, altered)).as("BouncyCastle's verdict").isFalse();
+    }
+
+    @Test
     void capacityBoundsTheTablesAndZeroDropsThemAll() {
         KeyTables tables = new KeyTables(3);
         Key[] ks = keysThatEarned(tables, 6, 1);
