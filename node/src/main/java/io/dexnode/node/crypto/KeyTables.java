@@ -111,8 +111,8 @@ final class KeyTables {
             return false;
         }
         if (sameKeyHolder(e) >= 0) {
-            // Another entry of this key holds a place (its table being built when e first looked): no
-            // second place; e looks again at its next competition.
+            // Another entry of this key holds a place (its table was being built when e first looked):
+            // no second place; e looks for that table again at its next verification.
             e.passes = 0;
             e.lookedForTable = false;
             return false;
