@@ -9,6 +9,7 @@ import io.dexnode.engine.schema.OrderRecord;
 import io.dexnode.engine.tx.RejectCode;
 import io.dexnode.engine.tx.RejectedException;
 import io.dexnode.engine.tx.Tx;
+import io.dexnode.engine.tx.TxJson;
 import java.util.function.Supplier;
 import java.util.regex.Pattern;
 
@@ -51,7 +52,7 @@ final class TransactionRules {
         if (p.marketId() <= 0) {
             throw reject(RejectCode.INVALID_MARKET, "market id must be from 1 to " + Integer.MAX_VALUE);
         }
-        if (p.symbol() == null || p.symbol().isBlank() || p.symbol().length() > 32 || !wellFormed(p.symbol())) {
+        if (p.symbol() == null || p.symbol().isBlank() || p.symbol().length() > 32 || !TxJson.wellFormed(p.symbol())) {
             throw reject(RejectCode.INVALID_MARKET, "symbol must be 1 to 32 characters of well-formed Unicode");
         }
         if (p.tickSize() <= 0 || p.lotSize() <= 0 || p.minSize() <= 0) {
@@ -124,30 +125,13 @@ final class TransactionRules {
         if (clientOrderId.isEmpty() || clientOrderId.length() > MAX_CLIENT_ORDER_ID) {
             throw reject(RejectCode.MALFORMED, "clientOrderId must be 1 to " + MAX_CLIENT_ORDER_ID + " characters");
         }
-        if (!wellFormed(clientOrderId)) {
+        if (!TxJson.wellFormed(clientOrderId)) {
             throw reject(RejectCode.MALFORMED, "clientOrderId must be well-formed Unicode (no unpaired surrogate)");
         }
         if (ledger.byClientId(acct.accountId(), clientOrderId) != null) {
             throw reject(RejectCode.DUPLICATE_CLIENT_ORDER_ID,
                     "clientOrderId \"" + clientOrderId + "\" is already used by an active order");
         }
-    }
-
-    /**
-     * Whether {@code s} has no unpaired surrogate. Records store strings as UTF-8, which turns one
-     * into '?': the id in memory would differ from the one in state (and in the stored block), so
-     * a node that restarted would judge the next transactions naming it differently.
-     */
-    static boolean wellFormed(String s) {
-        for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
-            if (Character.isHighSurrogate(c) && i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1))) {
-                i++;
-            } else if (Character.isSurrogate(c)) {
-                return false;
-            }
-        }
-        return true;
     }
 
     /** Whether an order of {@code side} at {@code price} would take liquidity from {@code book}. */

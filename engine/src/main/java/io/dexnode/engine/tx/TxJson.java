@@ -424,7 +424,29 @@ public final class TxJson {
         if (!v.isTextual()) {
             throw malformed("\"" + field + "\" must be a string");
         }
-        return v.asText();
+        String s = v.asText();
+        if (!wellFormed(s)) {
+            throw malformed("\"" + field + "\" must be well-formed Unicode: it has an unpaired surrogate (a \\ud800"
+                    + "–\\udfff escape without its pair), which UTF-8 cannot carry");
+        }
+        return s;
+    }
+
+    /**
+     * Whether {@code s} has no unpaired surrogate, so that its UTF-8 bytes decode back to it. Blocks,
+     * records and signed payloads are UTF-8, which turns an unpaired surrogate into '?': a string
+     * holding one would be executed as one text and stored, served and replayed as another.
+     */
+    public static boolean wellFormed(String s) {
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (Character.isHighSurrogate(c) && i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1))) {
+                i++;
+            } else if (Character.isSurrogate(c)) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static long integer(JsonNode node, String field, boolean required) {

@@ -235,6 +235,33 @@ class TxJsonTest {
                 .hasMessageContaining("1 to 50 actions");
     }
 
+    /**
+     * A string field holding an unpaired surrogate (sent as a lone JSON escape of U+D800 to U+DFFF) is
+     * refused: blocks are stored as UTF-8, which would turn it into '?', so the block served and
+     * replayed would name another order than the one executed. A surrogate pair (an emoji) is fine.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {
+            "{\"type\":\"place\",\"account\":\"alice\",\"nonce\":2,\"market\":1,\"side\":\"buy\",\"price\":1,\"size\":1,\"clientOrderId\":\"\\ud800\"}",
+            "{\"type\":\"cancel\",\"account\":\"alice\",\"nonce\":2,\"clientOrderId\":\"x\\udfffy\"}",
+            "{\"type\":\"cancel\",\"account\":\"ali\\udbffce\",\"nonce\":2,\"order\":1}",
+            "{\"type\":\"batch\",\"account\":\"alice\",\"nonce\":2,\"actions\":[{\"type\":\"reduce\",\"clientOrderId\":\"\\ude00\\ud83d\",\"size\":1}]}",
+    })
+    void aStringWithAnUnpairedSurrogateIsMalformed(String json) {
+        assertThatThrownBy(() -> TxJson.parse(json))
+                .isInstanceOfSatisfying(RejectedException.class, e -> assertThat(e.rejection().code()).isEqualTo(RejectCode.MALFORMED))
+                .hasMessageContaining("unpaired surrogate");
+    }
+
+    @Test
+    void aSurrogatePairIsKeptAndStoredAsItsUtf8() {
+        Tx tx = TxJson.parse("{\"type\":\"cancel\",\"account\":\"alice\",\"nonce\":2,\"clientOrderId\":\"\\ud83d\\ude00\"}");
+        assertThat(((Tx.Cancel) tx).clientOrderId()).isEqualTo("\uD83D\uDE00");
+        String stored = new String(BlockRecords.blockJson(3, 4, List.of(tx)).getBytes(java.nio.charset.StandardCharsets.UTF_8),
+                java.nio.charset.StandardCharsets.UTF_8);
+        assertThat(((Tx.Cancel) BlockJson.parse(stored).txs().get(0)).clientOrderId()).isEqualTo("\uD83D\uDE00");
+    }
+
     private static String pick(SplittableRandom r) {
         return STRINGS[r.nextInt(STRINGS.length)] + (r.nextBoolean() ? "" : Integer.toString(r.nextInt(1000)));
     }

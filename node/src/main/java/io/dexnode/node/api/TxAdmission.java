@@ -96,12 +96,18 @@ public final class TxAdmission {
         String pubkey = env.pubkey().toLowerCase(Locale.ROOT);
         byte[] pub = hex(pubkey, Ed25519.PUBLIC_KEY_BYTES, "pubkey");
         byte[] sig = hex(env.signature(), Ed25519.SIGNATURE_BYTES, "signature");
+        if (!TxJson.wellFormed(payload)) {
+            throw new ApiException(RejectCode.MALFORMED, "the payload holds an unpaired surrogate (a lone \\ud800–\\udfff"
+                    + " escape): it has no UTF-8 form, so it cannot be the bytes that were signed");
+        }
         byte[] payloadBytes = payload.getBytes(StandardCharsets.UTF_8);
         if (!Ed25519.verify(pub, payloadBytes, sig)) {
             throw new ApiException(RejectCode.BAD_SIGNATURE, "the signature does not verify for this pubkey and payload");
         }
-        Tx tx = parsePayload(payload);
-        AdmittedTx admitted = new AdmittedTx(tx, new SignedTx(payloadBytes, pub, sig));
+        // What executes is what was signed: the verified bytes, read as every replica reads them.
+        SignedTx signed = new SignedTx(payloadBytes, pub, sig);
+        Tx tx = parseAdmitted(signed);
+        AdmittedTx admitted = new AdmittedTx(tx, signed);
         if (tx.nonce() <= 0) {
             throw new ApiException(RejectCode.MALFORMED, "a signed transaction needs a \"nonce\" above the account's last");
         }

@@ -37,6 +37,32 @@ class TxAdmissionTest {
         assertThat(tx.account()).isEqualTo(alice.account());
     }
 
+    /**
+     * What executes is what was signed. A payload string holding an unpaired surrogate (a lone JSON
+     * escape of U+D800 in the envelope) has no UTF-8 form: its signature covers bytes where that
+     * character is '?', so the string is not what was signed, and it is refused whole.
+     */
+    @Test
+    void aPayloadStringThatIsNotItsSignedBytesIsMalformed() {
+        String payload = tx("place", alice.account(), ",\"market\":1,\"side\":\"buy\",\"price\":1,\"size\":1,\"clientOrderId\":\"c\uD800\"");
+        String signature = java.util.HexFormat.of().formatHex(alice.sign(payload.getBytes(StandardCharsets.UTF_8)));
+        String escaped = payload.replace("\"", "\\\"").replace("\uD800", "\\ud800");
+        byte[] body = ("{\"payload\":\"" + escaped + "\",\"pubkey\":\"" + alice.account() + "\",\"signature\":\""
+                + signature + "\"}").getBytes(StandardCharsets.UTF_8);
+        refused(() -> dev.admit(body), RejectCode.MALFORMED);
+
+        AdmittedTx admitted = dev.admit(env(alice, payload.replace("\uD800", "?")));
+        assertThat(((Tx.Place) admitted.tx()).clientOrderId()).isEqualTo("c?");
+        assertThat(admitted.tx()).isEqualTo(dev.parseAdmitted(admitted.signed()));
+    }
+
+    /** An unpaired surrogate escaped inside the signed payload itself is refused whole, before any block. */
+    @Test
+    void anUnpairedSurrogateInsideTheSignedPayloadIsMalformed() {
+        String payload = tx("cancel", alice.account(), ",\"clientOrderId\":\"\\ud800\"");
+        refused(() -> dev.admit(env(alice, payload)), RejectCode.MALFORMED);
+    }
+
     @Test
     void actingForAnotherAccountIsNotAllowed() {
         refused(() -> prod.admit(env(alice, tx("withdraw", admin.account(), ",\"amount\":1"))), RejectCode.NOT_ALLOWED);
