@@ -126,7 +126,13 @@ final class ProofService {
     private TreeReader recompute(long version, byte[] expectedRoot) {
         long base = trees.floor(version);
         TreeReader below = tree.view(new LatestTree.Head(StateStore.NO_VERSION, null), reads::valueAt);
-        Scratch scratch = new Scratch(below);
+        if (base == version) {
+            // Persisted since the caller looked: the tree is there as it is (its root checked below).
+            return checkedRoot(below, version, expectedRoot, base);
+        }
+        // Only the base tree's nodes: a persist in flight may already show a later version's root,
+        // which the replay below would otherwise find "already written".
+        Scratch scratch = new Scratch(below, base);
         long at = base;
         try (RocksIterator it = disk.iterator(disk.changes)) {
             for (it.seek(Versions.longBE(base + 1)); it.isValid(); it.next()) {
@@ -142,13 +148,28 @@ final class ProofService {
         if (at != version) {
             at = scratch.apply(at, version, TreeCommit.hash(new byte[0][], new byte[0][]));
         }
-        byte[] got = scratch.root;
+        checkRoot(scratch.root, version, expectedRoot, base);
+        return scratch;
+    }
+
+    /** {@code nodes}, once the root node it holds for {@code version} has the stored root's hash. */
+    private TreeReader checkedRoot(TreeReader nodes, long version, byte[] expectedRoot, long base) {
+        Node root = nodes.getNode(NodeKey.root(version));
+        if (root == null) {
+            throw new StateException("the persisted tree of version " + version + " has no root node",
+                    new io.dexnode.jmt.MissingRootException(version));
+        }
+        checkRoot(root.hash(), version, expectedRoot, base);
+        return nodes;
+    }
+
+    private void checkRoot(byte[] got, long version, byte[] expectedRoot, long base) {
         if (!java.util.Arrays.equals(got, expectedRoot)) {
             throw new StateException("the state at " + disk.dir + " is inconsistent: recomputing version " + version
-                    + " from the persisted tree of version " + base + " gave root " + java.util.HexFormat.of().formatHex(got)
+                    + " from the persisted tree of version " + base + " gave root "
+                    + (got == null ? "none" : java.util.HexFormat.of().formatHex(got))
                     + ", but the stored root is " + java.util.HexFormat.of().formatHex(expectedRoot));
         }
-        return scratch;
     }
 
     /**
@@ -175,7 +196,7 @@ final class ProofService {
         for (int i = 0; i < keys.length; i++) {
             values[i] = reads.valueAt(hashed.keyHashes()[i], version);
         }
-        Scratch scratch = new Scratch(tree.view(h, reads::valueAt));
+        Scratch scratch = new Scratch(tree.view(h, reads::valueAt), h.version());
         long undone = h.version() + 1;
         scratch.apply(h.version(), undone, hashed);
         if (!java.util.Arrays.equals(scratch.root, expectedRoot)) {
@@ -199,14 +220,19 @@ final class ProofService {
         };
     }
 
-    /** Nodes recomputed since a persisted tree, over that tree's reader (not thread-safe; one proof). */
+    /**
+     * Nodes recomputed since a tree, over that tree's reader, which answers only for nodes written
+     * at or before the tree's version {@code belowThrough} (not thread-safe; one proof).
+     */
     private static final class Scratch implements TreeReader {
         private final TreeReader below;
+        private final long belowThrough;
         private final HashMap<NodeKey, Node> nodes = new HashMap<>();
         byte[] root;
 
-        Scratch(TreeReader below) {
+        Scratch(TreeReader below, long belowThrough) {
             this.below = below;
+            this.belowThrough = belowThrough;
         }
 
         long apply(long latest, long version, TreeCommit.Hashed hashed) {
@@ -225,7 +251,7 @@ final class ProofService {
         @Override
         public Node getNode(NodeKey key) {
             Node n = nodes.get(key);
-            return n != null ? n : below.getNode(key);
+            return n != null || key.version() > belowThrough ? n : below.getNode(key);
         }
 
         @Override

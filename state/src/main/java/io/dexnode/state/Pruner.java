@@ -22,9 +22,10 @@ import org.slf4j.LoggerFactory;
  * recomputed from it) and every later one; the value history as of the horizon (or of the newest
  * persisted tree, when that is older: the history reaches only that far); the change logs after
  * the base (re-applied to recompute trees, and by a restart) and from the oldest readable version
- * (changed keys); the roots after the newest persisted tree (a restart checks them) and from the
- * oldest readable version. Every pass is idempotent: a crash halfway leaves a store the next pass
- * finishes.
+ * (changed keys); the roots from the newest persisted tree on (a restart checks the later ones,
+ * {@code state verify} the tree's own) and from the oldest readable version. Every pass is
+ * idempotent: a crash halfway leaves a store the next pass finishes. A pass that fails (RocksDB's
+ * I/O) fails the store.
  */
 final class Pruner {
     private static final Logger LOG = LoggerFactory.getLogger(Pruner.class);
@@ -90,8 +91,12 @@ final class Pruner {
         try {
             pruneTo(horizon);
         } catch (RuntimeException e) {
-            // Pruning is best effort and idempotent: the next commit retries it.
-            LOG.warn("pruning to version {} failed: {}", horizon, e.getMessage(), e);
+            if (guard.isClosed()) {
+                return; // closed under the pass: the next open prunes again (every pass is idempotent)
+            }
+            // A pass only reads and writes RocksDB: its failure is the store's I/O failing.
+            String f = guard.fail("pruning to version " + horizon + " failed (" + e + ")");
+            LOG.error("state store failed: {}", f, e);
         }
     }
 
@@ -106,9 +111,9 @@ final class Pruner {
         long historyHorizon = Math.min(horizon, newestTree);
         WriteBatch wb = new WriteBatch();
         try {
-            if (base != StateStore.NO_VERSION && base > nodesPrunedThrough) {
+            boolean nodesToo = base != StateStore.NO_VERSION && base > nodesPrunedThrough;
+            if (nodesToo) {
                 wb = pruneNodes(base, wb);
-                nodesPrunedThrough = base;
             }
             if (historyHorizon > historyPrunedThrough) {
                 wb = pruneHistory(historyHorizon, wb);
@@ -118,11 +123,14 @@ final class Pruner {
             if (changesFrom > 0) {
                 wb.deleteRange(disk.changes, Versions.longBE(0), Versions.longBE(changesFrom));
             }
-            long rootsFrom = Math.min(readableFrom, newestTree + 1);
+            long rootsFrom = Math.min(readableFrom, newestTree);
             if (rootsFrom > 0) {
                 wb.deleteRange(disk.meta, RecordCodec.rootKey(0), RecordCodec.rootKey(rootsFrom));
             }
             disk.write(pruneWrite, wb, "pruning");
+            if (nodesToo) {
+                nodesPrunedThrough = base;
+            }
             if (historyHorizon > historyPrunedThrough) {
                 historyPrunedThrough = historyHorizon;
             }

@@ -115,6 +115,9 @@ final class StateReader {
         Lock lock = enterDurable();
         try {
             checkRetained(version);
+            // A pipelined commit of {@code version} made since entering may still be in flight: its
+            // value is served once durable, like every other read's.
+            awaitDurable();
             ChangeWindow w = window.get();
             byte[] value = w.valueAt(key, version);
             if (value == VersionChanges.NOT_WRITTEN) {
