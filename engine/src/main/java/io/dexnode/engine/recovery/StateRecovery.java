@@ -90,6 +90,7 @@ final class StateRecovery {
                             Math.min(10, e.getValue().length))) + " belong to market " + e.getKey() + ", which does not exist");
                 }
             }
+            PendingRepair repairNow = null;
             if (!plan.isEmpty()) {
                 RecoveryReport found = report.build(System.nanoTime() - start);
                 if (options.strict()) {
@@ -104,10 +105,16 @@ final class StateRecovery {
                 if (options.deferRepairs()) {
                     report.pendingRepair = new PendingRepair(plan, valid, found);
                 } else {
-                    report.repairHeight = RepairBlock.commit(target, plan, valid, found);
+                    repairNow = new PendingRepair(plan, valid, found);
                 }
             }
             install(target, pool, loads);
+            if (repairNow != null) {
+                // After the books and the order index are in: the repair block's end-of-block risk
+                // pass reads marks from the books and cancels a liquidated account's orders through
+                // the index — as the deferred repair, committed later, does (the same root).
+                report.repairHeight = RepairBlock.commit(target, repairNow.plan, repairNow.resting, repairNow.found);
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("recovery interrupted", e);
