@@ -13,7 +13,8 @@ import java.util.function.BooleanSupplier;
 /**
  * The node's state store as the node sees it ({@link Node.Options#withState}), passing every call
  * through and recording each one made once {@link #watch} says the node halted: after a failed write
- * the real store refuses every call, so nothing on the halt path may make one.
+ * the real store refuses every call, so nothing on the halt path may make one. It can also fail the
+ * reads a Raft snapshot's write makes ({@link #failSnapshotWrites}).
  */
 final class TouchRecordingStore implements StateStore {
     private final StateStore store;
@@ -51,9 +52,15 @@ final class TouchRecordingStore implements StateStore {
         return store.latestVersion();
     }
 
+    /** When set, a read of the root made while a replica writes a Raft snapshot fails as a full disk would. */
+    volatile boolean failSnapshotWrites;
+
     @Override
     public byte[] latestRoot() {
         touch("latestRoot");
+        if (failSnapshotWrites && StackWalker.getInstance().walk(f -> f.anyMatch(x -> x.getMethodName().equals("writeSnapshot")))) {
+            throw new java.io.UncheckedIOException(new java.io.IOException("No space left on device (injected)"));
+        }
         return store.latestRoot();
     }
 

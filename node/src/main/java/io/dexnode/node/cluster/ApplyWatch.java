@@ -9,8 +9,8 @@ import java.util.function.Supplier;
  * applied index while the applied index has not moved for {@link #STALL_NANOS} mean its apply
  * loop is wedged (it once waited for good for entries its log no longer had), and its state is
  * getting staler with every block. Readiness reports it, so that traffic goes elsewhere and an
- * operator restarts the replica. Asked on each readiness probe; it reads only Raft's in-memory
- * status.
+ * operator restarts the replica. So does a Raft server that no longer runs (Ratis closes it on a
+ * failure of its own threads). Asked on each readiness probe; it reads only Raft's in-memory status.
  */
 final class ApplyWatch implements Supplier<String> {
     static final long STALL_NANOS = TimeUnit.SECONDS.toNanos(30);
@@ -29,6 +29,10 @@ final class ApplyWatch implements Supplier<String> {
     @Override
     public synchronized String get() {
         RaftReplica.Status s = status.get();
+        if (!s.alive()) {
+            return "not applying: this replica's Raft server is not running (it stopped on a failure the log names,"
+                    + " or the node is stopping); restart it";
+        }
         long now = nanoClock.getAsLong();
         if (s.appliedIndex() != lastApplied || s.commitIndex() <= s.appliedIndex()) {
             lastApplied = s.appliedIndex();

@@ -108,6 +108,10 @@ public final class BlockProposer {
         if (!queue.offer(s)) {
             throw new NodeUnavailableException("the transaction queue is full; try again shortly");
         }
+        // close() drains the queue after marking the proposer: one queued after that drain is taken back.
+        if (stopping && queue.remove(s)) {
+            throw new NodeUnavailableException("the node is shutting down");
+        }
     }
 
     /**

@@ -105,6 +105,9 @@ public final class ChainStateMachine extends BaseStateMachine {
             chain.apply(position(at), block);
         } catch (ReplicaStoppedException e) {
             throw stop(e.getMessage());
+        } catch (RuntimeException | Error e) {
+            // Ratis closes its server on any throwable from here without telling us: stop loudly.
+            throw stop("applying log entry " + at + " failed: " + e);
         }
         updateLastAppliedTermIndex(at);
         return CompletableFuture.completedFuture(Message.EMPTY);
@@ -122,9 +125,14 @@ public final class ChainStateMachine extends BaseStateMachine {
         if (at == null || at.getIndex() < 0) {
             return -1;
         }
-        Path tmp = snapshots.temporary(at);
-        chain.writeSnapshot(tmp);
-        snapshots.publish(tmp, at);
+        try {
+            Path tmp = snapshots.temporary(at);
+            chain.writeSnapshot(tmp);
+            snapshots.publish(tmp, at);
+        } catch (IOException | RuntimeException e) {
+            // Ratis would close its server on it, silently for the node (e.g. a full disk): stop loudly.
+            throw stop("writing the snapshot at " + at + " failed: " + e);
+        }
         listener.snapshotTaken(at.getIndex());
         return at.getIndex();
     }
@@ -188,7 +196,12 @@ public final class ChainStateMachine extends BaseStateMachine {
         if (latest != null && latest.getIndex() > super.getLastAppliedTermIndex().getIndex()) {
             Path dir = snapshots.latestPath();
             LOG.info("installing snapshot {} received from the leader (height {})", dir.getFileName(), chain.snapshotHeight(dir));
-            chain.installSnapshot(dir, position(latest.getTermIndex()));
+            try {
+                chain.installSnapshot(dir, position(latest.getTermIndex()));
+            } catch (RuntimeException e) {
+                // The state may already be set aside for the snapshot's: this replica cannot go on.
+                throw stop("installing snapshot " + dir.getFileName() + " failed: " + e);
+            }
             setLastAppliedTermIndex(latest.getTermIndex());
             listener.snapshotInstalled(latest.getIndex());
         }

@@ -52,7 +52,11 @@ public final class ClusterReplica implements TxService.Gateway, TxService.Router
     private final ReplicaChain chain;
     private final LeaderForwarder forwarder;
     private final RaftReplica raft;
-    private final BlockProposer proposer;
+    /**
+     * Set once Raft has started (it needs the server); Raft may replay committed entries on its apply
+     * thread before that, when no client of this process can be waiting for them.
+     */
+    private volatile BlockProposer proposer;
     private final Consumer<String> onHalt;
     /** The last leader this replica heard of (kept while an election runs, to name it in a refusal). */
     private volatile String lastLeader;
@@ -149,16 +153,18 @@ public final class ClusterReplica implements TxService.Gateway, TxService.Router
     @Override
     public void committed(BlockEntry entry, BlockResult result) {
         BlockEvents events = publication.committed(result);
-        if (entry.proposer().equals(config.self())) {
-            proposer.applied(entry.proposal(), result.header().height(), result.header().time(), result.results());
+        BlockProposer p = proposer;
+        if (p != null && entry.proposer().equals(config.self())) {
+            p.applied(entry.proposal(), result.header().height(), result.header().time(), result.results());
         }
         publication.streamed(events);
     }
 
     @Override
     public void skipped(BlockEntry entry) {
-        if (entry.proposer().equals(config.self())) {
-            proposer.skipped(entry.proposal());
+        BlockProposer p = proposer;
+        if (p != null && entry.proposer().equals(config.self())) {
+            p.skipped(entry.proposal());
         }
     }
 
@@ -179,7 +185,10 @@ public final class ClusterReplica implements TxService.Gateway, TxService.Router
     @Override
     public void halted(String cause) {
         health.halted(cause);
-        proposer.leadershipLost();
+        BlockProposer p = proposer;
+        if (p != null) {
+            p.leadershipLost();
+        }
         onHalt.accept(cause);
     }
 
@@ -192,8 +201,9 @@ public final class ClusterReplica implements TxService.Gateway, TxService.Router
             lastLeader = leaderId;
         }
         LOG.info("replica {}: the leader is now {}", config.self(), leaderId);
-        if (!config.self().equals(leaderId) && proposer != null) {
-            proposer.leadershipLost();
+        BlockProposer p = proposer;
+        if (!config.self().equals(leaderId) && p != null) {
+            p.leadershipLost();
         }
     }
 

@@ -141,9 +141,10 @@ public final class BlockProducer implements TxService.Gateway {
             throw new NodeUnavailableException("the transaction queue is full (" + queue.remainingCapacity()
                     + " free); try again shortly");
         }
-        // A halt drains the queue after marking the node halted: one queued after that drain is taken back here.
-        if (health.isHalted() && queue.remove(s)) {
-            throw new NodeUnavailableException(haltedMessage());
+        // A halt or a stop drains the queue after marking the node: one queued after that drain is taken
+        // back here (else nothing would ever answer it).
+        if ((health.isHalted() || stopping) && queue.remove(s)) {
+            throw new NodeUnavailableException(health.isHalted() ? haltedMessage() : "the node is shutting down");
         }
         return answer;
     }

@@ -52,6 +52,13 @@ class ApplyWatchTest {
     }
 
     @Test
+    void aRaftServerThatNoLongerRunsMakesTheReplicaNotReady() {
+        now.set(0);
+        status.set(new RaftReplica.Status("stopped", null, 0, -1, -1, false, -1, false));
+        assertThat(watch.get()).startsWith("not applying: this replica's Raft server is not running");
+    }
+
+    @Test
     void aStoppedRaftServerIsNotReportedAsStalled() {
         at(0, -1, -1);
         assertThat(watch.get()).isNull();
