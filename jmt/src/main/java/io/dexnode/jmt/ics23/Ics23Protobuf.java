@@ -116,8 +116,8 @@ public final class Ics23Protobuf {
         while (r.more()) {
             int tag = r.tag();
             switch (tag >>> 3) {
-                case 1 -> out = new CommitmentProof.Exist(decodeExistence(r.lengthDelimited(tag)));
-                case 2 -> out = new CommitmentProof.Nonexist(decodeNonExistence(r.lengthDelimited(tag)));
+                case 1 -> out = new CommitmentProof.Exist(decodeExistence(r.lengthDelimited(once(tag, out instanceof CommitmentProof.Exist))));
+                case 2 -> out = new CommitmentProof.Nonexist(decodeNonExistence(r.lengthDelimited(once(tag, out instanceof CommitmentProof.Nonexist))));
                 case 3, 4 -> throw new Ics23Exception("batch and compressed commitment proofs are not supported");
                 default -> r.skip(tag);
             }
@@ -138,7 +138,7 @@ public final class Ics23Protobuf {
             switch (tag >>> 3) {
                 case 1 -> key = r.lengthDelimited(tag).rest();
                 case 2 -> value = r.lengthDelimited(tag).rest();
-                case 3 -> leaf = decodeLeaf(r.lengthDelimited(tag));
+                case 3 -> leaf = decodeLeaf(r.lengthDelimited(once(tag, leaf != null)));
                 case 4 -> path.add(decodeInner(r.lengthDelimited(tag)));
                 default -> r.skip(tag);
             }
@@ -159,12 +159,24 @@ public final class Ics23Protobuf {
             int tag = r.tag();
             switch (tag >>> 3) {
                 case 1 -> key = r.lengthDelimited(tag).rest();
-                case 2 -> left = decodeExistence(r.lengthDelimited(tag));
-                case 3 -> right = decodeExistence(r.lengthDelimited(tag));
+                case 2 -> left = decodeExistence(r.lengthDelimited(once(tag, left != null)));
+                case 3 -> right = decodeExistence(r.lengthDelimited(once(tag, right != null)));
                 default -> r.skip(tag);
             }
         }
         return new NonExistenceProof(key, left, right);
+    }
+
+    /**
+     * {@code tag}, unless its message field was already read: protobuf merges a message field that
+     * appears twice (prost, which the Rust crates decode with, does), where this decoder would keep
+     * the last — the same bytes would then mean two proofs. A proof holds each such field once.
+     */
+    private static int once(int tag, boolean seen) {
+        if (seen) {
+            throw new Ics23Exception("field " + (tag >>> 3) + " appears twice; a proof encodes it once");
+        }
+        return tag;
     }
 
     private static LeafOp decodeLeaf(Reader r) {
@@ -331,6 +343,9 @@ public final class Ics23Protobuf {
                     throw new Ics23Exception("truncated varint");
                 }
                 int x = b[pos++] & 0xFF;
+                if (shift == 63 && x > 1) {
+                    throw new Ics23Exception("varint overflows 64 bits");
+                }
                 v |= (long) (x & 0x7F) << shift;
                 if ((x & 0x80) == 0) {
                     return v;
@@ -341,10 +356,10 @@ public final class Ics23Protobuf {
 
         int tag() {
             long t = varint();
-            if ((t >>> 3) == 0 || t > Integer.MAX_VALUE) {
-                throw new Ics23Exception("invalid field tag " + t);
+            if ((t >>> 3) == 0 || t < 0 || t > 0xFFFF_FFFFL) {
+                throw new Ics23Exception("invalid field tag " + Long.toUnsignedString(t));
             }
-            return (int) t;
+            return (int) t; // read with >>> 3 and & 7: field numbers up to 2^29 - 1 are valid
         }
 
         int int32(int tag) {
