@@ -175,6 +175,9 @@ public final class HistoryQueries {
         for (long id : s.orderIds()) {
             OrderView v = archived(id);
             if (v == null) {
+                if (store.getExtra(ExtraKeys.archiveBlock(height)) == null) {
+                    return null; // retention removed the block (summary and orders in one write) while it was read
+                }
                 throw new IllegalStateException("archive block " + height + " names order " + id + ", which the archive lacks");
             }
             orders.add(v.order());

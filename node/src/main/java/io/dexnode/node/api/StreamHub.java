@@ -32,6 +32,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongSupplier;
+import java.util.regex.Pattern;
 import org.eclipse.jetty.websocket.api.Callback;
 import org.eclipse.jetty.websocket.api.Session;
 import org.eclipse.jetty.websocket.api.StatusCode;
@@ -278,6 +279,9 @@ public final class StreamHub implements AutoCloseable {
         return "the node serves at most " + maxConnections + " stream connections at once; try again later";
     }
 
+    /** What an {@code orders} subscription may name: every account's name has this form, and so does a public key's hex. */
+    private static final Pattern ACCOUNT = Pattern.compile("[A-Za-z0-9_.-]{1,64}");
+
     /**
      * A client message: {@code {"op":"subscribe"|"unsubscribe","channel":"depth"|"trades"|"orders"|"liquidations",…}},
      * or a signed transaction {@code {"op":"tx","id":…,"tx":{…}}}, which {@code orders} takes.
@@ -460,8 +464,9 @@ public final class StreamHub implements AutoCloseable {
             }
             case "orders" -> {
                 String given = msg.path("account").asText("");
-                if (given.isEmpty()) {
-                    sendError(s, RejectCode.MALFORMED, "channel \"orders\" needs an \"account\" (name or hex public key)");
+                if (!ACCOUNT.matcher(given).matches()) {
+                    sendError(s, RejectCode.MALFORMED, "channel \"orders\" needs an \"account\": a name (1 to 64 of"
+                            + " [A-Za-z0-9_.-], as every account is named) or a hex public key");
                     return;
                 }
                 // A public key in either case is one subscription, to the account's name (its lower-case hex).
@@ -510,6 +515,7 @@ public final class StreamHub implements AutoCloseable {
         List<RiskEvent> steps = e.riskEvents().stream().filter(r -> !(r instanceof RiskEvent.Funding)).toList();
         String liquidationsMessage = null;
         TreeMap<Long, List<OrderUpdate>> updatesByAccount = null;
+        Map<String, Long> updatedByName = null;
         for (Subscriber s : subscribers.values()) {
             for (Map.Entry<Integer, Long> d : s.depth.entrySet()) {
                 BlockEvents.DepthChange change = e.depth().get(d.getKey());
@@ -545,11 +551,23 @@ public final class StreamHub implements AutoCloseable {
             }
             for (Map.Entry<String, Long> a : s.accounts.entrySet()) {
                 if (a.getValue() < 0) {
-                    AccountRecord rec = queries.accountByName(a.getKey());
-                    if (rec == null) {
+                    // An account that did not exist at the subscription: it has something to send only
+                    // once it has an order update, so only the block's updated accounts are looked at
+                    // (one read each per block, however many subscriptions wait).
+                    if (updatedByName == null) {
+                        updatedByName = new TreeMap<>();
+                        for (long id : updatesByAccount.keySet()) {
+                            AccountRecord rec = queries.account(id);
+                            if (rec != null) {
+                                updatedByName.put(rec.name(), id);
+                            }
+                        }
+                    }
+                    Long found = updatedByName.get(a.getKey());
+                    if (found == null) {
                         continue;
                     }
-                    a.setValue(rec.accountId());
+                    a.setValue(found);
                 }
                 long id = a.getValue();
                 List<OrderUpdate> mine = updatesByAccount.getOrDefault(id, List.of());

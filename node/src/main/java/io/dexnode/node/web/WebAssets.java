@@ -6,7 +6,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Pattern;
 
@@ -38,8 +37,16 @@ public final class WebAssets {
     private record Asset(byte[] bytes, String contentType) {
     }
 
-    /** Files read so far, and names known to be absent (Optional.empty()), so a miss costs one lookup. */
-    private final Map<String, Optional<Asset>> cache = new ConcurrentHashMap<>();
+    /**
+     * Files read so far. Only files that exist are kept (at most the jar's few): a name that is not
+     * one is looked up again each time rather than remembered, so no client can grow this map.
+     */
+    private final Map<String, Asset> cache = new ConcurrentHashMap<>();
+
+    /** How many files are kept in memory (at most the page's own). */
+    int filesKept() {
+        return cache.size();
+    }
 
     /** Whether {@code path} is one of the page's: {@code /} or under {@link #PREFIX}. */
     public static boolean isPagePath(String path) {
@@ -57,7 +64,7 @@ public final class WebAssets {
     }
 
     private void serve(Context ctx, String name) {
-        Asset asset = NAME.matcher(name).matches() ? cache.computeIfAbsent(name, WebAssets::load).orElse(null) : null;
+        Asset asset = NAME.matcher(name).matches() ? find(name) : null;
         if (asset == null) {
             throw new NotFoundResponse();
         }
@@ -82,17 +89,30 @@ public final class WebAssets {
                 + "; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
     }
 
-    private static Optional<Asset> load(String name) {
+    private Asset find(String name) {
+        Asset cached = cache.get(name);
+        if (cached != null) {
+            return cached;
+        }
+        Asset loaded = load(name);
+        if (loaded != null) {
+            cache.put(name, loaded);
+        }
+        return loaded;
+    }
+
+    /** The file, or null when the jar has none of that name. */
+    private static Asset load(String name) {
         try (InputStream in = WebAssets.class.getResourceAsStream(ROOT + name)) {
             if (in == null) {
-                return Optional.empty();
+                return null;
             }
             byte[] bytes = in.readNBytes(MAX_FILE_BYTES + 1);
             if (bytes.length > MAX_FILE_BYTES) {
                 throw new IllegalStateException("web/" + name + " is over " + MAX_FILE_BYTES + " bytes; the page's files must stay small");
             }
             String ext = name.substring(name.lastIndexOf('.') + 1);
-            return Optional.of(new Asset(bytes, TYPES.get(ext)));
+            return new Asset(bytes, TYPES.get(ext));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read web/" + name + " from the jar", e);
         }

@@ -76,4 +76,28 @@ class WebAssetsTest {
         assertThat(WebAssets.contentSecurityPolicy(null)).contains("connect-src 'self';");
         assertThat(WebAssets.contentSecurityPolicy("[::1]:8080")).contains("ws://[::1]:8080 wss://[::1]:8080");
     }
+
+    /** A name that is no file is looked up and answered 404 each time, never remembered: no client can grow the node's memory. */
+    @Test
+    void missingFilesAreNotRemembered() throws Exception {
+        WebAssets page = new WebAssets();
+        io.javalin.Javalin app = io.javalin.Javalin.create(cfg -> {
+            cfg.startup.showJavalinBanner = false;
+            cfg.routes.get(WebAssets.PREFIX + "{file}", page::file);
+        }).start("127.0.0.1", 0);
+        try {
+            for (int i = 0; i < 500; i++) {
+                HttpResponse<Void> r = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + app.port() + "/app/missing-"
+                        + i + ".js")).build(), HttpResponse.BodyHandlers.discarding());
+                assertThat(r.statusCode()).isEqualTo(404);
+            }
+            assertThat(page.filesKept()).isZero();
+            HttpResponse<Void> found = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + app.port() + "/app/main.js"))
+                    .build(), HttpResponse.BodyHandlers.discarding());
+            assertThat(found.statusCode()).isEqualTo(200);
+            assertThat(page.filesKept()).isEqualTo(1);
+        } finally {
+            app.stop();
+        }
+    }
 }
