@@ -21,7 +21,6 @@ import java.util.regex.Pattern;
  */
 final class TransactionRules {
     static final long BPS = 10_000;
-    private static final Pattern ACCOUNT_NAME = Pattern.compile("[A-Za-z0-9_.-]{1,64}");
     /** A name of 64 hex digits is an Ed25519 public key's: only its lower-case spelling, the one admission writes, may be an account. */
     private static final Pattern PUBLIC_KEY_NOT_LOWER_CASE = Pattern.compile("(?=.*[A-F])[0-9a-fA-F]{64}");
     private static final int MAX_CLIENT_ORDER_ID = 64;
@@ -78,7 +77,7 @@ final class TransactionRules {
 
     /** A name a new account may take. */
     static void checkAccountName(String name) {
-        if (name == null || !ACCOUNT_NAME.matcher(name).matches()) {
+        if (!AccountRecord.isNameForm(name)) {
             throw reject(RejectCode.MALFORMED, "account names are 1 to 64 of [A-Za-z0-9_.-]");
         }
         if (PUBLIC_KEY_NOT_LOWER_CASE.matcher(name).matches()) {

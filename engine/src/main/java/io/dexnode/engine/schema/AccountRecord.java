@@ -1,6 +1,7 @@
 package io.dexnode.engine.schema;
 
 import java.util.Arrays;
+import java.util.regex.Pattern;
 
 /**
  * An account under {@link StateKey.Account}: its name (a plain name or the hex public key),
@@ -10,6 +11,15 @@ import java.util.Arrays;
  */
 public record AccountRecord(long accountId, String name, long collateral, long lastNonce, int[] markets) {
     private static final byte FORMAT = 1;
+    private static final Pattern NAME = Pattern.compile("[A-Za-z0-9_.-]{1,64}");
+
+    /**
+     * Whether {@code s} has the form of a name a trader's account may take: 1 to 64 of
+     * [A-Za-z0-9_.-] (a public key's hex has it too). The engine's own fee account is named otherwise.
+     */
+    public static boolean isNameForm(String s) {
+        return s != null && NAME.matcher(s).matches();
+    }
 
     public AccountRecord withCollateral(long c) {
         return new AccountRecord(accountId, name, c, lastNonce, markets);

@@ -32,7 +32,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongSupplier;
-import java.util.regex.Pattern;
 import org.eclipse.jetty.websocket.api.Callback;
 import org.eclipse.jetty.websocket.api.Session;
 import org.eclipse.jetty.websocket.api.StatusCode;
@@ -279,9 +278,6 @@ public final class StreamHub implements AutoCloseable {
         return "the node serves at most " + maxConnections + " stream connections at once; try again later";
     }
 
-    /** What an {@code orders} subscription may name: every account's name has this form, and so does a public key's hex. */
-    private static final Pattern ACCOUNT = Pattern.compile("[A-Za-z0-9_.-]{1,64}");
-
     /**
      * A client message: {@code {"op":"subscribe"|"unsubscribe","channel":"depth"|"trades"|"orders"|"liquidations",…}},
      * or a signed transaction {@code {"op":"tx","id":…,"tx":{…}}}, which {@code orders} takes.
@@ -464,7 +460,7 @@ public final class StreamHub implements AutoCloseable {
             }
             case "orders" -> {
                 String given = msg.path("account").asText("");
-                if (!ACCOUNT.matcher(given).matches()) {
+                if (!AccountRecord.isNameForm(given)) {
                     sendError(s, RejectCode.MALFORMED, "channel \"orders\" needs an \"account\": a name (1 to 64 of"
                             + " [A-Za-z0-9_.-], as every account is named) or a hex public key");
                     return;
