@@ -7,12 +7,8 @@ import io.dexnode.engine.recovery.RecoveryRefusedException;
 import io.dexnode.node.api.JsonViews;
 import io.dexnode.state.StateConfig;
 import io.dexnode.state.StateManager;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
-import java.util.stream.Stream;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -39,13 +35,9 @@ public final class BookCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        if (!Files.isDirectory(data)) {
-            spec.commandLine().getErr().println("dexnode book: no data directory at " + data);
-            return 1;
-        }
-        if (isEmpty(data)) {
-            // reading must not create a store where there is none
-            spec.commandLine().getErr().println("dexnode book: no state in " + data);
+        String noState = StateDirectories.noState(data);
+        if (noState != null) {
+            spec.commandLine().getErr().println("dexnode book: " + noState);
             return 1;
         }
         if (levels <= 0) {
@@ -72,13 +64,5 @@ public final class BookCommand implements Callable<Integer> {
             spec.commandLine().getOut().flush();
         }
         return 0;
-    }
-
-    private static boolean isEmpty(Path dir) {
-        try (Stream<Path> entries = Files.list(dir)) {
-            return entries.findAny().isEmpty();
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot list " + dir, e);
-        }
     }
 }

@@ -7,7 +7,6 @@ import io.dexnode.engine.recovery.RecoveryReport;
 import io.dexnode.state.StateConfig;
 import io.dexnode.state.StateManager;
 import java.io.PrintWriter;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -43,8 +42,9 @@ public final class IndexCommand implements Callable<Integer> {
             err.println("dexnode index: the action is verify or rebuild, not " + action);
             return 2;
         }
-        if (!Files.isDirectory(data)) {
-            err.println("dexnode index: no data directory at " + data);
+        String noState = StateDirectories.noState(data);
+        if (noState != null) {
+            err.println("dexnode index: " + noState);
             return 1;
         }
         try (StateManager store = StateManager.open(data, StateConfig.defaults())) {

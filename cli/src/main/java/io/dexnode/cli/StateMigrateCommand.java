@@ -4,7 +4,6 @@ import io.dexnode.state.StateMigration;
 import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -29,8 +28,9 @@ public final class StateMigrateCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
-        if (!Files.isDirectory(data)) {
-            spec.commandLine().getErr().println("dexnode state migrate: no data directory at " + data);
+        String noState = StateDirectories.noState(data);
+        if (noState != null) {
+            spec.commandLine().getErr().println("dexnode state migrate: " + noState);
             return 1;
         }
         PrintStream log = new PrintStream(new StateVerifyCommand.WriterOutputStream(out), true, StandardCharsets.UTF_8);
