@@ -2,6 +2,9 @@ package io.dexnode.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.dexnode.engine.Engine;
+import io.dexnode.engine.recovery.RecoveryOptions;
+import io.dexnode.engine.schema.CountersRecord;
 import io.dexnode.engine.schema.StateKey;
 import io.dexnode.state.StateConfig;
 import io.dexnode.state.StateManager;
@@ -64,5 +67,43 @@ class IndexCliTest {
     void unknownActionOrMissingDirectoryIsRefused() {
         assertThat(cli("index", "fix", "--data", tmp.toString()).exit()).isEqualTo(2);
         assertThat(cli("index", "verify", "--data", tmp.resolve("none").toString()).err()).contains("no data directory");
+    }
+
+    /**
+     * A state whose count of resting orders is all that is wrong (the node's consistency check fails
+     * on it) is inconsistent to {@code index verify} and repaired by {@code index rebuild} — verify once
+     * passed it and rebuild wrote nothing, while the node stayed unready.
+     */
+    @Test
+    void aWrongRestingCountAloneIsFoundAndRepaired() throws Exception {
+        Path data = tmp.resolve("count");
+        Path blocks = Files.write(tmp.resolve("count.jsonl"), List.of(
+                "{\"height\":1,\"time\":1,\"txs\":[{\"type\":\"create_market\",\"market\":1,\"symbol\":\"BTC-USD\",\"tickSize\":1,"
+                        + "\"lotSize\":1,\"minSize\":1,\"makerFeeBps\":0,\"takerFeeBps\":0,\"initialMarginBps\":1000,"
+                        + "\"maintenanceMarginBps\":500},{\"type\":\"deposit\",\"account\":\"alice\",\"amount\":100000}]}",
+                "{\"height\":2,\"time\":2,\"txs\":[{\"type\":\"place\",\"account\":\"alice\",\"market\":1,\"side\":\"buy\","
+                        + "\"price\":100,\"size\":5},{\"type\":\"place\",\"account\":\"alice\",\"market\":1,\"side\":\"buy\","
+                        + "\"price\":99,\"size\":5}]}"));
+        assertThat(cli("replay", "--in", blocks.toString(), "--data", data.toString()).exit()).isZero();
+        try (StateManager store = StateManager.open(data, StateConfig.defaults())) {
+            byte[] key = new StateKey.Counters().encode();
+            CountersRecord c = CountersRecord.decode(store.get(key));
+            WriteSet ws = new WriteSet();
+            ws.put(key, c.withActiveOrders(c.activeOrders() + 3).encode());
+            store.commit(store.latestVersion() + 1, ws, null);
+        }
+
+        CliRun verify = cli("index", "verify", "--data", data.toString());
+        assertThat(verify.exit()).as(verify.out()).isEqualTo(1);
+        assertThat(verify.out()).contains("index inconsistent: resting_count: state counted 5 resting orders");
+        CliRun rebuild = cli("index", "rebuild", "--data", data.toString());
+        assertThat(rebuild.exit()).isZero();
+        assertThat(rebuild.out()).contains("index rebuilt in block 4");
+        assertThat(cli("index", "verify", "--data", data.toString()).exit()).isZero();
+        try (StateManager store = StateManager.open(data, StateConfig.defaults())) {
+            Engine engine = new Engine(store);
+            engine.recover(RecoveryOptions.fromState());
+            assertThat(engine.consistencyProblem()).as("the node's check").isNull();
+        }
     }
 }

@@ -123,6 +123,11 @@ class WarmSnapshotRecoveryTest {
             case ENTRY_MISMATCH -> corrupt((s, ws) -> ws.put(new StateKey.ActiveOrder(BTC, victim).encode(),
                     new ActiveOrderEntry(1, 4).encode()));
             case ORPHANED_ACTIVE_ORDER -> corrupt((s, ws) -> ws.delete(new StateKey.ActiveOrder(BTC, victim).encode()));
+            case RESTING_COUNT -> corrupt((s, ws) -> {
+                byte[] key = new StateKey.Counters().encode();
+                io.dexnode.engine.schema.CountersRecord c = io.dexnode.engine.schema.CountersRecord.decode(s.get(key));
+                ws.put(key, c.withActiveOrders(c.activeOrders() + 3).encode());
+            });
         }
     }
 
@@ -139,7 +144,9 @@ class WarmSnapshotRecoveryTest {
             assertThat(store.latestVersion()).isEqualTo(before);
             RecoveryReport r = new Engine(store).recover(withSnapshots());
             assertThat(r.inconsistencies()).as("found via %s", r.method()).containsKey(kind);
-            assertThat(r.inconsistencies().get(kind)).contains(ask);
+            if (kind != Inconsistency.RESTING_COUNT) { // its entry is the count state held, not an order
+                assertThat(r.inconsistencies().get(kind)).contains(ask);
+            }
             assertThat(r.repairHeight()).isEqualTo(before + 1);
         }
         Map<Integer, List<String>> expected = rebuiltFromState();

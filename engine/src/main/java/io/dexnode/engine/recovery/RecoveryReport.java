@@ -42,7 +42,12 @@ public record RecoveryReport(Method method, long nanos, Map<Integer, Integer> or
         /** An index entry whose priority or remaining differs from the order record's. */
         ENTRY_MISMATCH,
         /** An Active order with remaining &gt; 0 and no index entry. */
-        ORPHANED_ACTIVE_ORDER;
+        ORPHANED_ACTIVE_ORDER,
+        /**
+         * The count of resting orders kept in state differs from the orders that rest, with nothing
+         * else wrong; its one entry is the count state held (the repair block writes the right one).
+         */
+        RESTING_COUNT;
 
         public String metricName() {
             return name().toLowerCase(java.util.Locale.ROOT);
@@ -70,6 +75,10 @@ public record RecoveryReport(Method method, long nanos, Map<Integer, Integer> or
         inconsistencies.forEach((kind, ids) -> {
             if (!sb.isEmpty()) {
                 sb.append("; ");
+            }
+            if (kind == Inconsistency.RESTING_COUNT) {
+                sb.append(kind.metricName()).append(": state counted ").append(ids.get(0)).append(" resting orders");
+                return;
             }
             List<Long> shown = ids.size() > 20 ? ids.subList(0, 20) : ids;
             sb.append(kind.metricName()).append(' ').append(ids.size()).append(" order(s) ").append(shown)

@@ -24,8 +24,10 @@ final class RepairPlan {
     final java.util.Set<AccountMarket> touched = new java.util.HashSet<>();
     final List<EntryPut> puts = new ArrayList<>();
     final List<OrderRecord> orders = new ArrayList<>();
+    /** Whether state's count of resting orders is wrong (every repair block writes the right one). */
+    boolean countWrong;
 
     boolean isEmpty() {
-        return deletes.isEmpty() && puts.isEmpty() && orders.isEmpty();
+        return deletes.isEmpty() && puts.isEmpty() && orders.isEmpty() && !countWrong;
     }
 }

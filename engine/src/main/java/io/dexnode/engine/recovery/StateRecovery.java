@@ -90,6 +90,17 @@ final class StateRecovery {
                             Math.min(10, e.getValue().length))) + " belong to market " + e.getKey() + ", which does not exist");
                 }
             }
+            if (plan.isEmpty()) {
+                long rest = 0;
+                for (MarketLoad load : loads.values()) {
+                    rest += load.valid.size();
+                }
+                if (rest != counters.activeOrders()) {
+                    // Nothing else wrong, only the count (the node's consistency check would fail on it).
+                    plan.countWrong = true;
+                    report.found(Inconsistency.RESTING_COUNT, counters.activeOrders());
+                }
+            }
             PendingRepair repairNow = null;
             if (!plan.isEmpty()) {
                 RecoveryReport found = report.build(System.nanoTime() - start);
