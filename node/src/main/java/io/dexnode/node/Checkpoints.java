@@ -4,9 +4,11 @@ import io.dexnode.engine.recovery.BookSnapshotWriter;
 import io.dexnode.state.StateManager;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.util.Comparator;
 import java.util.List;
 import java.util.regex.Pattern;
@@ -77,9 +79,17 @@ public final class Checkpoints {
             store.checkpoint(tmp);
             if (bookSnapshot != null) {
                 Path books = Files.createDirectories(tmp.resolve(BookSnapshotWriter.DIRECTORY));
-                Files.copy(bookSnapshot, books.resolve(bookSnapshot.getFileName()));
+                Path copy = books.resolve(bookSnapshot.getFileName());
+                Files.copy(bookSnapshot, copy);
+                // On disk before the checkpoint takes its final name (RocksDB syncs its own files).
+                try (FileChannel c = FileChannel.open(copy, StandardOpenOption.WRITE)) {
+                    c.force(true);
+                }
+                BookSnapshotWriter.syncDirectory(books);
+                BookSnapshotWriter.syncDirectory(tmp);
             }
             Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
+            BookSnapshotWriter.syncDirectory(dir);
             List<Path> kept = list(data);
             for (Path old : kept.subList(0, Math.max(0, kept.size() - keep))) {
                 deleteTree(old);

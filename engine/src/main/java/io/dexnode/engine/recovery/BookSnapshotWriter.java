@@ -174,13 +174,17 @@ public final class BookSnapshotWriter {
                     ch.force(true);
                 }
                 Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-                BookSnapshotLoader.list(dir).stream().skip(2).forEach(old -> {
-                    try {
-                        Files.deleteIfExists(old);
-                    } catch (IOException e) {
-                        throw new UncheckedIOException(e);
+                // Kept: this one and the newest older one. A snapshot newer than this one is of heights a
+                // crash took back (state was not synced that far): stale, deleted, never counted as kept.
+                String written = target.getFileName().toString();
+                int kept = 0;
+                for (Path p : BookSnapshotLoader.list(dir)) {
+                    int order = p.getFileName().toString().compareTo(written);
+                    if (order > 0 || (order < 0 && ++kept > 1)) {
+                        Files.deleteIfExists(p);
                     }
-                });
+                }
+                syncDirectory(dir);
                 return target;
             } catch (IOException e) {
                 throw new UncheckedIOException("cannot write book snapshot in " + dir + ": " + e.getMessage(), e);
@@ -197,6 +201,13 @@ public final class BookSnapshotWriter {
     }
 
     /** The file name of the snapshot of height {@code version}. */
+    /** Makes a rename or delete in {@code dir} durable (the entries live in the directory). */
+    public static void syncDirectory(Path dir) throws IOException {
+        try (FileChannel d = FileChannel.open(dir, StandardOpenOption.READ)) {
+            d.force(true);
+        }
+    }
+
     public static String fileName(long version) {
         return String.format("books-%020d.snap", version);
     }

@@ -10,6 +10,7 @@ import io.dexnode.engine.recovery.PendingRepair;
 import io.dexnode.engine.recovery.RecoveryOptions;
 import io.dexnode.engine.recovery.RecoveryReport;
 import io.dexnode.engine.tx.Tx;
+import io.dexnode.node.Checkpoints;
 import io.dexnode.node.api.ApiException;
 import io.dexnode.node.api.SignedTx;
 import io.dexnode.node.api.TxAdmission;
@@ -280,6 +281,11 @@ public final class ReplicaChain implements ReplicatedChain, BlockProposer.Head {
             try {
                 Files.move(stateDir, old);
                 copyState(incoming, stateDir);
+                // The operator's checkpoints live inside the state directory: they stay with it.
+                Path checkpoints = Checkpoints.dir(old);
+                if (Files.isDirectory(checkpoints)) {
+                    Files.move(checkpoints, Checkpoints.dir(stateDir));
+                }
             } catch (IOException e) {
                 throw new UncheckedIOException("cannot install the snapshot " + dir + " as " + stateDir, e);
             }
