@@ -4,6 +4,7 @@ import io.dexnode.node.crypto.Signer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -38,14 +39,22 @@ public final class KeygenCommand implements Callable<Integer> {
             spec.commandLine().getErr().println("dexnode keygen: " + out + " exists (use --force to overwrite)");
             return 1;
         }
-        if (out.toAbsolutePath().getParent() != null) {
-            Files.createDirectories(out.toAbsolutePath().getParent());
-        }
-        Files.writeString(out, json + "\n", StandardCharsets.UTF_8);
+        Path dir = out.toAbsolutePath().getParent();
+        Files.createDirectories(dir);
+        // Created readable by its owner only, then renamed into place: the key is never readable by
+        // others, not even for a moment, and --force replaces a file whatever its permissions were.
+        Path tmp;
         try {
-            Files.setPosixFilePermissions(out, PosixFilePermissions.fromString("rw-------"));
+            tmp = Files.createTempFile(dir, ".keygen-", ".tmp",
+                    PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
         } catch (UnsupportedOperationException e) {
-            // not a POSIX file system; the file stays with default permissions
+            tmp = Files.createTempFile(dir, ".keygen-", ".tmp"); // not a POSIX file system
+        }
+        try {
+            Files.writeString(tmp, json + "\n", StandardCharsets.UTF_8);
+            Files.move(tmp, out, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        } finally {
+            Files.deleteIfExists(tmp);
         }
         spec.commandLine().getOut().println("account " + signer.account() + " -> " + out);
         spec.commandLine().getOut().flush();

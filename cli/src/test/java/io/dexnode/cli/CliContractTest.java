@@ -97,6 +97,21 @@ class CliContractTest {
         assertThat(CliRun.of("keygen").out()).isNotEqualTo(r.out());
     }
 
+    /** A key file is its owner's only, also when --force replaces a file others could read; no temporary file is left. */
+    @Test
+    void keygenOutIsReadableByItsOwnerOnlyEvenOverAWorldReadableFile(@TempDir Path dir) throws Exception {
+        Path key = dir.resolve("alice.json");
+        Files.writeString(key, "old");
+        Files.setPosixFilePermissions(key, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
+        CliRun r = CliRun.of("keygen", "--out", key.toString(), "--force");
+        assertThat(r.exit()).as(r.err()).isZero();
+        assertThat(java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(key))).isEqualTo("rw-------");
+        assertThat(Files.readString(key)).contains("\"publicKey\"");
+        try (java.util.stream.Stream<Path> files = Files.list(dir)) {
+            assertThat(files.map(p -> p.getFileName().toString())).containsExactly("alice.json");
+        }
+    }
+
     @Test
     void bookLevelsCutsEachSideToTheBestN() throws IOException {
         Path in = Files.write(tmp.resolve("blocks.jsonl"), List.of(
