@@ -24,10 +24,10 @@ class IndexCliTest {
         return CliRun.of(args);
     }
 
-    @Test
-    void verifyFindsALostIndexEntryRebuildRestoresItAndVerifyThenPasses() throws Exception {
-        Path data = tmp.resolve("data");
-        Path blocks = Files.write(tmp.resolve("b.jsonl"), List.of(
+    /** A data directory {@code name} replayed to height 2: a market and alice's two resting bids (orders 1 and 2). */
+    private Path twoBidsReplayed(String name) throws Exception {
+        Path data = tmp.resolve(name);
+        Path blocks = Files.write(tmp.resolve(name + ".jsonl"), List.of(
                 "{\"height\":1,\"time\":1,\"txs\":[{\"type\":\"create_market\",\"market\":1,\"symbol\":\"BTC-USD\",\"tickSize\":1,"
                         + "\"lotSize\":1,\"minSize\":1,\"makerFeeBps\":0,\"takerFeeBps\":0,\"initialMarginBps\":1000,"
                         + "\"maintenanceMarginBps\":500},{\"type\":\"deposit\",\"account\":\"alice\",\"amount\":100000}]}",
@@ -35,6 +35,12 @@ class IndexCliTest {
                         + "\"price\":100,\"size\":5},{\"type\":\"place\",\"account\":\"alice\",\"market\":1,\"side\":\"buy\","
                         + "\"price\":99,\"size\":5}]}"));
         assertThat(cli("replay", "--in", blocks.toString(), "--data", data.toString()).exit()).isZero();
+        return data;
+    }
+
+    @Test
+    void verifyFindsALostIndexEntryRebuildRestoresItAndVerifyThenPasses() throws Exception {
+        Path data = twoBidsReplayed("data");
         CliRun clean = cli("index", "verify", "--data", data.toString());
         assertThat(clean.exit()).as(clean.err()).isZero();
         assertThat(clean.out()).contains("index consistent: 2 active orders");
@@ -76,15 +82,7 @@ class IndexCliTest {
      */
     @Test
     void aWrongRestingCountAloneIsFoundAndRepaired() throws Exception {
-        Path data = tmp.resolve("count");
-        Path blocks = Files.write(tmp.resolve("count.jsonl"), List.of(
-                "{\"height\":1,\"time\":1,\"txs\":[{\"type\":\"create_market\",\"market\":1,\"symbol\":\"BTC-USD\",\"tickSize\":1,"
-                        + "\"lotSize\":1,\"minSize\":1,\"makerFeeBps\":0,\"takerFeeBps\":0,\"initialMarginBps\":1000,"
-                        + "\"maintenanceMarginBps\":500},{\"type\":\"deposit\",\"account\":\"alice\",\"amount\":100000}]}",
-                "{\"height\":2,\"time\":2,\"txs\":[{\"type\":\"place\",\"account\":\"alice\",\"market\":1,\"side\":\"buy\","
-                        + "\"price\":100,\"size\":5},{\"type\":\"place\",\"account\":\"alice\",\"market\":1,\"side\":\"buy\","
-                        + "\"price\":99,\"size\":5}]}"));
-        assertThat(cli("replay", "--in", blocks.toString(), "--data", data.toString()).exit()).isZero();
+        Path data = twoBidsReplayed("count");
         try (StateManager store = StateManager.open(data, StateConfig.defaults())) {
             byte[] key = new StateKey.Counters().encode();
             CountersRecord c = CountersRecord.decode(store.get(key));
