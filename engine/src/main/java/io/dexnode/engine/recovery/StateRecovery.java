@@ -69,11 +69,7 @@ final class StateRecovery {
             if (!scanAll) {
                 // The pass over all order records runs when asked, or when the index disagrees with
                 // the count of resting orders kept in state (an Active order may have lost its entry).
-                long indexed = 0;
-                for (MarketLoad load : loads.values()) {
-                    indexed += load.valid.size();
-                }
-                if (options.scanOrphans() || !plan.isEmpty() || indexed != counters.activeOrders()) {
+                if (options.scanOrphans() || !plan.isEmpty() || restingCount(loads) != counters.activeOrders()) {
                     resting = OrderHistoryScan.restingOrders(store, counters.nextOrderId() - 1, pool, options.threads());
                 }
             }
@@ -90,16 +86,10 @@ final class StateRecovery {
                             Math.min(10, e.getValue().length))) + " belong to market " + e.getKey() + ", which does not exist");
                 }
             }
-            if (plan.isEmpty()) {
-                long rest = 0;
-                for (MarketLoad load : loads.values()) {
-                    rest += load.valid.size();
-                }
-                if (rest != counters.activeOrders()) {
-                    // Nothing else wrong, only the count (the node's consistency check would fail on it).
-                    plan.countWrong = true;
-                    report.found(Inconsistency.RESTING_COUNT, counters.activeOrders());
-                }
+            if (plan.isEmpty() && restingCount(loads) != counters.activeOrders()) {
+                // Nothing else wrong, only the count (the node's consistency check would fail on it).
+                plan.countWrong = true;
+                report.found(Inconsistency.RESTING_COUNT, counters.activeOrders());
             }
             PendingRepair repairNow = null;
             if (!plan.isEmpty()) {
@@ -144,6 +134,15 @@ final class StateRecovery {
         }
         report.method = Method.STATE;
         return report.build(System.nanoTime() - start);
+    }
+
+    /** The orders the loads will rest (index entries found valid, orphans added back). */
+    private static long restingCount(Map<Integer, MarketLoad> loads) {
+        long n = 0;
+        for (MarketLoad load : loads.values()) {
+            n += load.valid.size();
+        }
+        return n;
     }
 
     private static void install(RecoveryTarget target, ExecutorService pool, Map<Integer, MarketLoad> loads)
